@@ -1,0 +1,5 @@
+import sys
+
+from ml_publish.cli import main
+
+sys.exit(main())

@@ -1,0 +1,99 @@
+"""The template renderer: the only module that talks to cookiecutter.
+
+The ml-package template ships inside the ml-publish wheel (``ml_publish/_template``); in a
+source checkout it is read from the repository's ``template/`` directory instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ml_publish.errors import ReportedError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUNDLED_TEMPLATE = PACKAGE_DIR / "_template" / "template"
+CHECKOUT_TEMPLATE = PACKAGE_DIR.parent / "template"
+
+
+def template_dir() -> Path:
+    """The directory holding the ml-package template's ``cookiecutter.json``."""
+    if (BUNDLED_TEMPLATE / "cookiecutter.json").is_file():
+        return BUNDLED_TEMPLATE
+    return CHECKOUT_TEMPLATE
+
+
+@dataclass(frozen=True)
+class TemplateVariable:
+    """One question the template asks: its default, and its choices when it is a choice."""
+
+    name: str
+    default: str
+    choices: tuple[str, ...] = ()
+
+
+def template_variables() -> dict[str, TemplateVariable]:
+    """The template's public variables, in the order cookiecutter asks for them."""
+    config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    variables = {}
+    for name, raw in config.items():
+        if name.startswith("_"):
+            continue
+        if isinstance(raw, list):
+            variables[name] = TemplateVariable(name, str(raw[0]), tuple(map(str, raw)))
+        else:
+            variables[name] = TemplateVariable(name, str(raw))
+    return variables
+
+
+@contextmanager
+def template_extension_importable() -> Iterator[None]:
+    """Let Jinja import the template's extension module, as cookiecutter does while rendering."""
+    saved = list(sys.path)
+    sys.path.append(str(template_dir()))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def resolve_answers(overrides: dict[str, str], *, no_input: bool) -> dict[str, str]:
+    """Every variable's final value: asked interactively unless ``no_input``, derived ones rendered."""
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    with template_extension_importable():
+        context = generate_context(
+            context_file=str(template_dir() / "cookiecutter.json"),
+            extra_context=dict(overrides),
+        )
+        answers: dict[str, Any] = prompt_for_config(context, no_input=no_input)
+    return {name: str(answers[name]) for name in template_variables()}
+
+
+def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Path:
+    """Render the template with ``answers`` into ``output_dir``; return the project directory.
+
+    The template's pre-generation hook checks the answers; when it refuses them it has already
+    printed why, and cookiecutter has removed the half-made directory.
+    """
+    from cookiecutter.exceptions import FailedHookException
+    from cookiecutter.main import cookiecutter
+
+    try:
+        project = cookiecutter(
+            str(template_dir()),
+            no_input=True,
+            extra_context=answers,
+            output_dir=str(output_dir),
+            overwrite_if_exists=overwrite,
+            default_config=True,
+        )
+    except FailedHookException as error:
+        raise ReportedError("the template refused the answers") from error
+    return Path(project)
