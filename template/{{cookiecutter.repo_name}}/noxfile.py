@@ -2,7 +2,7 @@
 # /// script
 # dependencies = ["nox"]
 # ///
-"""Development tasks: `nox` runs lint and tests; `nox -s build` checks the distributions."""
+"""Development tasks: `nox` runs lint and tests; `nox -s build` builds."""
 
 from pathlib import Path
 
@@ -14,9 +14,15 @@ nox.options.default_venv_backend = "uv|virtualenv"
 
 @nox.session(default=True)
 def lint(session: nox.Session) -> None:
-    """Run black, flake8, mypy and the other pre-commit hooks on every file."""
+    """Run black, flake8, mypy and the other pre-commit hooks."""
     session.install("pre-commit")
-    session.run("pre-commit", "run", "--all-files", "--show-diff-on-failure", *session.posargs)
+    session.run(
+        "pre-commit",
+        "run",
+        "--all-files",
+        "--show-diff-on-failure",
+        *session.posargs,
+    )
 
 
 @nox.session(default=True)
@@ -31,7 +37,8 @@ def build(session: nox.Session) -> None:
     """Build the sdist and wheel and check them as PyPI will."""
     session.install("build", "twine")
     session.run("python", "-m", "build")
-    session.run("twine", "check", "--strict", *(str(p) for p in Path("dist").iterdir()))
+    dists = [str(path) for path in Path("dist").iterdir()]
+    session.run("twine", "check", "--strict", *dists)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Machinery shared by the tests: running tools, virtual environments, rendered projects."""

@@ -1,0 +1,105 @@
+"""Projects rendered from the template, and the answers that cover its choices."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ml_publish.commands.new import new
+
+# Every value of every choice appears at least once; names differ so the projects can share a venv.
+COMBINATIONS: dict[str, dict[str, str]] = {
+    "defaults": {},
+    "py39-bsd-none-79": {
+        "project_name": "Leaf Counter",
+        "python_min": "3.9",
+        "license": "BSD-3-Clause",
+        "framework": "none",
+        "line_length": "79",
+        "author_name": "Hypatia",
+    },
+    "py311-apache-torch-88": {
+        "project_name": "Tumour Detector",
+        "python_min": "3.11",
+        "license": "Apache-2.0",
+        "line_length": "88",
+    },
+    "py312-gpl-none": {
+        "project_name": "Speech Denoiser",
+        "python_min": "3.12",
+        "license": "GPL-3.0-only",
+        "framework": "none",
+    },
+    "py313-proprietary-torch": {
+        "project_name": "Kaggle Whale Id",
+        "python_min": "3.13",
+        "license": "Proprietary",
+    },
+    "py314-mit-none-distname": {
+        "project_name": "Retina Net",
+        "distribution_name": "retina-net-weights",
+        "python_min": "3.14",
+        "framework": "none",
+    },
+    "py315-apache-torch": {
+        "project_name": "Galaxy Morphology",
+        "python_min": "3.15",
+        "license": "Apache-2.0",
+        "line_length": "120",
+    },
+}
+
+
+def render(output_dir: Path, answers: dict[str, str]) -> Path:
+    """Render the template the way ``ml-publish new --no-input KEY=VALUE ...`` does."""
+    assignments = [f"{key}={value}" for key, value in answers.items()]
+    project = new(assignments, output_dir=output_dir, no_input=True)
+    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "add", "--all"], check=True)
+    return project
+
+
+def pre_commit_repos(project: Path) -> dict[str, dict[str, Any]]:
+    """The project's pre-commit repositories by URL."""
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return {repo["repo"]: repo for repo in config["repos"]}
+
+
+def tracked_files(project: Path) -> list[Path]:
+    listing = subprocess.run(
+        ["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True
+    )
+    return [project / name for name in listing.stdout.splitlines()]
+
+
+# The PyPI projects behind the template's pre-commit hooks, so tests can run the same tools
+# at the same versions without cloning the hook repositories (there is no network here).
+HOOK_PACKAGES = {
+    "https://github.com/pre-commit/pre-commit-hooks": "pre-commit-hooks",
+    "https://github.com/psf/black-pre-commit-mirror": "black",
+    "https://github.com/adamchainz/blacken-docs": "blacken-docs",
+    "https://github.com/PyCQA/flake8": "flake8",
+    "https://github.com/pre-commit/mirrors-mypy": "mypy",
+    "https://github.com/codespell-project/codespell": "codespell",
+    "https://github.com/hukkin/mdformat": "mdformat",
+    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
+}
+
+
+def hook_tool_requirements(project: Path) -> list[str]:
+    """Pinned requirements for the tools the project's pre-commit hooks run."""
+    requirements = []
+    for url, repo in pre_commit_repos(project).items():
+        if url not in HOOK_PACKAGES:
+            continue
+        requirements.append(f"{HOOK_PACKAGES[url]}=={repo['rev'].removeprefix('v')}")
+        for hook in repo["hooks"]:
+            requirements.extend(
+                dependency
+                for dependency in hook.get("additional_dependencies", [])
+                if not dependency.startswith(("torch", "pytest"))
+            )
+    return requirements
