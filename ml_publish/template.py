@@ -7,6 +7,7 @@ source checkout it is read from the repository's ``template/`` directory instead
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +86,8 @@ def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Pat
     from cookiecutter.exceptions import FailedHookException
     from cookiecutter.main import cookiecutter
 
+    # cookiecutter logs a traceback when a hook refuses the answers; the hook's own line says it all.
+    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     try:
         project = cookiecutter(
             str(template_dir()),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,11 @@ import yaml
 from tests.support.processes import run
 from tests.support.projects import COMBINATIONS, pre_commit_repos, render, tracked_files
 from tests.support.venvs import VirtualEnv
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
 
 TEST_TOOLS = Path(sys.executable).parent
 TAG = re.compile(r"^v?\d+(\.\d+)+$")

@@ -45,7 +45,8 @@ def new(
             f"{project_dir} already exists and is not empty; choose another output directory "
             "or pass --overwrite"
         )
-    return template.render(answers, output_dir, overwrite=overwrite)
+    # An empty directory is as good as none; cookiecutter only accepts one when told to overwrite.
+    return template.render(answers, output_dir, overwrite=overwrite or project_dir.exists())
 
 
 def next_steps(project_dir: Path) -> str:
