@@ -27,7 +27,14 @@ def main() -> None:
             shutil.rmtree(output, ignore_errors=True)
 
         reference = median_seconds(
-            [cookiecutter, "--no-input", "--default-config", "-o", str(output), str(template_dir())],
+            [
+                cookiecutter,
+                "--no-input",
+                "--default-config",
+                "-o",
+                str(output),
+                str(template_dir()),
+            ],
             RUNS,
             clear_output,
         )

@@ -1,4 +1,4 @@
-"""The ``ml-publish`` command line: argument parsing only; each subcommand calls one core in commands/.
+"""The ``ml-publish`` command line: argument parsing only; each command runs one core in commands/.
 
 The top level (``--help``, ``--version``, choosing the command) is parsed by hand from the
 ``COMMANDS`` table so that it imports nothing, not even argparse: ``ml-publish --help`` and the

@@ -64,7 +64,7 @@ def template_extension_importable() -> Iterator[None]:
 
 
 def resolve_answers(overrides: dict[str, str], *, no_input: bool) -> dict[str, str]:
-    """Every variable's final value: asked interactively unless ``no_input``, derived ones rendered."""
+    """Every variable's final value, asked for unless ``no_input``, with derived ones rendered."""
     from cookiecutter.generate import generate_context
     from cookiecutter.prompt import prompt_for_config
 
@@ -86,7 +86,7 @@ def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Pat
     from cookiecutter.exceptions import FailedHookException
     from cookiecutter.main import cookiecutter
 
-    # cookiecutter logs a traceback when a hook refuses the answers; the hook's own line says it all.
+    # cookiecutter logs a traceback when a hook refuses the answers; the hook's line says it all.
     logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     try:
         project = cookiecutter(

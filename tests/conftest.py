@@ -23,7 +23,9 @@ def project_tools(tmp_path_factory: pytest.TempPathFactory) -> VirtualEnv:
     reference = render(tmp_path_factory.mktemp("reference"), {})
     tools = create_venv(tmp_path_factory.mktemp("project-tools") / "venv")
     tools.pip_install(TORCH_REQUIREMENT)
-    tools.pip_install(f"{reference}[dev,test]", "hatchling", "editables", *hook_tool_requirements(reference))
+    tools.pip_install(
+        f"{reference}[dev,test]", "hatchling", "editables", *hook_tool_requirements(reference)
+    )
     return tools
 
 

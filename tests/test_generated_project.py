@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,11 +19,6 @@ import yaml
 from tests.support.processes import run
 from tests.support.projects import COMBINATIONS, pre_commit_repos, render, tracked_files
 from tests.support.venvs import VirtualEnv
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 TEST_TOOLS = Path(sys.executable).parent
 TAG = re.compile(r"^v?\d+(\.\d+)+$")
@@ -42,7 +39,7 @@ class Project:
     answers: dict[str, str]
 
     @property
-    def pyproject(self) -> dict[str, object]:
+    def pyproject(self) -> dict[str, Any]:
         return tomllib.loads((self.root / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -96,7 +93,7 @@ def test_pre_commit_config_is_valid(project: Project, project_tools: VirtualEnv)
 def test_hook_revs_are_release_tags_pinned_like_the_dev_extra(project: Project) -> None:
     repos = pre_commit_repos(project.root)
     assert all(TAG.match(repo["rev"]) for repo in repos.values()), repos
-    optional = project.pyproject["project"]["optional-dependencies"]  # type: ignore[index]
+    optional = project.pyproject["project"]["optional-dependencies"]
     dev_pins = dict(re.split("==", pin) for pin in optional["dev"])
     for tool, url in CORE_TOOL_HOOKS.items():
         assert repos[url]["rev"].removeprefix("v") == dev_pins[tool], tool
@@ -104,14 +101,14 @@ def test_hook_revs_are_release_tags_pinned_like_the_dev_extra(project: Project) 
 
 def test_dependency_group_matches_the_extras(project: Project) -> None:
     pyproject = project.pyproject
-    extras = pyproject["project"]["optional-dependencies"]  # type: ignore[index]
-    groups = pyproject["dependency-groups"]  # type: ignore[index]
+    extras = pyproject["project"]["optional-dependencies"]
+    groups = pyproject["dependency-groups"]
     assert groups["test"] == extras["test"]
     assert groups["dev"] == [{"include-group": "test"}, *extras["dev"]]
 
 
 def test_line_lengths_agree(project: Project) -> None:
-    black = project.pyproject["tool"]["black"]  # type: ignore[index]
+    black = project.pyproject["tool"]["black"]
     flake8 = (project.root / ".flake8").read_text(encoding="utf-8")
     expected = int(project.answers.get("line_length", "100"))
     assert black["line-length"] == expected
@@ -122,7 +119,7 @@ def test_line_lengths_agree(project: Project) -> None:
 def test_workflows_match_the_github_schema(project: Project) -> None:
     workflows = sorted((project.root / ".github" / "workflows").glob("*.yml"))
     assert [w.name for w in workflows] == ["ci.yml", "release.yml"]
-    schema_check = [TEST_TOOLS / "check-jsonschema", "--builtin-schema"]
+    schema_check: list[str | Path] = [TEST_TOOLS / "check-jsonschema", "--builtin-schema"]
     run([*schema_check, "vendor.github-workflows", *workflows])
     run([*schema_check, "vendor.dependabot", project.root / ".github" / "dependabot.yml"])
 
@@ -134,7 +131,7 @@ def test_ci_matrix_runs_from_python_min_to_the_newest(project: Project) -> None:
     assert matrix[0] == python_min
     assert matrix[-1] == "3.15"
     assert len(matrix) == 15 - int(python_min.split(".")[1]) + 1
-    requires_python = project.pyproject["project"]["requires-python"]  # type: ignore[index]
+    requires_python = project.pyproject["project"]["requires-python"]
     assert requires_python == f">={python_min}"
 
 
@@ -174,7 +171,7 @@ def test_pre_commit_hook_tools_pass(project: Project, project_tools: VirtualEnv)
     yaml_files = [str(f) for f in files if f.suffix in {".yml", ".yaml", ".cff"}]
     toml_files = [str(f) for f in files if f.suffix == ".toml"]
     tools = project_tools.bin
-    for command in [
+    commands: list[list[str | Path]] = [
         [tools("trailing-whitespace-fixer"), *texts],
         [tools("end-of-file-fixer"), *texts],
         [tools("mixed-line-ending"), *texts],
@@ -187,7 +184,8 @@ def test_pre_commit_hook_tools_pass(project: Project, project_tools: VirtualEnv)
         [tools("codespell"), *[t for t in texts if not t.endswith("LICENSE")]],
         [tools("blacken-docs"), "README.md"],
         [tools("mdformat"), "--check", "README.md"],
-    ]:
+    ]
+    for command in commands:
         run(command, cwd=project.root)
     assert run(["git", "diff", "--stat"], cwd=project.root).stdout == ""
 
@@ -207,4 +205,4 @@ def test_license_is_the_chosen_text_with_holder_and_year(project: Project) -> No
         assert project.answers.get("author_name", "Your Name") in license_text
         assert re.search(r"Copyright \(c\) 20\d\d", license_text)
     expected_spdx = "LicenseRef-Proprietary" if choice == "Proprietary" else choice
-    assert project.pyproject["project"]["license"] == expected_spdx  # type: ignore[index]
+    assert project.pyproject["project"]["license"] == expected_spdx

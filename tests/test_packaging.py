@@ -31,9 +31,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> VirtualE
 
 def test_wheel_contains_one_copy_of_the_template(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    template_files = sorted(
-        (REPOSITORY / "template").rglob("*"), key=lambda p: p.as_posix()
-    )
+    template_files = sorted((REPOSITORY / "template").rglob("*"), key=lambda p: p.as_posix())
     expected = {
         "ml_publish/_template/template/" + p.relative_to(REPOSITORY / "template").as_posix()
         for p in template_files

@@ -13,9 +13,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 COOKIECUTTER = [sys.executable, "-m", "cookiecutter", "--no-input", "--default-config"]
 
 
-@pytest.mark.parametrize(
-    "how", [[], ["--directory", "template"]], ids=["root-config", "directory"]
-)
+@pytest.mark.parametrize("how", [[], ["--directory", "template"]], ids=["root-config", "directory"])
 def test_cookiecutter_renders_the_template(how: list[str], output_dir: Path) -> None:
     run([*COOKIECUTTER, *how, "-o", output_dir, REPOSITORY, "project_name=Pose Estimator"])
 

@@ -18,7 +18,9 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, str]:
         if not separator or not key:
             raise UsageError(f"{assignment!r} is not KEY=VALUE; for example license=MIT")
         if key not in variables:
-            raise UsageError(f"unknown template variable {key!r}; valid ones: {', '.join(variables)}")
+            raise UsageError(
+                f"unknown template variable {key!r}; valid ones: {', '.join(variables)}"
+            )
         choices = variables[key].choices
         if choices and value not in choices:
             raise UsageError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
