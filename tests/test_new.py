@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -121,3 +122,23 @@ def test_parse_assignments_keeps_equals_signs_in_values() -> None:
 def test_parse_assignments_refuses_an_empty_key() -> None:
     with pytest.raises(UsageError, match="is not KEY=VALUE"):
         parse_assignments(["=value"])
+
+
+def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> None:
+    # project_name, then Enter for the next eight questions, then python_min, license, ...
+    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ml_publish", "new", "-o", str(output_dir)],
+        input=answers,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    project = output_dir / "brain-tumour-seg"
+    pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'requires-python = ">=3.12"' in pyproject
+    assert 'license = "Apache-2.0"' in pyproject
+    assert "dependencies = []" in pyproject
