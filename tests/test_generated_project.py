@@ -9,6 +9,7 @@ import json
 import re
 import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ def test_builds_and_passes_twine_check(
     dists = sorted(tmp_path.iterdir())
     assert sorted(d.suffix for d in dists) == [".gz", ".whl"]
     run([project_tools.bin("twine"), "check", "--strict", *dists])
+    (wheel,) = [d for d in dists if d.suffix == ".whl"]
+    assert f"{project.package}/weights.json" in zipfile.ZipFile(wheel).namelist()
 
 
 def test_pre_commit_config_is_valid(project: Project, project_tools: VirtualEnv) -> None:

@@ -1,0 +1,149 @@
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.package_name }} import pretrained
+from {{ cookiecutter.package_name }}.pretrained import Registry, WeightsError
+
+RELEASE_PATH = "owner/repo/releases/download/v1.0.0"
+# torch.hub's rule for the hash in a file name: the hex run after the last "-".
+TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A local HTTP server (no network) and the directory it serves."""
+    root = tmp_path / "served"
+    (root / RELEASE_PATH).mkdir(parents=True)
+    handler = partial(QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", root / RELEASE_PATH
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def publish(directory: Path, content: bytes) -> dict[str, object]:
+    """Serve ``content`` as a weight file; return its registry entry."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    file_name = f"tiny-{sha256[:10]}.pth"
+    (directory / file_name).write_bytes(content)
+    return {
+        "name": "tiny",
+        "url": f"https://github.com/{RELEASE_PATH}/{file_name}",
+        "sha256": sha256,
+        "size": len(content),
+        "file_name": file_name,
+        "arch": "example",
+        "meta": {},
+    }
+
+
+def registry_of(*entries: dict[str, object]) -> Registry:
+    return Registry.from_text(json.dumps({"format": 1, "weights": entries}))
+
+
+@pytest.fixture
+def mirror(
+    served: tuple[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """Point weight URLs at the local server, as a mirror would."""
+    url, directory = served
+    monkeypatch.setenv(pretrained.MIRROR_VARIABLE, url)
+    return directory
+
+
+def test_download_is_verified_cached_and_then_offline(
+    mirror: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = b"weights" * 1000
+    registry = registry_of(publish(mirror, content))
+    cache = tmp_path / "cache"
+
+    path = registry.download("tiny", cache_dir=cache, progress=False)
+
+    assert path.read_bytes() == content
+    assert path.parent == cache
+    monkeypatch.setenv(pretrained.MIRROR_VARIABLE, "http://127.0.0.1:9")
+    assert registry.download("tiny", cache_dir=cache) == path
+
+
+def test_corrupt_download_is_refused_and_nothing_is_cached(
+    mirror: Path,
+    tmp_path: Path,
+) -> None:
+    entry = publish(mirror, b"the real weights")
+    (mirror / str(entry["file_name"])).write_bytes(b"the real weightz")
+    cache = tmp_path / "cache"
+
+    with pytest.raises(WeightsError, match="expected " + str(entry["sha256"])):
+        registry_of(entry).download("tiny", cache_dir=cache, progress=False)
+
+    assert list(cache.iterdir()) == []
+
+
+def test_cached_file_of_the_wrong_size_is_downloaded_again(
+    mirror: Path,
+    tmp_path: Path,
+) -> None:
+    entry = publish(mirror, b"complete weights")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / str(entry["file_name"])).write_bytes(b"compl")
+
+    path = registry_of(entry).download("tiny", cache_dir=cache, progress=False)
+
+    assert path.read_bytes() == b"complete weights"
+
+
+def test_missing_file_is_a_clear_error(mirror: Path, tmp_path: Path) -> None:
+    entry = publish(mirror, b"weights")
+    (mirror / str(entry["file_name"])).unlink()
+
+    with pytest.raises(WeightsError, match="could not download tiny"):
+        registry_of(entry).download("tiny", cache_dir=tmp_path)
+
+
+def test_unknown_name_lists_the_known_ones() -> None:
+    registry = registry_of(
+        {"name": "a", "url": "", "sha256": "", "size": 0, "file_name": ""},
+    )
+
+    with pytest.raises(WeightsError, match="no weights named 'b'; known: a"):
+        registry.get("b")
+
+
+def test_default_cache_dir_follows_the_environment(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("HOME", "TORCH_HOME", "XDG_CACHE_HOME", "LOCALAPPDATA"):
+        monkeypatch.setenv(variable, str(tmp_path / variable.lower()))
+
+    assert tmp_path in pretrained.default_cache_dir().parents
+
+
+def test_every_registered_weight_is_well_formed() -> None:
+    for name in pretrained.list_models():
+        weights = pretrained.get_weights(name)
+        assert re.fullmatch(r"[0-9a-f]{64}", weights.sha256), name
+        assert weights.url.endswith("/" + weights.file_name), name
+        found = TORCH_HASH_REGEX.search(weights.file_name)
+        assert found and weights.sha256.startswith(found.group(1)), name
