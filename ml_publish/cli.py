@@ -73,9 +73,77 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_weights_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-C",
+        "--project",
+        default=".",
+        help="run as if started in this project directory (default: here)",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add", help="hash, name, stage and register a weight file (never added to git)"
+    )
+    add.add_argument("file", help="the weight file: a state dict, checkpoint, ONNX model, ...")
+    add.add_argument("--name", required=True, help="the name users pass to get_model()")
+    add.add_argument("--arch", default="", help="the registered architecture it loads into")
+    add.add_argument(
+        "--meta",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a fact to record (dataset, metrics, input size, mean, std, categories, ...)",
+    )
+    add.add_argument("--meta-file", help="a JSON or TOML file of such facts")
+    add.add_argument(
+        "--strip-prefix",
+        help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
+    )
+    add.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
+    add.add_argument("--tag", help="the release tag (default: v<package version>)")
+    actions.add_parser("list", help="list the registered weights")
+    verify = actions.add_parser(
+        "verify", help="check the registry and the staged files against their hashes"
+    )
+    verify.add_argument(
+        "--download", action="store_true", help="also download every URL and check its hash"
+    )
+
+
+def run_weights(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ml_publish.commands import weights
+
+    project = Path(args.project)
+    if args.action == "add":
+        meta_file = project / args.meta_file if args.meta_file else None
+        entry = weights.add_weights(
+            project,
+            project / args.file,
+            name=args.name,
+            arch=args.arch,
+            meta=weights.parse_meta(args.meta, meta_file),
+            strip_prefix=args.strip_prefix,
+            repository=args.repo,
+            tag=args.tag,
+        )
+        print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
+        return 0
+    if args.action == "list":
+        print(weights.format_listing(weights.list_weights(project)))
+        return 0
+    return weights.print_problems(weights.verify_weights(project, download=args.download))
+
+
 COMMANDS = {
     "new": Command(
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
+    ),
+    "weights": Command(
+        "register weight files and check them: add, list, verify",
+        add_weights_arguments,
+        run_weights,
     ),
 }
 

@@ -1,0 +1,79 @@
+"""Facts about a project made by ml-publish: its package, version, registry and GitHub home."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml_publish import git
+from ml_publish.errors import UsageError
+from ml_publish.registry import find_registry
+from ml_publish.toml_file import read_toml
+
+REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
+GITHUB_PROJECT_URL = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$")
+# Characters git refuses in a tag, and ones a release URL would have to escape.
+BAD_TAG = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|^[-/]|/$|\.lock$|\.$")
+STAGING_DIR = Path(".ml-publish") / "weights"
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    registry: Path
+
+    @property
+    def package_dir(self) -> Path:
+        return self.registry.parent
+
+    @property
+    def readme(self) -> Path:
+        return self.root / "README.md"
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.root / STAGING_DIR
+
+    def version(self) -> str:
+        init = (self.package_dir / "__init__.py").read_text(encoding="utf-8")
+        match = VERSION_LINE.search(init)
+        if not match:
+            raise UsageError(f"no __version__ in {self.package_dir / '__init__.py'}")
+        return match[1]
+
+
+def open_project(root: Path) -> Project:
+    return Project(root, find_registry(root))
+
+
+def check_repository(repository: str) -> str:
+    if not REPOSITORY_NAME.match(repository):
+        raise UsageError(f"{repository!r} is not a GitHub repository; write it as OWNER/NAME")
+    return repository
+
+
+def check_tag(tag: str) -> str:
+    if not tag or BAD_TAG.search(tag):
+        raise UsageError(f"{tag!r} is not a usable tag; use one like v1.2.0, without spaces")
+    return tag
+
+
+def resolve_repository(explicit: str | None, project_root: Path) -> str:
+    """``--repo``, else ``GITHUB_REPOSITORY``, else the origin remote, else pyproject's URLs."""
+    if explicit:
+        return check_repository(explicit)
+    if os.environ.get("GITHUB_REPOSITORY"):
+        return check_repository(os.environ["GITHUB_REPOSITORY"])
+    from_git = git.origin_repository(project_root)
+    if from_git:
+        return check_repository(from_git)
+    pyproject = project_root / "pyproject.toml"
+    if pyproject.is_file():
+        for url in read_toml(pyproject).get("project", {}).get("urls", {}).values():
+            match = GITHUB_PROJECT_URL.match(str(url))
+            if match:
+                return check_repository(match["repo"])
+    raise UsageError("cannot tell the GitHub repository; pass --repo OWNER/NAME")

@@ -1,0 +1,154 @@
+"""The weights registry of a generated project (``<package>/weights.json``) and its naming rules.
+
+The generated package reads this file at run time; only ml-publish writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ml_publish.errors import UsageError
+
+REGISTRY_FILE = "weights.json"
+REGISTRY_FORMAT = 1
+# GitHub refuses release assets of 2 GiB or more.
+MAX_WEIGHT_BYTES = 2 * 1024**3
+HASH_PREFIX_LENGTH = 10
+# torch.hub reads the hash from a file name with this pattern (torch/hub.py, HASH_REGEX),
+# taking its first match: "people_2020-09-23.pth" would read as hash "23".
+TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
+# Characters GitHub keeps in asset names; anything else it renames.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+STATUSES = ("pending", "uploaded")
+REQUIRED_FIELDS = ("name", "url", "sha256", "size", "file_name", "status")
+
+
+@dataclass(frozen=True)
+class WeightEntry:
+    """One weight file: where it will be (or is) downloaded from, and what it must hash to."""
+
+    name: str
+    url: str
+    sha256: str
+    size: int
+    file_name: str
+    status: str = "pending"
+    arch: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class RegistryError(UsageError):
+    """The registry file cannot be read as a registry; the message says where and why."""
+
+
+def find_registry(project: Path) -> Path:
+    """The registry file of the package at the root of ``project``."""
+    candidates = sorted(
+        init.parent / REGISTRY_FILE
+        for init in project.glob("*/__init__.py")
+        if (init.parent / REGISTRY_FILE).is_file()
+    )
+    if not candidates:
+        raise UsageError(
+            f"no <package>/{REGISTRY_FILE} under {project}; run this in a project made by "
+            "ml-publish new or ml-publish adopt"
+        )
+    if len(candidates) > 1:
+        names = ", ".join(str(c.relative_to(project)) for c in candidates)
+        raise UsageError(f"several registries ({names}); keep one {REGISTRY_FILE}")
+    return candidates[0]
+
+
+def load_registry(path: Path) -> list[WeightEntry]:
+    """Read and validate a registry file."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise RegistryError(
+            f"{path} is not valid JSON (line {error.lineno}: {error.msg}); fix it or restore "
+            "it from git"
+        ) from None
+    if not isinstance(document, dict) or not isinstance(document.get("weights"), list):
+        raise RegistryError(f"{path} has no 'weights' list; restore it from git")
+    entries = [entry_from_json(path, index, raw) for index, raw in enumerate(document["weights"])]
+    names = [entry.name for entry in entries]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise RegistryError(f"{path} lists {', '.join(duplicates)} more than once")
+    return entries
+
+
+def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
+    where = f"{path}, entry {index + 1}"
+    if not isinstance(raw, dict):
+        raise RegistryError(f"{where} is not an object")
+    missing = [name for name in REQUIRED_FIELDS if name not in raw]
+    if missing:
+        raise RegistryError(f"{where} lacks {', '.join(missing)}")
+    if not isinstance(raw["size"], int) or raw["size"] < 0:
+        raise RegistryError(f"{where}: size must be a whole number of bytes")
+    if not SHA256_HEX.match(str(raw["sha256"])):
+        raise RegistryError(f"{where}: sha256 must be 64 lowercase hex digits")
+    if raw["status"] not in STATUSES:
+        raise RegistryError(f"{where}: status must be one of {', '.join(STATUSES)}")
+    return WeightEntry(
+        name=str(raw["name"]),
+        url=str(raw["url"]),
+        sha256=str(raw["sha256"]),
+        size=raw["size"],
+        file_name=str(raw["file_name"]),
+        status=str(raw["status"]),
+        arch=str(raw.get("arch", "")),
+        meta=dict(raw.get("meta", {})),
+    )
+
+
+def save_registry(path: Path, entries: list[WeightEntry]) -> None:
+    """Write the registry with stable formatting, so diffs stay small."""
+    document = {"format": REGISTRY_FORMAT, "weights": [asdict(entry) for entry in entries]}
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def weight_file_name(name: str, sha256: str, suffix: str) -> str:
+    """``<name>-<sha256[:10]><suffix>``: unique per content, and torch.hub finds the hash.
+
+    Refuses names GitHub would rename and names torch.hub would misread.
+    """
+    if not SAFE_NAME.match(name):
+        raise UsageError(
+            f"weight name {name!r} may only use letters, digits, '.', '_' and '-' "
+            "(GitHub renames other characters)"
+        )
+    prefix = sha256[:HASH_PREFIX_LENGTH]
+    file_name = f"{name}-{prefix}{suffix.lower()}"
+    found = TORCH_HASH_REGEX.search(file_name)
+    if not found or found.group(1) != prefix:
+        misread = found.group(1) if found else ""
+        raise UsageError(
+            f"torch.hub would read {misread!r} as the hash of {file_name!r}; "
+            f"name the weights {name.replace('.', '_')!r} instead"
+        )
+    return file_name
+
+
+def release_download_url(server: str, repository: str, tag: str, file_name: str) -> str:
+    """Where GitHub serves a published release asset."""
+    return f"{server.rstrip('/')}/{repository}/releases/download/{quote(tag, safe='')}/{file_name}"
+
+
+def sha256_of(path: Path, chunk_size: int = 8 << 20) -> str:
+    """The SHA-256 of a file, read in large blocks (hashlib runs OpenSSL's implementation)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(chunk_size)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as stream:
+        while read := stream.readinto(buffer):
+            digest.update(view[:read])
+    return digest.hexdigest()
