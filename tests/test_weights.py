@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,8 +27,8 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def registry_of(project: Path) -> dict[str, object]:
-    loaded: dict[str, object] = json.loads(
+def registry_of(project: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
         (project / "cell_segmentation" / "weights.json").read_text(encoding="utf-8")
     )
     return loaded
@@ -53,7 +54,7 @@ def test_add_names_stages_and_registers_without_touching_git(project: Path) -> N
     release = "https://github.com/your-github-name/cell-segmentation/releases/download/v0.1.0"
     url = f"{release}/{file_name}"
     assert url in out
-    (entry,) = registry_of(project)["weights"]  # type: ignore[misc]
+    (entry,) = registry_of(project)["weights"]
     assert entry == {
         "name": "unet_r34",
         "url": url,
@@ -97,7 +98,7 @@ def test_metadata_file_in_toml(project: Path) -> None:
     )
 
     assert code == 0, err
-    (entry,) = registry_of(project)["weights"]  # type: ignore[misc]
+    (entry,) = registry_of(project)["weights"]
     assert entry["meta"] == {"dataset": "DSB", "input_size": 256}
 
 
@@ -238,7 +239,7 @@ def test_lightning_checkpoint_becomes_a_clean_state_dict(
         env={"PYTHONPATH": str(source_tree)},
     )  # fmt: skip
 
-    (entry,) = registry_of(project)["weights"]  # type: ignore[misc]
+    (entry,) = registry_of(project)["weights"]
     assert entry["file_name"].endswith(".pth") and entry["file_name"] in result.stdout
     staged = project / ".ml-publish" / "weights" / entry["file_name"]
     read = run([project_tools.python, "-c", READ_STATE_DICT, staged])

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import UsageError
+from ml_publish.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.project import Project, check_tag, open_project, resolve_repository
 from ml_publish.registry import (
     MAX_WEIGHT_BYTES,
@@ -125,6 +126,7 @@ def add_weights(
     )
     save_registry(project.registry, [*entries, entry])
     refresh_readme(project, [*entries, entry])
+    refresh_hubconf(project, repository, [*entries, entry])
     ignore_staging_dir(project)
     return entry
 
@@ -142,6 +144,14 @@ def refresh_readme(project: Project, entries: list[WeightEntry]) -> None:
     if project.readme.is_file():
         text = project.readme.read_text(encoding="utf-8")
         project.readme.write_text(with_table(text, entries), encoding="utf-8")
+
+
+def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry]) -> None:
+    """Rewrite hubconf.py (PyTorch projects have one) with an entry point per weight file."""
+    hubconf = project.root / HUBCONF_FILE
+    if hubconf.is_file():
+        text = render_hubconf(project.package_dir.name, repository, entries)
+        hubconf.write_text(text, encoding="utf-8")
 
 
 def ignore_staging_dir(project: Project) -> None:

@@ -17,7 +17,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import {% if cookiecutter.framework == "pytorch" %}TYPE_CHECKING, {% endif %}Any
+{%- if cookiecutter.framework == "pytorch" %}
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.package_name }}.transforms import Preprocess
+{%- endif %}
 
 # Points every weight URL at another server (an internal mirror, or a test
 # server): the origin of each URL is replaced, its path kept.
@@ -54,6 +59,14 @@ class Weights:
             arch=entry.get("arch", ""),
             meta=dict(entry.get("meta", {})),
         )
+{%- if cookiecutter.framework == "pytorch" %}
+
+    def transforms(self) -> Preprocess:
+        """The preprocessing these weights were trained with."""
+        from {{ cookiecutter.package_name }}.transforms import Preprocess
+
+        return Preprocess.from_meta(self.meta)
+{%- endif %}
 
 
 class Registry:

@@ -1,0 +1,110 @@
+"""Failures to inject into the GitHub emulator: the faults a reliable uploader must survive.
+
+Each fault is queued for the next matching request(s) and used up when it fires, so a test
+reads as a script: "the next upload of weights.pt drops after 1 MiB; the retry succeeds".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass
+class Fault:
+    """One queued failure: what kind, how many more times, and which requests it hits."""
+
+    kind: str
+    times: int
+    method: str | None = None
+    path: str | None = None
+    asset_name: str | None = None
+    # Bytes before a cut, seconds of Retry-After or of delay, or the rate limit's reset epoch.
+    amount: float = 0
+    status: int = 0
+
+    def matches(self, method: str, path: str, asset_name: str | None) -> bool:
+        """Whether this fault applies to a request with this method, path and asset name."""
+        return (
+            self.method in (None, method)
+            and (self.path is None or re.search(self.path, path) is not None)
+            and self.asset_name in (None, asset_name)
+        )
+
+
+class Faults:
+    """Failures queued for the next matching requests; each fires ``times`` times, then is gone.
+
+    ``method`` and ``path`` (a regular expression searched in the URL path) narrow which
+    requests a fault hits; upload faults are narrowed by the asset ``name`` instead.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queued: list[Fault] = []
+
+    def cut_upload(self, after_bytes: int, *, name: str | None = None, times: int = 1) -> None:
+        """Drop an upload's connection unanswered after ``after_bytes``; a starter asset stays."""
+        self._queue(Fault("cut", times, asset_name=name, amount=after_bytes))
+
+    def bad_gateway_upload(self, *, name: str | None = None, times: int = 1) -> None:
+        """Answer an upload 502 after reading it, leaving an empty starter asset, as GitHub may."""
+        self._queue(Fault("bad_gateway", times, asset_name=name))
+
+    def throttle(
+        self,
+        retry_after: int,
+        *,
+        status: int = 429,
+        method: str | None = None,
+        path: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Refuse a request with a secondary rate limit: 403 or 429 and ``Retry-After``."""
+        if status not in (403, 429):
+            raise ValueError(f"GitHub throttles with 403 or 429, not {status}")
+        self._queue(Fault("throttle", times, method, path, amount=retry_after, status=status))
+
+    def exhaust_rate_limit(
+        self,
+        reset_at: int | None = None,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Refuse a request with 403, the hourly quota spent until ``reset_at`` (epoch seconds)."""
+        reset = time.time() + 60 if reset_at is None else reset_at
+        self._queue(Fault("rate_limit", times, method, path, amount=int(reset), status=403))
+
+    def delay(
+        self, seconds: float, *, method: str | None = None, path: str | None = None, times: int = 1
+    ) -> None:
+        """Hold a request for ``seconds`` before answering it."""
+        self._queue(Fault("delay", times, method, path, amount=seconds))
+
+    @property
+    def queued(self) -> int:
+        """How many firings are still to come, so a test can check its faults were all used."""
+        with self._lock:
+            return sum(fault.times for fault in self._queued)
+
+    def take(
+        self, kinds: Sequence[str], method: str, path: str, asset_name: str | None = None
+    ) -> Fault | None:
+        """Use up one firing of the first queued fault of ``kinds`` matching this request."""
+        with self._lock:
+            for fault in self._queued:
+                if fault.kind in kinds and fault.matches(method, path, asset_name):
+                    fault.times -= 1
+                    if fault.times == 0:
+                        self._queued.remove(fault)
+                    return fault
+        return None
+
+    def _queue(self, fault: Fault) -> None:
+        with self._lock:
+            self._queued.append(fault)

@@ -1,0 +1,127 @@
+"""The Releases REST operations: which method and path does what to the in-memory state.
+
+Pure functions from a parsed request to a reply; ``github_emulator`` does the HTTP around them.
+Path parameters arrive already percent-decoded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from ml_publish.testing.github_state import GitHubState, JsonObject, link_header, paginate
+
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """What an API route needs from its request: the state, path parameters, query and body."""
+
+    state: GitHubState
+    params: dict[str, str]
+    query: dict[str, list[str]]
+    payload: JsonObject
+    url: str
+
+    @property
+    def repository(self) -> tuple[str, str]:
+        return self.params["owner"], self.params["repo"]
+
+    def number(self, name: str) -> int:
+        return int(self.params[name])
+
+
+@dataclass
+class ApiReply:
+    """What an API route answers: status, JSON body (none for 204) and extra headers."""
+
+    status: int
+    body: JsonObject | list[JsonObject] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _page(call: ApiCall, items: Sequence[Item], render: Callable[[Item], JsonObject]) -> ApiReply:
+    page = paginate(items, call.query)
+    link = link_header(call.url, call.query, page)
+    return ApiReply(200, [render(item) for item in page.items], {"Link": link} if link else {})
+
+
+def _list_releases(call: ApiCall) -> ApiReply:
+    return _page(call, call.state.releases(*call.repository), call.state.release_json)
+
+
+def _create_release(call: ApiCall) -> ApiReply:
+    body = call.state.release_json(call.state.create_release(*call.repository, call.payload))
+    return ApiReply(201, body, {"Location": body["url"]})
+
+
+def _get_release_by_tag(call: ApiCall) -> ApiReply:
+    release = call.state.release_by_tag(*call.repository, call.params["tag"])
+    return ApiReply(200, call.state.release_json(release))
+
+
+def _get_release(call: ApiCall) -> ApiReply:
+    release = call.state.release(*call.repository, call.number("release_id"))
+    return ApiReply(200, call.state.release_json(release))
+
+
+def _update_release(call: ApiCall) -> ApiReply:
+    release_id = call.number("release_id")
+    release = call.state.update_release(*call.repository, release_id, call.payload)
+    return ApiReply(200, call.state.release_json(release))
+
+
+def _delete_release(call: ApiCall) -> ApiReply:
+    call.state.delete_release(*call.repository, call.number("release_id"))
+    return ApiReply(204)
+
+
+def _list_assets(call: ApiCall) -> ApiReply:
+    release = call.state.release(*call.repository, call.number("release_id"))
+    return _page(call, list(release.assets), lambda asset: call.state.asset_json(release, asset))
+
+
+def _get_asset(call: ApiCall) -> ApiReply:
+    return ApiReply(
+        200, call.state.asset_json(*call.state.asset(*call.repository, call.number("asset_id")))
+    )
+
+
+def _update_asset(call: ApiCall) -> ApiReply:
+    found = call.state.update_asset(*call.repository, call.number("asset_id"), call.payload)
+    return ApiReply(200, call.state.asset_json(*found))
+
+
+def _delete_asset(call: ApiCall) -> ApiReply:
+    call.state.delete_asset(*call.repository, call.number("asset_id"))
+    return ApiReply(204)
+
+
+_RELEASES = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases"
+_ONE_RELEASE = _RELEASES + r"/(?P<release_id>\d+)"
+_ONE_ASSET = _RELEASES + r"/assets/(?P<asset_id>\d+)"
+UPLOAD_PATH = re.compile(_ONE_RELEASE + "/assets")
+DOWNLOAD_PATH = re.compile(
+    r"/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases/download/(?P<tag>.+)/(?P<name>[^/]+)"
+)
+# Method, path, route and the docs anchor GitHub names in that operation's errors.
+API_ROUTES: list[tuple[str, re.Pattern[str], Callable[[ApiCall], ApiReply], str]] = [
+    ("GET", re.compile(_RELEASES), _list_releases, "releases/releases#list-releases"),
+    ("POST", re.compile(_RELEASES), _create_release, "releases/releases#create-a-release"),
+    (
+        "GET",
+        re.compile(_RELEASES + "/tags/(?P<tag>.+)"),
+        _get_release_by_tag,
+        "releases/releases#get-a-release-by-tag-name",
+    ),
+    ("GET", re.compile(_ONE_ASSET), _get_asset, "releases/assets#get-a-release-asset"),
+    ("PATCH", re.compile(_ONE_ASSET), _update_asset, "releases/assets#update-a-release-asset"),
+    ("DELETE", re.compile(_ONE_ASSET), _delete_asset, "releases/assets#delete-a-release-asset"),
+    ("GET", re.compile(_ONE_RELEASE), _get_release, "releases/releases#get-a-release"),
+    ("PATCH", re.compile(_ONE_RELEASE), _update_release, "releases/releases#update-a-release"),
+    ("DELETE", re.compile(_ONE_RELEASE), _delete_release, "releases/releases#delete-a-release"),
+    ("GET", UPLOAD_PATH, _list_assets, "releases/assets#list-release-assets"),
+]

@@ -1,0 +1,109 @@
+"""hubconf.py: generated from the registry, lint-clean, and working with the real torch.hub."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from ml_publish.hubconf import entry_point_name, render_hubconf
+from tests.support.processes import run
+from tests.support.projects import render
+from tests.support.venvs import VirtualEnv
+
+SOURCE_TREE = Path(__file__).resolve().parent.parent
+RELEASE_PATH = "your-github-name/cell-segmentation/releases/download/v0.1.0"
+MIRROR = "CELL_SEGMENTATION_WEIGHTS_MIRROR"
+
+SAVE_STATE_DICT = """
+import sys, torch
+from cell_segmentation.model import ExampleNet
+torch.manual_seed(0)
+torch.save(ExampleNet(num_classes=4).state_dict(), sys.argv[1])
+"""
+# torch 2.13's hub.list and hub.help take only GitHub names ("owner/repo:ref"); with the
+# repository already in torch's hub cache (as after a first download) they read it from there,
+# offline. hub.load takes the directory itself with source="local".
+USE_TORCH_HUB = """
+import os, sys, torch
+repo = sys.argv[1]
+cached = os.path.join(torch.hub.get_dir(), "your-github-name_cell-segmentation_main")
+os.makedirs(torch.hub.get_dir(), exist_ok=True)
+os.symlink(repo, cached)
+github = "your-github-name/cell-segmentation:main"
+options = dict(trust_repo=True, skip_validation=True)
+print(torch.hub.list(github, **options))
+print(torch.hub.help(github, "example_v1", **options))
+model = torch.hub.load(repo, "example_v1", source="local", progress=False)
+print(type(model).__name__, model.training, model(torch.rand(2, 3, 32, 32)).shape)
+"""
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def weights_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A local server laid out like GitHub's release downloads."""
+    root = tmp_path / "served"
+    (root / RELEASE_PATH).mkdir(parents=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", root / RELEASE_PATH
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_entry_point_names_are_identifiers() -> None:
+    assert entry_point_name("unet-r34.v2") == "unet_r34_v2"
+    assert entry_point_name("3d_unet") == "model_3d_unet"
+    assert entry_point_name("class") == "model_class"
+
+
+def test_the_template_ships_exactly_what_the_renderer_writes_for_no_weights(
+    tmp_path: Path,
+) -> None:
+    project = render(tmp_path, {})
+
+    shipped = (project / "hubconf.py").read_text(encoding="utf-8")
+
+    assert shipped == render_hubconf("cell_segmentation", "your-github-name/cell-segmentation", [])
+
+
+def test_torch_hub_lists_helps_and_loads_registered_weights(
+    tmp_path: Path, project_tools: VirtualEnv, weights_server: tuple[str, Path]
+) -> None:
+    project = render(tmp_path, {})
+    in_project = {"PYTHONPATH": f"{project}:{SOURCE_TREE}"}
+    run([project_tools.python, "-c", SAVE_STATE_DICT, project / "net.pth"], env=in_project)
+    run(
+        [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "add", "net.pth",
+         "--name", "example_v1", "--arch", "example_net", "--meta", "dataset=CIFAR-10",
+         "--meta", 'arch_kwargs={"num_classes": 4}', "--meta", 'metrics={"top1": 0.91}'],
+        env=in_project,
+    )  # fmt: skip
+    url, served = weights_server
+    for staged in (project / ".ml-publish" / "weights").iterdir():
+        shutil.copy(staged, served / staged.name)
+
+    result = run(
+        [project_tools.python, "-c", USE_TORCH_HUB, project],
+        env={MIRROR: url, "TORCH_HOME": str(tmp_path / "torch-home"), "PYTHONPATH": ""},
+    )
+
+    listed, *help_lines, loaded = result.stdout.strip().splitlines()
+    assert listed == "['example_v1']"
+    assert "Trained on CIFAR-10. Metrics: top1 0.91." in " ".join("".join(help_lines).split())
+    assert loaded == "ExampleNet False torch.Size([2, 4])"
+    for tool in ("black", "flake8"):
+        run([project_tools.bin(tool), "hubconf.py"] if tool == "flake8" else
+            [project_tools.bin(tool), "--check", "hubconf.py"], cwd=project)  # fmt: skip
