@@ -1,71 +1,14 @@
-import hashlib
-import json
 import re
-import threading
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from {{ cookiecutter.package_name }} import pretrained
-from {{ cookiecutter.package_name }}.pretrained import Registry, WeightsError
+from {{ cookiecutter.package_name }}.pretrained import WeightsError
+from tests.weights_server import publish, registry_of
 
-RELEASE_PATH = "owner/repo/releases/download/v1.0.0"
 # torch.hub's rule for the hash in a file name: the hex run after the last "-".
 TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A local HTTP server (no network) and the directory it serves."""
-    root = tmp_path / "served"
-    (root / RELEASE_PATH).mkdir(parents=True)
-    handler = partial(QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", root / RELEASE_PATH
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-def publish(directory: Path, content: bytes) -> dict[str, object]:
-    """Serve ``content`` as a weight file; return its registry entry."""
-    sha256 = hashlib.sha256(content).hexdigest()
-    file_name = f"tiny-{sha256[:10]}.pth"
-    (directory / file_name).write_bytes(content)
-    return {
-        "name": "tiny",
-        "url": f"https://github.com/{RELEASE_PATH}/{file_name}",
-        "sha256": sha256,
-        "size": len(content),
-        "file_name": file_name,
-        "arch": "example",
-        "meta": {},
-    }
-
-
-def registry_of(*entries: dict[str, object]) -> Registry:
-    return Registry.from_text(json.dumps({"format": 1, "weights": entries}))
-
-
-@pytest.fixture
-def mirror(
-    served: tuple[str, Path],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Path:
-    """Point weight URLs at the local server, as a mirror would."""
-    url, directory = served
-    monkeypatch.setenv(pretrained.MIRROR_VARIABLE, url)
-    return directory
 
 
 def test_download_is_verified_cached_and_then_offline(
