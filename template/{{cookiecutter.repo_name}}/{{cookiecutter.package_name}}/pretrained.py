@@ -152,10 +152,9 @@ def fetch_verified(
     try:
         actual = stream_to_file(url, partial, weights, show_progress)
         if actual != weights.sha256:
-            raise WeightsError(
-                f"{weights.file_name} from {url} has SHA-256 {actual}, "
-                f"expected {weights.sha256}; nothing was cached",
-            )
+            got = f"{weights.file_name} from {url} has SHA-256 {actual}"
+            wanted = f"expected {weights.sha256}; nothing was cached"
+            raise WeightsError(f"{got}, {wanted}")
         os.replace(partial, target)
     except OSError as error:
         raise WeightsError(
