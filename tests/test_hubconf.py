@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ import pytest
 from ml_publish.hubconf import entry_point_name, render_hubconf
 from tests.support.processes import run
 from tests.support.projects import render
+from tests.support.static_server import serving
 from tests.support.venvs import VirtualEnv
 
 SOURCE_TREE = Path(__file__).resolve().parent.parent
@@ -44,23 +42,13 @@ print(type(model).__name__, model.training, model(torch.rand(2, 3, 32, 32)).shap
 """
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def weights_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A local server laid out like GitHub's release downloads."""
     root = tmp_path / "served"
     (root / RELEASE_PATH).mkdir(parents=True)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", root / RELEASE_PATH
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(root) as url:
+        yield url, root / RELEASE_PATH
 
 
 def test_entry_point_names_are_identifiers() -> None:
