@@ -11,7 +11,7 @@ import pytest
 from ml_publish.hubconf import entry_point_name, render_hubconf
 from tests.support.processes import run
 from tests.support.projects import render
-from tests.support.static_server import serving
+from ml_publish.testing.static_server import serving
 from tests.support.venvs import VirtualEnv
 
 SOURCE_TREE = Path(__file__).resolve().parent.parent
