@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from ml_publish import __version__
-from ml_publish.errors import ReportedError, UsageError
+from ml_publish.errors import MLPublishError, ReportedError
 
 # typing and dataclasses alone would double the start-up time; annotations need neither at run time.
 TYPE_CHECKING = False
@@ -108,6 +108,26 @@ def add_weights_arguments(parser: argparse.ArgumentParser) -> None:
     verify.add_argument(
         "--download", action="store_true", help="also download every URL and check its hash"
     )
+    upload = actions.add_parser(
+        "upload",
+        help="upload the pending weights to the GitHub release for the tag (a draft by default)",
+    )
+    upload.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
+    upload.add_argument("--tag", help="the release tag (default: v<package version>)")
+    upload.add_argument(
+        "--api-url", help="the GitHub API (default: $GITHUB_API_URL or https://api.github.com)"
+    )
+    upload.add_argument(
+        "--publish",
+        action="store_true",
+        help="publish the release once every file is verified, and mark the weights uploaded",
+    )
+    upload.add_argument(
+        "--allow-published",
+        action="store_true",
+        help="add assets to a release that is already published",
+    )
+    upload.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run_weights(args: argparse.Namespace) -> int:
@@ -133,6 +153,21 @@ def run_weights(args: argparse.Namespace) -> int:
     if args.action == "list":
         print(weights.format_listing(weights.list_weights(project)))
         return 0
+    if args.action == "upload":
+        from ml_publish.commands.weights_upload import upload_weights
+
+        names = upload_weights(
+            project,
+            repository=args.repo,
+            tag=args.tag,
+            api_url=args.api_url,
+            publish=args.publish,
+            allow_published=args.allow_published,
+            progress=not args.quiet,
+        )
+        state = "published" if args.publish else "uploaded to the draft release"
+        print(f"{state}: {', '.join(names)}" if names else "no pending weights to upload")
+        return 0
     return weights.print_problems(weights.verify_weights(project, download=args.download))
 
 
@@ -141,7 +176,7 @@ COMMANDS = {
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
     ),
     "weights": Command(
-        "register weight files and check them: add, list, verify",
+        "register, check and upload weight files: add, list, verify, upload",
         add_weights_arguments,
         run_weights,
     ),
@@ -204,11 +239,11 @@ def run_command(name: str, words: list[str], *, verbose: bool) -> int:
         if verbose:
             raise
         return 2
-    except UsageError as error:
+    except MLPublishError as error:
         if verbose:
             raise
         print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

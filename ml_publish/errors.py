@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 
-class UsageError(Exception):
-    """The user asked for something that cannot be done as asked (exit code 2).
+class MLPublishError(Exception):
+    """Something the user can act on; the message is one sentence that says what to do."""
 
-    The message is one sentence that says what is wrong and what to do instead.
-    """
+    exit_code = 1
+
+
+class UsageError(MLPublishError):
+    """The user asked for something that cannot be done as asked (exit code 2)."""
+
+    exit_code = 2
+
+
+class OperationFailed(MLPublishError):
+    """A well-formed request that did not succeed: a server refused or a check failed (exit 1)."""
 
 
 class ReportedError(UsageError):

@@ -1,13 +1,17 @@
-"""Fixtures shared by the whole suite: the tools venv that generated projects are checked with."""
+"""Fixtures shared by the whole suite: tool venvs, the GitHub emulator, projects with weights."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ml_publish.testing.github_emulator import GitHubEmulator
 from tests.support.projects import hook_tool_requirements, render
 from tests.support.venvs import VirtualEnv, create_venv
+from tests.support.weights_projects import WeightsProject, project_with_weights, use_emulator
 
 # The CPU build this machine offers; a generated project only asks for torch>=2.1.
 TORCH_REQUIREMENT = "torch==2.13.0"
@@ -35,3 +39,26 @@ def output_dir(tmp_path: Path) -> Path:
     directory = tmp_path / "out"
     directory.mkdir()
     return directory
+
+
+@pytest.fixture
+def gh() -> Iterator[GitHubEmulator]:
+    """A fresh GitHub emulator: API, uploads and downloads hosts on local ports."""
+    with GitHubEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="session")
+def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project rendered with the template's defaults, once, for tests to copy."""
+    return render(tmp_path_factory.mktemp("rendered"), {})
+
+
+@pytest.fixture
+def weights_project(
+    rendered_project: Path, tmp_path: Path, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+) -> WeightsProject:
+    """A project with two pending weight files, its environment pointed at ``gh``."""
+    use_emulator(monkeypatch, gh)
+    contents = {"unet": os.urandom(300_000), "small": os.urandom(40_000)}
+    return project_with_weights(rendered_project, tmp_path, contents)

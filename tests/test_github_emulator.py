@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 from functools import cache
@@ -114,12 +114,6 @@ class Client:
     def assets(self, release: Any) -> list[tuple[str, str, int, str | None]]:
         reply = self.api("GET", f"/releases/{release['id']}/assets")
         return [(a["name"], a["state"], a["size"], a["digest"]) for a in reply.json()]
-
-
-@pytest.fixture
-def gh() -> Iterator[GitHubEmulator]:
-    with GitHubEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

@@ -1,0 +1,55 @@
+"""Generated projects with weight files added, ready to upload to the GitHub emulator."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ml_publish.commands.weights import add_weights
+from ml_publish.project import open_project
+from ml_publish.registry import WeightEntry, load_registry
+from ml_publish.testing.github_emulator import GitHubEmulator
+
+REPOSITORY = "octo-org/weights"
+OWNER, REPO = REPOSITORY.split("/")
+# The version of a project rendered with the template's defaults.
+TAG = "v0.1.0"
+
+
+@dataclass(frozen=True)
+class WeightsProject:
+    """A project whose weights are registered as pending, and the bytes of each weight file."""
+
+    root: Path
+    contents: dict[str, bytes]
+
+    def entries(self) -> dict[str, WeightEntry]:
+        """The registry as it is now, by weight name."""
+        registry = open_project(self.root).registry
+        return {entry.name: entry for entry in load_registry(registry)}
+
+    def staged(self, name: str) -> Path:
+        return open_project(self.root).staging_dir / self.entries()[name].file_name
+
+
+def use_emulator(monkeypatch: pytest.MonkeyPatch, gh: GitHubEmulator) -> None:
+    """Point the environment at ``gh``: its token and download server, nothing from the host."""
+    for variable in ("GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "CI"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("GH_TOKEN", gh.token)
+    # Registry URLs are made with this server, so the emulator's published URLs match them.
+    monkeypatch.setenv("GITHUB_SERVER_URL", gh.server_url)
+
+
+def project_with_weights(
+    rendered: Path, destination: Path, contents: dict[str, bytes]
+) -> WeightsProject:
+    """A copy of the ``rendered`` project with each of ``contents`` added as a weight file."""
+    root = shutil.copytree(rendered, destination / rendered.name)
+    for name, data in contents.items():
+        (root / f"{name}.pth").write_bytes(data)
+        add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY)
+    return WeightsProject(root, dict(contents))
