@@ -167,6 +167,16 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "Problems parsing JSON")
         return payload
 
+    def _discard_chunked_body(self) -> None:
+        """Read a chunked body to its end, so refusing it does not reset a client still sending."""
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            self.rfile.read(size + 2)  # the chunk and its CRLF
+            if size == 0:
+                return
+
     def _upload(self) -> None:
         emulator, state = self._host.emulator, self._host.emulator.state
         match = UPLOAD_PATH.fullmatch(self._path)
@@ -174,6 +184,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(404, "Not Found")
         length = self.headers.get("Content-Length", "")
         if not length.isdigit():
+            self._discard_chunked_body()
             raise ApiError(411, "Length Required")
         size, name = int(length), self._query.get("name", [""])[-1]
         if not name:

@@ -1,0 +1,79 @@
+"""Uploading a 1 GiB weight file to the GitHub emulator: ml-publish against ``curl -T``.
+
+Goals: at least 0.7x curl's throughput, and a peak RSS of the uploading process of at most
+100 MB. Each upload runs in its own process so its peak RSS is its own.
+Run: ``python benchmarks/upload.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ml_publish.github import GitHubClient
+from ml_publish.testing.github_emulator import GitHubEmulator
+
+SIZE = 1024**3
+RUNS = 3
+UPLOAD = """
+import sys
+from pathlib import Path
+from ml_publish.github import GitHubClient
+repository, api_url, token, upload_url, path, name = sys.argv[1:]
+with GitHubClient(repository, api_url=api_url, token=token) as client:
+    client.upload_asset(upload_url, Path(path), name)
+"""
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (bytes) of ``command``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{command[0]} failed")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def main() -> None:
+    curl = shutil.which("curl") or sys.exit("curl is needed as the reference")
+    with tempfile.TemporaryDirectory() as scratch, GitHubEmulator() as gh:
+        blob = Path(scratch) / "weights.bin"
+        with blob.open("wb") as out:
+            for _ in range(SIZE // (64 << 20)):
+                out.write(os.urandom(64 << 20))
+        with GitHubClient("bench/weights", api_url=gh.api_url, token=gh.token) as client:
+            release = client.create_release("v1.0.0")
+        upload_url = release.upload_url.split("{", 1)[0]
+        ours, reference, peaks = [], [], []
+        for run in range(RUNS):
+            seconds, peak = timed(
+                [sys.executable, "-c", UPLOAD, "bench/weights", gh.api_url, gh.token,
+                 release.upload_url, str(blob), f"ours-{run}.bin"]
+            )  # fmt: skip
+            ours.append(seconds)
+            peaks.append(peak)
+            seconds, _ = timed(
+                [curl, "-s", "-f", "-X", "POST", "-T", str(blob),
+                 "-H", f"Authorization: Bearer {gh.token}",
+                 "-H", "Content-Type: application/octet-stream",
+                 f"{upload_url}?name=curl-{run}.bin"]
+            )  # fmt: skip
+            reference.append(seconds)
+    mine, theirs = statistics.median(ours), statistics.median(reference)
+    print(
+        f"upload 1 GiB: {SIZE / mine / 1e6:.0f} MB/s vs curl -T {SIZE / theirs / 1e6:.0f} MB/s"
+        f" = {theirs / mine:.2f}x throughput (goal >= 0.7x); peak RSS {max(peaks) / 1e6:.0f} MB"
+        " (goal <= 100 MB)"
+    )
+
+
+if __name__ == "__main__":
+    main()
