@@ -244,6 +244,13 @@ def run_command(name: str, words: list[str], *, verbose: bool) -> int:
             raise
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return error.exit_code
+    except EOFError:
+        print(
+            f"{PROG}: error: the input ended before every question was answered; "
+            "pass --no-input to take the defaults",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

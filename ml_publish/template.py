@@ -29,6 +29,10 @@ def template_dir() -> Path:
     return CHECKOUT_TEMPLATE
 
 
+# What cookiecutter accepts for a yes/no question.
+FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")
+
+
 @dataclass(frozen=True)
 class TemplateVariable:
     """One question the template asks: its default, and its choices when it is a choice."""
@@ -36,6 +40,7 @@ class TemplateVariable:
     name: str
     default: str
     choices: tuple[str, ...] = ()
+    is_flag: bool = False
 
 
 def template_variables() -> dict[str, TemplateVariable]:
@@ -45,7 +50,9 @@ def template_variables() -> dict[str, TemplateVariable]:
     for name, raw in config.items():
         if name.startswith("_"):
             continue
-        if isinstance(raw, list):
+        if isinstance(raw, bool):
+            variables[name] = TemplateVariable(name, "yes" if raw else "no", is_flag=True)
+        elif isinstance(raw, list):
             variables[name] = TemplateVariable(name, str(raw[0]), tuple(map(str, raw)))
         else:
             variables[name] = TemplateVariable(name, str(raw))
@@ -74,7 +81,14 @@ def resolve_answers(overrides: dict[str, str], *, no_input: bool) -> dict[str, s
             extra_context=dict(overrides),
         )
         answers: dict[str, Any] = prompt_for_config(context, no_input=no_input)
-    return {name: str(answers[name]) for name in template_variables()}
+    return {name: answer_text(answers[name]) for name in template_variables()}
+
+
+def answer_text(value: object) -> str:
+    """An answer as cookiecutter takes it back on the command line."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Path:

@@ -15,6 +15,8 @@ from tests.support.weights_projects import WeightsProject, project_with_weights,
 
 # The CPU build this machine offers; a generated project only asks for torch>=2.1.
 TORCH_REQUIREMENT = "torch==2.13.0"
+# What executing the template's notebook needs.
+NOTEBOOK_RUNNER = ("nbformat", "nbclient", "ipykernel")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +30,11 @@ def project_tools(tmp_path_factory: pytest.TempPathFactory) -> VirtualEnv:
     tools = create_venv(tmp_path_factory.mktemp("project-tools") / "venv")
     tools.pip_install(TORCH_REQUIREMENT)
     tools.pip_install(
-        f"{reference}[dev,test]", "hatchling", "editables", *hook_tool_requirements(reference)
+        f"{reference}[dev,test]",
+        "hatchling",
+        "editables",
+        *NOTEBOOK_RUNNER,
+        *hook_tool_requirements(reference),
     )
     return tools
 

@@ -209,3 +209,31 @@ def test_license_is_the_chosen_text_with_holder_and_year(project: Project) -> No
         assert re.search(r"Copyright \(c\) 20\d\d", license_text)
     expected_spdx = "LicenseRef-Proprietary" if choice == "Proprietary" else choice
     assert project.pyproject["project"]["license"] == expected_spdx
+
+
+def test_notebook_is_valid_nbformat_without_outputs(
+    project: Project, project_tools: VirtualEnv
+) -> None:
+    notebook = project.root / "notebooks" / "quickstart.ipynb"
+    if project.answers.get("include_notebook") == "no":
+        assert not (project.root / "notebooks").exists()
+        return
+    check = (
+        "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); "
+        "nbformat.validate(nb); "
+        "print(sum(len(c.get('outputs', [])) for c in nb.cells), len(nb.cells))"
+    )
+    result = run([project_tools.python, "-c", check, notebook])
+    outputs, cells = map(int, result.stdout.split())
+    assert outputs == 0 and cells >= 4
+
+
+def test_demo_app_and_its_extra_match_the_choice(project: Project) -> None:
+    choice = project.answers.get("demo_app", "none")
+    extras = project.pyproject["project"]["optional-dependencies"]
+    app = project.root / "app.py"
+    if choice == "none":
+        assert not app.exists() and "demo" not in extras
+    else:
+        assert f"import {choice}" in app.read_text(encoding="utf-8")
+        assert any(requirement.startswith(choice) for requirement in extras["demo"])

@@ -126,7 +126,7 @@ def test_parse_assignments_refuses_an_empty_key() -> None:
 
 def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> None:
     # project_name, then Enter for the next eight questions, then python_min, license, ...
-    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n"
+    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n"
 
     result = subprocess.run(
         [sys.executable, "-m", "ml_publish", "new", "-o", str(output_dir)],

@@ -21,6 +21,8 @@ REQUIRED_VARIABLES = [
     "license",
     "framework",
     "line_length",
+    "include_notebook",
+    "demo_app",
 ]
 
 
@@ -58,6 +60,9 @@ def test_choices_and_defaults() -> None:
     assert variables["framework"].default == "pytorch"
     assert variables["version"].default == "0.1.0"
     assert variables["line_length"].default == "100"
+    assert variables["include_notebook"].default == "yes"
+    assert variables["include_notebook"].is_flag
+    assert variables["demo_app"].choices == ("none", "gradio", "streamlit")
 
 
 def test_the_python_list_is_the_one_the_template_extension_reads() -> None:

@@ -24,6 +24,8 @@ def parse_assignments(assignments: Sequence[str]) -> dict[str, str]:
         choices = variables[key].choices
         if choices and value not in choices:
             raise UsageError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+        if variables[key].is_flag and value.lower() not in template.FLAG_WORDS:
+            raise UsageError(f"{key} must be yes or no, not {value!r}")
         answers[key] = value
     return answers
 

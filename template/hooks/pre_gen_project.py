@@ -18,6 +18,8 @@ ANSWERS = {
     "version": {{ cookiecutter.version | tojson }},
     "python_min": {{ cookiecutter.python_min | tojson }},
     "line_length": {{ cookiecutter.line_length | string | tojson }},
+    "framework": {{ cookiecutter.framework | tojson }},
+    "demo_app": {{ cookiecutter.demo_app | tojson }},
 }
 SUPPORTED_PYTHONS = {{ supported_pythons() | tojson }}
 
@@ -85,6 +87,11 @@ def problems(answers: dict[str, str]) -> list[str]:
         )
     if not answers["line_length"].isdigit() or not 79 <= int(answers["line_length"]) <= 200:
         found.append(f"line_length {answers['line_length']!r} must be a whole number from 79 to 200")
+    if answers["demo_app"] != "none" and answers["framework"] != "pytorch":
+        found.append(
+            f"demo_app {answers['demo_app']!r} runs a model and needs framework 'pytorch'; "
+            "choose demo_app none"
+        )
     return found
 
 

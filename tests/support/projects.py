@@ -20,12 +20,14 @@ COMBINATIONS: dict[str, dict[str, str]] = {
         "framework": "none",
         "line_length": "79",
         "author_name": "Hypatia",
+        "include_notebook": "no",
     },
     "py311-apache-torch-88": {
         "project_name": "Tumour Detector",
         "python_min": "3.11",
         "license": "Apache-2.0",
         "line_length": "88",
+        "demo_app": "gradio",
     },
     "py312-gpl-none": {
         "project_name": "Speech Denoiser",
@@ -37,6 +39,8 @@ COMBINATIONS: dict[str, dict[str, str]] = {
         "project_name": "Kaggle Whale Id",
         "python_min": "3.13",
         "license": "Proprietary",
+        "demo_app": "streamlit",
+        "include_notebook": "no",
     },
     "py314-mit-none-distname": {
         "project_name": "Retina Net",
