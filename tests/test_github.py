@@ -386,8 +386,7 @@ def test_uploads_stream_from_disk_in_large_blocks_with_little_memory(
 def trusted_certificate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, and its key, that this process trusts."""
     openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl is needed to make the test certificate")
+    assert openssl is not None, "openssl is needed to make the test certificate"
     certificate, key = tmp_path / "certificate.pem", tmp_path / "key.pem"
     run(
         [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
