@@ -22,8 +22,3 @@ def origin_repository(cwd: Path) -> str | None:
         return None
     match = GITHUB_REMOTE.match(result.stdout.strip())
     return match["repo"] if match else None
-
-
-def is_tracked(path: Path, cwd: Path) -> bool:
-    """Whether git tracks ``path``."""
-    return git(["ls-files", "--error-unmatch", "--", str(path)], cwd).returncode == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -195,8 +196,6 @@ def verify_weights(project_root: Path, *, download: bool = False) -> list[str]:
 
 
 def check_download(entry: WeightEntry) -> list[str]:
-    import hashlib
-
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(entry.url, timeout=60) as response:
