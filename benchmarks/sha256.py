@@ -5,7 +5,6 @@ Goal: at least 0.9x openssl's throughput. Run: ``python benchmarks/sha256.py``.
 
 from __future__ import annotations
 
-import os
 import shutil
 import statistics
 import subprocess
@@ -13,6 +12,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from timing import write_random_file
 
 from ml_publish.registry import sha256_of
 
@@ -24,9 +25,7 @@ def main() -> None:
     openssl = shutil.which("openssl") or sys.exit("openssl is needed as the reference")
     with tempfile.TemporaryDirectory() as scratch:
         blob = Path(scratch) / "weights.bin"
-        with blob.open("wb") as out:
-            for _ in range(SIZE // (64 << 20)):
-                out.write(os.urandom(64 << 20))
+        write_random_file(blob, SIZE)
         ours, reference = [], []
         for _ in range(RUNS):
             start = time.perf_counter()

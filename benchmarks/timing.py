@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 def median_seconds(
@@ -28,3 +30,10 @@ def report(figure: str, measured: float, reference: float, reference_name: str, 
         f"{figure}: {measured * 1000:.1f} ms vs {reference_name} {reference * 1000:.1f} ms"
         f" = {measured / reference:.2f}x (goal {goal})"
     )
+
+
+def write_random_file(path: Path, size: int, block: int = 64 << 20) -> None:
+    """Fill ``path`` with ``size`` random bytes (real data: a sparse file would flatter I/O)."""
+    with path.open("wb") as out:
+        for start in range(0, size, block):
+            out.write(os.urandom(min(block, size - start)))

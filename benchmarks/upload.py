@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import write_random_file
+
 from ml_publish.github import GitHubClient
 from ml_publish.testing.github_emulator import GitHubEmulator
 
@@ -51,9 +53,7 @@ def main() -> None:
     curl = shutil.which("curl") or sys.exit("curl is needed as the reference")
     with tempfile.TemporaryDirectory() as scratch, GitHubEmulator() as gh:
         blob = Path(scratch) / "weights.bin"
-        with blob.open("wb") as out:
-            for _ in range(SIZE // (64 << 20)):
-                out.write(os.urandom(64 << 20))
+        write_random_file(blob, SIZE)
         with GitHubClient("bench/weights", api_url=gh.api_url, token=gh.token) as client:
             release = client.create_release("v1.0.0")
         upload_url = release.upload_url.split("{", 1)[0]
