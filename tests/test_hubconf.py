@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from ml_publish.hubconf import entry_point_name, render_hubconf
+from tests.support.example_weights import (
+    MIRROR_VARIABLE,
+    save_example_state_dict,
+    serving_staged_weights,
+)
 from tests.support.processes import run
 from tests.support.projects import render
-from ml_publish.testing.static_server import serving
 from tests.support.venvs import VirtualEnv
 
 SOURCE_TREE = Path(__file__).resolve().parent.parent
-RELEASE_PATH = "your-github-name/cell-segmentation/releases/download/v0.1.0"
-MIRROR = "CELL_SEGMENTATION_WEIGHTS_MIRROR"
-
-SAVE_STATE_DICT = """
-import sys, torch
-from cell_segmentation.model import ExampleNet
-torch.manual_seed(0)
-torch.save(ExampleNet(num_classes=4).state_dict(), sys.argv[1])
-"""
 # torch 2.13's hub.list and hub.help take only GitHub names ("owner/repo:ref"); with the
 # repository already in torch's hub cache (as after a first download) they read it from there,
 # offline. hub.load takes the directory itself with source="local".
@@ -40,15 +31,6 @@ print(torch.hub.help(github, "example_v1", **options))
 model = torch.hub.load(repo, "example_v1", source="local", progress=False)
 print(type(model).__name__, model.training, model(torch.rand(2, 3, 32, 32)).shape)
 """
-
-
-@pytest.fixture
-def weights_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A local server laid out like GitHub's release downloads."""
-    root = tmp_path / "served"
-    (root / RELEASE_PATH).mkdir(parents=True)
-    with serving(root) as url:
-        yield url, root / RELEASE_PATH
 
 
 def test_entry_point_names_are_identifiers() -> None:
@@ -68,25 +50,27 @@ def test_the_template_ships_exactly_what_the_renderer_writes_for_no_weights(
 
 
 def test_torch_hub_lists_helps_and_loads_registered_weights(
-    tmp_path: Path, project_tools: VirtualEnv, weights_server: tuple[str, Path]
+    tmp_path: Path, project_tools: VirtualEnv
 ) -> None:
     project = render(tmp_path, {})
     in_project = {"PYTHONPATH": f"{project}:{SOURCE_TREE}"}
-    run([project_tools.python, "-c", SAVE_STATE_DICT, project / "net.pth"], env=in_project)
+    save_example_state_dict(project_tools, project, project / "net.pth", num_classes=4)
     run(
         [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "add", "net.pth",
          "--name", "example_v1", "--arch", "example_net", "--meta", "dataset=CIFAR-10",
          "--meta", 'arch_kwargs={"num_classes": 4}', "--meta", 'metrics={"top1": 0.91}'],
         env=in_project,
     )  # fmt: skip
-    url, served = weights_server
-    for staged in (project / ".ml-publish" / "weights").iterdir():
-        shutil.copy(staged, served / staged.name)
 
-    result = run(
-        [project_tools.python, "-c", USE_TORCH_HUB, project],
-        env={MIRROR: url, "TORCH_HOME": str(tmp_path / "torch-home"), "PYTHONPATH": ""},
-    )
+    with serving_staged_weights(project, tmp_path) as url:
+        result = run(
+            [project_tools.python, "-c", USE_TORCH_HUB, project],
+            env={
+                MIRROR_VARIABLE: url,
+                "TORCH_HOME": str(tmp_path / "torch-home"),
+                "PYTHONPATH": "",
+            },
+        )
 
     listed, *help_lines, loaded = result.stdout.strip().splitlines()
     assert listed == "['example_v1']"
