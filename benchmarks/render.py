@@ -12,7 +12,7 @@ from pathlib import Path
 
 from timing import median_seconds, report
 
-from ml_publish.template import template_dir
+from ml_publish.template_files import template_dir
 
 RUNS = 15
 

@@ -102,6 +102,14 @@ def add_weights_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
     add.add_argument("--tag", help="the release tag (default: v<package version>)")
     actions.add_parser("list", help="list the registered weights")
+    table = actions.add_parser(
+        "table", help="rewrite the README weights table (and hubconf.py) from the registry"
+    )
+    table.add_argument(
+        "--fail-if-changed",
+        action="store_true",
+        help="exit 1 when a file was rewritten (how the weights-table pre-commit hook runs it)",
+    )
     verify = actions.add_parser(
         "verify", help="check the registry and the staged files against their hashes"
     )
@@ -153,6 +161,11 @@ def run_weights(args: argparse.Namespace) -> int:
     if args.action == "list":
         print(weights.format_listing(weights.list_weights(project)))
         return 0
+    if args.action == "table":
+        changed = weights.refresh_tables(project)
+        for name in changed:
+            print(f"rewrote {name} from the weights registry")
+        return 1 if changed and args.fail_if_changed else 0
     if args.action == "upload":
         from ml_publish.commands.weights_upload import upload_weights
 
@@ -171,12 +184,97 @@ def run_weights(args: argparse.Namespace) -> int:
     return weights.print_problems(weights.verify_weights(project, download=args.download))
 
 
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (a table), json (stable, for CI) or markdown (for a pull request comment)",
+    )
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="run only these checks or families, comma-separated (e.g. PKG,WGT101)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="skip these checks or families, comma-separated",
+    )
+    parser.add_argument("--list", action="store_true", help="list the checks and exit")
+
+
+def comma_separated(values: list[str]) -> list[str]:
+    return [word for value in values for word in value.split(",") if word.strip()]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ml_publish.check_report import print_report
+    from ml_publish.commands.check import exit_code, list_checks, run_checks
+
+    if args.list:
+        print(list_checks())
+        return 0
+    results = run_checks(
+        Path(args.path), select=comma_separated(args.select), ignore=comma_separated(args.ignore)
+    )
+    print_report(results, args.format, args.path)
+    return exit_code(results)
+
+
+def add_no_weights_arguments(parser: argparse.ArgumentParser) -> None:
+    from ml_publish.weight_files import DEFAULT_MAX_KB, WEIGHT_EXTENSIONS
+
+    parser.add_argument(
+        "files", nargs="*", help="the files to be committed (pre-commit passes them)"
+    )
+    parser.add_argument(
+        "--max-kb",
+        type=int,
+        default=DEFAULT_MAX_KB,
+        help=f"allow files up to this size in KB (default: {DEFAULT_MAX_KB})",
+    )
+    parser.add_argument(
+        "--extensions",
+        default="",
+        metavar="EXTS",
+        help=f"comma-separated weight extensions (default: {','.join(WEIGHT_EXTENSIONS)})",
+    )
+
+
+def run_no_weights(args: argparse.Namespace) -> int:
+    from ml_publish.commands.no_weights_in_git import advice, weight_files
+
+    extensions = tuple(e.strip() for e in args.extensions.split(",") if e.strip())
+    found = weight_files(args.files, max_kb=args.max_kb, extensions=extensions)
+    for path, kind in found:
+        print(advice(path, kind))
+    return 1 if found else 0
+
+
 COMMANDS = {
     "new": Command(
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
     ),
+    "check": Command(
+        "audit a repository for what ML packages get wrong (exit 1 when a check fails)",
+        add_check_arguments,
+        run_check,
+    ),
+    "no-weights-in-git": Command(
+        "refuse weight files about to be committed (the pre-commit hook)",
+        add_no_weights_arguments,
+        run_no_weights,
+    ),
     "weights": Command(
-        "register, check and upload weight files: add, list, verify, upload",
+        "register, check and upload weight files: add, list, table, verify, upload",
         add_weights_arguments,
         run_weights,
     ),

@@ -22,3 +22,33 @@ def origin_repository(cwd: Path) -> str | None:
         return None
     match = GITHUB_REMOTE.match(result.stdout.strip())
     return match["repo"] if match else None
+
+
+def tracked_files(cwd: Path) -> list[str] | None:
+    """Paths git tracks under ``cwd``, relative to it; ``None`` outside a git work tree."""
+    result = git(["ls-files", "-z"], cwd)
+    if result.returncode != 0:
+        return None
+    return [name for name in result.stdout.split("\0") if name]
+
+
+def default_branch(cwd: Path) -> str | None:
+    """The branch ``origin`` points HEAD at, else the branch checked out, else ``None``."""
+    remote_head = git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cwd)
+    if remote_head.returncode == 0:
+        return remote_head.stdout.strip().removeprefix("origin/")
+    local_head = git(["symbolic-ref", "--quiet", "--short", "HEAD"], cwd)
+    return local_head.stdout.strip() if local_head.returncode == 0 else None
+
+
+def ignored_paths(cwd: Path, paths: tuple[str, ...]) -> set[str]:
+    """Which of ``paths`` the ignore rules of the work tree at ``cwd`` match, tracked or not."""
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin", "-z"],
+        cwd=cwd,
+        input="\0".join(paths) + "\0",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return {name for name in result.stdout.split("\0") if name}

@@ -1,8 +1,4 @@
-"""The template renderer: the only module that talks to cookiecutter.
-
-The ml-package template ships inside the ml-publish wheel (``ml_publish/_template``); in a
-source checkout it is read from the repository's ``template/`` directory instead.
-"""
+"""The template renderer: the only module that talks to cookiecutter."""
 
 from __future__ import annotations
 
@@ -16,18 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import ReportedError
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-BUNDLED_TEMPLATE = PACKAGE_DIR / "_template" / "template"
-CHECKOUT_TEMPLATE = PACKAGE_DIR.parent / "template"
-
-
-def template_dir() -> Path:
-    """The directory holding the ml-package template's ``cookiecutter.json``."""
-    if (BUNDLED_TEMPLATE / "cookiecutter.json").is_file():
-        return BUNDLED_TEMPLATE
-    return CHECKOUT_TEMPLATE
-
+from ml_publish.template_files import template_dir
 
 # What cookiecutter accepts for a yes/no question.
 FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")

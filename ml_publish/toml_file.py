@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """The parsed document; ``ValueError`` (tomllib's ``TOMLDecodeError``) when it is not TOML."""
+    return tomllib.loads(text)
+
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed file; ``ValueError`` (tomllib's ``TOMLDecodeError``) when it is not TOML."""
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    """The parsed file; ``ValueError`` when it is not TOML."""
+    return parse_toml(path.read_text(encoding="utf-8"))

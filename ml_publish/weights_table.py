@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ml_publish.errors import UsageError
-from ml_publish.registry import WeightEntry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ml_publish.registry import WeightEntry
 
 START_MARKER = "<!-- weights-table:start -->"
 END_MARKER = "<!-- weights-table:end -->"

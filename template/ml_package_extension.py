@@ -3,17 +3,26 @@
 cookiecutter puts the template directory on ``sys.path`` while it renders, so the ``_extensions``
 entry of ``cookiecutter.json`` can name this module. The supported Python versions are the
 ``python_min`` choices of ``cookiecutter.json``: that list is the one place they are kept.
+
+Generated projects run ml-publish's pre-commit hooks, pinned to the ml-publish release the
+template belongs to: its version and repository URL are read from ``ml_publish/__init__.py``,
+next to the template both in a checkout (``../ml_publish``) and in the wheel (``..``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from jinja2 import Environment
 from jinja2.ext import Extension
 
 TEMPLATE_CONFIG = Path(__file__).with_name("cookiecutter.json")
+ML_PUBLISH_INIT_CANDIDATES = (
+    Path(__file__).parents[1] / "ml_publish" / "__init__.py",
+    Path(__file__).parents[2] / "__init__.py",
+)
 
 # mypy 2 type-checks Python 3.10 and newer only.
 OLDEST_MYPY_TARGET = "3.10"
@@ -33,6 +42,15 @@ def supported_pythons() -> list[str]:
 def pythons_from(minimum: str) -> list[str]:
     """The supported versions from ``minimum`` to the newest release."""
     return [v for v in supported_pythons() if version_key(v) >= version_key(minimum)]
+
+
+def ml_publish_facts() -> dict[str, str]:
+    """``__version__`` and ``REPOSITORY_URL`` of the ml-publish this template ships with."""
+    for candidate in ML_PUBLISH_INIT_CANDIDATES:
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8")
+            return dict(re.findall(r'^(__version__|REPOSITORY_URL) = "([^"]+)"', text, re.M))
+    raise FileNotFoundError("ml_publish/__init__.py is not next to the template")
 
 
 def spdx_expression(license_choice: str) -> str:
@@ -61,3 +79,6 @@ class MLPackageExtension(Extension):
         environment.filters["mypy_target"] = mypy_target
         environment.globals["supported_pythons"] = supported_pythons
         environment.globals["newest_python"] = supported_pythons()[-1]
+        ml_publish = ml_publish_facts()
+        environment.globals["ml_publish_version"] = ml_publish["__version__"]
+        environment.globals["ml_publish_repository"] = ml_publish["REPOSITORY_URL"]

@@ -10,15 +10,13 @@ import pytest
 
 from ml_publish.errors import UsageError
 from ml_publish.registry import (
-    TORCH_HASH_REGEX,
     RegistryError,
     WeightEntry,
     load_registry,
-    release_download_url,
     save_registry,
     sha256_of,
-    weight_file_name,
 )
+from ml_publish.registry_rules import TORCH_HASH_REGEX, release_download_url, weight_file_name
 
 SHA = hashlib.sha256(b"weights").hexdigest()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 
-from ml_publish.template import template_dir, template_variables
+from ml_publish.template import template_variables
+from ml_publish.template_files import template_dir
 
 REQUIRED_VARIABLES = [
     "project_name",

@@ -15,15 +15,8 @@ from typing import Any
 from ml_publish.errors import UsageError
 from ml_publish.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.project import Project, check_tag, open_project, resolve_repository
-from ml_publish.registry import (
-    MAX_WEIGHT_BYTES,
-    WeightEntry,
-    load_registry,
-    release_download_url,
-    save_registry,
-    sha256_of,
-    weight_file_name,
-)
+from ml_publish.registry import WeightEntry, load_registry, save_registry, sha256_of
+from ml_publish.registry_rules import MAX_WEIGHT_BYTES, release_download_url, weight_file_name
 from ml_publish.toml_file import read_toml
 from ml_publish.weights_table import human_size, with_table
 
@@ -212,3 +205,22 @@ def print_problems(problems: list[str]) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def refresh_tables(project_root: Path) -> list[str]:
+    """Rewrite the README weights table (and hubconf.py) from the registry; what changed."""
+    project = open_project(project_root)
+    entries = load_registry(project.registry)
+    before = {path: read_if_exists(path) for path in (project.readme, project.root / HUBCONF_FILE)}
+    refresh_readme(project, entries)
+    if before[project.root / HUBCONF_FILE] is not None:
+        refresh_hubconf(project, resolve_repository(None, project.root), entries)
+    return [
+        str(path.relative_to(project.root))
+        for path, text in before.items()
+        if read_if_exists(path) != text
+    ]
+
+
+def read_if_exists(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None

@@ -1,0 +1,202 @@
+"""What the checks read from a repository, each file read and parsed at most once."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ml_publish import git
+from ml_publish.registry_rules import REGISTRY_FILE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+README_NAMES = ("README.md", "README.rst", "README.txt", "README")
+LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING")
+PRECOMMIT_CONFIG = ".pre-commit-config.yaml"
+WORKFLOWS_DIR = Path(".github") / "workflows"
+NOT_FOUND = object()
+
+
+class UnreadableFile(Exception):
+    """A file exists but cannot be parsed; the message says where."""
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML with PyYAML's C loader when it is built, else its Python one."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def normalize(name: str) -> str:
+    """A distribution or module name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class RepositoryFacts:
+    """Lazy, cached views of one repository's files, shared by every check in a run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._cache: dict[str, Any] = {}
+
+    def _remember(self, key: str, compute: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def text(self, relative: str | Path) -> str | None:
+        """A file's text, or ``None`` when it does not exist."""
+
+        def read() -> str | None:
+            path = self.root / relative
+            if not path.is_file():
+                return None
+            return path.read_text(encoding="utf-8", errors="replace")
+
+        return self._remember(f"text:{relative}", read)  # type: ignore[no-any-return]
+
+    def first_existing(self, names: tuple[str, ...]) -> str | None:
+        return next((name for name in names if (self.root / name).is_file()), None)
+
+    # pyproject.toml
+
+    def pyproject(self) -> dict[str, Any]:
+        """The parsed pyproject.toml; ``UnreadableFile`` when missing or not TOML."""
+
+        def parse() -> dict[str, Any] | UnreadableFile:
+            text = self.text("pyproject.toml")
+            if text is None:
+                return UnreadableFile("there is no pyproject.toml")
+            from ml_publish.toml_file import parse_toml
+
+            try:
+                return parse_toml(text)
+            except ValueError as error:
+                return UnreadableFile(f"pyproject.toml is not valid TOML: {error}")
+
+        document = self._remember("pyproject", parse)
+        if isinstance(document, UnreadableFile):
+            raise document
+        return document  # type: ignore[no-any-return]
+
+    def project_table(self) -> dict[str, Any]:
+        table = self.pyproject().get("project", {})
+        return table if isinstance(table, dict) else {}
+
+    def tool(self, name: str) -> dict[str, Any]:
+        table = self.pyproject().get("tool", {}).get(name, {})
+        return table if isinstance(table, dict) else {}
+
+    # YAML files
+
+    def yaml(self, relative: str | Path) -> Any:
+        """The parsed YAML file: ``NOT_FOUND`` when missing, ``UnreadableFile`` when broken."""
+
+        def parse() -> Any:
+            text = self.text(relative)
+            if text is None:
+                return NOT_FOUND
+            import yaml
+
+            try:
+                return load_yaml(text)
+            except yaml.YAMLError as error:
+                where = getattr(error, "problem_mark", None)
+                line = f" (line {where.line + 1})" if where else ""
+                return UnreadableFile(f"{relative} is not valid YAML{line}")
+
+        document = self._remember(f"yaml:{relative}", parse)
+        if isinstance(document, UnreadableFile):
+            raise document
+        return document
+
+    def workflow_files(self) -> list[str]:
+        directory = self.root / WORKFLOWS_DIR
+        if not directory.is_dir():
+            return []
+        return sorted(
+            str(WORKFLOWS_DIR / p.name)
+            for p in directory.iterdir()
+            if p.suffix in {".yml", ".yaml"}
+        )
+
+    def workflows(self) -> dict[str, dict[str, Any]]:
+        """Every parseable workflow that is a mapping, by path."""
+        parsed = {}
+        for name in self.workflow_files():
+            try:
+                document = self.yaml(name)
+            except UnreadableFile:
+                continue
+            if isinstance(document, dict):
+                parsed[name] = document
+        return parsed
+
+    # git
+
+    def tracked_files(self) -> list[str] | None:
+        """Paths git tracks, or ``None`` when the directory is not a git work tree."""
+        return self._remember(  # type: ignore[no-any-return]
+            "tracked", lambda: git.tracked_files(self.root)
+        )
+
+    def current_branch(self) -> str | None:
+        return self._remember(  # type: ignore[no-any-return]
+            "branch", lambda: git.default_branch(self.root)
+        )
+
+    # the package and its weights
+
+    def package_dirs(self) -> list[Path]:
+        """Top-level directories with an ``__init__.py`` that are not tests or docs."""
+
+        def find() -> list[Path]:
+            return sorted(
+                init.parent
+                for init in self.root.glob("*/__init__.py")
+                if init.parent.name not in {"tests", "test", "docs", "benchmarks"}
+            )
+
+        return self._remember("packages", find)  # type: ignore[no-any-return]
+
+    def registry_path(self) -> Path | None:
+        registries = [
+            p / REGISTRY_FILE for p in self.package_dirs() if (p / REGISTRY_FILE).is_file()
+        ]
+        return registries[0] if len(registries) == 1 else None
+
+    def registry(self) -> Any:
+        """The registry as JSON; ``UnreadableFile`` when it is missing or not JSON."""
+
+        def parse() -> Any:
+            path = self.registry_path()
+            if path is None:
+                return UnreadableFile(f"no <package>/{REGISTRY_FILE}")
+            text = self.text(path.relative_to(self.root))
+            try:
+                document = json.loads(text or "")
+            except json.JSONDecodeError as error:
+                return UnreadableFile(f"{path.relative_to(self.root)} is not JSON: {error.msg}")
+            return document
+
+        document = self._remember("registry", parse)
+        if isinstance(document, UnreadableFile):
+            raise document
+        return document
+
+    def registry_entries(self) -> list[dict[str, Any]]:
+        """The registry's entries that are JSON objects (shape checked by WGT101)."""
+        registry = self.registry()
+        weights = registry.get("weights", []) if isinstance(registry, dict) else []
+        return [entry for entry in weights if isinstance(entry, dict)]
+
+    def readme_name(self) -> str | None:
+        return self.first_existing(README_NAMES)
+
+    def license_name(self) -> str | None:
+        return self.first_existing(LICENSE_NAMES)

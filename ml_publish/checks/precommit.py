@@ -1,0 +1,185 @@
+"""PC: a pre-commit configuration that still installs, pinned to releases, guarding weights."""
+
+from __future__ import annotations
+
+import re
+
+from ml_publish.checks.base import Skip, check
+from ml_publish.checks.facts import NOT_FOUND, PRECOMMIT_CONFIG, RepositoryFacts, UnreadableFile
+from ml_publish.checks.packaging import metadata_requirements
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+PRE_COMMIT_HOOKS = "https://github.com/pre-commit/pre-commit-hooks"
+ML_PUBLISH_HOOKS = ("no-weights-in-git",)
+LARGE_FILE_HOOKS = ("check-added-large-files",)
+# Hook repositories that are gone or archived, and where their hooks live now.
+DEAD_REPOSITORIES = {
+    "https://gitlab.com/pycqa/flake8": "https://github.com/PyCQA/flake8",
+    "https://github.com/ambv/black": "https://github.com/psf/black-pre-commit-mirror",
+    "https://github.com/python/black": "https://github.com/psf/black-pre-commit-mirror",
+    "https://github.com/timothycrosley/isort": "https://github.com/PyCQA/isort",
+    "https://github.com/pre-commit/mirrors-isort": "https://github.com/PyCQA/isort",
+    "https://github.com/pre-commit/mirrors-yapf": "https://github.com/google/yapf",
+    "https://github.com/pre-commit/mirrors-autopep8": "https://github.com/hhatto/autopep8",
+    "https://github.com/pre-commit/mirrors-pylint": "a local hook running pylint",
+    "https://github.com/pre-commit/mirrors-prettier": "https://github.com/rbubley/mirrors-prettier",
+    "https://github.com/asottile/seed-isort-config": "nothing: isort 5 needs no seeding",
+}
+# Hooks pre-commit-hooks has removed, and what replaces them.
+REMOVED_HOOKS = {
+    "flake8": "the flake8 hook of https://github.com/PyCQA/flake8",
+    "pyflakes": "the flake8 hook of https://github.com/PyCQA/flake8",
+    "autopep8-wrapper": "the autopep8 hook of https://github.com/hhatto/autopep8",
+    "check-byte-order-marker": "fix-byte-order-marker",
+    "fix-encoding-pragma": "pyupgrade (https://github.com/asottile/pyupgrade)",
+}
+FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
+MUTABLE_REVS = {"master", "main", "HEAD", "develop", "trunk", "stable", "latest"}
+FROZEN_COMMENT = re.compile(r"^\s*rev:\s*['\"]?([0-9a-f]{40})['\"]?\s*#\s*frozen:", re.MULTILINE)
+# Tools whose hook revision should equal the version pinned for local runs.
+PINNED_TOOL_REPOS = {
+    "black": ("https://github.com/psf/black-pre-commit-mirror", "https://github.com/psf/black"),
+    "flake8": ("https://github.com/PyCQA/flake8", "https://github.com/pycqa/flake8"),
+    "mypy": ("https://github.com/pre-commit/mirrors-mypy",),
+}
+EXACT_PIN = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*==\s*([0-9][0-9A-Za-z.]*)\s*$")
+
+
+def remote_repos(facts: RepositoryFacts) -> list[dict[str, Any]]:
+    """The configured repositories other than ``local`` and ``meta``."""
+    return [r for r in facts.yaml(PRECOMMIT_CONFIG)["repos"] if r["repo"] not in {"local", "meta"}]
+
+
+def url_key(url: str) -> str:
+    return url.rstrip("/").removesuffix(".git").lower()
+
+
+@check("PC101")
+def config_present(facts: RepositoryFacts) -> str | None:
+    """.pre-commit-config.yaml exists."""
+    if facts.text(PRECOMMIT_CONFIG) is None:
+        return (
+            "add a .pre-commit-config.yaml (ml-publish new writes one) and run pre-commit install"
+        )
+    return None
+
+
+@check("PC102", requires=("PC101",))
+def config_parses(facts: RepositoryFacts) -> str | None:
+    """.pre-commit-config.yaml parses, with a repos list of repo and hooks entries."""
+    try:
+        config = facts.yaml(PRECOMMIT_CONFIG)
+    except UnreadableFile as error:
+        return f"{error}; run pre-commit validate-config to see where"
+    if (
+        config is NOT_FOUND
+        or not isinstance(config, dict)
+        or not isinstance(config.get("repos"), list)
+    ):
+        return f"{PRECOMMIT_CONFIG} has no repos list; run pre-commit validate-config"
+    broken = [
+        str(index + 1)
+        for index, repo in enumerate(config["repos"])
+        if not isinstance(repo, dict)
+        or "repo" not in repo
+        or not isinstance(repo.get("hooks"), list)
+    ]
+    if broken:
+        return (
+            f"repos entries {', '.join(broken)} lack repo or hooks; run pre-commit validate-config"
+        )
+    return None
+
+
+@check("PC103", requires=("PC102",))
+def no_dead_repositories(facts: RepositoryFacts) -> str | None:
+    """No hook repository is at a location that is gone or archived."""
+    dead = {url_key(url): home for url, home in DEAD_REPOSITORIES.items()}
+    found = [
+        f"{repo['repo']} (use {dead[url_key(repo['repo'])]})"
+        for repo in remote_repos(facts)
+        if url_key(repo["repo"]) in dead
+    ]
+    if found:
+        return f"these hook repositories are gone or archived: {'; '.join(found)}"
+    return None
+
+
+@check("PC104", requires=("PC102",))
+def no_removed_hooks(facts: RepositoryFacts) -> str | None:
+    """No hook is one that its repository has removed."""
+    found = [
+        f"{hook['id']} (use {REMOVED_HOOKS[hook['id']]})"
+        for repo in remote_repos(facts)
+        if url_key(repo["repo"]) == url_key(PRE_COMMIT_HOOKS)
+        for hook in repo["hooks"]
+        if isinstance(hook, dict) and hook.get("id") in REMOVED_HOOKS
+    ]
+    if found:
+        return f"pre-commit-hooks no longer has these hooks: {'; '.join(found)}"
+    return None
+
+
+@check("PC105", requires=("PC102",))
+def revs_are_tags(facts: RepositoryFacts) -> str | None:
+    """Hook revisions are release tags, not branches or bare commit hashes."""
+    frozen = set(FROZEN_COMMENT.findall(facts.text(PRECOMMIT_CONFIG) or ""))
+    bad = []
+    for repo in remote_repos(facts):
+        rev = str(repo.get("rev", ""))
+        if not rev or rev in MUTABLE_REVS or (FULL_SHA.match(rev) and rev not in frozen):
+            bad.append(f"{repo['repo']} at {rev or 'no rev'}")
+        elif not FULL_SHA.match(rev) and re.fullmatch(r"[0-9a-f]{7,39}", rev):
+            bad.append(f"{repo['repo']} at {rev}")
+    if bad:
+        return (
+            f"pin hooks to release tags: {'; '.join(bad)}; run pre-commit autoupdate "
+            "(or autoupdate --freeze, which keeps the tag in a '# frozen:' comment)"
+        )
+    return None
+
+
+@check("PC106", requires=("PC102", "PKG101"))
+def hook_versions_match_pins(facts: RepositoryFacts) -> str | None:
+    """black, flake8 and mypy hooks run the versions pinned in pyproject.toml."""
+    pins = {}
+    groups = facts.pyproject().get("dependency-groups", {})
+    requirements = metadata_requirements(facts) + [
+        r for group in groups.values() for r in group if isinstance(r, str)
+    ]
+    for requirement in requirements:
+        match = EXACT_PIN.match(requirement)
+        if match and match[1].lower() in PINNED_TOOL_REPOS:
+            pins[match[1].lower()] = match[2]
+    if not pins:
+        raise Skip("black, flake8 and mypy are not pinned in pyproject.toml")
+    revs = {url_key(repo["repo"]): str(repo.get("rev", "")) for repo in remote_repos(facts)}
+    disagree = []
+    for tool, version in sorted(pins.items()):
+        for url in PINNED_TOOL_REPOS[tool]:
+            rev = revs.get(url_key(url))
+            if rev is not None and rev.removeprefix("v") != version:
+                disagree.append(f"{tool} hook at {rev}, pinned {version}")
+    if disagree:
+        return f"pre-commit and local runs use different versions: {'; '.join(disagree)}"
+    return None
+
+
+@check("PC107", requires=("PC102",))
+def weights_guard_hook(facts: RepositoryFacts) -> str | None:
+    """A hook keeps weight files out of git (no-weights-in-git or check-added-large-files)."""
+    hook_ids = {
+        hook.get("id")
+        for repo in facts.yaml(PRECOMMIT_CONFIG)["repos"]
+        for hook in repo["hooks"]
+        if isinstance(hook, dict)
+    }
+    if not hook_ids & {*ML_PUBLISH_HOOKS, *LARGE_FILE_HOOKS}:
+        return (
+            "add ml-publish's no-weights-in-git hook (or check-added-large-files) so weights "
+            "are never committed"
+        )
+    return None

@@ -1,0 +1,53 @@
+"""The rules a weights registry follows: its file name, its fields, how weight files are named.
+
+Plain constants and functions, so ``ml-publish check`` can apply them without loading the
+registry reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ml_publish.errors import UsageError
+
+REGISTRY_FILE = "weights.json"
+# GitHub refuses release assets of 2 GiB or more.
+MAX_WEIGHT_BYTES = 2 * 1024**3
+HASH_PREFIX_LENGTH = 10
+# torch.hub reads the hash from a file name with this pattern (torch/hub.py, HASH_REGEX),
+# taking its first match: "people_2020-09-23.pth" would read as hash "23".
+TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
+# Characters GitHub keeps in asset names; anything else it renames.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+STATUSES = ("pending", "uploaded")
+REQUIRED_FIELDS = ("name", "url", "sha256", "size", "file_name", "status")
+
+
+def weight_file_name(name: str, sha256: str, suffix: str) -> str:
+    """``<name>-<sha256[:10]><suffix>``: unique per content, and torch.hub finds the hash.
+
+    Refuses names GitHub would rename and names torch.hub would misread.
+    """
+    if not SAFE_NAME.match(name):
+        raise UsageError(
+            f"weight name {name!r} may only use letters, digits, '.', '_' and '-' "
+            "(GitHub renames other characters)"
+        )
+    prefix = sha256[:HASH_PREFIX_LENGTH]
+    file_name = f"{name}-{prefix}{suffix.lower()}"
+    found = TORCH_HASH_REGEX.search(file_name)
+    if not found or found.group(1) != prefix:
+        misread = found.group(1) if found else ""
+        raise UsageError(
+            f"torch.hub would read {misread!r} as the hash of {file_name!r}; "
+            f"name the weights {name.replace('.', '_')!r} instead"
+        )
+    return file_name
+
+
+def release_download_url(server: str, repository: str, tag: str, file_name: str) -> str:
+    """Where GitHub serves a published release asset."""
+    from urllib.parse import quote
+
+    return f"{server.rstrip('/')}/{repository}/releases/download/{quote(tag, safe='')}/{file_name}"

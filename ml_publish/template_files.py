@@ -1,0 +1,37 @@
+"""Where the bundled template lives, and the facts it keeps in one place.
+
+The ml-package template ships inside the ml-publish wheel (``ml_publish/_template``); in a
+source checkout it is read from the repository's ``template/`` directory instead. Its
+``cookiecutter.json`` lists the supported Python versions (the ``python_min`` choices): the
+template's CI matrix and ``ml-publish check`` both read them from there.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUNDLED_TEMPLATE = PACKAGE_DIR / "_template" / "template"
+CHECKOUT_TEMPLATE = PACKAGE_DIR.parent / "template"
+
+
+def template_dir() -> Path:
+    """The directory holding the ml-package template's ``cookiecutter.json``."""
+    if (BUNDLED_TEMPLATE / "cookiecutter.json").is_file():
+        return BUNDLED_TEMPLATE
+    return CHECKOUT_TEMPLATE
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Order "3.9" before "3.10"; anything that is not dotted numbers sorts first."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return ()
+
+
+def supported_pythons() -> list[str]:
+    """The Python versions the template supports (and CI runners offer), oldest first."""
+    config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    return sorted(config["python_min"], key=version_key)

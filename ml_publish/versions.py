@@ -1,0 +1,34 @@
+"""PEP 440 versions: which strings are versions, and which of those PyPI accepts."""
+
+from __future__ import annotations
+
+import re
+
+# The grammar of PEP 440, appendix B, with the local part kept apart (PyPI refuses it).
+PUBLIC_VERSION = re.compile(
+    r"""
+    v?
+    (?:(?:[0-9]+)!)?                                 # epoch
+    (?:[0-9]+(?:\.[0-9]+)*)                          # release
+    (?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?(?:[0-9]+)?)?   # pre-release
+    (?:(?:-(?:[0-9]+))|(?:[-_.]?(?:post|rev|r)[-_.]?(?:[0-9]+)?))?    # post-release
+    (?:[-_.]?dev[-_.]?(?:[0-9]+)?)?                  # development release
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+LOCAL_PART = re.compile(r"\+[a-z0-9]+(?:[-_.][a-z0-9]+)*", re.IGNORECASE)
+
+
+def is_version(text: str) -> bool:
+    """Whether ``text`` is a PEP 440 version, local part allowed."""
+    text = text.strip()
+    match = PUBLIC_VERSION.match(text)
+    if match is None:
+        return False
+    rest = text[match.end() :]
+    return not rest or bool(LOCAL_PART.fullmatch(rest))
+
+
+def is_public_version(text: str) -> bool:
+    """Whether ``text`` is a PEP 440 version without a local part, as PyPI requires."""
+    return bool(PUBLIC_VERSION.fullmatch(text.strip()))
