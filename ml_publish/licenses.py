@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 # Checked in order, so the specific variants come before the general ones. Each entry is the
-# SPDX identifier and phrases that all appear in its text (lowercase, single spaces).
+# SPDX identifier and phrases that all appear in the opening of its text (lowercase, single
+# spaces): only the opening, because the GPL's body names the Affero and Lesser GPLs too.
 LICENSE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("AGPL-3.0", ("gnu affero general public license", "version 3")),
     ("LGPL-3.0", ("gnu lesser general public license", "version 3")),
@@ -25,13 +26,14 @@ LICENSE_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CC-BY-4.0", ("attribution 4.0 international",)),
     ("LicenseRef-Proprietary", ("all rights reserved",)),
 )
+OPENING_CHARACTERS = 1500
 # Identifiers whose texts are the same for every variant (-only, -or-later).
 GNU_VARIANTS = re.compile(r"^((?:A|L)?GPL-\d\.\d)(?:-only|-or-later|\+)?$")
 
 
 def recognise_license(text: str) -> str | None:
     """The SPDX identifier of a license text (GNU ones without -only/-or-later), if known."""
-    flat = " ".join(text.lower().split())
+    flat = " ".join(text.lower().split())[:OPENING_CHARACTERS]
     for identifier, phrases in LICENSE_PHRASES:
         if all(phrase in flat for phrase in phrases):
             return identifier

@@ -1,0 +1,116 @@
+"""PKG checks, each on a tiny passing repository and a tiny failing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, audit
+
+GOOD = {"pyproject.toml": GOOD_PYPROJECT, **GOOD_PACKAGE}
+
+
+def with_pyproject(text: str) -> dict[str, str | bytes]:
+    return {**GOOD, "pyproject.toml": text}
+
+
+def test_pkg101_pyproject_is_valid(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG101").result == "pass"
+    broken = audit(tmp_path / "bad", with_pyproject("[project\nname = 1"), "PKG101")
+    assert broken.result == "fail"
+    assert "not valid TOML" in broken.message
+    missing = audit(tmp_path / "none", GOOD_PACKAGE, "PKG101")
+    assert missing.result == "fail"
+    assert "no pyproject.toml" in missing.message
+
+
+def test_pkg102_build_system_declared(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG102").result == "pass"
+    text = GOOD_PYPROJECT.replace('build-backend = "hatchling.build"\n', "")
+    failed = audit(tmp_path / "bad", with_pyproject(text), "PKG102")
+    assert failed.result == "fail"
+    assert "build-backend" in failed.message
+
+
+def test_pkg103_project_table_complete(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG103").result == "pass"
+    text = GOOD_PYPROJECT.replace('description = "Counts cells."\n', "").replace(
+        'urls = { Source = "https://github.com/someone/cell-counter" }\n', ""
+    )
+    failed = audit(tmp_path / "bad", with_pyproject(text), "PKG103")
+    assert failed.result == "fail"
+    assert failed.message.startswith("add description, urls to [project]")
+
+
+def test_pkg104_requires_python_uncapped(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG104").result == "pass"
+    capped = GOOD_PYPROJECT.replace('">=3.10"', '">=3.10,<3.13"')
+    failed = audit(tmp_path / "bad", with_pyproject(capped), "PKG104")
+    assert failed.result == "fail"
+    assert "caps the Python version" in failed.message
+
+
+def test_pkg105_version_single_sourced(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG105").result == "pass"
+    static = GOOD_PYPROJECT.replace('dynamic = ["version"]', 'version = "0.1.0"')
+    twice = audit(tmp_path / "twice", with_pyproject(static), "PKG105")
+    assert twice.result == "fail"
+    assert "cell_counter/__init__.py" in twice.message
+    unsourced = GOOD_PYPROJECT.replace(
+        '[tool.hatch.version]\npath = "cell_counter/__init__.py"\n', ""
+    )
+    nowhere = audit(
+        tmp_path / "nowhere",
+        {"pyproject.toml": unsourced, "cell_counter/__init__.py": ""},
+        "PKG105",
+    )
+    assert nowhere.result == "fail"
+    assert "nothing supplies it" in nowhere.message
+
+
+def test_pkg106_no_direct_references(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG106").result == "pass"
+    text = GOOD_PYPROJECT.replace(
+        'test = ["pytest>=8"]', 'test = ["pytest>=8", "timm @ git+https://github.com/x/timm"]'
+    )
+    failed = audit(tmp_path / "bad", with_pyproject(text), "PKG106")
+    assert failed.result == "fail"
+    assert "timm @ git+https://github.com/x/timm" in failed.message
+
+
+def test_pkg107_no_local_versions(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG107").result == "pass"
+    text = GOOD_PYPROJECT.replace('"torch>=2.1"', '"torch==2.1.0+cu121"')
+    failed = audit(tmp_path / "bad", with_pyproject(text), "PKG107")
+    assert failed.result == "fail"
+    assert "torch==2.1.0+cu121" in failed.message
+
+
+def test_pkg108_license_is_spdx_expression(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG108").result == "pass"
+    table = GOOD_PYPROJECT.replace('license = "MIT"', 'license = { text = "MIT" }')
+    failed = audit(tmp_path / "table", with_pyproject(table), "PKG108")
+    assert failed.result == "fail"
+    assert "SPDX expression" in failed.message
+    classified = GOOD_PYPROJECT.replace(
+        'license = "MIT"',
+        'license = "MIT"\nclassifiers = ["License :: OSI Approved :: MIT License"]',
+    )
+    both = audit(tmp_path / "classifier", with_pyproject(classified), "PKG108")
+    assert both.result == "fail"
+    assert "License classifiers" in both.message
+
+
+def test_pkg109_package_present(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG109").result == "pass"
+    flat = {"pyproject.toml": GOOD_PYPROJECT, "train.py": "print('training')\n"}
+    failed = audit(tmp_path / "bad", flat, "PKG109")
+    assert failed.result == "fail"
+    assert "ml-publish adopt" in failed.message
+
+
+def test_pkg110_package_typed(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "PKG110").result == "pass"
+    untyped = {"pyproject.toml": GOOD_PYPROJECT, "cell_counter/__init__.py": ""}
+    failed = audit(tmp_path / "bad", untyped, "PKG110")
+    assert failed.result == "fail"
+    assert "py.typed" in failed.message

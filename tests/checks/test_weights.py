@@ -1,0 +1,141 @@
+"""WGT checks, each on a tiny passing repository and a tiny failing one."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ml_publish.hubconf import render_hubconf
+from ml_publish.registry import WeightEntry
+from ml_publish.registry_rules import MAX_WEIGHT_BYTES
+from tests.support.tiny_repos import GOOD_PACKAGE, REGISTRY, audit, weight_entry, with_weights
+
+UNET = weight_entry("unet", b"unet weights")
+GOOD = with_weights(UNET)
+EXTENSIONS_IGNORED = "*.pt\n*.pth\n*.ckpt\n*.safetensors\n"
+GITIGNORE = EXTENSIONS_IGNORED + "checkpoints/\nlightning_logs/\nwandb/\n.ml-publish/\n"
+
+
+def torch_zip(size: int) -> bytes:
+    """A file that starts as torch.save's zip archive does: its first entry is data.pkl."""
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("archive/data.pkl", bytes(size))
+    return stream.getvalue()
+
+
+def hubconf(*entries: dict[str, Any]) -> str:
+    """hubconf.py as ml-publish writes it for these registry entries."""
+    weights = [WeightEntry(**entry) for entry in entries]
+    return render_hubconf("cell_counter", "someone/cell-counter", weights)
+
+
+def test_wgt101_registry_readable(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "WGT101").result == "pass"
+    broken = audit(tmp_path / "broken", {**GOOD, REGISTRY: '{"weights": ['}, "WGT101")
+    assert broken.result == "fail"
+    assert "cell_counter/weights.json is not JSON" in broken.message
+    partial = {k: v for k, v in UNET.items() if k != "sha256"}
+    incomplete = audit(tmp_path / "incomplete", with_weights(partial), "WGT101")
+    assert incomplete.result == "fail"
+    assert "entry 1 lacks sha256" in incomplete.message
+    two = {**GOOD, "other/__init__.py": "", "other/weights.json": GOOD[REGISTRY]}
+    several = audit(tmp_path / "several", two, "WGT101")
+    assert several.result == "fail"
+    assert "several weights.json registries" in several.message
+
+
+def test_wgt102_full_hashes(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "WGT102").result == "pass"
+    short = weight_entry("small", b"small", sha256=UNET["sha256"][:10])
+    upper = weight_entry("big", b"big", sha256=UNET["sha256"].upper())
+    failed = audit(tmp_path / "bad", with_weights(UNET, short, upper), "WGT102")
+    assert failed.result == "fail"
+    assert failed.message.startswith("small, big: sha256 must be the 64 lowercase hex digits")
+
+
+def test_wgt102_skips_without_registry(tmp_path: Path) -> None:
+    skipped = audit(tmp_path, GOOD_PACKAGE, "WGT102")
+    assert skipped.result == "skip"
+    assert "WGT101" in skipped.message
+
+
+def test_wgt103_file_names_carry_hash(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "WGT103").result == "pass"
+    prefix = UNET["sha256"][:10]
+    misread = weight_entry("people", b"people", file_name="people_2020-09-23.pth")
+    dotted = weight_entry("unet-b0.v2", b"b0", file_name=f"unet-b0.v2-{prefix}.pth")
+    hashless = weight_entry("resnet", b"resnet", file_name="resnet50.pth")
+    bad = with_weights(UNET, misread, dotted, hashless)
+    failed = audit(tmp_path / "bad", bad, "WGT103")
+    assert failed.result == "fail"
+    assert f"people_2020-09-23.pth, unet-b0.v2-{prefix}.pth, resnet50.pth" in failed.message
+    assert "<name>-<sha256[:10]>" in failed.message
+
+
+def test_wgt104_names_unique(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "WGT104").result == "pass"
+    again = weight_entry("unet", b"retrained unet")
+    same_file = weight_entry("small", b"small", file_name=UNET["file_name"])
+    failed = audit(tmp_path / "bad", with_weights(UNET, again, same_file), "WGT104")
+    assert failed.result == "fail"
+    assert f"registered more than once: unet, {UNET['file_name']}" in failed.message
+
+
+def test_wgt105_sizes_below_release_limit(tmp_path: Path) -> None:
+    largest = weight_entry("largest", b"largest", size=MAX_WEIGHT_BYTES - 1)
+    assert audit(tmp_path / "good", with_weights(UNET, largest), "WGT105").result == "pass"
+    huge = weight_entry("huge", b"huge", size=MAX_WEIGHT_BYTES)
+    failed = audit(tmp_path / "bad", with_weights(UNET, huge), "WGT105")
+    assert failed.result == "fail"
+    assert "2 GiB or more: huge;" in failed.message
+
+
+def test_wgt106_no_weights_tracked(tmp_path: Path) -> None:
+    fixture = {**GOOD_PACKAGE, "tests/data/tiny.pt": bytes(1024)}
+    assert audit(tmp_path / "good", fixture, "WGT106", git=True).result == "pass"
+    tracked = {
+        **fixture,
+        "model.pt": bytes(200_000),
+        "notes.dat": pickle.dumps(bytes(200_000), protocol=4),
+        "outputs/run.part": torch_zip(200_000),
+    }
+    failed = audit(tmp_path / "bad", tracked, "WGT106", git=True)
+    assert failed.result == "fail"
+    assert "model.pt (a .pt file)" in failed.message
+    assert "notes.dat (a pickle" in failed.message
+    assert "outputs/run.part (a PyTorch checkpoint)" in failed.message
+    assert "tiny.pt" not in failed.message
+    assert "git rm --cached" in failed.message
+
+
+def test_wgt107_hubconf_matches_registry(tmp_path: Path) -> None:
+    small = weight_entry("small-r18.v2", b"small")
+    both = with_weights(UNET, small)
+    good = {**both, "hubconf.py": hubconf(UNET, small)}
+    assert audit(tmp_path / "good", good, "WGT107").result == "pass"
+    missing = audit(tmp_path / "missing", {**both, "hubconf.py": hubconf(UNET)}, "WGT107")
+    assert missing.result == "fail"
+    assert "missing small_r18_v2" in missing.message
+    old = hubconf(UNET) + "\n\ndef old_unet(**kwargs):\n    return None\n"
+    extra = audit(tmp_path / "extra", {**GOOD, "hubconf.py": old}, "WGT107")
+    assert extra.result == "fail"
+    assert "unregistered old_unet" in extra.message
+
+
+def test_wgt108_gitignore_covers_checkpoints(tmp_path: Path) -> None:
+    good = {**GOOD_PACKAGE, ".gitignore": GITIGNORE}
+    assert audit(tmp_path / "good", good, "WGT108", git=True).result == "pass"
+    none = audit(tmp_path / "none", GOOD_PACKAGE, "WGT108", git=True)
+    assert none.result == "fail"
+    assert "does not ignore model.pt, model.pth" in none.message
+    assert "add patterns such as *.pt" in none.message
+    extensions = {**GOOD_PACKAGE, ".gitignore": EXTENSIONS_IGNORED}
+    directories = audit(tmp_path / "extensions", extensions, "WGT108", git=True)
+    assert directories.result == "fail"
+    for directory in ("checkpoints/", "lightning_logs/", "wandb/", ".ml-publish/"):
+        assert directory in directories.message
+    assert "model.pt" not in directories.message
