@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from ml_publish import REPOSITORY_URL, __version__
+from tests.support.hook_repository import CHECKOUT
 from tests.support.processes import run
 from tests.support.projects import COMBINATIONS, pre_commit_repos, render, tracked_files
 from tests.support.venvs import VirtualEnv
@@ -100,6 +102,26 @@ def test_hook_revs_are_release_tags_pinned_like_the_dev_extra(project: Project) 
     dev_pins = dict(re.split("==", pin) for pin in optional["dev"])
     for tool, url in CORE_TOOL_HOOKS.items():
         assert repos[url]["rev"].removeprefix("v") == dev_pins[tool], tool
+
+
+def test_ml_publish_hooks_are_pinned_to_this_release(project: Project) -> None:
+    hooks_file = yaml.safe_load((CHECKOUT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    ml_publish = pre_commit_repos(project.root)[REPOSITORY_URL]
+
+    assert ml_publish["rev"] == f"v{__version__}"
+    assert [hook["id"] for hook in ml_publish["hooks"]] == [hook["id"] for hook in hooks_file]
+
+
+def test_ml_publish_check_passes(project: Project) -> None:
+    result = run([TEST_TOOLS / "ml-publish", "check", "--format", "json"], cwd=project.root)
+    checks = json.loads(result.stdout)["checks"]
+
+    assert [c for c in checks if c["result"] == "fail"] == []
+    skipped = {c["id"] for c in checks if c["result"] == "skip"}
+    # No weights yet (REL104, REL105), and no hubconf.py without PyTorch (WGT107).
+    no_hubconf = project.answers.get("framework") == "none"
+    expected = {"REL104", "REL105"} | ({"WGT107"} if no_hubconf else set())
+    assert skipped == expected
 
 
 def test_dependency_group_matches_the_extras(project: Project) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from ml_publish import REPOSITORY_URL, __version__
 from tests.support.processes import run
 from tests.support.venvs import VirtualEnv, create_venv
 
@@ -63,11 +65,31 @@ def test_installed_ml_publish_renders_offline_from_anywhere(
     assert "MIT License" in (project / "LICENSE").read_text(encoding="utf-8")
     # pip byte-compiles the template inside the wheel; none of that reaches the project.
     assert not list(project.rglob("__pycache__"))
+    # The template finds the installed ml-publish's version to pin its hooks to.
+    hooks = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert f"- repo: {REPOSITORY_URL}\n    rev: v{__version__}\n" in hooks
+
+
+def test_installed_check_passes_the_project_it_generated(
+    installed: VirtualEnv, tmp_path: Path
+) -> None:
+    run([installed.bin("ml-publish"), "new", "--no-input", "-o", tmp_path])
+    project = tmp_path / "cell-segmentation"
+    run(["git", "init", "--quiet"], cwd=project)
+    run(["git", "add", "--all"], cwd=project)
+
+    result = run([installed.bin("ml-publish"), "check"], cwd=project)
+
+    assert " 0 failed" in result.stdout
+
+
+def test_the_repository_url_is_the_one_in_the_metadata() -> None:
+    pyproject = tomllib.loads((REPOSITORY / "pyproject.toml").read_text(encoding="utf-8"))
+
+    assert pyproject["project"]["urls"]["Source"] == REPOSITORY_URL
 
 
 def test_installed_version_matches(installed: VirtualEnv) -> None:
-    from ml_publish import __version__
-
     result = run([installed.bin("ml-publish"), "--version"])
 
     assert result.stdout.strip() == f"ml-publish {__version__}"

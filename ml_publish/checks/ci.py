@@ -17,7 +17,7 @@ TEST_COMMAND = re.compile(
     r"\b(pytest|nox|tox|unittest|hatch\s+test|hatch\s+run\s+test|make\s+test|pdm\s+run\s+test)\b"
 )
 EXTRAS = re.compile(r"""(?:^|[\s'"])\.\[([A-Za-z0-9_.,\s-]+)\]""")
-EXTRA_OPTION = re.compile(r"--(?:extra|group)[=\s]+([A-Za-z0-9_.-]+)")
+EXTRA_OPTION = re.compile(r"--(extra|group)[=\s]+([A-Za-z0-9_.-]+)")
 # GitHub-hosted runner images that GitHub has retired: jobs on them never start.
 RETIRED_RUNNERS = {
     "ubuntu-16.04",
@@ -125,6 +125,9 @@ def tests_run_on_default_branch(facts: RepositoryFacts) -> str | None:
             settings = triggers(workflow).get(event)
             if settings is None:
                 continue
+            if isinstance(settings, dict) and settings.keys() & {"tags", "tags-ignore"}:
+                if not settings.keys() & {"branches", "branches-ignore"}:
+                    continue  # tag pushes only: GitHub does not run it for branch pushes
             wanted = settings.get("branches") if isinstance(settings, dict) else None
             ignored = settings.get("branches-ignore", []) if isinstance(settings, dict) else []
             if wanted is None and not any(
@@ -165,15 +168,16 @@ def python_versions_supported(facts: RepositoryFacts) -> str | None:
 def ci_extras_exist(facts: RepositoryFacts) -> str | None:
     """Extras and dependency groups that CI installs exist in pyproject.toml."""
     project = facts.project_table()
-    known = set(project.get("optional-dependencies", {})) | set(
-        facts.pyproject().get("dependency-groups", {})
-    )
+    extras = set(project.get("optional-dependencies", {}))
+    # `.[name]` and uv's --extra name only extras; --group names either (pdm) or a group.
+    known = extras | set(facts.pyproject().get("dependency-groups", {}))
     missing = set()
     for workflow in facts.workflows().values():
         for command in run_commands(workflow):
             for group in EXTRAS.findall(command):
-                missing |= {e.strip() for e in group.split(",") if e.strip()} - known
-            missing |= set(EXTRA_OPTION.findall(command)) - known
+                missing |= {e.strip() for e in group.split(",") if e.strip()} - extras
+            for option, name in EXTRA_OPTION.findall(command):
+                missing |= {name} - (extras if option == "extra" else known)
     if missing:
         return (
             f"CI installs extras that pyproject.toml does not define: "

@@ -45,7 +45,7 @@ PINNED_TOOL_REPOS = {
     "flake8": ("https://github.com/PyCQA/flake8", "https://github.com/pycqa/flake8"),
     "mypy": ("https://github.com/pre-commit/mirrors-mypy",),
 }
-EXACT_PIN = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*==\s*([0-9][0-9A-Za-z.]*)\s*$")
+EXACT_PIN = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*==\s*([0-9][0-9A-Za-z.]*)\s*$")
 
 
 def remote_repos(facts: RepositoryFacts) -> list[dict[str, Any]]:

@@ -18,16 +18,17 @@ from ml_publish.registry_rules import (
 HUBCONF_FILE = "hubconf.py"
 # A top-level public function: what torch.hub.list() shows as an entry point.
 PUBLIC_FUNCTION = re.compile(r"^def\s+([A-Za-z]\w*)\s*\(", re.MULTILINE)
-# Paths a project's .gitignore should keep out of git.
+# Paths a project's .gitignore should keep out of git. Those in directories have extensions
+# that *.pt, *.pth, *.ckpt and *.safetensors miss, so only the directory's pattern ignores them.
 CHECKPOINT_SAMPLES = (
     "model.pt",
     "model.pth",
     "model.ckpt",
     "model.safetensors",
-    "checkpoints/last.ckpt",
+    "checkpoints/last.bin",
     "lightning_logs/version_0/hparams.yaml",
     "wandb/run/files/model.h5",
-    ".ml-publish/weights/model-0123456789.pt",
+    ".ml-publish/weights/model-0123456789.onnx",
 )
 
 

@@ -8,8 +8,14 @@ from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, audit
 
 BLACK = '\n[tool.black]\nline-length = 100\ntarget-version = ["py310"]\n'
 MYPY = "\n[tool.mypy]\nstrict = true\n"
-FLAKE8 = "[flake8]\nmax-line-length = 100\nextend-ignore = E203\n"
-GOOD = {"pyproject.toml": GOOD_PYPROJECT + BLACK + MYPY, ".flake8": FLAKE8, **GOOD_PACKAGE}
+LENGTH = "[flake8]\nmax-line-length = 100\n"
+FLAKE8 = LENGTH + "extend-ignore = E203\n"
+MYPY_INI = "[mypy]\nstrict = True\n"
+GOOD: dict[str, str | bytes] = {
+    "pyproject.toml": GOOD_PYPROJECT + BLACK + MYPY,
+    ".flake8": FLAKE8,
+    **GOOD_PACKAGE,
+}
 
 
 def with_file(name: str, text: str) -> dict[str, str | bytes]:
@@ -30,8 +36,8 @@ def test_lnt102_flake8_configured(tmp_path: Path) -> None:
     missing = audit(tmp_path / "none", {"pyproject.toml": GOOD_PYPROJECT}, "LNT102")
     assert missing.result == "fail"
     assert "add a .flake8 file" in missing.message
-    in_pyproject = {"pyproject.toml": GOOD_PYPROJECT + "\n[tool.flake8]\nmax-line-length = 100\n"}
-    ignored = audit(tmp_path / "pyproject", in_pyproject, "LNT102")
+    toml_only = GOOD_PYPROJECT + "\n[tool.flake8]\nmax-line-length = 100\n"
+    ignored = audit(tmp_path / "pyproject", {"pyproject.toml": toml_only}, "LNT102")
     assert ignored.result == "fail"
     assert "does not read pyproject.toml" in ignored.message
 
@@ -42,7 +48,7 @@ def test_lnt103_line_lengths_agree(tmp_path: Path) -> None:
     assert default.result == "fail"
     assert "flake8 in .flake8 allows 79; set max-line-length = 100" in default.message
     # flake8 reads setup.cfg before .flake8, so setup.cfg's settings are the ones that count.
-    shadowed = with_file("setup.cfg", "[flake8]\nmax-line-length = 88\nextend-ignore = E203\n")
+    shadowed = with_file("setup.cfg", FLAKE8.replace("100", "88"))
     failed = audit(tmp_path / "shadowed", shadowed, "LNT103")
     assert failed.result == "fail"
     assert "flake8 in setup.cfg allows 88" in failed.message
@@ -50,14 +56,14 @@ def test_lnt103_line_lengths_agree(tmp_path: Path) -> None:
 
 def test_lnt104_flake8_ignores_black_style(tmp_path: Path) -> None:
     assert audit(tmp_path / "good", GOOD, "LNT104").result == "pass"
-    replaced = "[flake8]\nmax-line-length = 100\nignore = E203, W503, E704\n"
+    replaced = LENGTH + "ignore = E203, W503, E704\n"
     assert audit(tmp_path / "replaced", with_file(".flake8", replaced), "LNT104").result == "pass"
-    by_prefix = "[flake8]\nmax-line-length = 100\nextend-ignore = E2\n"
+    by_prefix = LENGTH + "extend-ignore = E2\n"  # flake8 matches codes by prefix
     assert audit(tmp_path / "prefix", with_file(".flake8", by_prefix), "LNT104").result == "pass"
-    bare = audit(tmp_path / "bare", with_file(".flake8", "[flake8]\nmax-line-length = 100\n"), "LNT104")
+    bare = audit(tmp_path / "bare", with_file(".flake8", LENGTH), "LNT104")
     assert bare.result == "fail"
     assert bare.message.startswith("add E203 to extend-ignore in .flake8")
-    narrowed = "[flake8]\nmax-line-length = 100\nignore = E203, E501\n"
+    narrowed = LENGTH + "ignore = E203, E501\n"
     failed = audit(tmp_path / "narrowed", with_file(".flake8", narrowed), "LNT104")
     assert failed.result == "fail"
     assert failed.message.startswith("add E704, W503 to extend-ignore in .flake8")
@@ -65,17 +71,16 @@ def test_lnt104_flake8_ignores_black_style(tmp_path: Path) -> None:
 
 def test_lnt105_mypy_configured_once(tmp_path: Path) -> None:
     assert audit(tmp_path / "good", GOOD, "LNT105").result == "pass"
-    assert audit(tmp_path / "ini", {"mypy.ini": "[mypy]\nstrict = True\n"}, "LNT105").result == "pass"
+    assert audit(tmp_path / "ini", {"mypy.ini": MYPY_INI}, "LNT105").result == "pass"
     missing = audit(tmp_path / "none", {"pyproject.toml": GOOD_PYPROJECT}, "LNT105")
     assert missing.result == "fail"
     assert "[tool.mypy]" in missing.message
-    twice = audit(tmp_path / "twice", with_file("mypy.ini", "[mypy]\nstrict = True\n"), "LNT105")
+    twice = audit(tmp_path / "twice", with_file("mypy.ini", MYPY_INI), "LNT105")
     assert twice.result == "fail"
     assert "mypy.ini and pyproject.toml" in twice.message
 
 
 def test_lnt103_skips_without_flake8_configuration(tmp_path: Path) -> None:
-    no_flake8 = {name: text for name, text in GOOD.items() if name != ".flake8"}
-    skipped = audit(tmp_path, no_flake8, "LNT103")
+    skipped = audit(tmp_path, {"pyproject.toml": GOOD_PYPROJECT + BLACK}, "LNT103")
     assert skipped.result == "skip"
     assert "LNT102" in skipped.message

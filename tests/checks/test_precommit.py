@@ -46,7 +46,7 @@ LOCAL = """\
         entry: pylint
         language: system
 """
-SHA = "0123456789abcdef0123456789abcdef01234567"
+SHA = "a94f3e1c5b7d9028e6f4c3b2a1d0e9f8c7b6a5d4"
 PINS = '\n[dependency-groups]\ndev = ["black==24.1.0", "flake8==7.0.0", "mypy==1.8.0"]\n'
 
 
@@ -69,7 +69,7 @@ def test_pc102_config_parses(tmp_path: Path) -> None:
     broken = audit(tmp_path / "broken", {".pre-commit-config.yaml": "repos: [\n"}, "PC102")
     assert broken.result == "fail"
     assert "not valid YAML" in broken.message
-    no_repos = {".pre-commit-config.yaml": "default_stages: [pre-commit]\n"}
+    no_repos = config()  # "repos:" with nothing under it
     empty = audit(tmp_path / "empty", no_repos, "PC102")
     assert empty.result == "fail"
     assert "no repos list" in empty.message
@@ -125,12 +125,13 @@ def test_pc106_hook_versions_match_pins(tmp_path: Path) -> None:
     assert failed.result == "fail"
     assert failed.message.endswith("black hook at 23.12.1, pinned 24.1.0")
     # ML repositories pin black with its jupyter extra; the pin still applies to the hook.
-    jupyter = GOOD_PYPROJECT.replace('"pytest>=8"]', '"pytest>=8"]\ndev = ["black[jupyter]==24.2.0"]')
+    jupyter = GOOD_PYPROJECT + PINS.replace('"black==24.1.0"', '"black[jupyter]==24.2.0"')
     extra = audit(tmp_path / "extra", {**GOOD, "pyproject.toml": jupyter}, "PC106")
     assert extra.result == "fail"
     assert "black hook at 24.1.0, pinned 24.2.0" in extra.message
     unpinned = audit(tmp_path / "unpinned", {**GOOD, "pyproject.toml": GOOD_PYPROJECT}, "PC106")
     assert unpinned.result == "skip"
+    assert "not pinned" in unpinned.message
 
 
 def test_pc107_weights_guard_hook(tmp_path: Path) -> None:

@@ -11,10 +11,18 @@ from typing import Any
 from ml_publish.hubconf import render_hubconf
 from ml_publish.registry import WeightEntry
 from ml_publish.registry_rules import MAX_WEIGHT_BYTES
-from tests.support.tiny_repos import GOOD_PACKAGE, REGISTRY, audit, weight_entry, with_weights
+from tests.support.tiny_repos import (
+    GOOD_PACKAGE,
+    REGISTRY,
+    Files,
+    audit,
+    weight_entry,
+    with_weights,
+)
 
 UNET = weight_entry("unet", b"unet weights")
 GOOD = with_weights(UNET)
+PACKAGE: Files = {**GOOD_PACKAGE}
 EXTENSIONS_IGNORED = "*.pt\n*.pth\n*.ckpt\n*.safetensors\n"
 GITIGNORE = EXTENSIONS_IGNORED + "checkpoints/\nlightning_logs/\nwandb/\n.ml-publish/\n"
 
@@ -58,7 +66,7 @@ def test_wgt102_full_hashes(tmp_path: Path) -> None:
 
 
 def test_wgt102_skips_without_registry(tmp_path: Path) -> None:
-    skipped = audit(tmp_path, GOOD_PACKAGE, "WGT102")
+    skipped = audit(tmp_path, PACKAGE, "WGT102")
     assert skipped.result == "skip"
     assert "WGT101" in skipped.message
 
@@ -95,9 +103,9 @@ def test_wgt105_sizes_below_release_limit(tmp_path: Path) -> None:
 
 
 def test_wgt106_no_weights_tracked(tmp_path: Path) -> None:
-    fixture = {**GOOD_PACKAGE, "tests/data/tiny.pt": bytes(1024)}
+    fixture: Files = {**GOOD_PACKAGE, "tests/data/tiny.pt": bytes(1024)}
     assert audit(tmp_path / "good", fixture, "WGT106", git=True).result == "pass"
-    tracked = {
+    tracked: Files = {
         **fixture,
         "model.pt": bytes(200_000),
         "notes.dat": pickle.dumps(bytes(200_000), protocol=4),
@@ -127,13 +135,13 @@ def test_wgt107_hubconf_matches_registry(tmp_path: Path) -> None:
 
 
 def test_wgt108_gitignore_covers_checkpoints(tmp_path: Path) -> None:
-    good = {**GOOD_PACKAGE, ".gitignore": GITIGNORE}
+    good: Files = {**GOOD_PACKAGE, ".gitignore": GITIGNORE}
     assert audit(tmp_path / "good", good, "WGT108", git=True).result == "pass"
-    none = audit(tmp_path / "none", GOOD_PACKAGE, "WGT108", git=True)
+    none = audit(tmp_path / "none", PACKAGE, "WGT108", git=True)
     assert none.result == "fail"
     assert "does not ignore model.pt, model.pth" in none.message
     assert "add patterns such as *.pt" in none.message
-    extensions = {**GOOD_PACKAGE, ".gitignore": EXTENSIONS_IGNORED}
+    extensions: Files = {**GOOD_PACKAGE, ".gitignore": EXTENSIONS_IGNORED}
     directories = audit(tmp_path / "extensions", extensions, "WGT108", git=True)
     assert directories.result == "fail"
     for directory in ("checkpoints/", "lightning_logs/", "wandb/", ".ml-publish/"):

@@ -61,6 +61,9 @@ def audit(
     return result
 
 
+# A repository's files for ``audit``: annotate dicts built from GOOD_PACKAGE with it, as mypy
+# infers them as dict[str, str], which a dict[str, str | bytes] parameter does not accept.
+Files = dict[str, str | bytes]
 # The weights registry of GOOD_PACKAGE, and where its weights are (or will be) downloaded.
 REGISTRY = "cell_counter/weights.json"
 RELEASES = "https://github.com/someone/cell-counter/releases/download/v0.1.0"
@@ -83,7 +86,7 @@ def weight_entry(name: str, content: bytes, **changes: Any) -> dict[str, Any]:
     return {**entry, **changes}
 
 
-def with_weights(*entries: dict[str, Any]) -> dict[str, str | bytes]:
+def with_weights(*entries: dict[str, Any]) -> Files:
     """GOOD_PACKAGE with a registry of ``entries``."""
     registry = json.dumps({"format": 1, "weights": list(entries)}, indent=2)
     return {**GOOD_PACKAGE, REGISTRY: registry}

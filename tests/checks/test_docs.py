@@ -1,0 +1,150 @@
+"""DOC checks, each on a tiny passing repository and a tiny failing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ml_publish.registry import WeightEntry
+from ml_publish.template_files import template_dir
+from ml_publish.weights_table import END_MARKER, START_MARKER, with_table
+from tests.support.tiny_repos import (
+    GOOD_PACKAGE,
+    GOOD_PYPROJECT,
+    Files,
+    audit,
+    weight_entry,
+    with_weights,
+)
+
+LICENSES = template_dir() / "templates" / "licenses"
+MIT, APACHE, GPL = (
+    (LICENSES / f"{name}.txt").read_text() for name in ("MIT", "Apache-2.0", "GPL-3.0-only")
+)
+INSTALL = "## Installation\n\n    pip install cell-counter\n"
+INFERENCE = "## Inference\n\n    counts = cell_counter.count(image)\n"
+README = f"# Cell counter\n\n{INSTALL}\n{INFERENCE}"
+CITATION = """\
+cff-version: 1.2.0
+message: "If you use these weights, please cite them as below."
+title: "Cell counter"
+authors:
+  - family-names: Curie
+    given-names: Marie
+  - name: "The Cell Counter Consortium"
+date-released: 2024-05-01
+doi: 10.5281/zenodo.1234567
+"""
+GOOD: Files = {
+    "pyproject.toml": GOOD_PYPROJECT,
+    **GOOD_PACKAGE,
+    "README.md": README,
+    "LICENSE": MIT,
+}
+UNET = weight_entry("unet", b"unet weights")
+PACKAGE: Files = {**GOOD_PACKAGE}
+
+
+def licensed(text: str, license: str = "MIT") -> Files:
+    pyproject = GOOD_PYPROJECT.replace('license = "MIT"', f'license = "{license}"')
+    return {**GOOD, "pyproject.toml": pyproject, "LICENSE": text}
+
+
+def readme_with(*entries: dict[str, Any]) -> str:
+    """README with the weights table of ``entries``, as ml-publish weights table writes it."""
+    marked = f"{README}\n## Pretrained weights\n\n{START_MARKER}\n{END_MARKER}\n"
+    return with_table(marked, [WeightEntry(**entry) for entry in entries])
+
+
+def test_doc101_readme_present(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC101").result == "pass"
+    rst: Files = {**GOOD_PACKAGE, "README.rst": "Cell counter\n============\n"}
+    assert audit(tmp_path / "rst", rst, "DOC101").result == "pass"
+    failed = audit(tmp_path / "bad", PACKAGE, "DOC101")
+    assert failed.result == "fail"
+    assert failed.message.startswith("add a README.md")
+
+
+def test_doc102_readme_install_section(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC102").result == "pass"
+    rst: Files = {"README.rst": "Cell counter\n============\n\nGetting started\n---------------\n"}
+    assert audit(tmp_path / "rst", rst, "DOC102").result == "pass"
+    failed = audit(tmp_path / "bad", {"README.md": f"# Cell counter\n\n{INFERENCE}"}, "DOC102")
+    assert failed.result == "fail"
+    assert "'## Installation' section" in failed.message
+
+
+def test_doc102_skips_without_readme(tmp_path: Path) -> None:
+    skipped = audit(tmp_path, PACKAGE, "DOC102")
+    assert skipped.result == "skip"
+    assert "DOC101" in skipped.message
+
+
+def test_doc103_readme_usage_section(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC103").result == "pass"
+    failed = audit(tmp_path / "bad", {"README.md": f"# Cell counter\n\n{INSTALL}"}, "DOC103")
+    assert failed.result == "fail"
+    assert "'## Inference' (or '## Usage') section" in failed.message
+
+
+def test_doc104_readme_weights_table_in_sync(tmp_path: Path) -> None:
+    synced = {**with_weights(UNET), "README.md": readme_with(UNET)}
+    assert audit(tmp_path / "good", synced, "DOC104").result == "pass"
+    empty = {**with_weights(), "README.md": readme_with()}
+    assert audit(tmp_path / "empty", empty, "DOC104").result == "pass"
+    small = weight_entry("small", b"small weights")
+    stale = {**with_weights(UNET, small), "README.md": readme_with(UNET)}
+    out_of_date = audit(tmp_path / "stale", stale, "DOC104")
+    assert out_of_date.result == "fail"
+    assert "out of date; run ml-publish weights table" in out_of_date.message
+    unmarked = audit(tmp_path / "unmarked", {**with_weights(UNET), "README.md": README}, "DOC104")
+    assert unmarked.result == "fail"
+    assert START_MARKER in unmarked.message
+
+
+def test_doc105_license_present(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC105").result == "pass"
+    failed = audit(tmp_path / "bad", PACKAGE, "DOC105")
+    assert failed.result == "fail"
+    assert "add a LICENSE file" in failed.message
+
+
+def test_doc106_license_recognised(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC106").result == "pass"
+    failed = audit(tmp_path / "bad", {"LICENSE": "Do what you like with it.\n"}, "DOC106")
+    assert failed.result == "fail"
+    assert failed.message.startswith("LICENSE is not a text ml-publish recognises")
+
+
+def test_doc107_license_matches_metadata(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC107").result == "pass"
+    gpl = audit(tmp_path / "gpl", licensed(GPL, "GPL-3.0-or-later"), "DOC107")
+    assert gpl.result == "pass"
+    either = audit(tmp_path / "either", licensed(APACHE, "MIT OR Apache-2.0"), "DOC107")
+    assert either.result == "pass"
+    failed = audit(tmp_path / "bad", licensed(APACHE), "DOC107")
+    assert failed.result == "fail"
+    assert failed.message.startswith("LICENSE is Apache-2.0 but pyproject.toml declares MIT")
+
+
+def test_doc108_citation_present(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", {"CITATION.cff": CITATION}, "DOC108").result == "pass"
+    failed = audit(tmp_path / "bad", GOOD, "DOC108")
+    assert failed.result == "fail"
+    assert "add a CITATION.cff" in failed.message
+
+
+def test_doc109_citation_valid(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", {"CITATION.cff": CITATION}, "DOC109").result == "pass"
+    authorless = CITATION.split("authors:")[0]
+    cases = {
+        "authors": (authorless, "CITATION.cff: authors is required"),
+        "unknown": (CITATION + "journal: Nature\n", "unknown keys journal"),
+        "version": (CITATION.replace("1.2.0", "1.1.0"), 'cff-version must be "1.2.0"'),
+        "doi": (CITATION.replace("10.5281", "https://doi.org/10.5281"), "doi must look like"),
+        "yaml": (CITATION + "title: [unclosed\n", "CITATION.cff is not valid YAML"),
+    }
+    for case, (text, problem) in cases.items():
+        failed = audit(tmp_path / case, {"CITATION.cff": text}, "DOC109")
+        assert failed.result == "fail", case
+        assert problem in failed.message
