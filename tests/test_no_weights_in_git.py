@@ -27,9 +27,9 @@ def test_refuses_weights_and_prints_the_weights_add_command(tmp_path: Path) -> N
 
     assert code == 1
     assert "best model.ckpt: a .ckpt file of 0.3 MB" in out
+    quoted = "'best model.ckpt'"
     assert (
-        "git restore --staged 'best model.ckpt' && ml-publish weights add 'best model.ckpt' --name best-model"
-        in out
+        f"git restore --staged {quoted} && ml-publish weights add {quoted} --name best-model" in out
     )
     assert "cache.dat: a pickle (torch.save, joblib) of 0.2 MB" in out
     assert "train.py" not in out

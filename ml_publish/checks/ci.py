@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
+INSTALL = re.compile(r"\b(pip|uv|pipx|conda|mamba)\b.*\binstall\b")
 TEST_COMMAND = re.compile(
     r"\b(pytest|nox|tox|unittest|hatch\s+test|hatch\s+run\s+test|make\s+test|pdm\s+run\s+test)\b"
 )
@@ -55,11 +56,18 @@ def run_commands(workflow: dict[Any, Any]) -> list[str]:
     return [str(step["run"]) for step in steps(workflow) if "run" in step]
 
 
+def runs_tests(command: str) -> bool:
+    """Whether a step's script runs a test runner (installing one does not count)."""
+    return any(
+        TEST_COMMAND.search(line) and not INSTALL.search(line) for line in command.splitlines()
+    )
+
+
 def test_workflows(facts: RepositoryFacts) -> dict[str, dict[Any, Any]]:
     return {
         name: workflow
         for name, workflow in facts.workflows().items()
-        if any(TEST_COMMAND.search(command) for command in run_commands(workflow))
+        if any(runs_tests(command) for command in run_commands(workflow))
     }
 
 

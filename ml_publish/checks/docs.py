@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 CITATION_FILE = "CITATION.cff"
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 RST_HEADING = re.compile(r"^(\S.*)\n[=\-~^\"'`#*+]{3,}\s*$", re.MULTILINE)
+# Code blocks: their "# comment" lines are not headings.
+FENCED_CODE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 INSTALL_WORDS = re.compile(r"install|setup|getting started", re.IGNORECASE)
 USAGE_WORDS = re.compile(
     r"usage|inference|predict|quick ?start|getting started|example|how to use|demo",
@@ -38,7 +40,8 @@ def headings(facts: RepositoryFacts) -> list[str]:
     text = facts.text(name) if name else None
     if text is None:
         raise Skip("no README")
-    return MARKDOWN_HEADING.findall(text) + RST_HEADING.findall(text)
+    prose = FENCED_CODE.sub("", text)
+    return MARKDOWN_HEADING.findall(prose) + RST_HEADING.findall(prose)
 
 
 @check("DOC101")
@@ -132,7 +135,8 @@ def license_matches_metadata(facts: RepositoryFacts) -> str | None:
         raise Skip("no license expression in [project]")
     name = facts.license_name() or ""
     found = recognise_license(facts.text(name) or "")
-    if found not in expression_identifiers(str(declared)):
+    declared_ids = {identifier.lower() for identifier in expression_identifiers(str(declared))}
+    if found is None or found.lower() not in declared_ids:
         return f"{name} is {found} but pyproject.toml declares {declared}; make them the same"
     return None
 

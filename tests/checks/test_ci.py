@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, audit
+from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, Files, audit
 
 ON_PUSH = "on:\n  push:\n    branches: [main]\n"
 ON_MAIN = ON_PUSH + "  pull_request:\n"
@@ -36,11 +36,9 @@ CI = ON_MAIN + TEST_JOB
 RELEASE = 'on:\n  push:\n    tags: ["v*"]\n' + TEST_JOB
 
 
-def with_workflows(
-    workflows: dict[str, str], pyproject: str = GOOD_PYPROJECT
-) -> dict[str, str | bytes]:
+def with_workflows(workflows: dict[str, str], pyproject: str = GOOD_PYPROJECT) -> Files:
     """A packaged repository with these files in .github/workflows/."""
-    files: dict[str, str | bytes] = {"pyproject.toml": pyproject, **GOOD_PACKAGE}
+    files: Files = {"pyproject.toml": pyproject, **GOOD_PACKAGE}
     files.update({f".github/workflows/{name}": text for name, text in workflows.items()})
     return files
 
@@ -74,6 +72,11 @@ def test_ci103_workflow_runs_tests(tmp_path: Path) -> None:
     failed = audit(tmp_path / "bad", with_workflows({"lint.yml": ON_MAIN + LINT_JOB}), "CI103")
     assert failed.result == "fail"
     assert "run: python -m pytest" in failed.message
+    installs_only = ON_MAIN + TEST_JOB.replace("      - run: python -m pytest\n", "").replace(
+        '".[test]"', "pytest"
+    )
+    only = audit(tmp_path / "installs", with_workflows({"ci.yml": installs_only}), "CI103")
+    assert only.result == "fail"
 
 
 def test_ci104_tests_run_on_default_branch(tmp_path: Path) -> None:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, audit
+from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, Files, audit
 
 BLACK = '\n[tool.black]\nline-length = 100\ntarget-version = ["py310"]\n'
 MYPY = "\n[tool.mypy]\nstrict = true\n"
 LENGTH = "[flake8]\nmax-line-length = 100\n"
 FLAKE8 = LENGTH + "extend-ignore = E203\n"
 MYPY_INI = "[mypy]\nstrict = True\n"
-GOOD: dict[str, str | bytes] = {
-    "pyproject.toml": GOOD_PYPROJECT + BLACK + MYPY,
-    ".flake8": FLAKE8,
-    **GOOD_PACKAGE,
-}
+GOOD: Files = {"pyproject.toml": GOOD_PYPROJECT + BLACK + MYPY, ".flake8": FLAKE8, **GOOD_PACKAGE}
 
 
-def with_file(name: str, text: str) -> dict[str, str | bytes]:
+def with_file(name: str, text: str) -> Files:
     return {**GOOD, name: text}
 
 

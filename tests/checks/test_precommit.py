@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.tiny_repos import GOOD_PYPROJECT, audit
+from tests.support.tiny_repos import GOOD_PYPROJECT, Files, audit
 
 # Entries of the repos list, each with the indentation it has under "repos:".
 HOOKS = """\
@@ -50,7 +50,7 @@ SHA = "a94f3e1c5b7d9028e6f4c3b2a1d0e9f8c7b6a5d4"
 PINS = '\n[dependency-groups]\ndev = ["black==24.1.0", "flake8==7.0.0", "mypy==1.8.0"]\n'
 
 
-def config(*entries: str) -> dict[str, str | bytes]:
+def config(*entries: str) -> Files:
     return {".pre-commit-config.yaml": "repos:\n" + "".join(entries)}
 
 

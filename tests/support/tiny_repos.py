@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ path = "cell_counter/__init__.py"
 GOOD_PACKAGE = {"cell_counter/__init__.py": '__version__ = "0.1.0"\n', "cell_counter/py.typed": ""}
 
 
-def write_repository(root: Path, files: dict[str, str | bytes], *, git: bool = False) -> Path:
+def write_repository(root: Path, files: Mapping[str, str | bytes], *, git: bool = False) -> Path:
     """Write ``files`` (relative path → content) under ``root``; optionally ``git add`` them."""
     root.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -52,7 +53,7 @@ def write_repository(root: Path, files: dict[str, str | bytes], *, git: bool = F
 
 
 def audit(
-    root: Path, files: dict[str, str | bytes], check_id: str, *, git: bool = False
+    root: Path, files: Mapping[str, str | bytes], check_id: str, *, git: bool = False
 ) -> CheckResult:
     """The result of one check on a repository made of ``files``."""
     write_repository(root, files, git=git)
