@@ -64,7 +64,7 @@ def test_a_failed_prerequisite_skips_its_dependents_even_when_not_selected(tmp_p
     (result,) = run_checks(tmp_path, select=["PKG103"])
 
     assert (result.id, result.result) == ("PKG103", "skip")
-    assert result.message == "needs PKG101 to pass"
+    assert result.message == "not run: PKG101 failed"
 
 
 def test_select_takes_families_and_ignore_gives_the_reason(tmp_path: Path) -> None:

@@ -24,3 +24,9 @@ def test_mypy_strict_passes() -> None:
 
 def test_pre_commit_configs_are_valid() -> None:
     run([sys.executable, "-m", "pre_commit", "validate-config"], cwd=REPOSITORY)
+
+
+def test_ml_publish_check_passes_on_itself() -> None:
+    result = run([sys.executable, "-m", "ml_publish", "check", "--format", "json"], cwd=REPOSITORY)
+
+    assert '"fail": 0' in result.stdout

@@ -137,7 +137,9 @@ def run_checks(
             if check_id in selection.ignored:
                 outcomes[check_id] = (SKIP, selection.ignored[check_id])
             elif unmet:
-                outcomes[check_id] = (SKIP, f"needs {', '.join(unmet)} to pass")
+                what = {FAIL: "failed", SKIP: "was skipped"}
+                reasons = [f"{r} {what[outcome(r)[0]]}" for r in unmet]
+                outcomes[check_id] = (SKIP, f"not run: {', '.join(reasons)}")
             else:
                 outcomes[check_id] = evaluate(check, facts)
         return outcomes[check_id]
