@@ -117,6 +117,36 @@ def test_list_and_verify(project: Path) -> None:
     assert "no longer has SHA-256" in err
 
 
+def test_table_rewrites_a_stale_readme_and_hubconf_only_when_needed(project: Path) -> None:
+    add_weights(project, project / "best.pth", name="unet", repository="o/r")
+    readme, hubconf = project / "README.md", project / "hubconf.py"
+    fresh = {path: path.read_text(encoding="utf-8") for path in (readme, hubconf)}
+    readme.write_text(fresh[readme].replace("`unet`", "`old-name`"), encoding="utf-8")
+    hubconf.write_text(fresh[hubconf].replace("def unet(", "def old_name("), encoding="utf-8")
+
+    first = weights_cli(project, "table", "--fail-if-changed")
+    second = weights_cli(project, "table", "--fail-if-changed")
+
+    assert first[0] == 1
+    assert first[1].splitlines() == [
+        "rewrote README.md from the weights registry",
+        "rewrote hubconf.py from the weights registry",
+    ]
+    assert {path: path.read_text(encoding="utf-8") for path in fresh} == fresh
+    assert second == (0, "", "")
+
+
+def test_table_without_the_flag_reports_success_after_rewriting(project: Path) -> None:
+    readme = project / "README.md"
+    fresh = readme.read_text(encoding="utf-8")
+    readme.write_text(fresh.replace("No weights have been published yet.", "stale"), "utf-8")
+
+    code, out, _ = weights_cli(project, "table")
+
+    assert (code, out) == (0, "rewrote README.md from the weights registry\n")
+    assert readme.read_text(encoding="utf-8") == fresh
+
+
 def unchanged_state(project: Path) -> dict[str, bytes]:
     watched = [project / "cell_segmentation" / "weights.json", project / "README.md"]
     staged = (

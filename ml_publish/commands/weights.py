@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from ml_publish.toml_file import read_toml
 from ml_publish.weights_table import human_size, with_table
 
 DEFAULT_SERVER = "https://github.com"
+RELEASE_URL = re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/releases/download/")
 LIGHTNING_SUFFIX = ".ckpt"
 GITIGNORE_LINE = ".ml-publish/"
 
@@ -214,12 +216,19 @@ def refresh_tables(project_root: Path) -> list[str]:
     before = {path: read_if_exists(path) for path in (project.readme, project.root / HUBCONF_FILE)}
     refresh_readme(project, entries)
     if before[project.root / HUBCONF_FILE] is not None:
-        refresh_hubconf(project, resolve_repository(None, project.root), entries)
+        repository = registered_repository(entries) or resolve_repository(None, project.root)
+        refresh_hubconf(project, repository, entries)
     return [
         str(path.relative_to(project.root))
         for path, text in before.items()
         if read_if_exists(path) != text
     ]
+
+
+def registered_repository(entries: list[WeightEntry]) -> str | None:
+    """The ``owner/name`` the registered download URLs point at, when they agree on one."""
+    found = {match[1] for e in entries if (match := RELEASE_URL.match(e.url))}
+    return found.pop() if len(found) == 1 else None
 
 
 def read_if_exists(path: Path) -> str | None:
