@@ -52,3 +52,18 @@ def ignored_paths(cwd: Path, paths: tuple[str, ...]) -> set[str]:
         check=False,
     )
     return {name for name in result.stdout.split("\0") if name}
+
+
+def listed_files(cwd: Path) -> list[str] | None:
+    """Tracked files plus new ones the ignore rules allow; ``None`` outside a git work tree."""
+    result = git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd)
+    if result.returncode != 0:
+        return None
+    return sorted({name for name in result.stdout.split("\0") if name})
+
+
+def changed_paths(cwd: Path) -> list[str]:
+    """Paths with uncommitted changes (staged, unstaged or untracked and not ignored)."""
+    result = git(["status", "--porcelain", "-z", "--untracked-files=all"], cwd)
+    entries = [entry for entry in result.stdout.split("\0") if entry]
+    return [entry[3:] for entry in entries if len(entry) > 3]

@@ -1,0 +1,1 @@
+"""``ml-publish adopt``: analyse a repository, plan its restructuring, apply the plan."""

@@ -1,0 +1,207 @@
+"""Step 1 of adopt: read a repository and describe it, changing nothing.
+
+The description is plain data (``RepositoryAnalysis``) that the plan is made from and that the
+report shows: which files are modules and which are scripts, how they import each other, what
+cannot be parsed and why, where the dependencies are declared, and what is risky (weights in
+git, absolute data paths, names that shadow other packages).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ml_publish import git
+from ml_publish.adopt.dependencies import DependencyReport, read_dependencies
+from ml_publish.adopt.python_files import (
+    ImportStatement,
+    SourceFacts,
+    analyse_source,
+    is_module_name,
+    strip_notebook_magics,
+)
+from ml_publish.weight_files import weight_kind
+
+# Files that build or configure tools: never moved into the package nor run as scripts.
+TOOL_FILES = {"setup.py", "conftest.py", "noxfile.py", "hubconf.py", "tasks.py", "fabfile.py"}
+LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING")
+SKIPPED_DIRS = {".git", ".venv", "venv", "env", "node_modules", "build", "dist", "__pycache__"}
+# Import names of popular ML packages that a root module of the same name would shadow.
+POPULAR_IMPORT_NAMES = frozenset(
+    "numpy pandas torch torchvision torchaudio tensorflow keras sklearn scipy cv2 PIL matplotlib "
+    "seaborn yaml requests tqdm timm transformers datasets tokenizers lightning "
+    "pytorch_lightning albumentations wandb mlflow optuna hydra omegaconf jax flax xgboost "
+    "lightgbm catboost skimage onnx onnxruntime einops accelerate evaluate nltk spacy gym "
+    "gradio streamlit".split()
+)
+
+
+@dataclass(frozen=True)
+class PythonFile:
+    path: str
+    facts: SourceFacts
+
+    @property
+    def module_name(self) -> str | None:
+        """The dotted name it is imported by from the root, when every part is a name."""
+        parts = PurePosixPath(self.path).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        return ".".join(parts) if parts and all(map(is_module_name, parts)) else None
+
+
+@dataclass(frozen=True)
+class Notebook:
+    path: str
+    imports: tuple[ImportStatement, ...]
+    parse_error: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalImport:
+    """A bare-name import that resolves to a file of the repository."""
+
+    importer: str
+    statement: ImportStatement
+    target: str
+
+
+@dataclass(frozen=True)
+class RepositoryAnalysis:
+    root: Path
+    is_git: bool
+    uncommitted: tuple[str, ...]
+    python_files: tuple[PythonFile, ...]
+    notebooks: tuple[Notebook, ...]
+    packages: tuple[str, ...]
+    directories_without_init: tuple[str, ...]
+    local_imports: tuple[LocalImport, ...]
+    dependencies: DependencyReport
+    license_file: str | None
+    tracked_weights: tuple[tuple[str, str], ...]
+    shadowing: tuple[tuple[str, str], ...]
+    invalid_module_names: tuple[str, ...]
+
+    @property
+    def unparseable(self) -> tuple[PythonFile, ...]:
+        return tuple(f for f in self.python_files if f.facts.parse_error)
+
+    @property
+    def scripts(self) -> tuple[PythonFile, ...]:
+        """Files that are run rather than imported, build and tool files aside."""
+        return tuple(
+            f
+            for f in self.python_files
+            if not f.facts.parse_error and f.facts.is_script and f.path not in TOOL_FILES
+        )
+
+    @property
+    def shadowed_modules(self) -> tuple[str, ...]:
+        """``x.py`` files that ``import x`` never reaches, because a package ``x/`` sits beside."""
+        paths = {f.path for f in self.python_files}
+        return tuple(
+            f.path
+            for f in self.python_files
+            if f.path.endswith(".py")
+            and str(PurePosixPath(f.path).with_suffix("") / "__init__.py") in paths
+        )
+
+
+def repository_files(root: Path) -> tuple[list[str], bool]:
+    """The files to consider (git's view when it is a repository) and whether it is one."""
+    listed = git.listed_files(root)
+    if listed is not None:
+        return [name for name in listed if (root / name).is_file()], True
+    found = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS)
+        relative = Path(directory).relative_to(root)
+        found += [(relative / name).as_posix() for name in sorted(files)]
+    return found, False
+
+
+def notebook_imports(root: Path, path: str) -> Notebook:
+    try:
+        document = json.loads((root / path).read_text(encoding="utf-8"))
+        cells = [c for c in document.get("cells", []) if c.get("cell_type") == "code"]
+    except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
+        return Notebook(path, (), "not a readable notebook (JSON)")
+    imports: list[ImportStatement] = []
+    for cell in cells:
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        facts = analyse_source(strip_notebook_magics(text))
+        imports += facts.imports
+    return Notebook(path, tuple(imports))
+
+
+def resolve_local(importer: str, module: str, modules: set[str]) -> str | None:
+    """The repository file a bare import names, looked up beside the importer, then at the root.
+
+    Running ``python sub/script.py`` puts ``sub/`` first on ``sys.path``; running from the
+    root (or after ``sys.path.append("..")``) finds root modules.
+    """
+    first = module.split(".")[0]
+    directory = PurePosixPath(importer).parent
+    for base in (directory, PurePosixPath(".")):
+        # A package directory wins over a module file of the same name, as in Python's finder.
+        for candidate in (base / first / "__init__.py", base / first, base / f"{first}.py"):
+            if candidate.as_posix() in modules:
+                return candidate.as_posix()
+    return None
+
+
+def analyse_repository(root: Path) -> RepositoryAnalysis:
+    """Describe the repository at ``root``; reads files and runs ``git``, writes nothing."""
+    files, is_git = repository_files(root)
+    python_files = tuple(
+        PythonFile(
+            name, analyse_source((root / name).read_text(encoding="utf-8", errors="replace"))
+        )
+        for name in files
+        if name.endswith(".py")
+    )
+    notebooks = tuple(notebook_imports(root, name) for name in files if name.endswith(".ipynb"))
+    packages = sorted(
+        {str(PurePosixPath(f.path).parent) for f in python_files if f.path.endswith("/__init__.py")}
+    )
+    code_dirs = {str(PurePosixPath(f.path).parent) for f in python_files} - {"."}
+    modules = {f.path for f in python_files} | {str(PurePosixPath(package)) for package in packages}
+    local_imports = []
+    for importer, statements in [(f.path, f.facts.imports) for f in python_files] + [
+        (n.path, n.imports) for n in notebooks
+    ]:
+        for statement in statements:
+            if statement.level == 0:
+                target = resolve_local(importer, statement.module, modules)
+                if target is not None:
+                    local_imports.append(LocalImport(importer, statement, target))
+    top_level = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in python_files}
+    shadowing = tuple(
+        (name, "the standard library" if name in sys.stdlib_module_names else "a PyPI package")
+        for name in sorted(top_level)
+        if name in sys.stdlib_module_names or name in POPULAR_IMPORT_NAMES
+    )
+    tracked = git.tracked_files(root) or []
+    return RepositoryAnalysis(
+        root=root,
+        is_git=is_git,
+        uncommitted=tuple(git.changed_paths(root)) if is_git else (),
+        python_files=python_files,
+        notebooks=notebooks,
+        packages=tuple(packages),
+        directories_without_init=tuple(sorted(code_dirs - set(packages))),
+        local_imports=tuple(local_imports),
+        dependencies=read_dependencies(root),
+        license_file=next(
+            (n for n in files if "/" not in n and n.upper().startswith(LICENSE_PREFIXES)), None
+        ),
+        tracked_weights=tuple(
+            (name, kind) for name in tracked if (kind := weight_kind(str(root / name))) is not None
+        ),
+        shadowing=shadowing,
+        invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
+    )

@@ -1,0 +1,251 @@
+"""Where an abandoned repository says what it needs, read into PEP 508 requirements.
+
+Sources: ``requirements*.txt`` (following ``-r`` includes), ``environment.yml`` (its conda and
+pip sections), ``setup.py`` (literal ``install_requires``), ``setup.cfg`` and an existing
+``pyproject.toml``. Nothing here writes; ``relax`` turns an exact pin into the lower bound the
+package metadata should carry.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+REQUIREMENTS_GLOB = "requirements*.txt"
+ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
+# Conda package names whose PyPI name differs; None: not a Python package people pip install.
+CONDA_TO_PYPI: dict[str, str | None] = {
+    "pytorch": "torch",
+    "pytorch-cuda": None,
+    "cudatoolkit": None,
+    "cudnn": None,
+    "python": None,
+    "pip": None,
+    "pytorch-lightning": "lightning",
+    "opencv": "opencv-python",
+    "py-opencv": "opencv-python",
+    "tensorflow-gpu": "tensorflow",
+    "mkl": None,
+    "blas": None,
+}
+OPTION_LINE = re.compile(r"^(-[a-zA-Z]|--[a-z-]+)(\s+|=)?(.*)$")
+BARE_URL = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:)")
+EGG_NAME = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+
+
+@dataclass(frozen=True)
+class FoundRequirement:
+    """One requirement as written, where it was found, and whether PyPI metadata can carry it."""
+
+    text: str
+    source: str
+    name: str
+    direct_url: bool = False
+
+
+@dataclass(frozen=True)
+class DependencyReport:
+    requirements: tuple[FoundRequirement, ...]
+    python: str | None
+    problems: tuple[str, ...]
+
+
+def parse_requirement(text: str, source: str) -> FoundRequirement | str:
+    """A requirement, or a problem saying why the line is not one."""
+    if BARE_URL.match(text):
+        egg = EGG_NAME.search(text)
+        name = egg[1] if egg else text
+        return FoundRequirement(text, source, name, direct_url=True)
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as error:
+        return f"{source}: {text!r} is not a requirement ({error})"
+    return FoundRequirement(text, source, requirement.name, direct_url=requirement.url is not None)
+
+
+def collect(
+    parsed: FoundRequirement | str, found: list[FoundRequirement], problems: list[str]
+) -> None:
+    if isinstance(parsed, str):
+        problems.append(parsed)
+    else:
+        found.append(parsed)
+
+
+def read_requirements_file(
+    root: Path, relative: str, seen: set[str]
+) -> tuple[list[FoundRequirement], list[str]]:
+    """The requirements of one file and of the files it includes with ``-r``."""
+    if relative in seen:
+        return [], []
+    seen.add(relative)
+    path = root / relative
+    if not path.is_file():
+        return [], [f"{relative} is included but does not exist"]
+    found: list[FoundRequirement] = []
+    problems: list[str] = []
+    text = path.read_text(encoding="utf-8", errors="replace").replace("\\\n", "")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).strip()
+        if not line:
+            continue
+        option = OPTION_LINE.match(line)
+        if option and not BARE_URL.match(line):
+            flag, value = option[1], option[3].strip()
+            if flag in ("-r", "--requirement"):
+                included = str((path.parent / value).relative_to(root))
+                more, more_problems = read_requirements_file(root, included, seen)
+                found += more
+                problems += more_problems
+            elif flag in ("-e", "--editable"):
+                problems.append(f"{relative}:{number}: editable install {value!r} left out")
+            else:
+                problems.append(f"{relative}:{number}: pip option {flag} left out of the metadata")
+            continue
+        collect(parse_requirement(line, f"{relative}:{number}"), found, problems)
+    return found, problems
+
+
+def conda_requirement(spec: str) -> str | None:
+    """``numpy=1.24`` → ``numpy>=1.24``; ``pytorch=2.0.1`` → ``torch>=2.0.1``; ``pip`` → None."""
+    match = re.match(r"^([A-Za-z0-9._-]+)\s*(?:[=<>!~]=?\s*([^=\s]+))?", spec.strip())
+    if not match:
+        return None
+    name, version = match[1].lower(), match[2] or ""
+    pypi = CONDA_TO_PYPI.get(name, name)
+    if pypi is None:
+        return None
+    version = version.rstrip(".*")
+    return f"{pypi}>={version}" if version else pypi
+
+
+def read_environment_file(
+    root: Path, relative: str
+) -> tuple[list[FoundRequirement], str | None, list[str]]:
+    """Requirements from an environment.yml's conda and pip sections, and its Python version."""
+    import yaml
+
+    try:
+        document = yaml.safe_load((root / relative).read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return [], None, [f"{relative} is not valid YAML; its dependencies were not read"]
+    found: list[FoundRequirement] = []
+    problems: list[str] = []
+    python = None
+    for entry in (document or {}).get("dependencies", []) or []:
+        if isinstance(entry, dict):
+            for text in entry.get("pip", []) or []:
+                collect(parse_requirement(str(text), f"{relative} (pip)"), found, problems)
+            continue
+        spec = str(entry)
+        if spec.split("=")[0].strip() == "python":
+            version = re.search(r"(\d+\.\d+)", spec)
+            python = version[1] if version else None
+            continue
+        converted = conda_requirement(spec)
+        if converted:
+            found.append(
+                FoundRequirement(converted, f"{relative} (conda)", converted.split(">")[0])
+            )
+    return found, python, problems
+
+
+def read_setup_py(root: Path) -> tuple[dict[str, object], list[str]]:
+    """The literal keyword arguments of ``setup(...)``; the others are named as not readable."""
+    source = (root / "setup.py").read_text(encoding="utf-8", errors="replace")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}, ["setup.py does not parse; its metadata was not read"]
+    call = next(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "setup"
+        ),
+        None,
+    )
+    if call is None:
+        return {}, ["setup.py never calls setup(); its metadata was not read"]
+    literal: dict[str, object] = {}
+    computed = []
+    for keyword_argument in call.keywords:
+        if keyword_argument.arg is None:
+            computed.append("**kwargs")
+            continue
+        try:
+            literal[keyword_argument.arg] = ast.literal_eval(keyword_argument.value)
+        except ValueError:
+            computed.append(keyword_argument.arg)
+    problems = [f"setup.py computes {', '.join(computed)}; check them by hand"] if computed else []
+    return literal, problems
+
+
+def read_setup_cfg(root: Path) -> dict[str, dict[str, str]]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string((root / "setup.cfg").read_text(encoding="utf-8", errors="replace"))
+    return {section: dict(parser.items(section)) for section in parser.sections()}
+
+
+def read_dependencies(root: Path) -> DependencyReport:
+    """Every requirement the repository declares, with the problems met on the way."""
+    found: list[FoundRequirement] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for path in sorted(root.glob(REQUIREMENTS_GLOB)):
+        more, more_problems = read_requirements_file(root, path.name, seen)
+        found += more
+        problems += more_problems
+    python = None
+    for name in ENVIRONMENT_FILES:
+        if (root / name).is_file():
+            more, python, more_problems = read_environment_file(root, name)
+            found += more
+            problems += more_problems
+    if (root / "setup.py").is_file():
+        setup, setup_problems = read_setup_py(root)
+        problems += setup_problems
+        install_requires = setup.get("install_requires", [])
+        for text in install_requires if isinstance(install_requires, list) else []:
+            collect(parse_requirement(str(text), "setup.py"), found, problems)
+    if (root / "setup.cfg").is_file():
+        options = read_setup_cfg(root).get("options", {})
+        for text in options.get("install_requires", "").splitlines():
+            if text.strip():
+                collect(parse_requirement(text.strip(), "setup.cfg"), found, problems)
+    return DependencyReport(tuple(unique_by_name(found)), python, tuple(problems))
+
+
+def unique_by_name(found: list[FoundRequirement]) -> list[FoundRequirement]:
+    """The first requirement for each distribution name (normalised), in file order."""
+    chosen: dict[str, FoundRequirement] = {}
+    for requirement in found:
+        key = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        chosen.setdefault(key, requirement)
+    return list(chosen.values())
+
+
+def relax(requirement: FoundRequirement) -> str | None:
+    """What ``[project.dependencies]`` should say: exact pins become lower bounds.
+
+    ``None`` for direct URLs, which PyPI refuses in metadata.
+    """
+    if requirement.direct_url:
+        return None
+    parsed = Requirement(requirement.text)
+    specifiers = [
+        (
+            f">={spec.version}"
+            if spec.operator in ("==", "===") and "*" not in spec.version
+            else str(spec)
+        )
+        for spec in parsed.specifier
+    ]
+    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
+    marker = f"; {parsed.marker}" if parsed.marker else ""
+    return f"{parsed.name}{extras}{','.join(sorted(specifiers))}{marker}"

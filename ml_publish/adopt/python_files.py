@@ -1,0 +1,170 @@
+"""What one Python source file is: a module to import or a script to run, and what it imports.
+
+Read-only and based on the standard library's ``ast``: this is analysis, not rewriting.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass, field
+
+# String literals that point at one machine's disk: data paths to make configurable.
+ABSOLUTE_DATA_PATH = re.compile(
+    r"^(/home/|/Users/|/data/|/mnt/|/media/|/kaggle/|/content/|/scratch/|/datasets/|~/|"
+    r"[A-Za-z]:[\\/])"
+)
+ARGUMENT_PARSERS = {"argparse", "click", "typer", "fire", "docopt", "hydra"}
+# Top-level statements a module may have without doing work at import time.
+DECLARATIONS = (
+    ast.Import,
+    ast.ImportFrom,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Pass,
+)
+
+
+@dataclass(frozen=True)
+class ImportStatement:
+    """One import: ``import a.b`` (names empty) or ``from .a import b`` (level 1)."""
+
+    module: str
+    names: tuple[str, ...]
+    level: int
+    line: int
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What analysis found in one file; ``parse_error`` set means nothing else was read."""
+
+    parse_error: str | None = None
+    imports: tuple[ImportStatement, ...] = ()
+    main_block: bool = False
+    main_function: bool = False
+    argument_parser: str | None = None
+    import_time_work: int | None = None
+    sys_path_edits: tuple[int, ...] = ()
+    absolute_paths: tuple[tuple[int, str], ...] = field(default=())
+
+    @property
+    def is_script(self) -> bool:
+        """Run rather than imported: a __main__ block, a CLI parser, or work at import time."""
+        return (
+            self.main_block or self.argument_parser is not None or self.import_time_work is not None
+        )
+
+
+def describe_syntax_error(error: SyntaxError) -> str:
+    """Why a file does not parse as Python 3, in words a researcher recognises."""
+    line = (error.text or "").strip()
+    if isinstance(error, TabError) or "inconsistent use of tabs" in str(error.msg):
+        return f"tabs mixed with spaces for indentation (line {error.lineno})"
+    if re.match(r"print\s+[^\s(=]", line):
+        return f"a Python 2 print statement (line {error.lineno}): {line}"
+    if re.search(r"\basync\s*=", line):
+        return (
+            f"async= as a keyword argument, a syntax error since Python 3.7 (line {error.lineno})"
+        )
+    if re.search(r"except\s+\w+\s*,\s*\w+\s*:", line) or re.match(r"exec\s+['\"]", line):
+        return f"Python 2 syntax (line {error.lineno}): {line}"
+    return f"not valid Python 3 (line {error.lineno}: {error.msg})"
+
+
+def is_main_guard(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Compare)
+        and isinstance(node.test.left, ast.Name)
+        and node.test.left.id == "__name__"
+        and any(
+            isinstance(c, ast.Constant) and c.value == "__main__" for c in node.test.comparators
+        )
+    )
+
+
+def is_sys_path_edit(node: ast.AST) -> bool:
+    """``sys.path.append(...)``, ``sys.path.insert(...)``, ``sys.path += [...]``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        target = node.func.value
+        return (
+            node.func.attr in {"append", "insert", "extend"} and ast.unparse(target) == "sys.path"
+        )
+    if isinstance(node, ast.AugAssign):
+        return ast.unparse(node.target) == "sys.path"
+    return False
+
+
+def imports_of(tree: ast.Module) -> tuple[ImportStatement, ...]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [ImportStatement(alias.name, (), 0, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = tuple(alias.name for alias in node.names)
+            found.append(ImportStatement(node.module or "", names, node.level, node.lineno))
+    return tuple(found)
+
+
+def analyse_source(source: str) -> SourceFacts:
+    """Parse ``source`` and describe it; a file that does not parse is described, not guessed."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        return SourceFacts(parse_error=describe_syntax_error(error))
+    imports = imports_of(tree)
+    top_modules = {statement.module.split(".")[0] for statement in imports}
+    parser = next((name for name in sorted(ARGUMENT_PARSERS) if name in top_modules), None)
+    work = next(
+        (
+            node.lineno
+            for node in tree.body
+            if not isinstance(node, DECLARATIONS)
+            and not is_main_guard(node)
+            and not is_docstring(node)
+        ),
+        None,
+    )
+    return SourceFacts(
+        imports=imports,
+        main_block=any(is_main_guard(node) for node in tree.body),
+        main_function=any(
+            isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body
+        ),
+        argument_parser=parser,
+        import_time_work=work,
+        sys_path_edits=tuple(
+            sorted(getattr(node, "lineno", 0) for node in ast.walk(tree) if is_sys_path_edit(node))
+        ),
+        absolute_paths=tuple(
+            sorted(
+                (node.lineno, node.value)
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and ABSOLUTE_DATA_PATH.match(node.value)
+            )
+        ),
+    )
+
+
+def is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+
+
+def is_module_name(stem: str) -> bool:
+    """Whether a file stem can be imported as a module (``train-v2`` and ``01_eda`` cannot)."""
+    return stem.isidentifier() and not keyword.iskeyword(stem)
+
+
+def strip_notebook_magics(source: str) -> str:
+    """A notebook cell without IPython magics and shell escapes, so ``ast`` can read it."""
+    lines = [
+        "" if line.lstrip().startswith(("%", "!", "?")) else line for line in source.splitlines()
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""The read-only analysis of a whole abandoned repository."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from ml_publish.adopt.analyse import analyse_repository
+from tests.support.abandoned_repos import FEATURES, write_abandoned_repository
+from tests.support.tiny_repos import write_repository
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def imports_by_importer(root: Path) -> set[tuple[str, str, str]]:
+    analysis = analyse_repository(root)
+    return {(i.importer, i.statement.module, i.target) for i in analysis.local_imports}
+
+
+def test_analysis_changes_nothing(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path, list(FEATURES))
+    before = snapshot(root)
+
+    analyse_repository(root)
+
+    assert snapshot(root) == before
+
+
+def test_scripts_modules_and_bare_imports_between_them(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path, ["flat-scripts"])
+    analysis = analyse_repository(root)
+
+    assert [f.path for f in analysis.scripts] == ["evaluate.py", "train.py"]
+    assert imports_by_importer(root) == {
+        ("train.py", "models", "models.py"),
+        ("train.py", "utils", "utils.py"),
+        ("models.py", "utils", "utils.py"),
+        ("evaluate.py", "train", "train.py"),
+    }
+
+
+def test_subtrees_import_their_own_utils_and_notebooks_import_root_modules(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path, ["two-subtrees", "notebooks"])
+    analysis = analyse_repository(root)
+
+    assert {
+        ("alice/train_alice.py", "utils", "alice/utils.py"),
+        ("bob/infer_bob.py", "utils", "bob/utils.py"),
+        ("notebooks/eda.ipynb", "utils", "utils.py"),
+        ("notebooks/eda.ipynb", "models", "models.py"),
+    } <= imports_by_importer(root)
+    assert analysis.directories_without_init == ("alice", "bob")
+
+
+def test_a_package_beside_a_module_of_the_same_name_wins(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path, ["models-package-beside-module", "flat-scripts"])
+    analysis = analyse_repository(root)
+
+    assert ("train.py", "models", "models/__init__.py") in imports_by_importer(root)
+    assert analysis.shadowed_modules == ("models.py",)
+    assert analysis.packages == ("models",)
+
+
+def test_python_2_files_are_reported_with_reasons(tmp_path: Path) -> None:
+    analysis = analyse_repository(write_abandoned_repository(tmp_path, ["python2"]))
+
+    assert {f.path: f.facts.parse_error for f in analysis.unparseable} == {
+        "cuda_async.py": "async= as a keyword argument, a syntax error since Python 3.7 (line 2)",
+        "legacy_print.py": 'a Python 2 print statement (line 1): print "training done"',
+        "mixed_tabs.py": "tabs mixed with spaces for indentation (line 3)",
+    }
+
+
+def test_risks_weights_shadowing_invalid_names_and_no_license(tmp_path: Path) -> None:
+    features = ["committed-weights", "root-dataset-modules", "invalid-module-names", "flat-scripts"]
+    analysis = analyse_repository(write_abandoned_repository(tmp_path, features))
+
+    assert analysis.tracked_weights == (("best.pth", "a .pth file"),)
+    assert dict(analysis.shadowing) == {"datasets": "a PyPI package", "evaluate": "a PyPI package"}
+    assert analysis.invalid_module_names == ("01_preprocess.py", "train-v2.py")
+    assert analysis.license_file is None
+
+
+def test_git_state_and_uncommitted_changes(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "repo", ["flat-scripts"])
+    (root / "utils.py").write_text("# edited\n", encoding="utf-8")
+    (root / "notes.txt").write_text("todo\n", encoding="utf-8")
+    plain = write_repository(tmp_path / "plain", {"train.py": "print(1)\n", "LICENSE": "MIT"})
+
+    assert analyse_repository(root).uncommitted == ("utils.py", "notes.txt")
+    not_git = analyse_repository(plain)
+    assert (not_git.is_git, not_git.license_file) == (False, "LICENSE")
+    assert [f.path for f in not_git.python_files] == ["train.py"]
+    assert subprocess.run(["git", "-C", str(plain), "status"], capture_output=True).returncode != 0
