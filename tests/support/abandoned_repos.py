@@ -11,6 +11,8 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tests.support.tiny_repos import write_repository
+
 Files = Mapping[str, "str | bytes"]
 
 TRAIN = """\
@@ -164,15 +166,8 @@ FEATURES: dict[str, Files] = {
 
 def write_abandoned_repository(root: Path, features: Iterable[str]) -> Path:
     """Write the files of ``features`` under ``root`` and commit them to a new git repository."""
-    root.mkdir(parents=True, exist_ok=True)
-    for feature in features:
-        for name, content in FEATURES[feature].items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+    files = {name: content for feature in features for name, content in FEATURES[feature].items()}
+    write_repository(root, files)
     git = ["git", "-C", str(root), "-c", "user.name=Kaggler", "-c", "user.email=k@example.com"]
     subprocess.run(["git", "init", "--quiet", "--initial-branch=main", str(root)], check=True)
     subprocess.run([*git, "add", "--all", "--force"], check=True)
