@@ -1,0 +1,129 @@
+"""Merging a template file into the file an adopted repository already has, never overwriting.
+
+Each merge is a pure function of the two texts and is idempotent: merging again changes
+nothing. What the repository says wins; the template only fills in what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import tomlkit
+from tomlkit.items import Table
+
+GITIGNORE_MARKER = "# Added by ml-publish adopt"
+README_START = "<!-- ml-publish adopt: sections from the template, to fill in -->"
+README_END = "<!-- ml-publish adopt: end -->"
+FRONT_TABLES = ("build-system", "project")
+SECTION_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*$", re.MULTILINE)
+
+
+def merge_gitignore(existing: str, template: str) -> str:
+    """``existing`` plus the template's patterns it lacks, in one marked block at the end."""
+    present = {line.strip() for line in existing.splitlines()}
+    missing = [
+        line
+        for line in template.splitlines()
+        if line.strip() and not line.startswith("#") and line.strip() not in present
+    ]
+    if not missing:
+        return existing
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    return f"{existing}{separator}\n{GITIGNORE_MARKER}\n" + "\n".join(missing) + "\n"
+
+
+def sections(markdown: str) -> dict[str, str]:
+    """Level-2+ sections by lowercase title, each with its heading and body."""
+    found: dict[str, str] = {}
+    matches = list(SECTION_HEADING.finditer(markdown))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(markdown)
+        if len(match[1]) == 2:
+            found[match[2].lower()] = markdown[match.start() : end].rstrip() + "\n"
+    return found
+
+
+def merge_readme(existing: str, template: str) -> str:
+    """The README kept as written, the template's missing sections appended in a marked block."""
+    if README_START in existing:
+        return existing
+    have = {title for title in sections(existing)} | {
+        match[2].lower() for match in SECTION_HEADING.finditer(existing)
+    }
+    missing = [body for title, body in sections(template).items() if title not in have]
+    if not missing:
+        return existing
+    block = "\n".join(missing)
+    return f"{existing.rstrip()}\n\n{README_START}\n\n{block}\n{README_END}\n"
+
+
+def merge_tables(existing: MutableMapping[str, Any], template: Mapping[str, Any]) -> None:
+    """Copy keys of ``template`` missing from ``existing``, recursing into tables both have."""
+    for key, value in template.items():
+        if key not in existing:
+            existing[key] = value
+        elif isinstance(value, Table) and isinstance(existing[key], Table):
+            merge_tables(existing[key], value)
+
+
+def requirement_name(requirement: object) -> str:
+    return re.split(r"[\s<>=!~;\[@]", str(requirement).strip(), maxsplit=1)[0].lower()
+
+
+def split_leading_comments(text: str) -> tuple[str, str]:
+    """The comment lines a file opens with (kept on top), and the rest."""
+    lines = text.splitlines(keepends=True)
+    count = 0
+    while count < len(lines) and (lines[count].startswith("#") or not lines[count].strip()):
+        count += 1
+    return "".join(lines[:count]), "".join(lines[count:])
+
+
+def merge_pyproject(
+    existing: str,
+    template: str,
+    *,
+    dependencies: tuple[str, ...] = (),
+    scripts: dict[str, str] | None = None,
+) -> str:
+    """``existing`` (comments and order kept) completed from the template.
+
+    A missing ``[build-system]`` or ``[project]`` goes first, where readers look for it. The
+    dependencies the project lists win, then ``dependencies`` (what the repository's
+    requirement files say), then the template's defaults. Console scripts are added unless a
+    script of that name exists.
+    """
+    original = tomlkit.parse(existing)
+    defaults = tomlkit.parse(template)
+    front = tomlkit.document()
+    for key in FRONT_TABLES:
+        if key not in original and key in defaults:
+            front[key] = defaults[key]
+    leading, rest = split_leading_comments(existing)
+    joiner = "\n" if front and rest.strip() else ""
+    document = tomlkit.parse(leading + tomlkit.dumps(front) + joiner + rest)
+    project = document.setdefault("project", tomlkit.table())
+    listed = tomlkit.array()
+    listed.extend(original.get("project", {}).get("dependencies", []))
+    defaults_project = defaults.get("project", {})
+    for requirement in [*dependencies, *defaults_project.get("dependencies", [])]:
+        if requirement_name(requirement) not in {requirement_name(r) for r in listed}:
+            listed.append(str(requirement))
+    if len(listed) > 1:
+        listed.multiline(True)
+    project["dependencies"] = listed
+    if scripts:
+        table = project.setdefault("scripts", tomlkit.table())
+        for name, target in scripts.items():
+            table.setdefault(name, target)
+    merge_tables(document, defaults)
+    return tidy_toml(tomlkit.dumps(document))
+
+
+def tidy_toml(text: str) -> str:
+    """One blank line before each table header and nowhere two, as people write TOML."""
+    text = re.sub(r"(?m)([^\n])\n(\[)", r"\1\n\n\2", text)
+    return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,102 @@
+"""Merging template files into the ones a repository already has: nothing lost, idempotent."""
+
+from __future__ import annotations
+
+import tomllib
+
+from ml_publish.adopt.merge import (
+    GITIGNORE_MARKER,
+    README_END,
+    README_START,
+    merge_gitignore,
+    merge_pyproject,
+    merge_readme,
+)
+
+TEMPLATE_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "whale-id"
+dependencies = ["torch>=2.1"]
+
+[tool.black]
+line-length = 100
+target-version = ["py310"]
+
+[tool.mypy]
+strict = true
+"""
+TEMPLATE_README = """\
+# Whale ID
+
+## Installation
+
+pip install whale-id
+
+## Data
+
+Where the data lives.
+
+## Inference
+
+How to predict.
+"""
+
+
+def test_pyproject_keeps_what_the_project_says_and_fills_in_the_rest() -> None:
+    existing = "# tools only\n[tool.black]\nline-length = 120  # our screens are wide\n"
+
+    merged = merge_pyproject(
+        existing,
+        TEMPLATE_PYPROJECT,
+        dependencies=("numpy>=1.24", "torch>=1.13.1"),
+        scripts={"train": "whale_id.train:main"},
+    )
+
+    assert merged.startswith("# tools only\n\n[build-system]\n")
+    assert "line-length = 120  # our screens are wide\n" in merged
+    parsed = tomllib.loads(merged)
+    assert parsed["project"]["dependencies"] == ["numpy>=1.24", "torch>=1.13.1"]
+    assert parsed["project"]["scripts"] == {"train": "whale_id.train:main"}
+    assert parsed["tool"]["black"] == {"line-length": 120, "target-version": ["py310"]}
+    assert parsed["tool"]["mypy"] == {"strict": True}
+    assert "\n\n\n" not in merged
+
+
+def test_pyproject_merge_is_idempotent_and_keeps_listed_dependencies() -> None:
+    existing = '[project]\nname = "ours"\ndependencies = ["torch==1.13.1"]\n'
+    once = merge_pyproject(existing, TEMPLATE_PYPROJECT, dependencies=("torch>=1.0", "tqdm"))
+
+    assert merge_pyproject(once, TEMPLATE_PYPROJECT, dependencies=("torch>=1.0", "tqdm")) == once
+    parsed = tomllib.loads(once)
+    assert parsed["project"]["name"] == "ours"
+    assert parsed["project"]["dependencies"] == ["torch==1.13.1", "tqdm"]
+
+
+def test_gitignore_appends_only_the_missing_patterns_once() -> None:
+    existing = "*.csv\n/input/\n*.pth\n"
+    template = "# Python\n__pycache__/\n*.pth\n*.ckpt\n"
+
+    merged = merge_gitignore(existing, template)
+
+    assert merged == f"*.csv\n/input/\n*.pth\n\n{GITIGNORE_MARKER}\n__pycache__/\n*.ckpt\n"
+    assert merge_gitignore(merged, template) == merged
+
+
+def test_readme_is_kept_and_missing_sections_appended_in_a_marked_block() -> None:
+    existing = "# Whale ID\n\nOur 12th place solution.\n\n## Data\n\nFrom Kaggle.\n"
+
+    merged = merge_readme(existing, TEMPLATE_README)
+
+    assert merged.startswith(existing.rstrip())
+    block = merged[merged.index(README_START) : merged.index(README_END)]
+    assert "## Installation" in block and "## Inference" in block
+    assert "Where the data lives." not in merged
+    assert merge_readme(merged, TEMPLATE_README) == merged
+
+
+def test_a_readme_with_every_section_is_left_alone() -> None:
+    assert merge_readme(TEMPLATE_README, TEMPLATE_README) == TEMPLATE_README
