@@ -1,0 +1,140 @@
+"""The template files an adopted repository gets: rendered with answers read from the repository.
+
+The answers come from what the repository already says (its setup.py, black settings,
+environment.yml, git remote, LICENSE), so the rendered files agree with it. A license is never
+picked: without a recognised LICENSE file or a ``license=`` answer, the rendered files carry
+no license at all, and ``ml-publish check`` reports it missing.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml_publish import git, template
+from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.adopt.dependencies import read_setup_py
+from ml_publish.licenses import recognise_license
+from ml_publish.toml_file import parse_toml
+
+# Rendered files that only make sense for a new project, or that adopt writes itself.
+NOT_FOR_ADOPTED = ("notebooks/", "app.py")
+VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    """The rendered template, by path relative to the repository root."""
+
+    answers: dict[str, str]
+    files: dict[str, bytes]
+    licensed: bool
+
+
+def line_length_of(analysis: RepositoryAnalysis) -> str | None:
+    pyproject = analysis.root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            black = (
+                parse_toml(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("black", {})
+            )
+        except ValueError:
+            black = {}
+        if "line-length" in black:
+            return str(black["line-length"])
+    setup_cfg = analysis.root / "setup.cfg"
+    if setup_cfg.is_file():
+        match = re.search(r"^max[-_]line[-_]length\s*=\s*(\d+)", setup_cfg.read_text(), re.M)
+        if match:
+            return match[1]
+    return None
+
+
+def version_in_root_modules(analysis: RepositoryAnalysis) -> str | None:
+    """A ``__version__ = "..."`` literal in a root module, as 2016-style setup.py files read it."""
+    for file in analysis.python_files:
+        if "/" not in file.path and not file.facts.parse_error:
+            text = (analysis.root / file.path).read_text(encoding="utf-8", errors="replace")
+            match = VERSION_LINE.search(text)
+            if match:
+                return match[1]
+    return None
+
+
+def answers_for(
+    analysis: RepositoryAnalysis, package: str, given: dict[str, str]
+) -> tuple[dict[str, str], bool]:
+    """Template answers read from the repository, ``given`` ones winning; and whether licensed."""
+    answers: dict[str, str] = {"package_name": package, "include_notebook": "no"}
+    repo_name = re.sub(r"[^A-Za-z0-9._-]+", "-", analysis.root.resolve().name).strip("-").lower()
+    answers["repo_name"] = repo_name or package.replace("_", "-")
+    answers["project_name"] = answers["repo_name"].replace("-", " ").replace("_", " ").title()
+    if (analysis.root / "setup.py").is_file():
+        setup, _ = read_setup_py(analysis.root)
+        for key, answer in (
+            ("name", "distribution_name"),
+            ("description", "description"),
+            ("author", "author_name"),
+            ("author_email", "author_email"),
+            ("version", "version"),
+        ):
+            if isinstance(setup.get(key), str):
+                answers[answer] = str(setup[key])
+    if "version" not in answers:
+        version = version_in_root_modules(analysis)
+        if version:
+            answers["version"] = version
+    length = line_length_of(analysis)
+    if length and 79 <= int(length) <= 200:
+        answers["line_length"] = length
+    python = analysis.dependencies.python
+    if python and python in template.template_variables()["python_min"].choices:
+        answers["python_min"] = python
+    uses_torch = any(
+        r.name.lower() in {"torch", "pytorch"} for r in analysis.dependencies.requirements
+    )
+    answers["framework"] = "pytorch" if uses_torch else "none"
+    origin = git.origin_repository(analysis.root)
+    if origin:
+        answers["github_owner"], answers["repo_name"] = origin.split("/")
+    licensed = True
+    recognised = (
+        recognise_license((analysis.root / analysis.license_file).read_text(errors="replace"))
+        if analysis.license_file
+        else None
+    )
+    choices = template.template_variables()["license"].choices
+    if recognised in choices:
+        answers["license"] = recognised
+    elif "license" not in given:
+        licensed = False
+    answers.update(given)
+    return answers, licensed
+
+
+def without_license(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The rendered files with every trace of a license removed (nothing was chosen)."""
+    files = {name: text for name, text in files.items() if name != "LICENSE"}
+    pyproject = files["pyproject.toml"].decode()
+    pyproject = re.sub(r"^license(-files)? = .*\n", "", pyproject, flags=re.M)
+    files["pyproject.toml"] = pyproject.encode()
+    citation = files["CITATION.cff"].decode()
+    files["CITATION.cff"] = re.sub(r"^license: .*\n", "", citation, flags=re.M).encode()
+    return files
+
+
+def render_scaffold(analysis: RepositoryAnalysis, package: str, given: dict[str, str]) -> Scaffold:
+    """Render the template for this repository into a scratch directory and read it back."""
+    answers, licensed = answers_for(analysis, package, given)
+    resolved = template.resolve_answers(answers, no_input=True)
+    with tempfile.TemporaryDirectory(prefix="ml-publish-adopt-") as scratch:
+        project = template.render(resolved, Path(scratch), overwrite=False)
+        files = {
+            path.relative_to(project).as_posix(): path.read_bytes()
+            for path in sorted(project.rglob("*"))
+            if path.is_file()
+            and not path.relative_to(project).as_posix().startswith(NOT_FOR_ADOPTED)
+        }
+    return Scaffold(resolved, files if licensed else without_license(files), licensed)
