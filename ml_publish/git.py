@@ -67,3 +67,25 @@ def changed_paths(cwd: Path) -> list[str]:
     result = git(["status", "--porcelain", "-z", "--untracked-files=all"], cwd)
     entries = [entry for entry in result.stdout.split("\0") if entry]
     return [entry[3:] for entry in entries if len(entry) > 3]
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own."""
+
+
+def checked(args: list[str], cwd: Path) -> str:
+    result = git(args, cwd)
+    if result.returncode != 0:
+        raise GitError(result.stderr.strip() or f"git {args[0]} failed")
+    return result.stdout
+
+
+def move(cwd: Path, source: str, destination: str) -> None:
+    """``git mv``, so the history of the file follows it."""
+    (cwd / destination).parent.mkdir(parents=True, exist_ok=True)
+    checked(["mv", source, destination], cwd)
+
+
+def untrack(cwd: Path, path: str) -> None:
+    """Stop tracking ``path`` and keep the file on disk."""
+    checked(["rm", "--cached", "--quiet", path], cwd)

@@ -74,6 +74,7 @@ class RepositoryAnalysis:
     root: Path
     is_git: bool
     uncommitted: tuple[str, ...]
+    files: tuple[str, ...]
     python_files: tuple[PythonFile, ...]
     notebooks: tuple[Notebook, ...]
     packages: tuple[str, ...]
@@ -190,6 +191,7 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         root=root,
         is_git=is_git,
         uncommitted=tuple(git.changed_paths(root)) if is_git else (),
+        files=tuple(files),
         python_files=python_files,
         notebooks=notebooks,
         packages=tuple(packages),

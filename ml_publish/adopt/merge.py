@@ -17,7 +17,6 @@ from tomlkit.items import Table
 GITIGNORE_MARKER = "# Added by ml-publish adopt"
 README_START = "<!-- ml-publish adopt: sections from the template, to fill in -->"
 README_END = "<!-- ml-publish adopt: end -->"
-FRONT_TABLES = ("build-system", "project")
 SECTION_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*$", re.MULTILINE)
 
 
@@ -82,6 +81,15 @@ def split_leading_comments(text: str) -> tuple[str, str]:
     return "".join(lines[:count]), "".join(lines[count:])
 
 
+def overlay(base: MutableMapping[str, Any], overrides: Mapping[str, Any]) -> None:
+    """Set every key of ``overrides`` on ``base``, recursing into tables both have."""
+    for key, value in overrides.items():
+        if isinstance(value, Table) and isinstance(base.get(key), Table):
+            overlay(base[key], value)
+        else:
+            base[key] = value
+
+
 def merge_pyproject(
     existing: str,
     template: str,
@@ -89,22 +97,23 @@ def merge_pyproject(
     dependencies: tuple[str, ...] = (),
     scripts: dict[str, str] | None = None,
 ) -> str:
-    """``existing`` (comments and order kept) completed from the template.
+    """``existing`` completed from the template; what the project says always wins.
 
-    A missing ``[build-system]`` or ``[project]`` goes first, where readers look for it. The
-    dependencies the project lists win, then ``dependencies`` (what the repository's
-    requirement files say), then the template's defaults. Console scripts are added unless a
-    script of that name exists.
+    A project that already has ``[project]`` keeps its layout and comments, and gains the
+    template's missing keys. One that only configures tools (``[tool.black]``) gets the
+    template's layout with its own settings laid over it. The dependencies the project lists
+    win, then ``dependencies`` (what its requirement files say), then the template's defaults.
+    Console scripts are added unless a script of that name exists.
     """
     original = tomlkit.parse(existing)
     defaults = tomlkit.parse(template)
-    front = tomlkit.document()
-    for key in FRONT_TABLES:
-        if key not in original and key in defaults:
-            front[key] = defaults[key]
-    leading, rest = split_leading_comments(existing)
-    joiner = "\n" if front and rest.strip() else ""
-    document = tomlkit.parse(leading + tomlkit.dumps(front) + joiner + rest)
+    if "project" in original or not template.strip():
+        document = original
+        merge_tables(document, defaults)
+    else:
+        leading, _ = split_leading_comments(existing)
+        document = tomlkit.parse(leading + template)
+        overlay(document, original)
     project = document.setdefault("project", tomlkit.table())
     listed = tomlkit.array()
     listed.extend(original.get("project", {}).get("dependencies", []))
@@ -119,7 +128,6 @@ def merge_pyproject(
         table = project.setdefault("scripts", tomlkit.table())
         for name, target in scripts.items():
             table.setdefault(name, target)
-    merge_tables(document, defaults)
     return tidy_toml(tomlkit.dumps(document))
 
 

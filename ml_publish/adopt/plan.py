@@ -92,9 +92,30 @@ class UntrackWeight:
         return f"weights   untrack {self.path}, register it as {self.name!r} (pending upload)"
 
 
+@dataclass(frozen=True)
+class MergeFile:
+    """Complete a file the repository has with what the template's version adds."""
+
+    path: str
+    template_text: str
+    dependencies: tuple[str, ...] = ()
+    scripts: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"merge     {self.path} (yours kept; the template's missing parts added)"
+
+
 Operation = (
-    MoveFile | CreateFile | RewriteImports | AddConsoleScript | SetDependencies | UntrackWeight
+    MoveFile
+    | CreateFile
+    | MergeFile
+    | RewriteImports
+    | AddConsoleScript
+    | SetDependencies
+    | UntrackWeight
 )
+# Files adopt merges into; any other template file the repository has already is left alone.
+MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,7 @@ class Plan:
     operations: tuple[Operation, ...]
     left_in_place: tuple[tuple[str, str], ...] = field(default=())
     needs_a_person: tuple[str, ...] = field(default=())
+    existing_files: frozenset[str] = field(default=frozenset())
 
     def describe(self) -> str:
         """The plan as people read it before anything changes."""
@@ -115,6 +137,53 @@ class Plan:
             lines.append("Needs a person:")
             lines += [f"  {item}" for item in self.needs_a_person]
         return "\n".join(lines)
+
+
+def with_template(
+    plan: Plan, template_files: dict[str, str], current_texts: dict[str, str]
+) -> Plan:
+    """``plan`` preceded by creating the template files the repository lacks and merging the
+    ones it has (pyproject.toml, .gitignore, README.md); its own files always win.
+
+    ``current_texts`` holds the repository's version of the template's paths, so a file that
+    already equals the template's is not reported as kept.
+    """
+    moved_to = {op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
+    existing_sources = {op.source for op in plan.operations if isinstance(op, MoveFile)}
+    requirements = next(
+        (op.requirements for op in plan.operations if isinstance(op, SetDependencies)), ()
+    )
+    scripts = tuple(
+        (op.name, op.target) for op in plan.operations if isinstance(op, AddConsoleScript)
+    )
+    template_ops: list[Operation] = []
+    kept: list[tuple[str, str]] = []
+    for path, text in sorted(template_files.items()):
+        exists = path in plan.existing_files and path not in existing_sources
+        if path == "pyproject.toml":
+            # The repository's own dependencies and scripts go in with the template's, so
+            # they come before (and win over) the template's defaults.
+            template_ops.append(MergeFile(path, text, requirements, scripts))
+        elif path in MERGED_FILES and exists:
+            template_ops.append(MergeFile(path, text))
+        elif exists or path in moved_to:
+            if current_texts.get(path) != text:
+                kept.append((path, "yours kept; the template has its own version"))
+        else:
+            template_ops.append(CreateFile(path, text, "from the template"))
+    operations = [
+        op
+        for op in plan.operations
+        if not (isinstance(op, CreateFile) and op.path in template_files and op.path in created)
+    ]
+    return Plan(
+        plan.package,
+        tuple(template_ops + operations),
+        plan.left_in_place + tuple(kept),
+        plan.needs_a_person,
+        plan.existing_files,
+    )
 
 
 def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str:
@@ -156,7 +225,8 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     left: list[tuple[str, str]] = []
     destinations: dict[str, str] = {}
     for file in analysis.python_files:
-        if stays_silently(file) and not file.facts.parse_error:
+        in_package = PurePosixPath(file.path).parts[0] == name
+        if (stays_silently(file) or in_package) and not file.facts.parse_error:
             continue
         reason = reason_to_stay(file, analysis)
         if reason is None:
@@ -179,7 +249,13 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         UntrackWeight(path, re.sub(r"\W+", "_", PurePosixPath(path).stem) or "model")
         for path, _ in analysis.tracked_weights
     ]
-    return Plan(name, tuple(operations), tuple(left), tuple(needs_a_person(analysis)))
+    return Plan(
+        name,
+        tuple(operations),
+        tuple(left),
+        tuple(needs_a_person(analysis)),
+        frozenset(analysis.files),
+    )
 
 
 def module_of(path: str) -> str:

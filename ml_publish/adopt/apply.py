@@ -1,0 +1,116 @@
+"""Step 3 of adopt: carry out a plan, one operation after another.
+
+Every operation is idempotent, so running adopt again changes nothing. adopt starts from a
+clean git tree (unless told otherwise), so when an operation fails, git can put everything back;
+the error says how.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst
+
+from ml_publish import git
+from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
+from ml_publish.adopt.merge import merge_gitignore, merge_pyproject, merge_readme
+from ml_publish.adopt.plan import (
+    PINNED_REQUIREMENTS_FILE,
+    AddConsoleScript,
+    CreateFile,
+    MergeFile,
+    MoveFile,
+    Operation,
+    Plan,
+    RewriteImports,
+    SetDependencies,
+    UntrackWeight,
+)
+from ml_publish.errors import MLPublishError, OperationFailed
+
+RESTORE_CLEAN = (
+    "the tree was clean when adopt started, so 'git reset --hard && git clean -fd' restores it"
+)
+RESTORE_DIRTY = "the tree had uncommitted changes; see what adopt changed with 'git status'"
+
+
+def read(root: Path, path: str) -> str:
+    file = root / path
+    return file.read_text(encoding="utf-8") if file.is_file() else ""
+
+
+def write_if_changed(root: Path, path: str, text: str) -> None:
+    file = root / path
+    if not file.is_file() or file.read_text(encoding="utf-8") != text:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text, encoding="utf-8")
+
+
+def merged(operation: MergeFile, existing: str) -> str:
+    if operation.path == "pyproject.toml":
+        return merge_pyproject(
+            existing,
+            operation.template_text,
+            dependencies=operation.dependencies,
+            scripts=dict(operation.scripts),
+        )
+    if operation.path == ".gitignore":
+        return merge_gitignore(existing, operation.template_text)
+    return merge_readme(existing, operation.template_text) if existing else operation.template_text
+
+
+def perform(root: Path, operation: Operation) -> None:
+    """Carry out one operation; nothing happens when it is already done."""
+    if isinstance(operation, CreateFile):
+        if not (root / operation.path).exists():
+            write_if_changed(root, operation.path, operation.content)
+    elif isinstance(operation, MergeFile):
+        existing = read(root, operation.path)
+        write_if_changed(root, operation.path, merged(operation, existing))
+    elif isinstance(operation, MoveFile):
+        if (root / operation.source).exists() and not (root / operation.destination).exists():
+            git.move(root, operation.source, operation.destination)
+    elif isinstance(operation, RewriteImports):
+        source = read(root, operation.path)
+        renames = dict(operation.renames)
+        rewrite = rewrite_notebook if operation.path.endswith(".ipynb") else rewrite_source
+        write_if_changed(root, operation.path, rewrite(source, renames))
+    elif isinstance(operation, AddConsoleScript):
+        pyproject = read(root, "pyproject.toml")
+        scripts = {operation.name: operation.target}
+        write_if_changed(root, "pyproject.toml", merge_pyproject(pyproject, "", scripts=scripts))
+    elif isinstance(operation, SetDependencies):
+        pyproject = read(root, "pyproject.toml")
+        updated = merge_pyproject(pyproject, "", dependencies=operation.requirements)
+        write_if_changed(root, "pyproject.toml", updated)
+        if operation.pinned and not (root / PINNED_REQUIREMENTS_FILE).exists():
+            header = (
+                "# The exact versions this project was last run with (from ml-publish adopt).\n"
+            )
+            write_if_changed(
+                root, PINNED_REQUIREMENTS_FILE, header + "\n".join(operation.pinned) + "\n"
+            )
+    elif isinstance(operation, UntrackWeight):
+        from ml_publish.commands.weights import add_weights
+
+        if operation.path in (git.tracked_files(root) or []):
+            git.untrack(root, operation.path)
+        add_weights(root, root / operation.path, name=operation.name)
+
+
+def apply_plan(root: Path, plan: Plan, *, tree_was_clean: bool = True) -> None:
+    """Carry out every operation in order; on a failure, say which one and how to restore."""
+    for operation in plan.operations:
+        try:
+            perform(root, operation)
+        except (
+            OSError,
+            ValueError,
+            git.GitError,
+            libcst.ParserSyntaxError,
+            MLPublishError,
+        ) as error:
+            step = " ".join(operation.describe().split())
+            reason = " ".join(str(error).split())
+            restore = RESTORE_CLEAN if tree_was_clean else RESTORE_DIRTY
+            raise OperationFailed(f"adopt stopped at '{step}': {reason}; {restore}") from error

@@ -1,0 +1,63 @@
+"""``ml-publish adopt``: restructure an existing repository into the package, in place.
+
+analyse (read only) → plan (typed operations, printed) → apply. The command is not on the
+command line yet: the lint baseline and the report are still to come.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.adopt.apply import apply_plan
+from ml_publish.adopt.plan import Plan, make_plan, with_template
+from ml_publish.adopt.scaffold import render_scaffold
+from ml_publish.errors import UsageError
+
+START_A_REPOSITORY = "git init && git add --all && git commit -m 'Before ml-publish adopt'"
+
+
+def plan_adoption(
+    root: Path, *, package: str | None, answers: dict[str, str], allow_dirty: bool
+) -> Plan:
+    """Check the repository can be adopted and plan it; changes nothing."""
+    if not root.is_dir():
+        raise UsageError(f"{root} is not a directory")
+    analysis = analyse_repository(root)
+    if not analysis.is_git:
+        raise UsageError(
+            f"{root} is not a git repository, and adopt moves files with git so nothing is lost; "
+            f"start one first: {START_A_REPOSITORY}"
+        )
+    if analysis.uncommitted and not allow_dirty:
+        shown = ", ".join(analysis.uncommitted[:5]) + (
+            " ..." if len(analysis.uncommitted) > 5 else ""
+        )
+        raise UsageError(
+            f"the tree has uncommitted changes ({shown}); commit or stash them first, so git can "
+            "undo adopt, or pass --allow-dirty"
+        )
+    plan = make_plan(analysis, package)
+    scaffold = render_scaffold(analysis, plan.package, answers)
+    template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
+    current = {
+        name: (root / name).read_text(encoding="utf-8", errors="replace")
+        for name in template_files
+        if (root / name).is_file()
+    }
+    return with_template(plan, template_files, current)
+
+
+def adopt(
+    root: Path,
+    *,
+    package: str | None = None,
+    answers: dict[str, str] | None = None,
+    dry_run: bool = False,
+    allow_dirty: bool = False,
+) -> Plan:
+    """Plan the adoption and, unless ``dry_run``, carry it out; the plan either way."""
+    plan = plan_adoption(root, package=package, answers=answers or {}, allow_dirty=allow_dirty)
+    if not dry_run:
+        apply_plan(root, plan, tree_was_clean=not allow_dirty)
+    return plan

@@ -1,0 +1,172 @@
+"""``adopt`` end to end on synthetic abandoned repositories: nothing lost, git can undo it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from ml_publish.adopt.imports import rewrite_source
+from ml_publish.adopt.plan import MoveFile, Plan, RewriteImports
+from ml_publish.adopt.apply import apply_plan
+from ml_publish.commands.adopt import adopt, plan_adoption
+from ml_publish.errors import OperationFailed, UsageError
+from tests.support.abandoned_repos import FEATURES, write_abandoned_repository
+from tests.support.processes import run
+from tests.support.venvs import VirtualEnv
+
+EVERYDAY = ["flat-scripts", "requirements", "committed-weights", "existing-files"]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the work tree and git's view of it."""
+    files = {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+    for command in (["rev-parse", "HEAD"], ["status", "--porcelain"], ["ls-files", "--stage"]):
+        files[f"git {command[0]}"] = run(["git", *command], cwd=root).stdout.encode()
+    return files
+
+
+def git_status(root: Path) -> list[str]:
+    return run(["git", "status", "--porcelain"], cwd=root).stdout.splitlines()
+
+
+def commit_all(root: Path) -> None:
+    run(["git", "add", "--all"], cwd=root)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "adopted"], cwd=root)
+
+
+@pytest.fixture
+def abandoned(tmp_path: Path) -> Path:
+    return write_abandoned_repository(tmp_path / "whale-id", EVERYDAY)
+
+
+def test_dry_run_changes_nothing_at_all(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "whale-id", list(FEATURES))
+    before = snapshot(root)
+
+    plan = adopt(root, dry_run=True)
+
+    assert snapshot(root) == before
+    assert "move      train.py -> whale_id/train.py" in plan.describe()
+
+
+def test_a_dirty_tree_is_refused_and_left_alone(abandoned: Path) -> None:
+    (abandoned / "utils.py").write_text("# half-done edit\n", encoding="utf-8")
+    before = snapshot(abandoned)
+
+    with pytest.raises(UsageError, match=r"uncommitted changes \(utils.py\).*--allow-dirty"):
+        adopt(abandoned)
+
+    assert snapshot(abandoned) == before
+
+
+def test_a_directory_without_git_is_told_how_to_start(tmp_path: Path) -> None:
+    (tmp_path / "train.py").write_text("print(1)\n", encoding="utf-8")
+
+    with pytest.raises(UsageError, match="not a git repository.*git init && git add --all"):
+        adopt(tmp_path)
+
+    assert [p.name for p in tmp_path.iterdir()] == ["train.py"]
+
+
+def test_files_move_with_history_and_nothing_is_lost(abandoned: Path) -> None:
+    before = snapshot(abandoned)
+
+    adopt(abandoned)
+
+    status = git_status(abandoned)
+    assert "R  utils.py -> whale_id/utils.py" in status
+    assert "D  best.pth" in status
+    # Moved files are their originals once the import rewrite is applied again.
+    renames = {"utils": "whale_id.utils", "models": "whale_id.models"}
+    for name in ("utils.py", "models.py", "train.py"):
+        original = before[name].decode()
+        assert (abandoned / "whale_id" / name).read_text() == rewrite_source(original, renames)
+    # Kept or merged, never dropped.
+    assert (abandoned / "best.pth").read_bytes() == before["best.pth"]
+    assert (abandoned / "README.md").read_text().startswith(before["README.md"].decode().rstrip())
+    assert (abandoned / ".gitignore").read_text().startswith(before[".gitignore"].decode())
+    for name in ("requirements.txt", "requirements-base.txt", "evaluate.py"):
+        assert (abandoned / name).exists()
+
+
+def test_metadata_dependencies_scripts_and_weights(abandoned: Path) -> None:
+    adopt(abandoned)
+
+    project = tomllib.loads((abandoned / "pyproject.toml").read_text())
+    assert project["project"]["dependencies"] == [
+        "albumentations>=1.3",
+        "numpy>=1.24.2",
+        "pandas",
+        "torch>=1.13.1",
+    ]
+    assert project["project"]["scripts"] == {"train": "whale_id.train:main"}
+    assert project["tool"]["black"]["line-length"] == 120
+    pins = (abandoned / "requirements-pinned.txt").read_text().splitlines()
+    assert pins[1:] == ["numpy==1.24.2", "torch==1.13.1"]
+    registry = json.loads((abandoned / "whale_id" / "weights.json").read_text())
+    (entry,) = registry["weights"]
+    assert (entry["name"], entry["status"]) == ("best", "pending")
+    assert (abandoned / ".ml-publish" / "weights" / entry["file_name"]).is_file()
+
+
+def test_a_second_run_changes_nothing(abandoned: Path) -> None:
+    adopt(abandoned)
+    commit_all(abandoned)
+
+    adopt(abandoned)
+
+    assert git_status(abandoned) == []
+
+
+def test_the_adopted_package_installs_imports_and_runs(
+    abandoned: Path, project_tools: VirtualEnv
+) -> None:
+    adopt(abandoned)
+
+    project_tools.pip_install("--no-deps", "--no-build-isolation", "--editable", abandoned)
+    modules = "import whale_id.train, whale_id.utils, whale_id.models, whale_id.pretrained"
+    run([project_tools.python, "-c", modules], cwd=abandoned.parent)
+    result = run([project_tools.bin("train"), "--help"])
+    assert "--epochs" in result.stdout
+    run([project_tools.python, "evaluate.py"], cwd=abandoned)
+
+
+def test_a_failure_midway_says_how_to_restore_and_that_works(abandoned: Path) -> None:
+    before = snapshot(abandoned)
+    plan = plan_adoption(abandoned, package=None, answers={}, allow_dirty=False)
+    # Moving a file under train.py, which is a file: fails after the template files are made.
+    broken = Plan(
+        plan.package,
+        (*plan.operations[:5], MoveFile("utils.py", "train.py/utils.py"), *plan.operations[5:]),
+    )
+
+    with pytest.raises(OperationFailed) as failure:
+        apply_plan(abandoned, broken)
+
+    message = str(failure.value)
+    assert message.startswith("adopt stopped at 'move utils.py -> train.py/utils.py'")
+    assert message.endswith("'git reset --hard && git clean -fd' restores it")
+    assert "\n" not in message
+    subprocess.run(
+        "git reset --hard --quiet && git clean -fdq", shell=True, cwd=abandoned, check=True
+    )
+    assert snapshot(abandoned) == before
+
+
+def test_notebooks_and_scripts_elsewhere_import_the_package(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "cells", ["notebooks", "sys-path"])
+
+    plan = adopt(root)
+
+    assert RewriteImports("scripts/run.py", (("utils", "cells.utils"),)) in plan.operations
+    assert "from cells.utils import seed_everything" in (root / "scripts" / "run.py").read_text()
+    notebook = json.loads((root / "notebooks" / "eda.ipynb").read_text())
+    assert "from cells.utils import load_images\n" in notebook["cells"][1]["source"]
