@@ -7,6 +7,7 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import black
 import pytest
 
 from ml_publish.adopt.imports import rewrite_source
@@ -51,10 +52,11 @@ def test_dry_run_changes_nothing_at_all(tmp_path: Path) -> None:
     root = write_abandoned_repository(tmp_path / "whale-id", list(FEATURES))
     before = snapshot(root)
 
-    plan = adopt(root, dry_run=True)
+    adoption = adopt(root, dry_run=True)
 
     assert snapshot(root) == before
-    assert "move      train.py -> whale_id/train.py" in plan.describe()
+    assert adoption.baseline is None
+    assert "move      train.py -> whale_id/train.py" in adoption.plan.describe()
 
 
 def test_a_dirty_tree_is_refused_and_left_alone(abandoned: Path) -> None:
@@ -84,11 +86,13 @@ def test_files_move_with_history_and_nothing_is_lost(abandoned: Path) -> None:
     status = git_status(abandoned)
     assert "R  utils.py -> whale_id/utils.py" in status
     assert "D  best.pth" in status
-    # Moved files are their originals once the import rewrite is applied again.
+    # Moved files are their originals once the import rewrite and black are applied again.
     renames = {"utils": "whale_id.utils", "models": "whale_id.models"}
     for name in ("utils.py", "models.py", "train.py"):
-        original = before[name].decode()
-        assert (abandoned / "whale_id" / name).read_text() == rewrite_source(original, renames)
+        expected = black.format_str(
+            rewrite_source(before[name].decode(), renames), mode=black.Mode(line_length=120)
+        )
+        assert (abandoned / "whale_id" / name).read_text() == expected
     # Kept or merged, never dropped.
     assert (abandoned / "best.pth").read_bytes() == before["best.pth"]
     assert (abandoned / "README.md").read_text().startswith(before["README.md"].decode().rstrip())
@@ -139,6 +143,24 @@ def test_the_adopted_package_installs_imports_and_runs(
     run([project_tools.python, "evaluate.py"], cwd=abandoned)
 
 
+def test_black_flake8_and_mypy_pass_with_the_baseline(
+    tmp_path: Path, project_tools: VirtualEnv
+) -> None:
+    root = write_abandoned_repository(
+        tmp_path / "whale-id", ["flat-scripts", "python2", "two-subtrees", "invalid-module-names"]
+    )
+
+    baseline = adopt(root).baseline
+
+    assert baseline is not None
+    assert baseline.flake8["legacy_print.py"] == ("E999",)
+    assert "whale_id.train" in baseline.mypy
+    run([project_tools.bin("black"), "--check", "."], cwd=root)
+    run([project_tools.bin("flake8")], cwd=root)
+    run([project_tools.bin("mypy"), "whale_id", "tests"], cwd=root)
+    assert "whale_id.pretrained" not in baseline.mypy  # template modules stay strict
+
+
 def test_a_failure_midway_says_how_to_restore_and_that_works(abandoned: Path) -> None:
     before = snapshot(abandoned)
     plan = plan_adoption(abandoned, package=None, answers={}, allow_dirty=False)
@@ -164,7 +186,7 @@ def test_a_failure_midway_says_how_to_restore_and_that_works(abandoned: Path) ->
 def test_notebooks_and_scripts_elsewhere_import_the_package(tmp_path: Path) -> None:
     root = write_abandoned_repository(tmp_path / "cells", ["notebooks", "sys-path"])
 
-    plan = adopt(root)
+    plan = adopt(root).plan
 
     assert RewriteImports("scripts/run.py", (("utils", "cells.utils"),)) in plan.operations
     assert "from cells.utils import seed_everything" in (root / "scripts" / "run.py").read_text()

@@ -125,6 +125,7 @@ class Plan:
     left_in_place: tuple[tuple[str, str], ...] = field(default=())
     needs_a_person: tuple[str, ...] = field(default=())
     existing_files: frozenset[str] = field(default=frozenset())
+    template_paths: frozenset[str] = field(default=frozenset())
 
     def describe(self) -> str:
         """The plan as people read it before anything changes."""
@@ -183,6 +184,7 @@ def with_template(
         plan.left_in_place + tuple(kept),
         plan.needs_a_person,
         plan.existing_files,
+        frozenset(template_files),
     )
 
 

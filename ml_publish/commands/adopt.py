@@ -6,10 +6,12 @@ command line yet: the lint baseline and the report are still to come.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.apply import apply_plan
+from ml_publish.adopt.baseline import Baseline, write_baseline
 from ml_publish.adopt.plan import Plan, make_plan, with_template
 from ml_publish.adopt.scaffold import render_scaffold
 from ml_publish.errors import UsageError
@@ -48,6 +50,14 @@ def plan_adoption(
     return with_template(plan, template_files, current)
 
 
+def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
+    """The repository's own Python files after the moves: those that parse, and those that don't."""
+    analysis = analyse_repository(root)
+    own = [f for f in analysis.python_files if f.path not in plan.template_paths]
+    parsing = [f.path for f in own if not f.facts.parse_error]
+    return parsing, [f.path for f in own if f.facts.parse_error]
+
+
 def adopt(
     root: Path,
     *,
@@ -55,9 +65,21 @@ def adopt(
     answers: dict[str, str] | None = None,
     dry_run: bool = False,
     allow_dirty: bool = False,
-) -> Plan:
-    """Plan the adoption and, unless ``dry_run``, carry it out; the plan either way."""
+    format_code: bool = True,
+) -> Adoption:
+    """Plan the adoption and, unless ``dry_run``, carry it out and write the lint baseline."""
     plan = plan_adoption(root, package=package, answers=answers or {}, allow_dirty=allow_dirty)
-    if not dry_run:
-        apply_plan(root, plan, tree_was_clean=not allow_dirty)
-    return plan
+    if dry_run:
+        return Adoption(plan, None)
+    apply_plan(root, plan, tree_was_clean=not allow_dirty)
+    legacy, unparseable = legacy_python_files(root, plan)
+    baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
+    return Adoption(plan, baseline)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What adopt planned, and the lint baseline it wrote (``None`` for a dry run)."""
+
+    plan: Plan
+    baseline: Baseline | None
