@@ -184,6 +184,53 @@ def run_weights(args: argparse.Namespace) -> int:
     return weights.print_problems(weights.verify_weights(project, download=args.download))
 
 
+def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
+    parser.add_argument(
+        "--package", help="import name of the package (default: from the directory)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
+    parser.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="run on a tree with uncommitted changes (git cannot undo adopt then)",
+    )
+    parser.add_argument("--no-format", action="store_true", help="do not run black")
+    parser.add_argument("--yes", action="store_true", help="apply the plan without asking")
+    parser.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="template answers, e.g. license=MIT github_owner=me (others are read from the repo)",
+    )
+
+
+def run_adopt(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ml_publish.commands.adopt import carry_out, confirm, plan_adoption, report
+    from ml_publish.commands.new import parse_assignments
+
+    # `ml-publish adopt license=MIT`: the first KEY=VALUE lands in PATH's place.
+    if "=" in args.path and not Path(args.path).exists():
+        args.assignments.insert(0, args.path)
+        args.path = "."
+    root = Path(args.path)
+    answers = parse_assignments(args.assignments)
+    plan = plan_adoption(root, package=args.package, answers=answers, allow_dirty=args.allow_dirty)
+    print(plan.describe())
+    if args.dry_run:
+        print("\n--dry-run: nothing was changed")
+        return 0
+    if not args.yes and not confirm("\nApply this plan?"):
+        return 2
+    adoption = carry_out(
+        root, plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
+    )
+    print(report(adoption))
+    return 0
+
+
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
     parser.add_argument(
@@ -262,6 +309,11 @@ def run_no_weights(args: argparse.Namespace) -> int:
 COMMANDS = {
     "new": Command(
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
+    ),
+    "adopt": Command(
+        "restructure an existing repository into the package, in place, losing nothing",
+        add_adopt_arguments,
+        run_adopt,
     ),
     "check": Command(
         "audit a repository for what ML packages get wrong (exit 1 when a check fails)",

@@ -89,3 +89,8 @@ def move(cwd: Path, source: str, destination: str) -> None:
 def untrack(cwd: Path, path: str) -> None:
     """Stop tracking ``path`` and keep the file on disk."""
     checked(["rm", "--cached", "--quiet", path], cwd)
+
+
+def remove(cwd: Path, path: str) -> None:
+    """``git rm`` a file whose content has been carried elsewhere (git keeps its history)."""
+    checked(["rm", "--quiet", path], cwd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -192,3 +193,55 @@ def test_notebooks_and_scripts_elsewhere_import_the_package(tmp_path: Path) -> N
     assert "from cells.utils import seed_everything" in (root / "scripts" / "run.py").read_text()
     notebook = json.loads((root / "notebooks" / "eda.ipynb").read_text())
     assert "from cells.utils import load_images\n" in notebook["cells"][1]["source"]
+
+
+def adopt_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    result = run(
+        [sys.executable, "-m", "ml_publish", "adopt", *args], cwd=root, expect_success=False
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_cli_dry_run_prints_the_plan(abandoned: Path) -> None:
+    before = snapshot(abandoned)
+
+    code, out, _ = adopt_cli(abandoned, "--dry-run")
+
+    assert code == 0
+    assert out.startswith("Plan for package 'whale_id':\n")
+    assert out.rstrip().endswith("--dry-run: nothing was changed")
+    assert snapshot(abandoned) == before
+
+
+def test_cli_without_a_terminal_needs_yes(abandoned: Path) -> None:
+    before = snapshot(abandoned)
+
+    code, _, err = adopt_cli(abandoned)
+
+    assert code == 2
+    assert "pass --yes to apply the plan without a terminal" in err
+    assert snapshot(abandoned) == before
+
+
+def test_cli_applies_with_yes_and_a_license_answer(abandoned: Path) -> None:
+    code, out, _ = adopt_cli(abandoned, "--yes", "license=MIT")
+
+    assert code == 0, out
+    assert "Adopted into the package 'whale_id':" in out
+    assert "MIT License" in (abandoned / "LICENSE").read_text()
+    assert "a LICENSE: adopt never picks one" not in out
+
+
+def test_every_abandoned_shape_at_once_passes_check_and_stays_adopted(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "whale-id", list(FEATURES))
+
+    adopt(root, answers={"license": "MIT"})
+    commit_all(root)
+    result = run([sys.executable, "-m", "ml_publish", "check", "--format", "json"], cwd=root)
+    adopt(root)
+
+    checks = json.loads(result.stdout)["checks"]
+    assert [c["id"] for c in checks if c["result"] == "fail"] == []
+    assert git_status(root) == []
+    assert not (root / "setup.cfg").exists()
+    assert "per-file-ignores" in (root / ".flake8").read_text()

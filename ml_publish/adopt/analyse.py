@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
-from ml_publish.adopt.dependencies import DependencyReport, read_dependencies
+from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
 from ml_publish.adopt.python_files import (
     ImportStatement,
     SourceFacts,
@@ -27,6 +28,7 @@ from ml_publish.weight_files import weight_kind
 
 # Files that build or configure tools: never moved into the package nor run as scripts.
 TOOL_FILES = {"setup.py", "conftest.py", "noxfile.py", "hubconf.py", "tasks.py", "fabfile.py"}
+FLAKE8_SECTION = re.compile(r"^\[flake8\]\s*$", re.MULTILINE)
 LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING")
 SKIPPED_DIRS = {".git", ".venv", "venv", "env", "node_modules", "build", "dist", "__pycache__"}
 # Import names of popular ML packages that a root module of the same name would shadow.
@@ -83,6 +85,8 @@ class RepositoryAnalysis:
     dependencies: DependencyReport
     license_file: str | None
     tracked_weights: tuple[tuple[str, str], ...]
+    flake8_sections: tuple[str, ...]
+    setup_py_problems: tuple[str, ...]
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
 
@@ -187,6 +191,7 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         if name in sys.stdlib_module_names or name in POPULAR_IMPORT_NAMES
     )
     tracked = git.tracked_files(root) or []
+    setup_problems = read_setup_py(root)[1] if "setup.py" in files else []
     return RepositoryAnalysis(
         root=root,
         is_git=is_git,
@@ -205,5 +210,11 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
             (name, kind) for name in tracked if (kind := weight_kind(str(root / name))) is not None
         ),
         shadowing=shadowing,
+        flake8_sections=tuple(
+            name
+            for name in ("setup.cfg", "tox.ini")
+            if name in files and FLAKE8_SECTION.search((root / name).read_text(errors="replace"))
+        ),
+        setup_py_problems=tuple(setup_problems),
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
     )

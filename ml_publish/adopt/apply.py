@@ -13,13 +13,19 @@ import libcst
 
 from ml_publish import git
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.merge import merge_gitignore, merge_pyproject, merge_readme
+from ml_publish.adopt.merge import (
+    merge_gitignore,
+    merge_pyproject,
+    merge_readme,
+    move_flake8_section,
+)
 from ml_publish.adopt.plan import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
     CreateFile,
     MergeFile,
     MoveFile,
+    MoveFlake8Section,
     Operation,
     Plan,
     RewriteImports,
@@ -90,6 +96,15 @@ def perform(root: Path, operation: Operation) -> None:
             write_if_changed(
                 root, PINNED_REQUIREMENTS_FILE, header + "\n".join(operation.pinned) + "\n"
             )
+    elif isinstance(operation, MoveFlake8Section):
+        source_text = read(root, operation.source)
+        rest, flake8 = move_flake8_section(source_text, read(root, ".flake8"), operation.source)
+        write_if_changed(root, ".flake8", flake8)
+        if rest:
+            write_if_changed(root, operation.source, rest)
+        elif (root / operation.source).exists():
+            # Everything in the file was carried over: only then does it go.
+            git.remove(root, operation.source)
     elif isinstance(operation, UntrackWeight):
         from ml_publish.commands.weights import add_weights
 

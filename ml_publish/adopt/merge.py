@@ -135,3 +135,49 @@ def tidy_toml(text: str) -> str:
     """One blank line before each table header and nowhere two, as people write TOML."""
     text = re.sub(r"(?m)([^\n])\n(\[)", r"\1\n\n\2", text)
     return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def section_bounds(text: str, name: str) -> tuple[int, int] | None:
+    """Where an INI section (its header to the next header) is in ``text``."""
+    header = re.search(rf"^\[{re.escape(name)}\]\s*$", text, re.MULTILINE)
+    if header is None:
+        return None
+    following = re.search(r"^\[[^\]]+\]\s*$", text[header.end() :], re.MULTILINE)
+    end = header.end() + following.start() if following else len(text)
+    return header.start(), end
+
+
+def move_flake8_section(source_text: str, flake8_text: str, source: str) -> tuple[str, str]:
+    """``(source without [flake8], .flake8 with its settings)``; nothing is dropped.
+
+    Settings .flake8 lacks are added; ones it has keep .flake8's value, and the other value is
+    kept beside it as a comment.
+    """
+    bounds = section_bounds(source_text, "flake8")
+    if bounds is None:
+        return source_text, flake8_text
+    start, end = bounds
+    body = source_text[start:end].split("\n", 1)[1] if "\n" in source_text[start:end] else ""
+    present = {
+        match[1].replace("_", "-").lower(): match[2].strip()
+        for match in re.finditer(r"^([A-Za-z0-9_-]+)\s*[=:](.*)$", flake8_text, re.MULTILINE)
+    }
+    carried: list[str] = []
+    for option in re.split(r"\n(?=[A-Za-z0-9_-]+\s*[=:])", body.strip("\n")):
+        if not option.strip():
+            continue
+        key, _, value = (part.strip() for part in re.split(r"([=:])", option, maxsplit=1))
+        key = key.replace("_", "-").lower()
+        if present.get(key) == value:
+            continue
+        if key in present:
+            carried += [
+                f"# from {source}, where .flake8 says otherwise: {line}"
+                for line in option.splitlines()
+            ]
+        else:
+            carried.append(option)
+    remaining = (source_text[:start] + source_text[end:]).strip("\n")
+    addition = f"# Carried over from {source} by ml-publish adopt.\n" + "\n".join(carried) + "\n"
+    merged = flake8_text.rstrip("\n") + "\n" + addition if carried else flake8_text
+    return (remaining + "\n" if remaining.strip() else ""), merged

@@ -19,6 +19,7 @@ from ml_publish.errors import UsageError
 # Directories whose files stay where they are (their imports are still rewritten).
 STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
+NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,20 @@ class UntrackWeight:
 
 
 @dataclass(frozen=True)
+class MoveFlake8Section:
+    """Carry a ``[flake8]`` section of setup.cfg or tox.ini into .flake8.
+
+    flake8 reads setup.cfg and tox.ini before .flake8, so a section left there would hide the
+    project's .flake8 (and the lint baseline written to it).
+    """
+
+    source: str
+
+    def describe(self) -> str:
+        return f"flake8    move the [flake8] section of {self.source} into .flake8"
+
+
+@dataclass(frozen=True)
 class MergeFile:
     """Complete a file the repository has with what the template's version adds."""
 
@@ -113,6 +128,7 @@ Operation = (
     | AddConsoleScript
     | SetDependencies
     | UntrackWeight
+    | MoveFlake8Section
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
@@ -231,6 +247,11 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         if (stays_silently(file) or in_package) and not file.facts.parse_error:
             continue
         reason = reason_to_stay(file, analysis)
+        package_beside = f"{name}/{PurePosixPath(file.path).with_suffix('')}/__init__.py"
+        if reason is None and package_beside in analysis.files:
+            reason = (
+                f"{package_beside[:-12]}/ is already in the package; moving it would be shadowed"
+            )
         if reason is None:
             destinations[file.path] = f"{name}/{file.path}"
         else:
@@ -247,6 +268,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
             module = module_of(destinations[file.path])
             operations.append(AddConsoleScript(console_name(file.path), f"{module}:main"))
     operations.append(dependencies_operation(analysis))
+    operations += [MoveFlake8Section(name) for name in analysis.flake8_sections]
     operations += [
         UntrackWeight(path, re.sub(r"\W+", "_", PurePosixPath(path).stem) or "model")
         for path, _ in analysis.tracked_weights
@@ -254,7 +276,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     return Plan(
         name,
         tuple(operations),
-        tuple(left),
+        tuple(left + setup_py_left(analysis)),
         tuple(needs_a_person(analysis)),
         frozenset(analysis.files),
     )
@@ -296,11 +318,18 @@ def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:
     )
 
 
+def setup_py_left(analysis: RepositoryAnalysis) -> list[tuple[str, str]]:
+    if "setup.py" not in analysis.files:
+        return []
+    why = "; ".join(analysis.setup_py_problems) or "its metadata is now in pyproject.toml"
+    return [("setup.py", f"kept for you to delete once checked ({why})")]
+
+
 def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:
     items = ["a picture of the task for the README (docs/images/task.svg is a placeholder)"]
     items.append("data instructions in the README: where to download, where to put it")
     if analysis.license_file is None:
-        items.append("a LICENSE: adopt never picks one; pass license=MIT (or another) to add it")
+        items.append(f"{NO_LICENSE_ITEM}; pass license=MIT (or another) to add it")
     for file in analysis.python_files:
         for line, path in file.facts.absolute_paths:
             items.append(f"{file.path}:{line}: the absolute path {path!r} only exists on one disk")

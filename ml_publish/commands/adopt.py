@@ -1,18 +1,17 @@
 """``ml-publish adopt``: restructure an existing repository into the package, in place.
 
-analyse (read only) → plan (typed operations, printed) → apply. The command is not on the
-command line yet: the lint baseline and the report are still to come.
+analyse (read only) → plan (typed operations, printed) → apply → lint baseline → report.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.baseline import Baseline, write_baseline
-from ml_publish.adopt.plan import Plan, make_plan, with_template
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan, make_plan, with_template
 from ml_publish.adopt.scaffold import render_scaffold
 from ml_publish.errors import UsageError
 
@@ -47,6 +46,11 @@ def plan_adoption(
         for name in template_files
         if (root / name).is_file()
     }
+    if scaffold.licensed:
+        unlicensed = [item for item in plan.needs_a_person if item.startswith(NO_LICENSE_ITEM)]
+        plan = replace(
+            plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
+        )
     return with_template(plan, template_files, current)
 
 
@@ -71,7 +75,12 @@ def adopt(
     plan = plan_adoption(root, package=package, answers=answers or {}, allow_dirty=allow_dirty)
     if dry_run:
         return Adoption(plan, None)
-    apply_plan(root, plan, tree_was_clean=not allow_dirty)
+    return carry_out(root, plan, tree_was_clean=not allow_dirty, format_code=format_code)
+
+
+def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool) -> Adoption:
+    """Apply a plan made by ``plan_adoption``, then write the lint baseline."""
+    apply_plan(root, plan, tree_was_clean=tree_was_clean)
     legacy, unparseable = legacy_python_files(root, plan)
     baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
     return Adoption(plan, baseline)
@@ -83,3 +92,48 @@ class Adoption:
 
     plan: Plan
     baseline: Baseline | None
+
+
+def confirm(question: str) -> bool:
+    """Ask on a terminal; refuse (with the flag to pass) when nobody can answer."""
+    import sys
+
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "adopt changes the repository; pass --yes to apply the plan without a terminal"
+        )
+    return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
+
+
+def report(adoption: Adoption) -> str:
+    """What adopt did, what it left and why, and what needs a person."""
+    plan = adoption.plan
+    counts: dict[str, int] = {}
+    for operation in plan.operations:
+        kind = type(operation).__name__
+        counts[kind] = counts.get(kind, 0) + 1
+    done = ", ".join(f"{count} {READABLE[kind]}" for kind, count in counts.items())
+    lines = [f"Adopted into the package {plan.package!r}: {done}."]
+    if adoption.baseline is not None:
+        lines.append(adoption.baseline.describe())
+    if plan.needs_a_person:
+        lines.append("Needs a person:")
+        lines += [f"  {item}" for item in plan.needs_a_person]
+    lines += [
+        "Next:",
+        "  git add --all && git commit -m 'Adopt the ml-publish layout'",
+        '  pip install -e ".[dev,test]" && pre-commit install && pytest && ml-publish check',
+    ]
+    return "\n".join(lines)
+
+
+READABLE = {
+    "CreateFile": "file(s) created",
+    "MergeFile": "file(s) merged",
+    "MoveFile": "file(s) moved",
+    "RewriteImports": "file(s) with imports rewritten",
+    "AddConsoleScript": "console script(s)",
+    "SetDependencies": "dependency list",
+    "UntrackWeight": "weight file(s) untracked and registered",
+    "MoveFlake8Section": "flake8 section(s) moved into .flake8",
+}

@@ -11,6 +11,7 @@ from ml_publish.adopt.merge import (
     merge_gitignore,
     merge_pyproject,
     merge_readme,
+    move_flake8_section,
 )
 
 TEMPLATE_PYPROJECT = """\
@@ -100,3 +101,26 @@ def test_readme_is_kept_and_missing_sections_appended_in_a_marked_block() -> Non
 
 def test_a_readme_with_every_section_is_left_alone() -> None:
     assert merge_readme(TEMPLATE_README, TEMPLATE_README) == TEMPLATE_README
+
+
+def test_a_flake8_section_moves_into_dot_flake8_and_nothing_is_dropped() -> None:
+    setup_cfg = "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 120\nselect = E,F\n"
+    flake8 = "[flake8]\nmax-line-length = 100\nextend-ignore = E203\n"
+
+    rest, merged = move_flake8_section(setup_cfg, flake8, "setup.cfg")
+
+    assert rest == "[metadata]\nname = x\n"
+    assert merged == (
+        "[flake8]\nmax-line-length = 100\nextend-ignore = E203\n"
+        "# Carried over from setup.cfg by ml-publish adopt.\n"
+        "# from setup.cfg, where .flake8 says otherwise: max-line-length = 120\n"
+        "select = E,F\n"
+    )
+
+
+def test_a_file_holding_only_flake8_settings_is_emptied() -> None:
+    rest, merged = move_flake8_section(
+        "[flake8]\nmax-line-length = 100\n", "[flake8]\nmax-line-length = 100\n", "tox.ini"
+    )
+
+    assert (rest, merged) == ("", "[flake8]\nmax-line-length = 100\n")
