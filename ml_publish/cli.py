@@ -208,7 +208,13 @@ def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
 def run_adopt(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ml_publish.commands.adopt import carry_out, confirm, plan_adoption, report
+    from ml_publish.commands.adopt import (
+        ask_license,
+        carry_out,
+        confirm,
+        plan_adoption,
+        report,
+    )
     from ml_publish.commands.new import parse_assignments
 
     # `ml-publish adopt license=MIT`: the first KEY=VALUE lands in PATH's place.
@@ -218,6 +224,12 @@ def run_adopt(args: argparse.Namespace) -> int:
     root = Path(args.path)
     answers = parse_assignments(args.assignments)
     plan = plan_adoption(root, package=args.package, answers=answers, allow_dirty=args.allow_dirty)
+    license_answer = None if args.yes or args.dry_run else ask_license(plan)
+    if license_answer:
+        answers["license"] = license_answer
+        plan = plan_adoption(
+            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
+        )
     print(plan.describe())
     if args.dry_run:
         print("\n--dry-run: nothing was changed")

@@ -20,6 +20,7 @@ from ml_publish.commands.adopt import adopt, plan_adoption
 from ml_publish.errors import OperationFailed, UsageError
 from tests.support.abandoned_repos import FEATURES, write_abandoned_repository
 from tests.support.processes import run
+from tests.support.terminal import run_on_terminal
 from tests.support.venvs import VirtualEnv
 
 EVERYDAY = ["flat-scripts", "requirements", "committed-weights", "existing-files"]
@@ -310,3 +311,21 @@ def test_each_abandoned_shape_is_adopted_without_losing_anything(
     assert failed == []
     adopt(root)
     assert git_status(root) == []
+
+
+def test_on_a_terminal_adopt_asks_for_the_license_and_confirmation(abandoned: Path) -> None:
+    printed = run_on_terminal(["adopt"], cwd=abandoned, env={}, typed="Apache-2.0\ny\n")
+
+    assert "The repository has no LICENSE. Add one (MIT," in printed
+    assert "Apply this plan? [y/N]" in printed
+    assert "Adopted into the package 'whale_id'" in printed
+    assert "Apache License" in (abandoned / "LICENSE").read_text()
+
+
+def test_on_a_terminal_saying_no_changes_nothing(abandoned: Path) -> None:
+    before = snapshot(abandoned)
+
+    printed = run_on_terminal(["adopt"], cwd=abandoned, env={}, typed="none\nn\n")
+
+    assert "Apply this plan? [y/N]" in printed and "Adopted" not in printed
+    assert snapshot(abandoned) == before

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
 import sys
 from pathlib import Path
 
 from ml_publish.check_report import render_json, render_markdown, render_plain
 from ml_publish.commands.check import CheckResult
 from tests.support.processes import run
+from tests.support.terminal import run_on_terminal
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_repository
 
 RESULTS = [
@@ -59,24 +58,8 @@ def test_plain_text_groups_by_family_and_shows_why() -> None:
 
 def output_on_a_terminal(repository: Path, env: dict[str, str]) -> str:
     """What ``ml-publish check`` prints when its output is a terminal."""
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: its stdout is the pseudo-terminal
-        os.execve(
-            sys.executable,
-            [sys.executable, "-m", "ml_publish", "check", str(repository), "--select", "PKG"],
-            {**os.environ, "COLUMNS": "120", **env},
-        )
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.waitpid(pid, 0)
-    return b"".join(chunks).decode()
+    arguments = ["check", str(repository), "--select", "PKG"]
+    return run_on_terminal(arguments, cwd=repository, env=env)
 
 
 def test_a_terminal_gets_a_rich_table_unless_no_color(tmp_path: Path) -> None:

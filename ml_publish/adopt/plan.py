@@ -333,6 +333,17 @@ def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:
     for file in analysis.python_files:
         for line, path in file.facts.absolute_paths:
             items.append(f"{file.path}:{line}: the absolute path {path!r} only exists on one disk")
+    staying_at_root = {
+        PurePosixPath(f.path).stem
+        for f in analysis.scripts + analysis.unparseable
+        if "/" not in f.path
+    }
+    for name, what in analysis.shadowing:
+        if name in staying_at_root:
+            items.append(
+                f"{name}.py stays at the root, where it hides {what} of the same name from "
+                "code run there; rename it"
+            )
     for file in analysis.python_files:
         for line in file.facts.sys_path_edits:
             items.append(

@@ -105,6 +105,23 @@ def confirm(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
 
 
+def ask_license(plan: Plan) -> str | None:
+    """On a terminal, ask for the license the repository lacks (adopt never picks one)."""
+    import sys
+
+    from ml_publish.template import template_variables
+
+    if not sys.stdin.isatty() or not any(
+        item.startswith(NO_LICENSE_ITEM) for item in plan.needs_a_person
+    ):
+        return None
+    choices = template_variables()["license"].choices
+    answer = input(f"The repository has no LICENSE. Add one ({', '.join(choices)}, or none)? ")
+    if answer.strip() in choices:
+        return answer.strip()
+    return None
+
+
 def report(adoption: Adoption) -> str:
     """What adopt did, what it left and why, and what needs a person."""
     plan = adoption.plan

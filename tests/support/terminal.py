@@ -1,0 +1,35 @@
+"""Running ml-publish on a pseudo-terminal, as a person at a keyboard would."""
+
+from __future__ import annotations
+
+import os
+import pty
+import sys
+from pathlib import Path
+
+
+def run_on_terminal(
+    arguments: list[str], *, cwd: Path, env: dict[str, str], typed: str = ""
+) -> str:
+    """``python -m ml_publish ARGUMENTS`` with a terminal as stdin and stdout; what it printed.
+
+    ``typed`` is sent as keystrokes up front; the terminal buffers it until asked.
+    """
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin and stdout are the pseudo-terminal
+        os.chdir(cwd)
+        command = [sys.executable, "-m", "ml_publish", *arguments]
+        os.execve(sys.executable, command, {**os.environ, "COLUMNS": "120", **env})
+    if typed:
+        os.write(fd, typed.encode())
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode(errors="replace")
