@@ -14,7 +14,7 @@ import libcst
 import pytest
 
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.plan import MoveFile, Plan, RewriteImports
+from ml_publish.adopt.plan import AddConsoleScript, MoveFile, Plan, RewriteImports
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.commands.adopt import adopt, plan_adoption
 from ml_publish.errors import OperationFailed, UsageError
@@ -295,9 +295,25 @@ def assert_nothing_lost(root: Path, before: dict[str, bytes], plan: Plan) -> Non
         assert current.decode() == expected, f"{path} -> {now} changed beyond imports and black"
 
 
+def assert_installs_imports_and_lints(root: Path, plan: Plan, tools: VirtualEnv) -> None:
+    """pip install -e, import every moved module, run each console script, black/flake8/mypy."""
+    tools.pip_install("--no-deps", "--no-build-isolation", "--editable", root)
+    modules = sorted(
+        op.destination.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        for op in plan.operations
+        if isinstance(op, MoveFile)
+    )
+    run([tools.python, "-c", "".join(f"import {m}\n" for m in [plan.package, *modules])])
+    for script in (op.name for op in plan.operations if isinstance(op, AddConsoleScript)):
+        run([tools.bin(script), "--help"])
+    run([tools.bin("black"), "--check", "."], cwd=root)
+    run([tools.bin("flake8")], cwd=root)
+    run([tools.bin("mypy"), plan.package, "tests"], cwd=root)
+
+
 @pytest.mark.parametrize("feature", sorted(FEATURES))
 def test_each_abandoned_shape_is_adopted_without_losing_anything(
-    tmp_path: Path, feature: str
+    tmp_path: Path, feature: str, project_tools: VirtualEnv
 ) -> None:
     root = write_abandoned_repository(tmp_path / "whale-id", [feature])
     before = snapshot(root)
@@ -305,6 +321,7 @@ def test_each_abandoned_shape_is_adopted_without_losing_anything(
     adoption = adopt(root, answers={"license": "MIT"})
 
     assert_nothing_lost(root, before, adoption.plan)
+    assert_installs_imports_and_lints(root, adoption.plan, project_tools)
     commit_all(root)
     result = run([sys.executable, "-m", "ml_publish", "check", "--format", "json"], cwd=root)
     failed = [c["id"] for c in json.loads(result.stdout)["checks"] if c["result"] == "fail"]
