@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -278,6 +279,13 @@ def assert_nothing_lost(root: Path, before: dict[str, bytes], plan: Plan) -> Non
     ]
     for path, data in before.items():
         if path.startswith("git ") or path in MERGED:
+            continue
+        if path == "setup.py" and not (root / path).exists():
+            # Its metadata is in pyproject.toml, its version in the package's __version__.
+            carried = (root / "pyproject.toml").read_text()
+            carried += (root / plan.package / "__init__.py").read_text()
+            literals = re.findall(r"'([^']+)'", data.decode())
+            assert all(value in carried for value in literals if value != "setuptools"), path
             continue
         if path in {"setup.cfg", "tox.ini"} and not (root / path).exists():
             carried = (root / ".flake8").read_text()

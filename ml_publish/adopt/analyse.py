@@ -87,6 +87,7 @@ class RepositoryAnalysis:
     tracked_weights: tuple[tuple[str, str], ...]
     flake8_sections: tuple[str, ...]
     setup_py_problems: tuple[str, ...]
+    setup_py_keys: tuple[str, ...]
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
 
@@ -191,7 +192,7 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         if name in sys.stdlib_module_names or name in POPULAR_IMPORT_NAMES
     )
     tracked = git.tracked_files(root) or []
-    setup_problems = read_setup_py(root)[1] if "setup.py" in files else []
+    setup_literals, setup_problems = read_setup_py(root) if "setup.py" in files else ({}, [])
     return RepositoryAnalysis(
         root=root,
         is_git=is_git,
@@ -216,5 +217,6 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
             if name in files and FLAKE8_SECTION.search((root / name).read_text(errors="replace"))
         ),
         setup_py_problems=tuple(setup_problems),
+        setup_py_keys=tuple(sorted(setup_literals)),
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
     )

@@ -28,6 +28,7 @@ from ml_publish.adopt.plan import (
     MoveFlake8Section,
     Operation,
     Plan,
+    RemoveCarriedFile,
     RewriteImports,
     SetDependencies,
     UntrackWeight,
@@ -105,6 +106,9 @@ def perform(root: Path, operation: Operation) -> None:
         elif (root / operation.source).exists():
             # Everything in the file was carried over: only then does it go.
             git.remove(root, operation.source)
+    elif isinstance(operation, RemoveCarriedFile):
+        if operation.path in (git.tracked_files(root) or []):
+            git.remove(root, operation.path)
     elif isinstance(operation, UntrackWeight):
         from ml_publish.commands.weights import add_weights
 

@@ -20,6 +20,15 @@ from ml_publish.errors import UsageError
 STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
 NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
+# setup() arguments the rendered pyproject.toml carries (see scaffold.answers_for).
+CARRIED_SETUP_KEYS = {
+    "name",
+    "version",
+    "description",
+    "author",
+    "author_email",
+    "install_requires",
+}
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,17 @@ class MoveFlake8Section:
 
 
 @dataclass(frozen=True)
+class RemoveCarriedFile:
+    """``git rm`` a file only because everything in it now lives elsewhere (git keeps it)."""
+
+    path: str
+    carried_to: str
+
+    def describe(self) -> str:
+        return f"remove    {self.path} (everything in it is now in {self.carried_to})"
+
+
+@dataclass(frozen=True)
 class MergeFile:
     """Complete a file the repository has with what the template's version adds."""
 
@@ -129,6 +149,7 @@ Operation = (
     | SetDependencies
     | UntrackWeight
     | MoveFlake8Section
+    | RemoveCarriedFile
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
@@ -269,6 +290,9 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
             operations.append(AddConsoleScript(console_name(file.path), f"{module}:main"))
     operations.append(dependencies_operation(analysis))
     operations += [MoveFlake8Section(name) for name in analysis.flake8_sections]
+    fate = setup_py_fate(analysis)
+    if isinstance(fate, RemoveCarriedFile):
+        operations.append(fate)
     operations += [
         UntrackWeight(path, re.sub(r"\W+", "_", PurePosixPath(path).stem) or "model")
         for path, _ in analysis.tracked_weights
@@ -276,7 +300,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     return Plan(
         name,
         tuple(operations),
-        tuple(left + setup_py_left(analysis)),
+        tuple(left + ([fate] if isinstance(fate, tuple) else [])),
         tuple(needs_a_person(analysis)),
         frozenset(analysis.files),
     )
@@ -318,11 +342,17 @@ def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:
     )
 
 
-def setup_py_left(analysis: RepositoryAnalysis) -> list[tuple[str, str]]:
+def setup_py_fate(analysis: RepositoryAnalysis) -> RemoveCarriedFile | tuple[str, str] | None:
+    """setup.py goes only when all of it is literal metadata that pyproject.toml now holds."""
     if "setup.py" not in analysis.files:
-        return []
-    why = "; ".join(analysis.setup_py_problems) or "its metadata is now in pyproject.toml"
-    return [("setup.py", f"kept for you to delete once checked ({why})")]
+        return None
+    uncarried = sorted(set(analysis.setup_py_keys) - CARRIED_SETUP_KEYS)
+    if not analysis.setup_py_problems and not uncarried:
+        return RemoveCarriedFile("setup.py", "pyproject.toml")
+    reasons = list(analysis.setup_py_problems)
+    if uncarried:
+        reasons.append(f"{', '.join(uncarried)} not carried over")
+    return ("setup.py", f"kept for you to delete once checked ({'; '.join(reasons)})")
 
 
 def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:

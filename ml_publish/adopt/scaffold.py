@@ -63,6 +63,15 @@ def version_in_root_modules(analysis: RepositoryAnalysis) -> str | None:
     return None
 
 
+def python_requires_minimum(analysis: RepositoryAnalysis) -> str | None:
+    """``3.8`` from a literal ``python_requires=">=3.8"`` in setup.py."""
+    if "setup.py" not in analysis.files:
+        return None
+    requires = read_setup_py(analysis.root)[0].get("python_requires")
+    match = re.search(r">=\s*(3\.\d+)", str(requires or ""))
+    return match[1] if match else None
+
+
 def answers_for(
     analysis: RepositoryAnalysis, package: str, given: dict[str, str]
 ) -> tuple[dict[str, str], bool]:
@@ -89,7 +98,7 @@ def answers_for(
     length = line_length_of(analysis)
     if length and 79 <= int(length) <= 200:
         answers["line_length"] = length
-    python = analysis.dependencies.python
+    python = analysis.dependencies.python or python_requires_minimum(analysis)
     if python and python in template.template_variables()["python_min"].choices:
         answers["python_min"] = python
     uses_torch = any(

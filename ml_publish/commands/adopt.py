@@ -153,4 +153,5 @@ READABLE = {
     "SetDependencies": "dependency list",
     "UntrackWeight": "weight file(s) untracked and registered",
     "MoveFlake8Section": "flake8 section(s) moved into .flake8",
+    "RemoveCarriedFile": "file(s) removed after being carried over in full",
 }

@@ -12,6 +12,7 @@ from ml_publish.adopt.plan import (
     CreateFile,
     MoveFile,
     Plan,
+    RemoveCarriedFile,
     RewriteImports,
     SetDependencies,
     UntrackWeight,
@@ -127,3 +128,15 @@ def test_the_plan_reads_as_a_list_of_operations(tmp_path: Path) -> None:
 def test_unusable_package_names_are_refused(tmp_path: Path, package: str, error: str) -> None:
     with pytest.raises(UsageError, match=error):
         plan_for(tmp_path, ["flat-scripts"], package=package)
+
+
+def test_a_literal_setup_py_goes_and_a_computed_one_stays(tmp_path: Path) -> None:
+    literal = plan_for(tmp_path / "literal", ["setup-py-literal"])
+    computed = plan_for(tmp_path / "computed", ["setup-py-2016"])
+
+    assert RemoveCarriedFile("setup.py", "pyproject.toml") in literal.operations
+    assert not any(isinstance(op, RemoveCarriedFile) for op in computed.operations)
+    assert dict(computed.left_in_place)["setup.py"] == (
+        "kept for you to delete once checked (setup.py computes version, packages, "
+        "install_requires; check them by hand)"
+    )

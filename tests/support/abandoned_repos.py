@@ -138,6 +138,15 @@ FEATURES: dict[str, Files] = {
         "requirements.txt": "numpy>=1.20\ntorch\n",
         "utils.py": '__version__ = "0.3.0"\n' + UTILS,
     },
+    "setup-py-literal": {
+        "setup.py": (
+            "from setuptools import setup\n\n"
+            "setup(\n    name='cell-counter',\n    version='0.2.0',\n"
+            "    description='Counts cells in microscopy images',\n    author='B. Biologist',\n"
+            "    install_requires=['numpy>=1.20', 'scikit-image'],\n)\n"
+        ),
+        "counting.py": "def count(image):\n    return int(image.sum())\n",
+    },
     "setup-cfg-flake8": {"setup.cfg": "[flake8]\nmax-line-length = 120\n"},
     "python2": {
         "legacy_print.py": 'print "training done"\n',
