@@ -304,7 +304,8 @@ def assert_nothing_lost(root: Path, before: dict[str, bytes], plan: Plan) -> Non
 
 
 def assert_installs_imports_and_lints(root: Path, plan: Plan, tools: VirtualEnv) -> None:
-    """pip install -e, import every moved module, run each console script, black/flake8/mypy."""
+    """pip install -e, import every moved module, run each console script, black, flake8,
+    mypy, then build the sdist and wheel and pass twine check --strict."""
     tools.pip_install("--no-deps", "--no-build-isolation", "--editable", root)
     modules = sorted(
         op.destination.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
@@ -317,6 +318,9 @@ def assert_installs_imports_and_lints(root: Path, plan: Plan, tools: VirtualEnv)
     run([tools.bin("black"), "--check", "."], cwd=root)
     run([tools.bin("flake8")], cwd=root)
     run([tools.bin("mypy"), plan.package, "tests"], cwd=root)
+    dist = root.parent / "dist"
+    run([tools.python, "-m", "build", "--no-isolation", "--outdir", dist, root])
+    run([tools.bin("twine"), "check", "--strict", *sorted(dist.iterdir())])
 
 
 @pytest.mark.parametrize("feature", sorted(FEATURES))
