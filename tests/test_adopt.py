@@ -327,7 +327,8 @@ def assert_installs_imports_and_lints(root: Path, plan: Plan, tools: VirtualEnv)
 def test_each_abandoned_shape_is_adopted_without_losing_anything(
     tmp_path: Path, feature: str, project_tools: VirtualEnv
 ) -> None:
-    root = write_abandoned_repository(tmp_path / "whale-id", [feature])
+    # A package name of its own, so the editable installs in the shared venv never overlap.
+    root = write_abandoned_repository(tmp_path / f"adopted-{feature}", [feature])
     before = snapshot(root)
 
     adoption = adopt(root, answers={"license": "MIT"})
