@@ -94,3 +94,9 @@ def untrack(cwd: Path, path: str) -> None:
 def remove(cwd: Path, path: str) -> None:
     """``git rm`` a file whose content has been carried elsewhere (git keeps its history)."""
     checked(["rm", "--quiet", path], cwd)
+
+
+def move_into(cwd: Path, sources: list[str], directory: str) -> None:
+    """``git mv`` several files into one directory with a single git process."""
+    (cwd / directory).mkdir(parents=True, exist_ok=True)
+    checked(["mv", *sources, f"{directory}/"], cwd)

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
@@ -91,11 +92,11 @@ class RepositoryAnalysis:
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
 
-    @property
+    @cached_property
     def unparseable(self) -> tuple[PythonFile, ...]:
         return tuple(f for f in self.python_files if f.facts.parse_error)
 
-    @property
+    @cached_property
     def scripts(self) -> tuple[PythonFile, ...]:
         """Files that are run rather than imported, build and tool files aside."""
         return tuple(
@@ -104,7 +105,7 @@ class RepositoryAnalysis:
             if not f.facts.parse_error and f.facts.is_script and f.path not in TOOL_FILES
         )
 
-    @property
+    @cached_property
     def shadowed_modules(self) -> tuple[str, ...]:
         """``x.py`` files that ``import x`` never reaches, because a package ``x/`` sits beside."""
         paths = {f.path for f in self.python_files}

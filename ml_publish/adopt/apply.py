@@ -7,7 +7,7 @@ the error says how.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import libcst
 
@@ -119,9 +119,15 @@ def perform(root: Path, operation: Operation) -> None:
 
 def apply_plan(root: Path, plan: Plan, *, tree_was_clean: bool = True) -> None:
     """Carry out every operation in order; on a failure, say which one and how to restore."""
-    for operation in plan.operations:
+    operations = list(plan.operations)
+    index = 0
+    while index < len(operations):
+        batch = moves_into_one_directory(operations, index)
+        if len(batch) > 1 and move_together(root, batch):
+            index += len(batch)
+            continue
         try:
-            perform(root, operation)
+            perform(root, operations[index])
         except (
             OSError,
             ValueError,
@@ -129,7 +135,43 @@ def apply_plan(root: Path, plan: Plan, *, tree_was_clean: bool = True) -> None:
             libcst.ParserSyntaxError,
             MLPublishError,
         ) as error:
-            step = " ".join(operation.describe().split())
+            step = " ".join(operations[index].describe().split())
             reason = " ".join(str(error).split())
             restore = RESTORE_CLEAN if tree_was_clean else RESTORE_DIRTY
             raise OperationFailed(f"adopt stopped at '{step}': {reason}; {restore}") from error
+        index += 1
+
+
+def moves_into_one_directory(operations: list[Operation], start: int) -> list[MoveFile]:
+    """The run of moves from ``start`` that keep their names and share a target directory."""
+    batch: list[MoveFile] = []
+    for operation in operations[start:]:
+        if not isinstance(operation, MoveFile):
+            break
+        source, destination = PurePosixPath(operation.source), PurePosixPath(operation.destination)
+        if source.name != destination.name or (
+            batch and destination.parent != PurePosixPath(batch[0].destination).parent
+        ):
+            break
+        batch.append(operation)
+    return batch
+
+
+def move_together(root: Path, batch: list[MoveFile]) -> bool:
+    """One ``git mv`` for the whole batch (hundreds of modules take one git process).
+
+    ``False`` when it did not work; the moves are then made one by one, which names the file
+    that fails.
+    """
+    pending = [
+        op for op in batch if (root / op.source).exists() and not (root / op.destination).exists()
+    ]
+    if not pending:
+        return True
+    try:
+        git.move_into(
+            root, [op.source for op in pending], str(PurePosixPath(pending[0].destination).parent)
+        )
+    except (OSError, git.GitError):
+        return False
+    return True

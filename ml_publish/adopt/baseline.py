@@ -46,34 +46,38 @@ class Baseline:
         return "\n".join(lines) or "no lint baseline needed: every file passes as it is"
 
 
-def run_tool(root: Path, module: str, arguments: list[str]) -> subprocess.CompletedProcess[str]:
+def start_tool(root: Path, module: str, arguments: list[str]) -> subprocess.Popen[str]:
+    """Start ``python -m module`` in ``root``; collect it with ``output``."""
     try:
-        return subprocess.run(
+        return subprocess.Popen(
             [sys.executable, "-m", module, *arguments],
             cwd=root,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
         )
     except OSError as error:
         raise OperationFailed(f"could not run {module}: {error}") from error
 
 
+def output(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    stdout, stderr = process.communicate()
+    return process.returncode, stdout, stderr
+
+
 def format_with_black(root: Path, paths: list[str]) -> None:
     if not paths:
         return
-    result = run_tool(root, "black", ["--quiet", *paths])
-    if result.returncode not in (0, 1):
-        raise OperationFailed(f"black failed: {result.stderr.strip().splitlines()[-1:]}")
+    code, _, stderr = output(start_tool(root, "black", ["--quiet", *paths]))
+    if code not in (0, 1):
+        last = stderr.strip().splitlines()[-1:] or ["no message"]
+        raise OperationFailed(f"black failed: {last[0]}")
 
 
-def flake8_violations(root: Path, paths: list[str]) -> dict[str, tuple[str, ...]]:
-    """The flake8 codes each file violates under the project's configuration."""
-    if not paths:
-        return {}
-    result = run_tool(root, "flake8", ["--format=%(path)s::%(code)s", *paths])
+def flake8_violations(stdout: str) -> dict[str, tuple[str, ...]]:
+    """The flake8 codes each file violates, from flake8's ``path::code`` lines."""
     found: dict[str, set[str]] = {}
-    for line in result.stdout.splitlines():
+    for line in stdout.splitlines():
         path, _, code = line.rpartition("::")
         if path and code:
             found.setdefault(PurePosixPath(path).as_posix().removeprefix("./"), set()).add(code)
@@ -93,11 +97,10 @@ def write_flake8_baseline(root: Path, violations: dict[str, tuple[str, ...]]) ->
     config.write_text(text, encoding="utf-8")
 
 
-def mypy_errors(root: Path, package: str, legacy_modules: set[str]) -> dict[str, int]:
-    """mypy errors per legacy module of the package, under the project's configuration."""
-    result = run_tool(root, "mypy", ["--no-error-summary", "--show-error-codes", package])
+def mypy_errors(stdout: str, legacy_modules: set[str]) -> dict[str, int]:
+    """mypy errors per legacy module, from mypy's ``path:line: error:`` lines."""
     counts: dict[str, int] = {}
-    for line in result.stdout.splitlines():
+    for line in stdout.splitlines():
         match = MYPY_ERROR.match(line)
         if match:
             module = ".".join(PurePosixPath(match["path"]).with_suffix("").parts)
@@ -157,14 +160,20 @@ def write_baseline(
     if format_code:
         format_with_black(root, legacy_files)
     write_flake8_baseline(root, {})
-    violations = flake8_violations(root, legacy_files + unparseable)
-    write_flake8_baseline(root, violations)
+    write_mypy_baseline(root, [])
     legacy_modules = {
         ".".join(PurePosixPath(path).with_suffix("").parts).removesuffix(".__init__")
         for path in legacy_files
         if path.startswith(f"{package}/")
     }
-    write_mypy_baseline(root, [])
-    errors = mypy_errors(root, package, legacy_modules)
+    # They read different settings and write nothing we read back: run them side by side.
+    checked = legacy_files + unparseable
+    flake8 = (
+        start_tool(root, "flake8", ["--format=%(path)s::%(code)s", *checked]) if checked else None
+    )
+    mypy = start_tool(root, "mypy", ["--no-error-summary", "--show-error-codes", package])
+    violations = flake8_violations(output(flake8)[1]) if flake8 else {}
+    errors = mypy_errors(output(mypy)[1], legacy_modules)
+    write_flake8_baseline(root, violations)
     write_mypy_baseline(root, sorted(errors))
     return Baseline(violations, errors)

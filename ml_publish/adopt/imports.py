@@ -45,6 +45,10 @@ class ImportRewriter(cst.CSTTransformer):
         super().__init__()
         self.renames = renames
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Imports are statements: never descend into expressions (most of any file)."""
+        return not isinstance(node, cst.BaseExpression)
+
     def renamed(self, module: str) -> str | None:
         top, _, rest = module.partition(".")
         if top not in self.renames:

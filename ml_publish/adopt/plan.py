@@ -163,6 +163,7 @@ class Plan:
     needs_a_person: tuple[str, ...] = field(default=())
     existing_files: frozenset[str] = field(default=frozenset())
     template_paths: frozenset[str] = field(default=frozenset())
+    unparseable: frozenset[str] = field(default=frozenset())
 
     def describe(self) -> str:
         """The plan as people read it before anything changes."""
@@ -222,6 +223,7 @@ def with_template(
         plan.needs_a_person,
         plan.existing_files,
         frozenset(template_files),
+        plan.unparseable,
     )
 
 
@@ -303,6 +305,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         tuple(left + ([fate] if isinstance(fate, tuple) else [])),
         tuple(needs_a_person(analysis)),
         frozenset(analysis.files),
+        unparseable=frozenset(f.path for f in analysis.unparseable),
     )
 
 

@@ -100,15 +100,13 @@ def is_sys_path_edit(node: ast.AST) -> bool:
     return False
 
 
-def imports_of(tree: ast.Module) -> tuple[ImportStatement, ...]:
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [ImportStatement(alias.name, (), 0, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = tuple(alias.name for alias in node.names)
-            found.append(ImportStatement(node.module or "", names, node.level, node.lineno))
-    return tuple(found)
+def import_statement(node: ast.AST) -> list[ImportStatement]:
+    if isinstance(node, ast.Import):
+        return [ImportStatement(alias.name, (), 0, node.lineno) for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        names = tuple(alias.name for alias in node.names)
+        return [ImportStatement(node.module or "", names, node.level, node.lineno)]
+    return []
 
 
 def analyse_source(source: str) -> SourceFacts:
@@ -117,7 +115,21 @@ def analyse_source(source: str) -> SourceFacts:
         tree = ast.parse(source)
     except SyntaxError as error:
         return SourceFacts(parse_error=describe_syntax_error(error))
-    imports = imports_of(tree)
+    # One walk over the tree collects imports, sys.path edits and absolute paths.
+    imports: list[ImportStatement] = []
+    sys_path_edits: list[int] = []
+    absolute_paths: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        imports += import_statement(node)
+        if is_sys_path_edit(node):
+            sys_path_edits.append(getattr(node, "lineno", 0))
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and ABSOLUTE_DATA_PATH.match(node.value)
+        ):
+            absolute_paths.append((node.lineno, node.value))
+    imports.sort(key=lambda statement: statement.line)
     top_modules = {statement.module.split(".")[0] for statement in imports}
     parser = next((name for name in sorted(ARGUMENT_PARSERS) if name in top_modules), None)
     work = next(
@@ -131,25 +143,15 @@ def analyse_source(source: str) -> SourceFacts:
         None,
     )
     return SourceFacts(
-        imports=imports,
+        imports=tuple(imports),
         main_block=any(is_main_guard(node) for node in tree.body),
         main_function=any(
             isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body
         ),
         argument_parser=parser,
         import_time_work=work,
-        sys_path_edits=tuple(
-            sorted(getattr(node, "lineno", 0) for node in ast.walk(tree) if is_sys_path_edit(node))
-        ),
-        absolute_paths=tuple(
-            sorted(
-                (node.lineno, node.value)
-                for node in ast.walk(tree)
-                if isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and ABSOLUTE_DATA_PATH.match(node.value)
-            )
-        ),
+        sys_path_edits=tuple(sorted(sys_path_edits)),
+        absolute_paths=tuple(sorted(absolute_paths)),
     )
 
 

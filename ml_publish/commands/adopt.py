@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ml_publish import git
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.baseline import Baseline, write_baseline
@@ -55,11 +56,16 @@ def plan_adoption(
 
 
 def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
-    """The repository's own Python files after the moves: those that parse, and those that don't."""
-    analysis = analyse_repository(root)
-    own = [f for f in analysis.python_files if f.path not in plan.template_paths]
-    parsing = [f.path for f in own if not f.facts.parse_error]
-    return parsing, [f.path for f in own if f.facts.parse_error]
+    """The repository's own Python files after the moves: those that parse, and those that don't.
+
+    Files that did not parse were never moved or rewritten, so the plan still names them.
+    """
+    own = [
+        name
+        for name in git.listed_files(root) or []
+        if name.endswith(".py") and name not in plan.template_paths
+    ]
+    return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
 
 
 def adopt(
