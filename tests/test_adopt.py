@@ -15,28 +15,16 @@ import libcst
 import pytest
 
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.plan import AddConsoleScript, MoveFile, Plan, RewriteImports
+from ml_publish.adopt.plan import AddConsoleScript, MoveFile, Plan, RewriteImports, module_of
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.commands.adopt import adopt, plan_adoption
 from ml_publish.errors import OperationFailed, UsageError
-from tests.support.abandoned_repos import FEATURES, write_abandoned_repository
+from tests.support.abandoned_repos import FEATURES, snapshot, write_abandoned_repository
 from tests.support.processes import run
 from tests.support.terminal import run_on_terminal
 from tests.support.venvs import VirtualEnv
 
 EVERYDAY = ["flat-scripts", "requirements", "committed-weights", "existing-files"]
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the work tree and git's view of it."""
-    files = {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.relative_to(root).parts
-    }
-    for command in (["rev-parse", "HEAD"], ["status", "--porcelain"], ["ls-files", "--stage"]):
-        files[f"git {command[0]}"] = run(["git", *command], cwd=root).stdout.encode()
-    return files
 
 
 def git_status(root: Path) -> list[str]:
@@ -308,9 +296,7 @@ def assert_installs_imports_and_lints(root: Path, plan: Plan, tools: VirtualEnv)
     mypy, then build the sdist and wheel and pass twine check --strict."""
     tools.pip_install("--no-deps", "--no-build-isolation", "--editable", root)
     modules = sorted(
-        op.destination.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        for op in plan.operations
-        if isinstance(op, MoveFile)
+        module_of(op.destination) for op in plan.operations if isinstance(op, MoveFile)
     )
     run([tools.python, "-c", "".join(f"import {m}\n" for m in [plan.package, *modules])])
     for script in (op.name for op in plan.operations if isinstance(op, AddConsoleScript)):

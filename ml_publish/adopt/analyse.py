@@ -88,7 +88,7 @@ class RepositoryAnalysis:
     tracked_weights: tuple[tuple[str, str], ...]
     flake8_sections: tuple[str, ...]
     setup_py_problems: tuple[str, ...]
-    setup_py_keys: tuple[str, ...]
+    setup_py_literals: dict[str, object]
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
 
@@ -176,7 +176,7 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         {str(PurePosixPath(f.path).parent) for f in python_files if f.path.endswith("/__init__.py")}
     )
     code_dirs = {str(PurePosixPath(f.path).parent) for f in python_files} - {"."}
-    modules = {f.path for f in python_files} | {str(PurePosixPath(package)) for package in packages}
+    modules = {f.path for f in python_files} | set(packages)
     local_imports = []
     for importer, statements in [(f.path, f.facts.imports) for f in python_files] + [
         (n.path, n.imports) for n in notebooks
@@ -218,6 +218,6 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
             if name in files and FLAKE8_SECTION.search((root / name).read_text(errors="replace"))
         ),
         setup_py_problems=tuple(setup_problems),
-        setup_py_keys=tuple(sorted(setup_literals)),
+        setup_py_literals=setup_literals,
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
     )

@@ -83,13 +83,10 @@ def perform(root: Path, operation: Operation) -> None:
         rewrite = rewrite_notebook if operation.path.endswith(".ipynb") else rewrite_source
         write_if_changed(root, operation.path, rewrite(source, renames))
     elif isinstance(operation, AddConsoleScript):
-        pyproject = read(root, "pyproject.toml")
-        scripts = {operation.name: operation.target}
-        write_if_changed(root, "pyproject.toml", merge_pyproject(pyproject, "", scripts=scripts))
+        # Written by the pyproject.toml merge, which carries the scripts (see with_template).
+        pass
     elif isinstance(operation, SetDependencies):
-        pyproject = read(root, "pyproject.toml")
-        updated = merge_pyproject(pyproject, "", dependencies=operation.requirements)
-        write_if_changed(root, "pyproject.toml", updated)
+        # The dependencies go in with the pyproject.toml merge, before the template's own.
         if operation.pinned and not (root / PINNED_REQUIREMENTS_FILE).exists():
             header = (
                 "# The exact versions this project was last run with (from ml-publish adopt).\n"

@@ -19,6 +19,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from ml_publish.adopt.merge import tidy_toml
+from ml_publish.adopt.plan import module_of
 from ml_publish.errors import OperationFailed
 
 FLAKE8_BLOCK_START = "# Legacy files adopted by ml-publish: the codes each violates today."
@@ -103,8 +104,7 @@ def mypy_errors(stdout: str, legacy_modules: set[str]) -> dict[str, int]:
     for line in stdout.splitlines():
         match = MYPY_ERROR.match(line)
         if match:
-            module = ".".join(PurePosixPath(match["path"]).with_suffix("").parts)
-            module = module.removesuffix(".__init__")
+            module = module_of(match["path"])
             if module in legacy_modules:
                 counts[module] = counts.get(module, 0) + 1
     return counts
@@ -161,11 +161,7 @@ def write_baseline(
         format_with_black(root, legacy_files)
     write_flake8_baseline(root, {})
     write_mypy_baseline(root, [])
-    legacy_modules = {
-        ".".join(PurePosixPath(path).with_suffix("").parts).removesuffix(".__init__")
-        for path in legacy_files
-        if path.startswith(f"{package}/")
-    }
+    legacy_modules = {module_of(path) for path in legacy_files if path.startswith(f"{package}/")}
     # They read different settings and write nothing we read back: run them side by side.
     checked = legacy_files + unparseable
     flake8 = (

@@ -8,7 +8,7 @@ Nothing is ever deleted: what cannot be moved safely stays where it is, with the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from ml_publish.adopt.analyse import PythonFile, RepositoryAnalysis, TOOL_FILES
@@ -188,7 +188,6 @@ def with_template(
     already equals the template's is not reported as kept.
     """
     moved_to = {op.destination for op in plan.operations if isinstance(op, MoveFile)}
-    created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
     existing_sources = {op.source for op in plan.operations if isinstance(op, MoveFile)}
     requirements = next(
         (op.requirements for op in plan.operations if isinstance(op, SetDependencies)), ()
@@ -211,19 +210,17 @@ def with_template(
                 kept.append((path, "yours kept; the template has its own version"))
         else:
             template_ops.append(CreateFile(path, text, "from the template"))
+    # The template's own package __init__.py replaces the empty one the plan would create.
     operations = [
         op
         for op in plan.operations
-        if not (isinstance(op, CreateFile) and op.path in template_files and op.path in created)
+        if not (isinstance(op, CreateFile) and op.path in template_files)
     ]
-    return Plan(
-        plan.package,
-        tuple(template_ops + operations),
-        plan.left_in_place + tuple(kept),
-        plan.needs_a_person,
-        plan.existing_files,
-        frozenset(template_files),
-        plan.unparseable,
+    return replace(
+        plan,
+        operations=tuple(template_ops + operations),
+        left_in_place=plan.left_in_place + tuple(kept),
+        template_paths=frozenset(template_files),
     )
 
 
@@ -270,11 +267,9 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         if (stays_silently(file) or in_package) and not file.facts.parse_error:
             continue
         reason = reason_to_stay(file, analysis)
-        package_beside = f"{name}/{PurePosixPath(file.path).with_suffix('')}/__init__.py"
-        if reason is None and package_beside in analysis.files:
-            reason = (
-                f"{package_beside[:-12]}/ is already in the package; moving it would be shadowed"
-            )
+        package_beside = f"{name}/{PurePosixPath(file.path).with_suffix('')}"
+        if reason is None and f"{package_beside}/__init__.py" in analysis.files:
+            reason = f"{package_beside}/ is already in the package; moving it would be shadowed"
         if reason is None:
             destinations[file.path] = f"{name}/{file.path}"
         else:
@@ -349,7 +344,7 @@ def setup_py_fate(analysis: RepositoryAnalysis) -> RemoveCarriedFile | tuple[str
     """setup.py goes only when all of it is literal metadata that pyproject.toml now holds."""
     if "setup.py" not in analysis.files:
         return None
-    uncarried = sorted(set(analysis.setup_py_keys) - CARRIED_SETUP_KEYS)
+    uncarried = sorted(set(analysis.setup_py_literals) - CARRIED_SETUP_KEYS)
     if not analysis.setup_py_problems and not uncarried:
         return RemoveCarriedFile("setup.py", "pyproject.toml")
     reasons = list(analysis.setup_py_problems)

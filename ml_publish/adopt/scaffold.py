@@ -15,13 +15,12 @@ from pathlib import Path
 
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
-from ml_publish.adopt.dependencies import read_setup_py
 from ml_publish.licenses import recognise_license
+from ml_publish.project import VERSION_LINE
 from ml_publish.toml_file import parse_toml
 
 # Rendered files that only make sense for a new project, or that adopt writes itself.
 NOT_FOR_ADOPTED = ("notebooks/", "app.py")
-VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -65,9 +64,7 @@ def version_in_root_modules(analysis: RepositoryAnalysis) -> str | None:
 
 def python_requires_minimum(analysis: RepositoryAnalysis) -> str | None:
     """``3.8`` from a literal ``python_requires=">=3.8"`` in setup.py."""
-    if "setup.py" not in analysis.files:
-        return None
-    requires = read_setup_py(analysis.root)[0].get("python_requires")
+    requires = analysis.setup_py_literals.get("python_requires")
     match = re.search(r">=\s*(3\.\d+)", str(requires or ""))
     return match[1] if match else None
 
@@ -80,8 +77,8 @@ def answers_for(
     repo_name = re.sub(r"[^A-Za-z0-9._-]+", "-", analysis.root.resolve().name).strip("-").lower()
     answers["repo_name"] = repo_name or package.replace("_", "-")
     answers["project_name"] = answers["repo_name"].replace("-", " ").replace("_", " ").title()
-    if (analysis.root / "setup.py").is_file():
-        setup, _ = read_setup_py(analysis.root)
+    setup = analysis.setup_py_literals
+    if setup:
         for key, answer in (
             ("name", "distribution_name"),
             ("description", "description"),

@@ -6,14 +6,8 @@ import subprocess
 from pathlib import Path
 
 from ml_publish.adopt.analyse import analyse_repository
-from tests.support.abandoned_repos import FEATURES, write_abandoned_repository
+from tests.support.abandoned_repos import FEATURES, snapshot, write_abandoned_repository
 from tests.support.tiny_repos import write_repository
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def imports_by_importer(root: Path) -> set[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
 Files = Mapping[str, "str | bytes"]
@@ -182,3 +183,15 @@ def write_abandoned_repository(root: Path, features: Iterable[str]) -> Path:
     subprocess.run([*git, "add", "--all", "--force"], check=True)
     subprocess.run([*git, "commit", "--quiet", "-m", "final submission"], check=True)
     return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the work tree and git's view of it (HEAD, status, the index)."""
+    files = {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+    for command in (["rev-parse", "HEAD"], ["status", "--porcelain"], ["ls-files", "--stage"]):
+        files[f"git {command[0]}"] = run(["git", *command], cwd=root).stdout.encode()
+    return files
