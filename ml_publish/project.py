@@ -10,6 +10,7 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.errors import UsageError
 from ml_publish.registry import find_registry
+from ml_publish.registry_rules import STAGING_DIR
 from ml_publish.toml_file import read_toml
 
 REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -17,7 +18,6 @@ VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILI
 GITHUB_PROJECT_URL = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$")
 # Characters git refuses in a tag, and ones a release URL would have to escape.
 BAD_TAG = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|^[-/]|/$|\.lock$|\.$")
-STAGING_DIR = Path(".ml-publish") / "weights"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import re
 from ml_publish.errors import UsageError
 
 REGISTRY_FILE = "weights.json"
+# Where weight files wait, git-ignored, until they are uploaded.
+STAGING_DIR = ".ml-publish/weights"
 # GitHub refuses release assets of 2 GiB or more.
 MAX_WEIGHT_BYTES = 2 * 1024**3
 HASH_PREFIX_LENGTH = 10

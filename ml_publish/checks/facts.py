@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from ml_publish import git
@@ -30,11 +29,6 @@ def load_yaml(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-
-
-def normalize(name: str) -> str:
-    """A distribution or module name as PEP 503 compares them."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 class RepositoryFacts:
@@ -164,10 +158,12 @@ class RepositoryFacts:
 
         return self._remember("packages", find)  # type: ignore[no-any-return]
 
+    def registry_paths(self) -> list[Path]:
+        """Every ``<package>/weights.json``; a repository should have one at most."""
+        return [p / REGISTRY_FILE for p in self.package_dirs() if (p / REGISTRY_FILE).is_file()]
+
     def registry_path(self) -> Path | None:
-        registries = [
-            p / REGISTRY_FILE for p in self.package_dirs() if (p / REGISTRY_FILE).is_file()
-        ]
+        registries = self.registry_paths()
         return registries[0] if len(registries) == 1 else None
 
     def registry(self) -> Any:

@@ -8,6 +8,7 @@ from ml_publish.checks.base import Skip, check
 from ml_publish.checks.ci import run_commands, steps, triggers
 from ml_publish.checks.facts import RepositoryFacts
 from ml_publish.checks.packaging import version_literals
+from ml_publish.registry_rules import STAGING_DIR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,7 +19,6 @@ BUILD_COMMAND = re.compile(r"\b(python3?\s+-m\s+build|pipx\s+run\s+build|uv\s+bu
 BUILD_ACTIONS = ("hynek/build-and-inspect-python-package",)
 TWINE_CHECK = re.compile(r"\btwine\s+check\b")
 README_TYPES = {".md", ".rst", ".txt", ""}
-STAGING_DIR = ".ml-publish/weights"
 
 
 def release_workflows(facts: RepositoryFacts) -> dict[str, dict[Any, Any]]:

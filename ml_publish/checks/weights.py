@@ -6,6 +6,7 @@ import re
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
+from ml_publish.hubconf import HUBCONF_FILE, entry_point_name
 from ml_publish.registry_rules import (
     HASH_PREFIX_LENGTH,
     MAX_WEIGHT_BYTES,
@@ -15,7 +16,6 @@ from ml_publish.registry_rules import (
     TORCH_HASH_REGEX,
 )
 
-HUBCONF_FILE = "hubconf.py"
 # A top-level public function: what torch.hub.list() shows as an entry point.
 PUBLIC_FUNCTION = re.compile(r"^def\s+([A-Za-z]\w*)\s*\(", re.MULTILINE)
 # Paths a project's .gitignore should keep out of git. Those in directories have extensions
@@ -36,7 +36,7 @@ CHECKPOINT_SAMPLES = (
 def registry_readable(facts: RepositoryFacts) -> str | None:
     """The weights registry is JSON with a weights list of complete entries."""
     if facts.registry_path() is None:
-        if len([p for p in facts.package_dirs() if (p / REGISTRY_FILE).is_file()]) > 1:
+        if len(facts.registry_paths()) > 1:
             return f"there are several {REGISTRY_FILE} registries; keep one per repository"
         raise Skip(f"no <package>/{REGISTRY_FILE}")
     try:
@@ -139,8 +139,6 @@ def no_weights_tracked(facts: RepositoryFacts) -> str | None:
 @check("WGT107", requires=("WGT101",))
 def hubconf_matches_registry(facts: RepositoryFacts) -> str | None:
     """hubconf.py has one entry point per registered weight, and no others."""
-    from ml_publish.hubconf import entry_point_name
-
     text = facts.text(HUBCONF_FILE)
     if text is None:
         raise Skip("no hubconf.py")
