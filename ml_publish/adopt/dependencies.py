@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
@@ -225,8 +226,7 @@ def unique_by_name(found: list[FoundRequirement]) -> list[FoundRequirement]:
     """The first requirement for each distribution name (normalised), in file order."""
     chosen: dict[str, FoundRequirement] = {}
     for requirement in found:
-        key = re.sub(r"[-_.]+", "-", requirement.name).lower()
-        chosen.setdefault(key, requirement)
+        chosen.setdefault(canonicalize_name(requirement.name), requirement)
     return list(chosen.values())
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import tomlkit
+from packaging.utils import canonicalize_name
 from tomlkit.items import Table
 
 GITIGNORE_MARKER = "# Added by ml-publish adopt"
@@ -69,7 +70,8 @@ def merge_tables(existing: MutableMapping[str, Any], template: Mapping[str, Any]
 
 
 def requirement_name(requirement: object) -> str:
-    return re.split(r"[\s<>=!~;\[@]", str(requirement).strip(), maxsplit=1)[0].lower()
+    """The distribution a requirement names, normalised as PEP 503 compares names."""
+    return canonicalize_name(re.split(r"[\s<>=!~;\[@]", str(requirement).strip(), maxsplit=1)[0])
 
 
 def split_leading_comments(text: str) -> tuple[str, str]:
