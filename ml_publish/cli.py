@@ -318,6 +318,69 @@ def run_no_weights(args: argparse.Namespace) -> int:
     return 1 if found else 0
 
 
+def add_release_arguments(parser: argparse.ArgumentParser) -> None:
+    from ml_publish.release.options import BUMPS
+
+    parser.add_argument(
+        "-C", "--project", default=".", help="the project to release (default: here)"
+    )
+    parser.add_argument("--bump", choices=BUMPS, help="raise this part of the version")
+    parser.add_argument("--version", help="release this exact version (PEP 440)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print every step and what it would do; write nothing"
+    )
+    parser.add_argument("--no-github", action="store_true", help="make no GitHub release")
+    parser.add_argument("--no-pypi", action="store_true", help="upload nothing to the index")
+    parser.add_argument(
+        "--repository-url", help="the index to upload to (twine's; default: PyPI)"
+    )
+    parser.add_argument(
+        "--index-url", help="the index's simple API (default: derived from --repository-url)"
+    )
+    parser.add_argument("--api-url", help="the GitHub API (default: GITHUB_API_URL or GitHub's)")
+    parser.add_argument("--repo", help="the GitHub repository, OWNER/NAME (default: origin's)")
+    parser.add_argument(
+        "--allow-branch", action="store_true", help="release from a branch other than the default"
+    )
+    parser.add_argument(
+        "--dist-dir", help="release these built dists instead of building (the Release workflow)"
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="rehearse the whole release offline: a local GitHub and pypiserver, then install it",
+    )
+
+
+def run_release(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ml_publish.release.options import ReleaseOptions
+
+    options = ReleaseOptions(
+        bump=args.bump,
+        version=args.version,
+        dry_run=args.dry_run,
+        github=not args.no_github,
+        pypi=not args.no_pypi,
+        repository_url=args.repository_url,
+        index_url=args.index_url,
+        api_url=args.api_url,
+        repository=args.repo,
+        allow_branch=args.allow_branch,
+        dist_dir=args.dist_dir,
+    )
+    if args.sandbox:
+        from ml_publish.release.sandbox import rehearse
+
+        rehearse(Path(args.project), options)
+        return 0
+    from ml_publish.commands.release import release
+
+    release(Path(args.project), options)
+    return 0
+
+
 COMMANDS = {
     "new": Command(
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
@@ -336,6 +399,11 @@ COMMANDS = {
         "refuse weight files about to be committed (the pre-commit hook)",
         add_no_weights_arguments,
         run_no_weights,
+    ),
+    "release": Command(
+        "release a version: bump, build, GitHub release with weights, PyPI (resumable)",
+        add_release_arguments,
+        run_release,
     ),
     "weights": Command(
         "register, check and upload weight files: add, list, table, verify, upload",

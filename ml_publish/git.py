@@ -100,3 +100,68 @@ def move_into(cwd: Path, sources: list[str], directory: str) -> None:
     """``git mv`` several files into one directory with a single git process."""
     (cwd / directory).mkdir(parents=True, exist_ok=True)
     checked(["mv", *sources, f"{directory}/"], cwd)
+
+
+def current_branch(cwd: Path) -> str | None:
+    """The branch checked out, or ``None`` on a detached HEAD."""
+    result = git(["symbolic-ref", "--quiet", "--short", "HEAD"], cwd)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def resolve(cwd: Path, revision: str) -> str | None:
+    """The commit ``revision`` names, or ``None`` if it names none."""
+    result = git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], cwd)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def local_tag_exists(cwd: Path, tag: str) -> bool:
+    return git(["rev-parse", "--verify", "--quiet", f"refs/tags/{tag}"], cwd).returncode == 0
+
+
+def has_remote(cwd: Path, remote: str) -> bool:
+    return git(["remote", "get-url", remote], cwd).returncode == 0
+
+
+def remote_ref(cwd: Path, remote: str, ref: str) -> str | None:
+    """The object ``ref`` names on ``remote`` (``git ls-remote``), or ``None`` if absent."""
+    listing = checked(["ls-remote", remote, ref], cwd)
+    for line in listing.splitlines():
+        sha, _, name = line.partition("\t")
+        if name == ref:
+            return sha
+    return None
+
+
+def commit_time(cwd: Path, revision: str) -> int:
+    return int(checked(["log", "-1", "--format=%ct", revision], cwd).strip())
+
+
+def commit_subject(cwd: Path, revision: str) -> str:
+    return checked(["log", "-1", "--format=%s", revision], cwd).strip()
+
+
+def previous_tag(cwd: Path, pattern: str, before: str = "HEAD") -> str | None:
+    """The nearest tag matching ``pattern`` reachable from ``before``, if any."""
+    result = git(["describe", "--tags", "--abbrev=0", "--match", pattern, before], cwd)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def subjects_between(cwd: Path, start: str | None, end: str) -> list[str]:
+    """``<subject> (<short sha>)`` of each commit after ``start`` up to ``end``, oldest first."""
+    span = f"{start}..{end}" if start else end
+    log = checked(["log", "--reverse", "--no-merges", "--format=%s (%h)", span], cwd)
+    return log.splitlines()
+
+
+def commit_paths(cwd: Path, paths: list[str], message: str) -> None:
+    """Commit exactly ``paths`` (whatever else is staged stays out) with ``message``."""
+    checked(["add", "--", *paths], cwd)
+    checked(["commit", "--quiet", "--message", message, "--", *paths], cwd)
+
+
+def create_annotated_tag(cwd: Path, tag: str, message: str, revision: str = "HEAD") -> None:
+    checked(["tag", "--annotate", "--message", message, tag, revision], cwd)
+
+
+def push(cwd: Path, remote: str, refspec: str) -> None:
+    checked(["push", "--quiet", remote, refspec], cwd)

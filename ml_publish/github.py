@@ -276,9 +276,13 @@ class GitHubClient:
         """Every release, drafts included (with push access), newest first, all pages."""
         return [Release.from_json(item) for item in self._pages(self._releases, "releases")]
 
-    def create_release(self, tag: str, *, draft: bool = True, name: str | None = None) -> Release:
+    def create_release(
+        self, tag: str, *, draft: bool = True, name: str | None = None, body: str | None = None
+    ) -> Release:
         """A new release for ``tag``; as a draft it stays invisible until published."""
-        fields = {"tag_name": tag, "name": name or tag, "draft": draft}
+        fields: dict[str, object] = {"tag_name": tag, "name": name or tag, "draft": draft}
+        if body:
+            fields["body"] = body
         reply = self._call("POST", self._releases, fields)
         return Release.from_json(self._expect(reply, 201, f"creating release {tag}"))
 

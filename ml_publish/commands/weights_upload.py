@@ -125,7 +125,9 @@ def staged_file(staging_dir: Path, entry: WeightEntry) -> Path:
     return staged
 
 
-def find_or_create_draft(client: GitHubClient, tag: str, state: UploadState) -> Release:
+def find_or_create_draft(
+    client: GitHubClient, tag: str, state: UploadState, notes: str | None = None
+) -> Release:
     """The release to fill: the one a previous run was filling, the tag's, a draft, or a new one."""
     release = None
     if state.release_id is not None:
@@ -139,7 +141,7 @@ def find_or_create_draft(client: GitHubClient, tag: str, state: UploadState) -> 
         drafts = (r for r in client.list_releases() if r.draft and r.tag_name == tag)
         release = next(drafts, None)
     if release is None:
-        release = client.create_release(tag, draft=True)
+        release = client.create_release(tag, draft=True, body=notes)
     state.remember_release(release.id)
     return release
 
@@ -201,6 +203,11 @@ class ReleaseUploader:
         self.allow_published = allow_published
         self.progress = progress
         self.assets = client.list_assets(release.id)
+
+    def has_verified(self, entry: WeightEntry) -> bool:
+        """Whether the release already holds ``entry``'s exact bytes under its file name."""
+        current = self._named(entry.file_name)
+        return current is not None and self._holds(current, entry, entry.file_name)
 
     def sync(self, entry: WeightEntry, file: Path) -> Asset:
         """The release's asset for ``entry``, uploaded or replaced only if it is not right."""

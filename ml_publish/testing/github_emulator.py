@@ -246,13 +246,21 @@ class _Handler(BaseHTTPRequestHandler):
         owner, repo, tag, name = (unquote(part) for part in match.groups())
         asset = self._host.emulator.state.download(owner, repo, tag, name)
         self._record()
-        self.send_response(200)
+        first, last = _byte_range(self.headers.get("Range"), asset.size)
+        # GitHub's download host answers a single byte range with 206, as any file host does.
+        self.send_response(206 if (first, last) != (0, asset.size - 1) else 200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(asset.size))
+        self.send_header("Content-Length", str(last - first + 1))
+        if (first, last) != (0, asset.size - 1):
+            self.send_header("Content-Range", f"bytes {first}-{last}/{asset.size}")
         self.send_header("Content-Disposition", f"attachment; filename={asset.name}")
         self.end_headers()
         with asset.file.open("rb") as source:
-            shutil.copyfileobj(source, self.wfile, CHUNK_SIZE)
+            source.seek(first)
+            remaining = last - first + 1
+            while remaining > 0 and (chunk := source.read(min(CHUNK_SIZE, remaining))):
+                self.wfile.write(chunk)
+                remaining -= len(chunk)
 
     def _send_error(self, error: ApiError) -> None:
         body: JsonObject = {"message": error.message}
@@ -441,6 +449,20 @@ class GitHubEmulator:
         if role not in self._hosts:
             raise RuntimeError("start the GitHubEmulator first")
         return self._hosts[role]
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int]:
+    """The first and last byte asked for by a ``Range: bytes=A-B`` header; all when none."""
+    whole = (0, size - 1)
+    if not header or not header.startswith("bytes=") or "," in header:
+        return whole
+    start, _, end = header.removeprefix("bytes=").partition("-")
+    try:
+        first = int(start) if start else max(size - int(end), 0)
+        last = min(int(end), size - 1) if start and end else size - 1
+    except ValueError:
+        return whole
+    return (first, last) if 0 <= first <= last else whole
 
 
 def _request_id() -> str:

@@ -1,0 +1,116 @@
+"""The version bump: one commit that says ``Release vX.Y.Z`` and an annotated tag on it.
+
+The commit changes the version where it is written, points the weights this release publishes
+at the new tag's download URLs (marked uploaded: nobody can see the commit before they are),
+and regenerates the README weights table and ``hubconf.py`` from the registry. Re-running it
+after a crash rewrites the same contents and commits or tags only what is still missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+from ml_publish import git
+from ml_publish.commands.weights import DEFAULT_SERVER, refresh_tables
+from ml_publish.errors import UsageError
+from ml_publish.project import VERSION_LINE, Project, resolve_repository
+from ml_publish.registry import load_registry, save_registry
+from ml_publish.registry_rules import release_download_url
+from ml_publish.release.context import ReleaseContext
+from ml_publish.toml_file import read_toml
+
+STATIC_VERSION_LINE = re.compile(r"""^(version\s*=\s*)["'][^"']*["']""", re.MULTILINE)
+
+
+def commit_message(tag: str) -> str:
+    return f"Release {tag}"
+
+
+def version_file(project: Project) -> Path:
+    """The one file the version is written in: ``__version__`` first, else a static pyproject."""
+    init = project.package_dir / "__init__.py"
+    if VERSION_LINE.search(init.read_text(encoding="utf-8")):
+        return init
+    pyproject = project.root / "pyproject.toml"
+    if pyproject.is_file() and "version" in read_toml(pyproject).get("project", {}):
+        return pyproject
+    raise UsageError(f"no __version__ in {init} and no static version in pyproject.toml")
+
+
+def current_version(project: Project) -> str:
+    path = version_file(project)
+    if path.name == "pyproject.toml":
+        return str(read_toml(path)["project"]["version"])
+    return project.version()
+
+
+def write_version(path: Path, version: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if path.name == "pyproject.toml":
+        # Only the first `version = ...` inside [project] is the package's version.
+        head, marker, rest = text.partition("[project]")
+        new = head + marker + STATIC_VERSION_LINE.sub(rf'\g<1>"{version}"', rest, count=1)
+    else:
+        new = VERSION_LINE.sub(f'__version__ = "{version}"', text, count=1)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+
+
+def weights_to_release(project: Project) -> list[str]:
+    """The pending weights: this release publishes them."""
+    return [e.name for e in load_registry(project.registry) if e.status == "pending"]
+
+
+def point_weights_at_tag(ctx: ReleaseContext) -> None:
+    """Give this release's weights their final URLs on the new tag, as published entries."""
+    if not ctx.state.weights:
+        return
+    registry = ctx.project.registry
+    server = os.environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER
+    repository = ctx.state.repository or resolve_repository(None, ctx.root)
+    released = set(ctx.state.weights)
+    entries = [
+        dataclasses.replace(
+            entry,
+            url=release_download_url(server, repository, ctx.state.tag, entry.file_name),
+            status="uploaded",
+        )
+        if entry.name in released
+        else entry
+        for entry in load_registry(registry)
+    ]
+    save_registry(registry, entries)
+
+
+def bump(ctx: ReleaseContext) -> None:
+    root, tag = ctx.root, ctx.state.tag
+    release_commit = git.resolve(root, "HEAD")
+    if git.commit_subject(root, "HEAD") != commit_message(tag):
+        path = version_file(ctx.project)
+        write_version(path, ctx.state.version)
+        point_weights_at_tag(ctx)
+        changed = [str(path.relative_to(root)), str(ctx.project.registry.relative_to(root))]
+        changed += refresh_tables(root)
+        git.commit_paths(root, sorted(set(changed)), commit_message(tag))
+        release_commit = git.resolve(root, "HEAD")
+        ctx.note(f"committed {commit_message(tag)}: {', '.join(sorted(set(changed)))}")
+    if not git.local_tag_exists(root, tag):
+        git.create_annotated_tag(root, tag, commit_message(tag))
+        ctx.note(f"tagged {(release_commit or '')[:12]} as {tag}")
+    elif git.resolve(root, tag) != release_commit:
+        raise UsageError(f"tag {tag} exists but not on the release commit; delete it (git tag -d {tag})")
+
+
+def plan(ctx: ReleaseContext) -> list[str]:
+    path = version_file(ctx.project).relative_to(ctx.root)
+    lines = [f"set the version {ctx.state.previous_version} -> {ctx.state.version} in {path}"]
+    if ctx.state.weights:
+        lines.append(
+            f"point {len(ctx.state.weights)} weight file(s) ({', '.join(ctx.state.weights)}) at "
+            f"{ctx.state.tag}; regenerate the README weights table and hubconf.py"
+        )
+    lines.append(f"commit '{commit_message(ctx.state.tag)}' and tag it {ctx.state.tag} (annotated)")
+    return lines

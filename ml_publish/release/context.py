@@ -1,0 +1,59 @@
+"""What every release step works with: the project, the options, the state, and the outside."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ml_publish import index
+from ml_publish.project import Project
+from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.state import ReleaseState
+
+DIST_DIR = Path(".ml-publish") / "dist"
+REMOTE = "origin"
+
+
+@dataclass
+class ReleaseContext:
+    root: Path
+    project: Project
+    options: ReleaseOptions
+    state: ReleaseState
+    say: Callable[[str], None] = print
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dist_dir(self) -> Path:
+        if self.options.dist_dir:
+            return Path(self.options.dist_dir)
+        return self.root / DIST_DIR
+
+    @property
+    def upload_url(self) -> str | None:
+        return self.options.repository_url
+
+    @property
+    def simple_url(self) -> str:
+        if self.options.index_url:
+            return self.options.index_url
+        return index.simple_index_url(self.options.repository_url or index.PYPI_UPLOAD_URL)
+
+    def note(self, line: str) -> None:
+        """Say ``line`` and keep it for the summary."""
+        self.notes.append(line)
+        self.say(f"    {line}")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a release: its name in the state file, what it does, and how."""
+
+    name: str
+    title: str
+    run: Callable[[ReleaseContext], None]
+    plan: Callable[[ReleaseContext], list[str]]

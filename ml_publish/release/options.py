@@ -1,0 +1,80 @@
+"""What a release was asked to do, and the version it releases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.version import InvalidVersion, Version
+
+from ml_publish.errors import UsageError
+
+BUMPS = ("patch", "minor", "major")
+# Where the release is published: all here, or by the project's release workflow on the tag.
+PUBLISH_MODES = ("local", "workflow")
+
+
+@dataclass(frozen=True)
+class ReleaseOptions:
+    """The command line of ``ml-publish release``, as plain data."""
+
+    bump: str | None = None
+    version: str | None = None
+    dry_run: bool = False
+    github: bool = True
+    pypi: bool = True
+    repository_url: str | None = None
+    index_url: str | None = None
+    api_url: str | None = None
+    repository: str | None = None
+    allow_branch: bool = False
+    dist_dir: str | None = None
+    publish: str | None = None
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.bump is not None and self.version is not None:
+            raise UsageError("give --bump or --version, not both")
+        if self.bump is not None and self.bump not in BUMPS:
+            raise UsageError(f"--bump takes {', '.join(BUMPS)}, not {self.bump!r}")
+        if self.publish is not None and self.publish not in PUBLISH_MODES:
+            raise UsageError(f"publish must be {' or '.join(PUBLISH_MODES)}, not {self.publish!r}")
+
+    @property
+    def asks_for_version(self) -> bool:
+        return self.bump is not None or self.version is not None
+
+
+def parse_version(text: str, what: str = "version") -> Version:
+    try:
+        version = Version(text)
+    except InvalidVersion:
+        raise UsageError(
+            f"{text!r} is not a valid {what} (PEP 440); write it like 1.2.0 or 1.2.0rc1"
+        ) from None
+    if version.local is not None:
+        raise UsageError(
+            f"{text!r} has a local part (+{version.local}), which PyPI refuses; drop it"
+        )
+    return version
+
+
+def next_version(current: str, *, bump: str | None, version: str | None) -> str:
+    """The version to release: ``version`` as given, or ``current`` bumped; always higher."""
+    now = parse_version(current, "current version")
+    if version is not None:
+        wanted = parse_version(version.removeprefix("v"))
+        if wanted <= now:
+            raise UsageError(
+                f"version {wanted} is not greater than the current {now}; choose a higher one"
+            )
+        return str(wanted)
+    major, minor, patch = (list(now.release) + [0, 0])[:3]
+    if bump == "major":
+        parts = (major + 1, 0, 0)
+    elif bump == "minor":
+        parts = (major, minor + 1, 0)
+    elif now.is_prerelease:
+        parts = (major, minor, patch)  # 1.2.0rc1 -> 1.2.0, the release it was a candidate for
+    else:
+        parts = (major, minor, patch + 1)
+    return ".".join(map(str, parts))
