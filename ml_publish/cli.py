@@ -327,13 +327,13 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bump", choices=BUMPS, help="raise this part of the version")
     parser.add_argument("--version", help="release this exact version (PEP 440)")
     parser.add_argument(
-        "--dry-run", action="store_true", help="print every step and what it would do; write nothing"
+        "--dry-run",
+        action="store_true",
+        help="print every step and what it would do; write nothing",
     )
     parser.add_argument("--no-github", action="store_true", help="make no GitHub release")
     parser.add_argument("--no-pypi", action="store_true", help="upload nothing to the index")
-    parser.add_argument(
-        "--repository-url", help="the index to upload to (twine's; default: PyPI)"
-    )
+    parser.add_argument("--repository-url", help="the index to upload to (twine's; default: PyPI)")
     parser.add_argument(
         "--index-url", help="the index's simple API (default: derived from --repository-url)"
     )
@@ -381,6 +381,25 @@ def run_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o",
+        "--output-dir",
+        default=".",
+        help="where to create the demo project (default: the current directory)",
+    )
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ml_publish.commands.demo import demo, next_steps
+
+    project, _ = demo(Path(args.output_dir))
+    print(next_steps(project))
+    return 0
+
+
 COMMANDS = {
     "new": Command(
         "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
@@ -404,6 +423,11 @@ COMMANDS = {
         "release a version: bump, build, GitHub release with weights, PyPI (resumable)",
         add_release_arguments,
         run_release,
+    ),
+    "demo": Command(
+        "see it all offline: a new project with weights, its release rehearsed in a sandbox",
+        add_demo_arguments,
+        run_demo,
     ),
     "weights": Command(
         "register, check and upload weight files: add, list, table, verify, upload",

@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from ml_publish.errors import OperationFailed
+
 GITHUB_REMOTE = re.compile(
     r"^(?:https://[^/]+/|git@[^:]+:|ssh://git@[^/]+/)(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$"
 )
@@ -69,7 +71,7 @@ def changed_paths(cwd: Path) -> list[str]:
     return [entry[3:] for entry in entries if len(entry) > 3]
 
 
-class GitError(Exception):
+class GitError(OperationFailed):
     """A git command failed; the message is git's own."""
 
 
@@ -165,3 +167,11 @@ def create_annotated_tag(cwd: Path, tag: str, message: str, revision: str = "HEA
 
 def push(cwd: Path, remote: str, refspec: str) -> None:
     checked(["push", "--quiet", remote, refspec], cwd)
+
+
+def has_identity(cwd: Path) -> bool:
+    """Whether git knows a name and e-mail to commit with."""
+    return all(git(["var", variable], cwd).returncode == 0 for variable in IDENTITY_VARIABLES)
+
+
+IDENTITY_VARIABLES = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")

@@ -34,6 +34,7 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.errors import UsageError
 from ml_publish.project import open_project, resolve_repository
+from ml_publish.registry import load_registry
 from ml_publish.release import bump, dists, github_release, preflight
 from ml_publish.release.context import REMOTE, ReleaseContext, Step
 from ml_publish.release.options import ReleaseOptions, next_version
@@ -56,7 +57,9 @@ def push_branch(ctx: ReleaseContext) -> None:
 
 def check_finishing(ctx: ReleaseContext) -> None:
     if git.resolve(ctx.root, "HEAD") != git.resolve(ctx.root, ctx.state.tag):
-        raise UsageError(f"HEAD is not tag {ctx.state.tag}; check out the tag to finish its release")
+        raise UsageError(
+            f"HEAD is not tag {ctx.state.tag}; check out the tag to finish its release"
+        )
     problems = preflight.audit_problems(ctx) + preflight.credential_problems(ctx)
     if problems:
         raise preflight.PreflightFailed("\n".join(problems))
@@ -78,7 +81,10 @@ FINISH_PREFLIGHT = Step(
 BUMP = Step("bump", "Bump the version", bump.bump, bump.plan)
 BUILD = Step("build", "Build and check the distributions", dists.build, dists.plan_build)
 GITHUB_DRAFT = Step(
-    "github-draft", "Fill a draft GitHub release", github_release.fill_draft, github_release.plan_draft
+    "github-draft",
+    "Fill a draft GitHub release",
+    github_release.fill_draft,
+    github_release.plan_draft,
 )
 PUSH_TAG = Step("push-tag", "Push the tag", push_tag, _lines(f"git push {REMOTE} {{tag}}"))
 PUBLISH = Step(
@@ -139,7 +145,7 @@ def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
             raise UsageError("choose the new version: --bump patch|minor|major or --version X.Y.Z")
         weights = [
             e.name
-            for e in bump.load_registry(project.registry)
+            for e in load_registry(project.registry)
             if e.url.endswith(f"/releases/download/{tag}/{e.file_name}")
         ]
         return ReleaseState(

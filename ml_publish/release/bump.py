@@ -73,13 +73,15 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
     repository = ctx.state.repository or resolve_repository(None, ctx.root)
     released = set(ctx.state.weights)
     entries = [
-        dataclasses.replace(
-            entry,
-            url=release_download_url(server, repository, ctx.state.tag, entry.file_name),
-            status="uploaded",
+        (
+            dataclasses.replace(
+                entry,
+                url=release_download_url(server, repository, ctx.state.tag, entry.file_name),
+                status="uploaded",
+            )
+            if entry.name in released
+            else entry
         )
-        if entry.name in released
-        else entry
         for entry in load_registry(registry)
     ]
     save_registry(registry, entries)
@@ -101,7 +103,9 @@ def bump(ctx: ReleaseContext) -> None:
         git.create_annotated_tag(root, tag, commit_message(tag))
         ctx.note(f"tagged {(release_commit or '')[:12]} as {tag}")
     elif git.resolve(root, tag) != release_commit:
-        raise UsageError(f"tag {tag} exists but not on the release commit; delete it (git tag -d {tag})")
+        raise UsageError(
+            f"tag {tag} exists but not on the release commit; delete it (git tag -d {tag})"
+        )
 
 
 def plan(ctx: ReleaseContext) -> list[str]:

@@ -116,8 +116,10 @@ def upload(ctx: ReleaseContext) -> None:
 
 
 def plan_build(ctx: ReleaseContext) -> list[str]:
-    source = f"take the dists from {ctx.dist_dir}" if ctx.options.dist_dir else (
-        f"python -m build into {ctx.dist_dir.relative_to(ctx.root)}"
+    source = (
+        f"take the dists from {ctx.dist_dir}"
+        if ctx.options.dist_dir
+        else (f"python -m build into {ctx.dist_dir.relative_to(ctx.root)}")
     )
     return [
         source,

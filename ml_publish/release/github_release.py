@@ -180,4 +180,3 @@ def plan_publish(ctx: ReleaseContext) -> list[str]:
 
 def plan_await(ctx: ReleaseContext) -> list[str]:
     return [f"wait for the Release workflow to publish {ctx.state.tag} (and send it to PyPI)"]
-

@@ -47,6 +47,11 @@ def check_ready(ctx: ReleaseContext) -> None:
 def work_tree_problems(ctx: ReleaseContext) -> list[str]:
     if git.tracked_files(ctx.root) is None:
         return [f"{ctx.root} is not a git work tree; a release is a tagged commit"]
+    if not git.has_identity(ctx.root):
+        return [
+            "git does not know who you are; git config --global user.name 'Your Name' and "
+            "user.email you@example.com"
+        ]
     changed = git.changed_paths(ctx.root)
     if changed:
         shown = ", ".join(changed[:5]) + (" ..." if len(changed) > 5 else "")
@@ -100,16 +105,16 @@ def audit_problems(ctx: ReleaseContext) -> list[str]:
 
     failed = [result.id for result in run_checks(ctx.root) if result.result == "fail"]
     if failed:
-        return [f"ml-publish check fails ({', '.join(failed)}); run ml-publish check to see the fixes"]
+        return [
+            f"ml-publish check fails ({', '.join(failed)}); run ml-publish check to see the fixes"
+        ]
     return []
 
 
 def weights_problems(ctx: ReleaseContext) -> list[str]:
     pending = [e for e in load_registry(ctx.project.registry) if e.status == "pending"]
     if pending and not ctx.state.github:
-        return [
-            f"{len(pending)} pending weight file(s) need the GitHub release; drop --no-github"
-        ]
+        return [f"{len(pending)} pending weight file(s) need the GitHub release; drop --no-github"]
     problems = []
     for entry in pending:
         staged = ctx.project.staging_dir / entry.file_name

@@ -179,4 +179,3 @@ def _drain(environ: Environ) -> None:
         if not chunk:
             break
         remaining -= len(chunk)
-
