@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.testing.package_index import PackageIndex
 from tests.support.projects import hook_tool_requirements, render
+from tests.support.releases import (
+    ReleaseWorld,
+    github_release_status,
+    make_releasable,
+    set_environment,
+)
 from tests.support.venvs import VirtualEnv, create_venv
 from tests.support.weights_projects import WeightsProject, project_with_weights, use_emulator
 
@@ -68,3 +75,24 @@ def weights_project(
     use_emulator(monkeypatch, gh)
     contents = {"unet": os.urandom(300_000), "small": os.urandom(40_000)}
     return project_with_weights(rendered_project, tmp_path, contents)
+
+
+@pytest.fixture(scope="session")
+def plain_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project without PyTorch (so installing it needs nothing else), rendered once."""
+    answers = {"project_name": "Leaf Counter", "framework": "none", "github_owner": "octo-org"}
+    return render(tmp_path_factory.mktemp("plain"), answers)
+
+
+@pytest.fixture
+def release_world(
+    plain_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ReleaseWorld]:
+    """A committed project with two pending weights, its origin, and the servers to release to.
+
+    The index notes, at each upload, whether the GitHub release was published by then.
+    """
+    with GitHubEmulator() as gh, PackageIndex(on_upload=lambda: github_release_status(gh)) as index:
+        set_environment(monkeypatch, gh, index)
+        root, remote = make_releasable(plain_project, tmp_path)
+        yield ReleaseWorld(root, remote, gh, index)

@@ -25,6 +25,7 @@ from tests.support.venvs import VirtualEnv
 
 TEST_TOOLS = Path(sys.executable).parent
 TAG = re.compile(r"^v?\d+(\.\d+)+$")
+ACTION_PIN = re.compile(r"[\w-]+/[\w-]+@[0-9a-f]{40} # v\d+(\.\d+)*")
 CORE_TOOL_HOOKS = {
     "black": "https://github.com/psf/black-pre-commit-mirror",
     "flake8": "https://github.com/PyCQA/flake8",
@@ -44,6 +45,11 @@ class Project:
     @property
     def pyproject(self) -> dict[str, Any]:
         return tomllib.loads((self.root / "pyproject.toml").read_text(encoding="utf-8"))
+
+    def workflow(self, name: str) -> dict[str, Any]:
+        path = self.root / ".github" / "workflows" / name
+        workflow: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return workflow
 
 
 @pytest.fixture(scope="module", params=list(COMBINATIONS))
@@ -158,6 +164,64 @@ def test_ci_matrix_runs_from_python_min_to_the_newest(project: Project) -> None:
     assert len(matrix) == 15 - int(python_min.split(".")[1]) + 1
     requires_python = project.pyproject["project"]["requires-python"]
     assert requires_python == f">={python_min}"
+
+
+def test_release_jobs_run_build_then_github_release_then_pypi(project: Project) -> None:
+    jobs = project.workflow("release.yml")["jobs"]
+    assert list(jobs) == ["build", "github-release", "publish"]
+    assert jobs["github-release"]["needs"] == "build"
+    assert jobs["publish"]["needs"] == "github-release"
+
+
+def test_only_the_github_release_job_may_write_contents(project: Project) -> None:
+    workflow = project.workflow("release.yml")
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert "permissions" not in jobs["build"]
+    assert jobs["publish"]["permissions"] == {"id-token": "write"}
+
+
+def test_github_release_job_finishes_the_release_with_this_ml_publish(project: Project) -> None:
+    steps = project.workflow("release.yml")["jobs"]["github-release"]["steps"]
+    checkout, download = steps[0], steps[2]
+    assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"] == {"name": "distributions", "path": "dist/"}
+    runs = [step for step in steps if "run" in step]
+    assert [step["run"] for step in runs] == [
+        f"python -m pip install ml-publish=={__version__}",
+        "ml-publish release --no-pypi --dist-dir dist",
+    ]
+    assert runs[-1]["env"] == {"GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
+
+
+def test_pypi_job_uses_trusted_publishing(project: Project) -> None:
+    job = project.workflow("release.yml")["jobs"]["publish"]
+    (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("pypa/gh-action-pypi-")]
+    assert "password" not in upload.get("with", {})
+    assert job["environment"]["name"] == "pypi"
+    assert job["permissions"]["id-token"] == "write"
+
+
+def test_release_actions_are_pinned_by_commit_with_their_tag_beside(project: Project) -> None:
+    text = (project.root / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
+    actions = re.findall(r"uses: (.*)", text)
+    assert len(actions) == 8
+    assert all(ACTION_PIN.fullmatch(action) for action in actions), actions
+
+
+def test_release_is_published_by_the_workflow(project: Project) -> None:
+    assert project.pyproject["tool"]["ml-publish"]["release"] == {"publish": "workflow"}
+
+
+def test_readme_explains_releasing_before_the_citation(project: Project) -> None:
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Releasing\n", 1)[1].split("\n## ", 1)[0]
+    assert "ml-publish release --bump" in section
+    assert "ml-publish weights add" in section
+    assert "Trusted Publisher" in section
+    assert readme.index("## Releasing") < readme.index("## Citation")
 
 
 def test_citation_file_is_valid_cff(project: Project) -> None:

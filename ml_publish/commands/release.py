@@ -198,6 +198,9 @@ def release(
         return describe(ctx, steps, resuming)
     verb = "Resuming" if resuming else "Releasing"
     say(f"{verb} {state.tag} ({state.previous_version} -> {state.version})")
+    if resuming and state.pypi and state.dists and not state.is_done(PYPI.name):
+        # Someone may have taken the version on the index since; stop before uploading more.
+        dists.compare_with_index(ctx)
     for number, step in enumerate(steps, 1):
         heading = f"[{number}/{len(steps)}] {step.title}"
         if state.is_done(step.name):

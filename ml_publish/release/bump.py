@@ -16,6 +16,7 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.commands.weights import DEFAULT_SERVER, refresh_tables
 from ml_publish.errors import UsageError
+from ml_publish.hubconf import HUBCONF_FILE
 from ml_publish.project import VERSION_LINE, Project, resolve_repository
 from ml_publish.registry import load_registry, save_registry
 from ml_publish.registry_rules import release_download_url
@@ -94,11 +95,13 @@ def bump(ctx: ReleaseContext) -> None:
         path = version_file(ctx.project)
         write_version(path, ctx.state.version)
         point_weights_at_tag(ctx)
-        changed = [str(path.relative_to(root)), str(ctx.project.registry.relative_to(root))]
-        changed += refresh_tables(root)
-        git.commit_paths(root, sorted(set(changed)), commit_message(tag))
+        refresh_tables(root)
+        # All of them, changed now or by an interrupted earlier run (then already staged).
+        candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE]
+        paths = sorted({str(p.relative_to(root)) for p in candidates if p.is_file()})
+        git.commit_paths(root, paths, commit_message(tag))
         release_commit = git.resolve(root, "HEAD")
-        ctx.note(f"committed {commit_message(tag)}: {', '.join(sorted(set(changed)))}")
+        ctx.note(f"committed {commit_message(tag)}: {', '.join(paths)}")
     if not git.local_tag_exists(root, tag):
         git.create_annotated_tag(root, tag, commit_message(tag))
         ctx.note(f"tagged {(release_commit or '')[:12]} as {tag}")

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,26 +59,31 @@ class PackageIndex:
         self.uploads: list[ReceivedUpload] = []
         self.on_upload = on_upload
         self._failures_to_come = 0
+        self._successes_first = 0
         self._lock = threading.Lock()
         self._root: Path | None = None
         self._server: _ThreadingWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> PackageIndex:
-        import pypiserver
-        from passlib.apache import HtpasswdFile
-
         self._root = Path(tempfile.mkdtemp(prefix="package-index-"))
         packages = self._root / "packages"
         packages.mkdir()
-        htpasswd = HtpasswdFile(str(self._root / "htpasswd"), new=True)
-        htpasswd.set_password(self.username, self.password)
-        htpasswd.save()
-        app = pypiserver.app(
-            roots=[str(packages)],
-            password_file=str(self._root / "htpasswd"),
-            authenticate=["update"],
-        )
+        with warnings.catch_warnings():
+            # pypiserver's bundled bottle imports cgi and installs an old-style import hook:
+            # both warn on current Pythons, and neither is ours to fix.
+            warnings.simplefilter("ignore")
+            import pypiserver
+            from passlib.apache import HtpasswdFile
+
+            htpasswd = HtpasswdFile(str(self._root / "htpasswd"), new=True)
+            htpasswd.set_password(self.username, self.password)
+            htpasswd.save()
+            app = pypiserver.app(
+                roots=[str(packages)],
+                password_file=str(self._root / "htpasswd"),
+                authenticate=["update"],
+            )
         self._server = make_server(
             "127.0.0.1",
             0,
@@ -137,9 +143,10 @@ class PackageIndex:
             raise RuntimeError("start the PackageIndex first")
         shutil.copy2(path, self._root / "packages" / path.name)
 
-    def fail_uploads(self, times: int = 1) -> None:
-        """Answer the next ``times`` uploads 503 without storing them."""
+    def fail_uploads(self, times: int = 1, *, after: int = 0) -> None:
+        """Answer ``times`` uploads 503 without storing them, once ``after`` more succeeded."""
         with self._lock:
+            self._successes_first = after
             self._failures_to_come += times
 
     def accepted_uploads(self) -> list[ReceivedUpload]:
@@ -151,8 +158,9 @@ class PackageIndex:
                 return app(environ, start_response)
             note = self.on_upload() if self.on_upload is not None else None
             with self._lock:
-                failing = self._failures_to_come > 0
+                failing = self._failures_to_come > 0 and self._successes_first == 0
                 self._failures_to_come -= failing
+                self._successes_first = max(self._successes_first - 1, 0)
             if failing:
                 _drain(environ)
                 self.uploads.append(ReceivedUpload(time.time(), 503, note))

@@ -1,0 +1,259 @@
+"""``ml-publish release`` end to end: the emulator, a real pypiserver, real git, build and twine."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ml_publish.errors import MLPublishError, OperationFailed
+from ml_publish.registry import load_registry
+from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
+from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.testing.package_index import PackageIndex
+from tests.support.releases import (
+    REPOSITORY,
+    ReleaseWorld,
+    fail_commits_once,
+    git,
+    make_releasable,
+    reject_pushes_once,
+    set_environment,
+)
+from tests.support.venvs import create_venv
+
+TAG = "v0.1.1"
+# twine tries an upload that gets a 5xx answer this many times before it gives up.
+TWINE_ATTEMPTS = 5
+ASSETS = [
+    "leaf-small",
+    "leaf-unet",
+    "leaf_counter-0.1.1-py3-none-any.whl",
+    "leaf_counter-0.1.1.tar.gz",
+]
+
+
+def asset_names(world: ReleaseWorld) -> list[str]:
+    return sorted(asset.name for release in world.releases() for asset in release.assets)
+
+
+@pytest.fixture
+def uninterrupted(
+    plain_project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """What an uninterrupted release leaves behind, from a world of its own."""
+    with monkeypatch.context() as patch:
+        with GitHubEmulator() as gh, PackageIndex() as index:
+            set_environment(patch, gh, index)
+            root, remote = make_releasable(plain_project, tmp_path_factory.mktemp("reference"))
+            world = ReleaseWorld(root, remote, gh, index)
+            world.release()
+            return world.comparable()
+
+
+def test_release_publishes_everything_and_a_fresh_venv_installs_it_and_loads_the_weights(
+    release_world: ReleaseWorld, tmp_path: Path
+) -> None:
+    world = release_world
+    world.release()
+
+    (release,) = world.releases()
+    assert (release.tag_name, release.draft) == (TAG, False)
+    names = sorted(asset.name for asset in release.assets)
+    assert [name.split("-")[0] if name.endswith(".pth") else name for name in names] == sorted(
+        ["leaf", "leaf", *ASSETS[2:]]
+    )
+    assert sorted(world.index.files()) == ASSETS[2:]
+    assert git(world.root, "log", "-1", "--format=%s") == f"Release {TAG}"
+    assert git(world.root, "cat-file", "-t", TAG) == "tag"  # annotated
+    assert world.origin_matches_local()
+    assert git(world.remote, "rev-parse", "main") == git(
+        world.root, "rev-parse", f"{TAG}^{{commit}}"
+    )
+    assert not (world.root / RELEASE_STATE_FILE).exists()
+    entries = load_registry(world.root / "leaf_counter" / "weights.json")
+    assert {e.status for e in entries} == {"uploaded"}
+    assert all(f"/releases/download/{TAG}/" in e.url for e in entries)
+    readme = git(world.root, "show", f"{TAG}:README.md")
+    assert all(entry.url in readme for entry in entries)
+    assert '__version__ = "0.1.1"' in git(world.root, "show", f"{TAG}:leaf_counter/__init__.py")
+    assert "## Changes" in (release.body or "") and "Train the leaf counter" in (release.body or "")
+    assert world.index_saw_only_published_releases()
+
+    venv = create_venv(tmp_path / "venv")
+    venv.pip_install("--index-url", world.index.simple_url, "leaf-counter==0.1.1")
+    loaded = subprocess.run(
+        [
+            venv.python,
+            "-c",
+            "import json, sys; from leaf_counter.pretrained import download_weights, list_models;"
+            "print(json.dumps({n: download_weights(n, cache_dir=sys.argv[1], progress=False)"
+            ".read_bytes().hex()[:16] for n in list_models()}))",
+            str(tmp_path / "cache"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    staged = {e.name: (world.root / ".ml-publish/weights" / e.file_name) for e in entries}
+    expected = {name: path.read_bytes().hex()[:16] for name, path in staged.items()}
+    assert json.loads(loaded.stdout) == expected
+
+
+def test_dry_run_prints_every_step_and_changes_nothing(release_world: ReleaseWorld) -> None:
+    world = release_world
+    before = world.snapshot()
+    world.release(dry_run=True)
+    said = "\n".join(world.said)
+    for title in (
+        "Preflight",
+        "Bump",
+        "Build",
+        "draft",
+        "Push the tag",
+        "Publish",
+        "index",
+        "branch",
+    ):
+        assert title in said
+    assert "would set the version 0.1.0 -> 0.1.1" in said
+    assert world.snapshot() == before
+    assert {request.method for request in world.gh.requests} <= {"GET"}
+    assert world.index.uploads == []
+
+
+def run_then_resume(world: ReleaseWorld, failure: type[BaseException] = MLPublishError) -> str:
+    """Release, expecting a failure; then release again. The first failure's text."""
+    with pytest.raises(failure) as raised:
+        world.release()
+    assert (world.root / RELEASE_STATE_FILE).exists()
+    world.release(bump=None)
+    return str(raised.value)
+
+
+def assert_same_as_uninterrupted(world: ReleaseWorld, uninterrupted: dict[str, Any]) -> None:
+    assert world.comparable() == uninterrupted
+    assert world.index_saw_only_published_releases()
+    assert max(world.completed_uploads().values()) == 1, world.completed_uploads()
+
+
+def test_a_failed_commit_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    fail_commits_once(release_world.root)
+    run_then_resume(release_world)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_failed_build_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as offline:
+        # As if the network dropped: pip cannot fetch the build backend.
+        offline.setenv("PIP_NO_INDEX", "1")
+        offline.setenv("PIP_FIND_LINKS", "")
+        offline.setenv("PIP_NO_CACHE_DIR", "1")
+        with pytest.raises(OperationFailed, match="python -m build failed"):
+            release_world.release()
+    release_world.release(bump=None)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_github_outage_while_drafting_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    # The hourly quota is spent for longer than a run waits: the run stops, a later one resumes.
+    release_world.gh.faults.exhaust_rate_limit(int(time.time()) + 7200, method="POST", times=1)
+    message = run_then_resume(release_world)
+    assert "rate limit" in message.lower()
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_refused_tag_push_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    reject_pushes_once(release_world.remote, "refs/tags/")
+    run_then_resume(release_world)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_failed_publish_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    release_world.gh.faults.exhaust_rate_limit(
+        int(time.time()) + 7200, method="PATCH", path=r"/releases/\d+$"
+    )
+    run_then_resume(release_world)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_failing_twine_is_resumed_and_the_index_waits_for_github(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    release_world.index.fail_uploads(times=TWINE_ATTEMPTS)
+    message = run_then_resume(release_world)
+    assert "twine upload failed" in message and "503" in message
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_partial_upload_skips_the_file_the_index_has_with_the_same_hash(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    # The first dist arrives, the second not.
+    release_world.index.fail_uploads(times=TWINE_ATTEMPTS, after=1)
+    run_then_resume(release_world)
+    assert "already on the index with the same SHA-256; skipped" in "\n".join(release_world.said)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+    assert len(release_world.index.accepted_uploads()) == 2
+
+
+def test_a_refused_branch_push_is_resumed(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    reject_pushes_once(release_world.remote, "refs/heads/")
+    run_then_resume(release_world)
+    assert_same_as_uninterrupted(release_world, uninterrupted)
+
+
+def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_asset_twice(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any]
+) -> None:
+    world = release_world
+    unet = next(
+        e for e in load_registry(world.root / "leaf_counter/weights.json") if e.name == "leaf-unet"
+    )
+    # The connection drops mid-file; the process is killed while it waits to retry.
+    world.gh.faults.cut_upload(1000, name=unet.file_name)
+    command = [
+        sys.executable,
+        "-m",
+        "ml_publish",
+        "release",
+        "-C",
+        str(world.root),
+        "--bump",
+        "patch",
+        "--api-url",
+        world.gh.api_url,
+        "--repository-url",
+        world.index.upload_url,
+        "--repo",
+        REPOSITORY,
+    ]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
+        deadline = time.monotonic() + 120
+        while world.gh.faults.queued:
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+    assert ReleaseState.load(world.root) is not None
+    world.release(bump=None)
+    assert_same_as_uninterrupted(world, uninterrupted)
