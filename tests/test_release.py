@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -12,7 +13,11 @@ from typing import Any
 
 import pytest
 
+from ml_publish.cli import main
+from ml_publish.commands.release import release
 from ml_publish.errors import MLPublishError, OperationFailed
+from ml_publish.release.context import ReleaseContext
+from ml_publish.release.dists import IndexHoldsOtherFiles
 from ml_publish.registry import load_registry
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
 from ml_publish.testing.github_emulator import GitHubEmulator
@@ -257,3 +262,97 @@ def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_ass
     assert ReleaseState.load(world.root) is not None
     world.release(bump=None)
     assert_same_as_uninterrupted(world, uninterrupted)
+
+
+def test_the_token_and_the_index_password_never_appear_in_output(
+    release_world: ReleaseWorld,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    world = release_world
+    secrets = (world.gh.token, world.index.password)
+    words = ["release", "-C", str(world.root), "--api-url", world.gh.api_url, "--repo", REPOSITORY]
+    words += ["--repository-url", world.index.upload_url]
+    world.gh.faults.exhaust_rate_limit(int(time.time()) + 7200, method="PATCH")
+    assert main([*words, "--bump", "patch"]) == 1  # publishing fails: a GitHub error is shown
+    with monkeypatch.context() as wrong:
+        wrong.setenv("TWINE_PASSWORD", world.index.password[::-1])  # twine's error is shown
+        assert main(words) == 1
+    assert main(words) == 0
+    out, err = capsys.readouterr()
+    assert "rate limit" in err.lower() and "twine upload failed" in err
+    assert "Released v0.1.1." in out
+    assert not any(secret in out + err for secret in secrets)
+
+
+def test_a_resumed_release_stops_if_the_version_was_taken_on_the_index_meanwhile(
+    release_world: ReleaseWorld,
+) -> None:
+    world = release_world
+    world.gh.faults.exhaust_rate_limit(int(time.time()) + 7200, method="POST")
+    with pytest.raises(MLPublishError):
+        world.release()
+    taken = world.root.parent / "leaf_counter-0.1.1.tar.gz"
+    taken.write_bytes(b"another project's sdist")
+    world.index.add_file(taken)
+    with pytest.raises(IndexHoldsOtherFiles, match="bump the version"):
+        world.release(bump=None)
+    assert asset_names(world) == []  # nothing was uploaded to GitHub
+    assert world.index.uploads == []
+    assert git(world.remote, "tag", "--list") == ""
+
+
+def run_release_workflow(world: ReleaseWorld, workspace: Path) -> None:
+    """What the project's release.yml does on the tag push, run here against the test servers."""
+    tag = git(world.remote, "tag", "--list")
+    checkout = workspace / "checkout"
+    git(workspace, "clone", "--quiet", "--branch", tag, str(world.remote), str(checkout))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("GH_TOKEN", "TWINE_USERNAME", "TWINE_PASSWORD")
+    }
+    env |= {"GITHUB_ACTIONS": "true", "GITHUB_TOKEN": world.gh.token, "GITHUB_REF_NAME": tag}
+
+    def run(command: list[str], env: dict[str, str] = env) -> None:
+        result = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    run([sys.executable, "-m", "build", "--outdir", "dist"])  # the build job
+    finish = ["release", "--no-pypi", "--dist-dir", "dist", "--api-url", world.gh.api_url]
+    run([sys.executable, "-m", "ml_publish", *finish, "--repo", REPOSITORY])  # github-release
+    dists = sorted(map(str, (checkout / "dist").iterdir()))
+    upload = ["upload", "--non-interactive", "--repository-url", world.index.upload_url, *dists]
+    credentials = {"TWINE_USERNAME": world.index.username, "TWINE_PASSWORD": world.index.password}
+    run([sys.executable, "-m", "twine", *upload], env=env | credentials)  # publish (PyPI)
+
+
+def test_with_the_release_workflow_the_local_run_hands_over_at_the_tag(
+    release_world: ReleaseWorld, tmp_path: Path
+) -> None:
+    world = release_world
+    pyproject = world.root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('publish = "local"', 'publish = "workflow"'))
+    git(world.root, "commit", "--quiet", "--all", "--message", "Publish from the workflow")
+    workflow_runs: list[str] = []
+
+    def time_passes(seconds: float) -> None:
+        # While the local run waits, the tag push has started the Release workflow.
+        if not workflow_runs:
+            workflow_runs.append(git(world.remote, "tag", "--list"))
+            assert asset_names(world) and world.index.files() == {}
+            run_release_workflow(world, tmp_path)
+
+    def context(**kwargs: Any) -> ReleaseContext:
+        return ReleaseContext(**kwargs, sleep=time_passes)
+
+    release(world.root, world.options(), say=world.said.append, context=context)
+
+    assert workflow_runs == ["v0.1.1"]
+    (published,) = world.releases()
+    assert not published.draft
+    assert sorted(world.index.files()) == ASSETS[2:]
+    assert sum(name.endswith((".whl", ".tar.gz")) for name in asset_names(world)) == 2
+    assert git(world.remote, "rev-parse", "main") == git(world.root, "rev-parse", "v0.1.1^{}")
+    assert world.index_saw_only_published_releases()
+    assert "[4/7] Fill a draft GitHub release" in world.said

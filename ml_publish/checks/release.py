@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from ml_publish.checks.base import Skip, check
@@ -112,6 +113,13 @@ def pending_weights_staged(facts: RepositoryFacts) -> str | None:
     return None
 
 
+def secure_origins() -> tuple[str, ...]:
+    """Where published weights may be served from: https, or the GitHub server in use
+    (``GITHUB_SERVER_URL``, which a sandbox or test run points at its local emulator)."""
+    server = os.environ.get("GITHUB_SERVER_URL", "").rstrip("/")
+    return ("https://", server + "/") if server else ("https://",)
+
+
 @check("REL105", requires=("WGT101",))
 def uploaded_urls_public(facts: RepositoryFacts) -> str | None:
     """Uploaded weights point at a published release, not a draft."""
@@ -123,7 +131,7 @@ def uploaded_urls_public(facts: RepositoryFacts) -> str | None:
         for entry in uploaded
         if "/releases/download/untagged-" in str(entry["url"])
         or "/releases/download/" not in str(entry["url"])
-        or not str(entry["url"]).startswith("https://")
+        or not str(entry["url"]).startswith(secure_origins())
         or not str(entry["url"]).endswith("/" + str(entry["file_name"]))
     ]
     if bad:

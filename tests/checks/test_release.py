@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
     GOOD_PYPROJECT,
@@ -115,6 +117,18 @@ def test_rel105_uploaded_urls_public(tmp_path: Path) -> None:
     assert failed.result == "fail"
     assert failed.message.startswith("unet: the URL is not a published release download")
     assert "ml-publish weights upload --publish" in failed.message
+
+
+def test_rel105_accepts_http_only_from_the_github_server_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = "http://127.0.0.1:8123"
+    url = str(PENDING["url"]).replace("https://github.com", local)
+    files = with_weights({**PENDING, "status": "uploaded", "url": url})
+    monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
+    assert audit(tmp_path / "plain", files, "REL105").result == "fail"
+    monkeypatch.setenv("GITHUB_SERVER_URL", local)  # a sandbox or test run's emulator
+    assert audit(tmp_path / "sandbox", files, "REL105").result == "pass"
 
 
 def test_rel106_readme_renders_on_pypi(tmp_path: Path) -> None:

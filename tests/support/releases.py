@@ -72,7 +72,8 @@ def make_releasable(rendered: Path, destination: Path) -> tuple[Path, Path]:
     git(root, "add", "--all")
     git(root, "commit", "--quiet", "--message", "Train the leaf counter")
     git(root, "remote", "add", "origin", str(remote))
-    git(root, "push", "--quiet", "origin", "main")
+    git(root, "push", "--quiet", "--set-upstream", "origin", "main")
+    git(root, "remote", "set-head", "origin", "main")  # as in a clone
     return root, remote
 
 
