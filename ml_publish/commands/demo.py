@@ -8,9 +8,11 @@ local pypiserver, a fresh install that downloads and verifies the weights.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 from ml_publish import git
@@ -66,8 +68,29 @@ def safetensors_bytes() -> bytes:
 def demo(output_dir: Path) -> tuple[Path, Rehearsal]:
     """Make the demo project under ``output_dir`` and rehearse its release; both are returned."""
     project = new(DEMO_ANSWERS, output_dir=output_dir, no_input=True)
-    if not git.has_identity(project):
-        os.environ.update(DEMO_IDENTITY)
+    with identity_for_git(project):
+        return project, commit_and_rehearse(project)
+
+
+@contextlib.contextmanager
+def identity_for_git(project: Path) -> Iterator[None]:
+    """The demo identity while git has none of its own; the environment is restored after."""
+    if git.has_identity(project):
+        yield
+        return
+    saved = {name: os.environ.get(name) for name in DEMO_IDENTITY}
+    os.environ.update(DEMO_IDENTITY)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def commit_and_rehearse(project: Path) -> Rehearsal:
     git.checked(["init", "--quiet", "--initial-branch", "main"], project)
     weights = project / f"{WEIGHTS_NAME}.safetensors"
     weights.write_bytes(safetensors_bytes())
@@ -75,8 +98,7 @@ def demo(output_dir: Path) -> tuple[Path, Rehearsal]:
     weights.unlink()  # it is staged in .ml-publish/weights now, out of git
     git.checked(["add", "--all"], project)
     git.checked(["commit", "--quiet", "--message", "Start from the ml-publish template"], project)
-    rehearsal = rehearse(project, ReleaseOptions(bump="minor"))
-    return project, rehearsal
+    return rehearse(project, ReleaseOptions(bump="minor"))
 
 
 def next_steps(project: Path) -> str:
