@@ -5,6 +5,8 @@ The steps, in this order, and why the order:
 1. preflight: everything checked, nothing written.
 2. bump: the ``Release vX.Y.Z`` commit and its annotated tag, local only.
 3. build: sdist and wheel, ``twine check --strict``, the wheel's contents, the index's copy.
+   Meanwhile the weights already go up to the draft of step 4: it is invisible, and the
+   upload of gigabytes then hides the build's seconds.
 4. github-draft: the weights and dists on a draft release, verified. A draft is invisible.
 5. push-tag: the tag must be on GitHub before the release is published, or publishing would
    make GitHub create the tag itself, on the default branch's head instead of this commit.
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ml_publish import git
@@ -42,6 +45,27 @@ from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml
 
 CONFIG_TABLE = "[tool.ml-publish.release]"
+
+
+def build(ctx: ReleaseContext) -> None:
+    """Build and check the dists while the weights, which do not depend on them, go up.
+
+    The draft is invisible, so filling it early changes nothing anyone can see; a multi-GB
+    upload then hides the build's time instead of adding to it.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        building = pool.submit(dists.make, ctx)
+        if github_release.has_weights_to_upload(ctx):
+            github_release.fill_draft(ctx, with_dists=False)
+        paths = building.result()
+    dists.check_and_record(ctx, paths)
+
+
+def plan_build(ctx: ReleaseContext) -> list[str]:
+    lines = dists.plan_build(ctx)
+    if ctx.state.github and ctx.state.weights:
+        lines.append("meanwhile start the draft release and upload the weights to it")
+    return lines
 
 
 def push_tag(ctx: ReleaseContext) -> None:
@@ -79,7 +103,7 @@ FINISH_PREFLIGHT = Step(
     "preflight", "Preflight", check_finishing, _lines("check HEAD is {tag}, the audit, credentials")
 )
 BUMP = Step("bump", "Bump the version", bump.bump, bump.plan)
-BUILD = Step("build", "Build and check the distributions", dists.build, dists.plan_build)
+BUILD = Step("build", "Build and check the distributions", build, plan_build)
 GITHUB_DRAFT = Step(
     "github-draft",
     "Fill a draft GitHub release",
@@ -198,8 +222,9 @@ def release(
         return describe(ctx, steps, resuming)
     verb = "Resuming" if resuming else "Releasing"
     say(f"{verb} {state.tag} ({state.previous_version} -> {state.version})")
-    if resuming and state.pypi and state.dists and not state.is_done(PYPI.name):
+    if resuming and state.pypi and not state.is_done(PYPI.name):
         # Someone may have taken the version on the index since; stop before uploading more.
+        # (Before the build is recorded, no file of this version on the index can be ours.)
         dists.compare_with_index(ctx)
     for number, step in enumerate(steps, 1):
         heading = f"[{number}/{len(steps)}] {step.title}"

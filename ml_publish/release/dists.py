@@ -22,13 +22,17 @@ class IndexHoldsOtherFiles(OperationFailed):
     """The index has this version with other bytes: it can never take ours."""
 
 
-def build(ctx: ReleaseContext) -> None:
-    """Build (or take from ``--dist-dir``) the sdist and wheel, check them, and record them."""
+def make(ctx: ReleaseContext) -> list[Path]:
+    """Build the sdist and wheel, or take them from ``--dist-dir``."""
     if ctx.options.dist_dir:
-        paths = given_dists(ctx)
-    else:
-        epoch = git.commit_time(ctx.root, ctx.state.tag)
-        paths = index.build(ctx.root, ctx.dist_dir, source_date_epoch=epoch)
+        return given_dists(ctx)
+    epoch = git.commit_time(ctx.root, ctx.state.tag)
+    return index.build(ctx.root, ctx.dist_dir, source_date_epoch=epoch)
+
+
+def check_and_record(ctx: ReleaseContext, paths: list[Path]) -> None:
+    """Check the dists as PyPI will, check the wheel's contents, and record their hashes."""
+    if not ctx.options.dist_dir:
         ctx.note(f"built {', '.join(path.name for path in paths)}")
     index.check(paths)
     ctx.note("twine check --strict passed")

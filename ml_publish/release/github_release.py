@@ -77,13 +77,20 @@ def release_notes(ctx: ReleaseContext) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fill_draft(ctx: ReleaseContext) -> None:
+def fill_draft(ctx: ReleaseContext, *, with_dists: bool = True) -> None:
     """Make the tag's draft release hold every asset, each verified by its digest."""
     with client_for(ctx) as client:
-        fill(ctx, client)
+        fill(ctx, client, with_dists=with_dists)
 
 
-def fill(ctx: ReleaseContext, client: GitHubClient) -> Release:
+def has_weights_to_upload(ctx: ReleaseContext) -> bool:
+    """Whether this machine holds weights for the draft (inside Actions it holds none)."""
+    staging = ctx.project.staging_dir
+    weights = released_weights(ctx)
+    return ctx.state.github and any((staging / e.file_name).is_file() for e in weights)
+
+
+def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) -> Release:
     upload_state = UploadState.load(ctx.root, str(ctx.state.repository), ctx.state.tag)
     release = find_or_create_draft(client, ctx.state.tag, upload_state, release_notes(ctx))
     if not release.draft:
@@ -106,15 +113,13 @@ def fill(ctx: ReleaseContext, client: GitHubClient) -> Release:
             )
         asset = uploader.sync(entry, staged)
         check_final_url(entry, final_download_url(asset, ctx.state.tag))
-    if uploads_dists(ctx):
+    count = len(ctx.state.weights)
+    if with_dists and uploads_dists(ctx):
         for entry in dist_entries(ctx):
             uploader.sync(entry, ctx.dist_dir / entry.file_name)
-    ctx.note(f"draft release {ctx.state.tag} holds {asset_count(ctx)} verified asset(s)")
+        count += len(ctx.state.dists)
+    ctx.note(f"draft release {ctx.state.tag} holds {count} verified asset(s)")
     return release
-
-
-def asset_count(ctx: ReleaseContext) -> int:
-    return len(ctx.state.weights) + (len(ctx.state.dists) if uploads_dists(ctx) else 0)
 
 
 def publish(ctx: ReleaseContext) -> None:

@@ -83,6 +83,8 @@ class PackageIndex:
                 roots=[str(packages)],
                 password_file=str(self._root / "htpasswd"),
                 authenticate=["update"],
+                # Never redirect a missing project to pypi.org: a sandbox answers for itself.
+                disable_fallback=True,
             )
         self._server = make_server(
             "127.0.0.1",
