@@ -12,13 +12,17 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
+import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from pyproject_hooks import quiet_subprocess_runner
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -72,26 +76,52 @@ def simple_index_url(repository_url: str) -> str:
 
 
 def build(project_root: Path, out_dir: Path, *, source_date_epoch: int | None = None) -> list[Path]:
-    """Build the sdist and wheel of ``project_root`` into ``out_dir`` with ``python -m build``.
+    """Build the sdist, then the wheel from the sdist, as ``python -m build`` does.
 
+    Through pypa/build's own API, with one isolated environment for both instead of the two
+    ``python -m build`` makes: the same files, byte for byte, in about half the time.
     ``source_date_epoch`` (the release commit's time) makes a rebuild byte-identical, so a
     resumed release produces the files it may already have uploaded.
     """
+    import build as pypa_build
+    import build.env
+
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.iterdir():
         stale.unlink()
-    env = dict(os.environ)
-    if source_date_epoch is not None:
-        env["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
-    command = [sys.executable, "-m", "build", "--outdir", str(out_dir), str(project_root)]
-    _run(command, "python -m build", env=env)
-    built = sorted(out_dir.glob("*.tar.gz")) + sorted(out_dir.glob("*.whl"))
-    if len(built) != 2:
-        raise PackageIndexError(
-            f"python -m build made {', '.join(p.name for p in built) or 'nothing'}, not one "
-            "sdist and one wheel"
-        )
-    return built
+    environ = {} if source_date_epoch is None else {"SOURCE_DATE_EPOCH": str(source_date_epoch)}
+
+    def runner(
+        cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
+    ) -> None:
+        quiet_subprocess_runner(cmd, cwd, {**(extra_environ or {}), **environ})
+
+    try:
+        with build.env.DefaultIsolatedEnv() as environment:
+            sdist_builder = pypa_build.ProjectBuilder.from_isolated_env(
+                environment, project_root, runner=runner
+            )
+            environment.install(sdist_builder.build_system_requires)
+            environment.install(sdist_builder.get_requires_for_build("sdist"))
+            sdist = Path(sdist_builder.build("sdist", out_dir))
+            with tempfile.TemporaryDirectory() as scratch:
+                with tarfile.open(sdist) as archive:
+                    # Our own sdist; the filter only exists on newer Pythons' tarfile.
+                    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+                    archive.extractall(scratch, **safe)  # type: ignore[arg-type]
+                unpacked = next(Path(scratch).iterdir())
+                wheel_builder = pypa_build.ProjectBuilder.from_isolated_env(
+                    environment, unpacked, runner=runner
+                )
+                environment.install(wheel_builder.get_requires_for_build("wheel"))
+                wheel = Path(wheel_builder.build("wheel", out_dir))
+    except (pypa_build.BuildException, pypa_build.BuildBackendException) as error:
+        raise PackageIndexError(f"python -m build failed: {_scrub(str(error))}") from None
+    except subprocess.CalledProcessError as error:
+        output = error.output.decode(errors="replace") if isinstance(error.output, bytes) else ""
+        last = _scrub("\n".join(output.strip().splitlines()[-10:]))
+        raise PackageIndexError(f"python -m build failed installing the backend:\n{last}") from None
+    return [sdist, wheel]
 
 
 def describe(paths: list[Path]) -> list[Distribution]:
