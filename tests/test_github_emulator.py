@@ -511,6 +511,20 @@ def test_downloads_serve_the_uploaded_bytes_and_the_digest_matches(
     assert gh.state.asset(OWNER, REPO, asset["id"])[1].file.read_bytes() == payload
 
 
+def test_downloads_answer_a_byte_range_with_206(client: Client) -> None:
+    payload = os.urandom(2 * 1024 * 1024 + 5)
+    url = client.upload(client.create_release(), "model.pt", payload).json()["browser_download_url"]
+
+    first = call("GET", url, token=None, headers={"Range": "bytes=0-0"})
+    middle = call("GET", url, token=None, headers={"Range": "bytes=1048570-1048580"})
+    tail = call("GET", url, token=None, headers={"Range": "bytes=-5"})
+
+    assert (first.status, first.body) == (206, payload[:1])
+    assert first.headers["Content-Range"] == f"bytes 0-0/{len(payload)}"
+    assert (middle.status, middle.body) == (206, payload[1048570:1048581])
+    assert (tail.status, tail.body) == (206, payload[-5:])
+
+
 # Cut part-way, and cut after the whole body: the client then cannot know the upload's fate.
 @pytest.mark.parametrize("after_bytes", [4, 10, 1000])
 def test_a_cut_upload_gets_no_answer_and_leaves_a_starter_asset(

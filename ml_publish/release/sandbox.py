@@ -123,6 +123,8 @@ def rehearse(
     from ml_publish.testing.github_emulator import GitHubEmulator
     from ml_publish.testing.package_index import PackageIndex
 
+    if options.dry_run:
+        raise UsageError("a sandbox release is already a rehearsal; drop --dry-run")
     if importlib.util.find_spec("pypiserver") is None:
         raise UsageError('the sandbox needs pypiserver: pip install "ml-publish[sandbox]"')
     root = check_project(project_root)

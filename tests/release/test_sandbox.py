@@ -103,6 +103,13 @@ def test_ctrl_c_stops_the_servers_and_removes_the_workspace(release_world: Relea
     assert sandboxes() - before == set()
 
 
+def test_the_sandbox_refuses_a_dry_run(
+    release_world: ReleaseWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["release", "--sandbox", "--dry-run", "-C", str(release_world.root)]) == 2
+    assert "already a rehearsal; drop --dry-run" in capsys.readouterr().err
+
+
 def test_the_sandbox_refuses_a_directory_that_is_not_a_project(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
