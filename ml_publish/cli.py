@@ -346,6 +346,11 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
         "--dist-dir", help="release these built dists instead of building (the Release workflow)"
     )
     parser.add_argument(
+        "--abandon",
+        action="store_true",
+        help="undo a release under way that was not pushed yet (draft, tag, commit, state)",
+    )
+    parser.add_argument(
         "--sandbox",
         action="store_true",
         help="rehearse the whole release offline: a local GitHub and pypiserver, then install it",
@@ -370,6 +375,11 @@ def run_release(args: argparse.Namespace) -> int:
         allow_branch=args.allow_branch,
         dist_dir=args.dist_dir,
     )
+    if args.abandon:
+        from ml_publish.commands.release import abandon
+
+        abandon(Path(args.project), options)
+        return 0
     if args.sandbox:
         from ml_publish.release.sandbox import rehearse
 

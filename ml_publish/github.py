@@ -296,6 +296,11 @@ class GitHubClient:
         url = f"{self._releases}/{release_id}/assets"
         return [Asset.from_json(item) for item in self._pages(url, "release assets")]
 
+    def delete_release(self, release_id: int) -> None:
+        """Delete a release and its assets (the tag, if any, stays)."""
+        reply = self._call("DELETE", f"{self._releases}/{release_id}")
+        self._expect(reply, 204, f"deleting release {release_id}")
+
     def delete_asset(self, asset_id: int) -> None:
         reply = self._call("DELETE", f"{self._releases}/assets/{asset_id}")
         self._expect(reply, 204, f"deleting asset {asset_id}")

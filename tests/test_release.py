@@ -356,3 +356,40 @@ def test_with_the_release_workflow_the_local_run_hands_over_at_the_tag(
     assert git(world.remote, "rev-parse", "main") == git(world.root, "rev-parse", "v0.1.1^{}")
     assert world.index_saw_only_published_releases()
     assert "[4/7] Fill a draft GitHub release" in world.said
+
+
+def test_an_unpushed_release_can_be_abandoned_then_released_again(
+    release_world: ReleaseWorld,
+    uninterrupted: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world = release_world
+    head = git(world.root, "rev-parse", "HEAD")
+    reject_pushes_once(world.remote, "refs/tags/")
+    with pytest.raises(MLPublishError):
+        world.release()
+    assert [release.draft for release in world.releases()] == [True]
+
+    words = ["release", "-C", str(world.root), "--api-url", world.gh.api_url, "--repo", REPOSITORY]
+    assert main([*words, "--abandon"]) == 0
+
+    out = capsys.readouterr().out
+    assert "deleted the draft release v0.1.1" in out and "deleted tag v0.1.1" in out
+    assert world.releases() == [] and git(world.root, "tag", "--list") == ""
+    assert git(world.root, "rev-parse", "HEAD") == head
+    assert git(world.root, "status", "--porcelain") == ""
+    assert not (world.root / RELEASE_STATE_FILE).exists()
+    world.release()
+    assert world.comparable() == uninterrupted
+
+
+def test_a_pushed_release_cannot_be_abandoned(
+    release_world: ReleaseWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = release_world
+    world.gh.faults.exhaust_rate_limit(int(time.time()) + 7200, method="PATCH")
+    with pytest.raises(MLPublishError):
+        world.release()
+    assert main(["release", "-C", str(world.root), "--abandon"]) == 2
+    assert "v0.1.1 is already pushed and may be in use" in capsys.readouterr().err
+    assert (world.root / RELEASE_STATE_FILE).exists()

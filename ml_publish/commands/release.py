@@ -198,7 +198,7 @@ def resumed_state(root: Path, options: ReleaseOptions) -> ReleaseState | None:
         if options.bump is not None or asked.removeprefix("v") != state.version:
             raise UsageError(
                 f"the release of {state.tag} is under way ({', '.join(state.done)} done); run "
-                "ml-publish release without --bump/--version to finish it"
+                "ml-publish release to finish it, or ml-publish release --abandon to undo it"
             )
     return state
 
@@ -252,3 +252,35 @@ def describe(ctx: ReleaseContext, steps: list[Step], resuming: bool) -> ReleaseC
             ctx.say(f"    would {line}")
     ctx.say("Nothing was written.")
     return ctx
+
+
+def abandon(root: Path, options: ReleaseOptions, *, say: Callable[[str], None] = print) -> None:
+    """Undo a release that has not left this machine: its draft, its tag, its commit, its state.
+
+    Once the tag is pushed others may have fetched it, so only a new version can follow.
+    """
+    root = root.resolve()
+    state = ReleaseState.load(root)
+    if state is None:
+        raise UsageError("no release is under way here; nothing to abandon")
+    if state.is_done(PUSH_TAG.name):
+        raise UsageError(
+            f"{state.tag} is already pushed and may be in use; finish it with ml-publish release, "
+            "or release a new version after it"
+        )
+    project = open_project(root)
+    ctx = ReleaseContext(root=root, project=project, options=options, state=state, say=say)
+    if state.github and state.repository and github_release.delete_draft(ctx):
+        say(f"deleted the draft release {state.tag} and its assets")
+    tagged = git.resolve(root, state.tag)
+    if tagged is not None:
+        git.checked(["tag", "--delete", state.tag], root)
+        say(f"deleted tag {state.tag}")
+    message = bump.commit_message(state.tag)
+    head_is_release = git.commit_subject(root, "HEAD") == message
+    if head_is_release and tagged in (None, git.resolve(root, "HEAD")):
+        # --keep refuses rather than lose changes made since; the commit only held the bump.
+        git.checked(["reset", "--quiet", "--keep", "HEAD~1"], root)
+        say(f"removed the commit {message}; the version is {state.previous_version} again")
+    ReleaseState.clear(root)
+    say(f"Abandoned {state.tag}; choose the next version with --bump or --version.")

@@ -94,7 +94,8 @@ def compare_with_index(ctx: ReleaseContext) -> dict[str, str | None]:
         if built is None or (sha256 is not None and sha256 != built):
             raise IndexHoldsOtherFiles(
                 f"{name} {ctx.state.version}'s files already exist on the index with other "
-                f"contents ({file_name}); an index never takes a file name twice: bump the version"
+                f"contents ({file_name}); an index never takes a file name twice: bump the version "
+                "(a release under way: ml-publish release --abandon first, if its tag is unpushed)"
             )
     return found
 

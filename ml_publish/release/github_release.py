@@ -185,3 +185,14 @@ def plan_publish(ctx: ReleaseContext) -> list[str]:
 
 def plan_await(ctx: ReleaseContext) -> list[str]:
     return [f"wait for the Release workflow to publish {ctx.state.tag} (and send it to PyPI)"]
+
+
+def delete_draft(ctx: ReleaseContext) -> bool:
+    """Delete the tag's draft release, if there is one; whether there was."""
+    upload_state = UploadState.load(ctx.root, str(ctx.state.repository), ctx.state.tag)
+    with client_for(ctx) as client:
+        drafts = [r for r in client.list_releases() if r.draft and r.tag_name == ctx.state.tag]
+        for draft in drafts:
+            client.delete_release(draft.id)
+    upload_state.clear()
+    return bool(drafts)
