@@ -242,8 +242,12 @@ def release(
 def describe(ctx: ReleaseContext, steps: list[Step], resuming: bool) -> ReleaseContext:
     """Print what each step would do; check what can be checked without writing."""
     state = ctx.state
+    problems = None
     if not resuming and PREFLIGHT in steps:
-        preflight.check_ready(ctx)
+        try:
+            preflight.check_ready(ctx)
+        except preflight.PreflightFailed as failed:
+            problems = failed  # the plan is still worth seeing; the problems come last
     ctx.say(f"Dry run: the release of {state.tag} ({state.previous_version} -> {state.version})")
     for number, step in enumerate(steps, 1):
         status = " (done earlier)" if state.is_done(step.name) else ""
@@ -251,6 +255,8 @@ def describe(ctx: ReleaseContext, steps: list[Step], resuming: bool) -> ReleaseC
         for line in step.plan(ctx):
             ctx.say(f"    would {line}")
     ctx.say("Nothing was written.")
+    if problems is not None:
+        raise problems
     return ctx
 
 

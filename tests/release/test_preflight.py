@@ -144,3 +144,16 @@ def test_a_release_under_way_refuses_another_version(
     capsys.readouterr()
     assert cli(release_world, "--bump", "minor") == 2
     assert "the release of v0.1.1 is under way" in capsys.readouterr().err
+
+
+def test_a_dry_run_shows_the_plan_and_then_what_would_stop_the_release(
+    release_world: ReleaseWorld,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    no_github_token(release_world, monkeypatch)
+    assert cli(release_world, "--bump", "patch", "--dry-run") == 2
+    out, err = capsys.readouterr()
+    assert "[2/8] Bump the version" in out and "Nothing was written." in out
+    assert "no GitHub token" in err
+    assert not (release_world.root / ".ml-publish" / "release.json").exists()
