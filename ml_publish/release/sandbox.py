@@ -216,7 +216,11 @@ def install_from_index(environment_dir: Path, simple_url: str, name: str, versio
     downloaded = sorted(wheels.iterdir())
     _pip(python, "install", "--quiet", *map(str, downloaded))
     shown = subprocess.run(
-        [str(python), "-m", "pip", "show", name], capture_output=True, text=True, check=False
+        [str(python), "-m", "pip", "show", name],
+        cwd=environment_dir,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     for line in shown.stdout.splitlines():
         if line.startswith("Version:"):
@@ -233,6 +237,8 @@ def load_weights(
     python = environment_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
     result = subprocess.run(
         [str(python), "-c", LOAD_WEIGHTS, package, json.dumps(names), str(workspace / "cache")],
+        # Not the project's directory: its source package would shadow the installed one.
+        cwd=workspace,
         capture_output=True,
         text=True,
         check=False,
@@ -246,6 +252,7 @@ def load_weights(
 def _pip(python: Path, *args: str) -> None:
     result = subprocess.run(
         [str(python), "-m", "pip", *args, "--disable-pip-version-check"],
+        cwd=python.parent,  # away from the project, whose files must not stand in for the install
         capture_output=True,
         text=True,
         check=False,

@@ -44,6 +44,7 @@ def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
         monkeypatch.delenv(variable)  # the sandbox needs none of the caller's credentials
     project_before = world.snapshot(), git(world.root, "status", "--porcelain", "--ignored")
     said: list[str] = []
+    monkeypatch.chdir(world.root)  # as a user runs it; the project's source must not shadow
 
     rehearsal = rehearse(world.root, ReleaseOptions(bump="minor", progress=False), say=said.append)
 
