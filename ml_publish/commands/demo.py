@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 from ml_publish import git
 from ml_publish.commands.new import new
 from ml_publish.commands.weights import add_weights
 from ml_publish.release.options import ReleaseOptions
-from ml_publish.release.sandbox import Rehearsal, rehearse
+from ml_publish.release.sandbox import Rehearsal, borrowed_environment, rehearse
 
 DEMO_OWNER = "ml-publish-demo"
 DEMO_ANSWERS = [
@@ -72,22 +70,11 @@ def demo(output_dir: Path) -> tuple[Path, Rehearsal]:
         return project, commit_and_rehearse(project)
 
 
-@contextlib.contextmanager
-def identity_for_git(project: Path) -> Iterator[None]:
+def identity_for_git(project: Path) -> contextlib.AbstractContextManager[None]:
     """The demo identity while git has none of its own; the environment is restored after."""
     if git.has_identity(project):
-        yield
-        return
-    saved = {name: os.environ.get(name) for name in DEMO_IDENTITY}
-    os.environ.update(DEMO_IDENTITY)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        return contextlib.nullcontext()
+    return borrowed_environment(DEMO_IDENTITY)
 
 
 def commit_and_rehearse(project: Path) -> Rehearsal:

@@ -77,9 +77,14 @@ class Rehearsal:
 
 
 @contextlib.contextmanager
-def sandbox_environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in SANDBOX_VARIABLES}
-    for name in SANDBOX_VARIABLES:
+def borrowed_environment(
+    values: dict[str, str], *, cleared: tuple[str, ...] = ()
+) -> Iterator[None]:
+    """``values`` set (and ``cleared`` unset) in ``os.environ`` until the block ends, then
+    every variable touched is as it was."""
+    touched = (*cleared, *values)
+    saved = {name: os.environ.get(name) for name in touched}
+    for name in cleared:
         os.environ.pop(name, None)
     os.environ.update(values)
     try:
@@ -154,7 +159,7 @@ def rehearse(
             "TWINE_USERNAME": package_index.username,
             "TWINE_PASSWORD": package_index.password,
         }
-        with sandbox_environment(environment):
+        with borrowed_environment(environment, cleared=SANDBOX_VARIABLES):
             ctx = release(clone, sandbox_options, say=say)
         tag = ctx.state.tag
         say(f"Installing {tag} from the sandbox pypiserver into a fresh venv")
