@@ -6,11 +6,13 @@ registry reader.
 
 from __future__ import annotations
 
+import os
 import re
 
 from ml_publish.errors import UsageError
 
 REGISTRY_FILE = "weights.json"
+DEFAULT_SERVER = "https://github.com"
 # Where weight files wait, git-ignored, until they are uploaded.
 STAGING_DIR = ".ml-publish/weights"
 # GitHub refuses release assets of 2 GiB or more.
@@ -46,6 +48,12 @@ def weight_file_name(name: str, sha256: str, suffix: str) -> str:
             f"name the weights {name.replace('.', '_')!r} instead"
         )
     return file_name
+
+
+def download_server() -> str:
+    """Where GitHub serves downloads: ``GITHUB_SERVER_URL`` (Actions, GHES, a sandbox) or
+    github.com."""
+    return os.environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER
 
 
 def release_download_url(server: str, repository: str, tag: str, file_name: str) -> str:

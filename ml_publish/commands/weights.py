@@ -17,11 +17,15 @@ from ml_publish.errors import UsageError
 from ml_publish.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.project import Project, check_tag, open_project, resolve_repository
 from ml_publish.registry import WeightEntry, load_registry, save_registry, sha256_of
-from ml_publish.registry_rules import MAX_WEIGHT_BYTES, release_download_url, weight_file_name
+from ml_publish.registry_rules import (
+    MAX_WEIGHT_BYTES,
+    download_server,
+    release_download_url,
+    weight_file_name,
+)
 from ml_publish.toml_file import read_toml
 from ml_publish.weights_table import human_size, with_table
 
-DEFAULT_SERVER = "https://github.com"
 RELEASE_URL = re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/releases/download/")
 LIGHTNING_SUFFIX = ".ckpt"
 GITIGNORE_LINE = ".ml-publish/"
@@ -109,7 +113,7 @@ def add_weights(
             )
         staged = project.staging_dir / file_name
         stage(source, staged)
-    server = os.environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER
+    server = download_server()
     entry = WeightEntry(
         name=name,
         url=release_download_url(server, repository, tag, file_name),

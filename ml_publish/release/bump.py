@@ -9,17 +9,16 @@ after a crash rewrites the same contents and commits or tags only what is still 
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.commands.weights import DEFAULT_SERVER, refresh_tables
+from ml_publish.commands.weights import refresh_tables
 from ml_publish.errors import UsageError
 from ml_publish.hubconf import HUBCONF_FILE
 from ml_publish.project import VERSION_LINE, Project, resolve_repository
 from ml_publish.registry import load_registry, save_registry
-from ml_publish.registry_rules import release_download_url
+from ml_publish.registry_rules import download_server, release_download_url
 from ml_publish.release.context import ReleaseContext
 from ml_publish.toml_file import read_toml
 
@@ -70,7 +69,7 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
     if not ctx.state.weights:
         return
     registry = ctx.project.registry
-    server = os.environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER
+    server = download_server()
     repository = ctx.state.repository or resolve_repository(None, ctx.root)
     released = set(ctx.state.weights)
     entries = [

@@ -6,12 +6,10 @@ only then is the draft published, so its download URLs appear all at once, alrea
 
 from __future__ import annotations
 
-import os
 import urllib.error
 import urllib.request
 
 from ml_publish import git
-from ml_publish.commands.weights import DEFAULT_SERVER
 from ml_publish.commands.weights_upload import (
     ReleaseUploader,
     check_final_url,
@@ -23,7 +21,7 @@ from ml_publish.commands.weights_upload import (
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.github import GitHubClient, Release, RetryPolicy
 from ml_publish.registry import WeightEntry, load_registry
-from ml_publish.registry_rules import release_download_url
+from ml_publish.registry_rules import download_server, release_download_url
 from ml_publish.release.context import ReleaseContext
 from ml_publish.upload_progress import ProgressLine
 from ml_publish.upload_state import UploadState
@@ -46,7 +44,7 @@ def released_weights(ctx: ReleaseContext) -> list[WeightEntry]:
 
 def dist_entries(ctx: ReleaseContext) -> list[WeightEntry]:
     """The dists as release assets: named, sized and hashed like weight files."""
-    server = os.environ.get("GITHUB_SERVER_URL") or DEFAULT_SERVER
+    server = download_server()
     return [
         WeightEntry(
             name=name,
