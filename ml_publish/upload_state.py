@@ -15,6 +15,18 @@ STATE_FILE = Path(".ml-publish") / "state.json"
 STATE_FORMAT = 1
 
 
+def write_json_atomically(path: Path, document: object) -> None:
+    """Write ``document`` as JSON to ``path`` (creating its directory) in one step.
+
+    A crash mid-write leaves the previous file, not half a file: the state files of
+    ``.ml-publish/`` are read back by the run that resumes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
 @dataclass(frozen=True)
 class CompletedUpload:
     """An asset uploaded and verified: its id and the SHA-256 it was checked against."""
@@ -86,11 +98,7 @@ class UploadState:
                 for name, done in self.completed.items()
             },
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".partial")
-        partial.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        # Replaced in one step, so a crash mid-write leaves the previous state, not half a file.
-        os.replace(partial, self.path)
+        write_json_atomically(self.path, document)
 
     def clear(self) -> None:
         """Forget everything: the release is published and the registry says so."""

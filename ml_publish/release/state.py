@@ -8,11 +8,11 @@ is complete.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ml_publish.errors import UsageError
+from ml_publish.upload_state import write_json_atomically
 
 RELEASE_STATE_FILE = Path(".ml-publish") / "release.json"
 STATE_FORMAT = 1
@@ -67,10 +67,7 @@ class ReleaseState:
         ignore_all = path.parent / ".gitignore"
         if not ignore_all.exists():
             ignore_all.write_text("*\n", encoding="utf-8")
-        partial = path.with_name(path.name + ".partial")
-        document = {"format": STATE_FORMAT, **asdict(self)}
-        partial.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        os.replace(partial, path)
+        write_json_atomically(path, {"format": STATE_FORMAT, **asdict(self)})
 
     @staticmethod
     def clear(project_root: Path) -> None:
