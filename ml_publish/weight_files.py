@@ -1,12 +1,14 @@
 """Recognising weight files by name and by content, without reading more than their first bytes.
 
-Shared by the ``no-weights-in-git`` pre-commit hook and ``ml-publish check`` (WGT106).
+Shared by the ``no-weights-in-git`` pre-commit hook, ``ml-publish check`` (WGT106) and the
+release's check of the wheel.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 
 WEIGHT_EXTENSIONS = (
     ".pt", ".pth", ".ckpt", ".bin", ".safetensors", ".onnx", ".h5", ".hdf5", ".pb",
@@ -61,16 +63,33 @@ def weight_kind(
     Only files above the size limit are opened, so a commit of many small files costs one
     ``stat`` each.
     """
+
+    def head() -> bytes:
+        with open(path, "rb") as stream:
+            return stream.read(HEAD_BYTES)
+
     try:
         size = os.stat(path).st_size
+        return classify(path, size, head, max_bytes=max_bytes, extensions=extensions)
     except OSError:
         return None
+
+
+def classify(
+    name: str,
+    size: int,
+    head: Callable[[], bytes],
+    *,
+    max_bytes: int = DEFAULT_MAX_KB * 1024,
+    extensions: tuple[str, ...] = WEIGHT_EXTENSIONS,
+) -> str | None:
+    """Why a file ``name`` of ``size`` bytes looks like weights, wherever it is stored.
+
+    ``head`` gives its first ``HEAD_BYTES`` and is called only when the size and the name
+    leave the question open.
+    """
     if size <= max_bytes:
         return None
-    if path.lower().endswith(extensions):
-        return f"a {os.path.splitext(path)[1].lower()} file"
-    try:
-        with open(path, "rb") as stream:
-            return content_kind(stream.read(HEAD_BYTES))
-    except OSError:
-        return None
+    if name.lower().endswith(extensions):
+        return f"a {os.path.splitext(name)[1].lower()} file"
+    return content_kind(head())

@@ -7,6 +7,7 @@ release; a wheel of gigabytes is refused by PyPI).
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.registry_rules import REGISTRY_FILE
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.preflight import distribution_name
-from ml_publish.weight_files import DEFAULT_MAX_KB, HEAD_BYTES, WEIGHT_EXTENSIONS, content_kind
+from ml_publish.weight_files import HEAD_BYTES, classify
 
 
 class IndexHoldsOtherFiles(OperationFailed):
@@ -68,14 +69,15 @@ def check_wheel(ctx: ReleaseContext, wheel: Path) -> None:
                 f"{wheel.name} lacks {registry}; include it in the wheel (for hatchling: "
                 "[tool.hatch.build.targets.wheel] packages), or the package cannot find its weights"
             )
+
+        def head(member: zipfile.ZipInfo) -> bytes:
+            with archive.open(member) as stream:
+                return stream.read(HEAD_BYTES)
+
         weights = [
             info.filename
             for info in archive.infolist()
-            if info.file_size > DEFAULT_MAX_KB * 1024
-            and (
-                info.filename.lower().endswith(WEIGHT_EXTENSIONS)
-                or content_kind(archive.open(info).read(HEAD_BYTES)) is not None
-            )
+            if classify(info.filename, info.file_size, functools.partial(head, info))
         ]
     if weights:
         raise OperationFailed(
