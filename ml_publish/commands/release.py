@@ -35,12 +35,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ml_publish import git
+from ml_publish.commands.weights_upload import belongs_to_release
 from ml_publish.errors import UsageError
 from ml_publish.project import open_project, resolve_repository
 from ml_publish.registry import load_registry
 from ml_publish.release import bump, dists, github_release, preflight
 from ml_publish.release.context import REMOTE, ReleaseContext, Step
-from ml_publish.release.options import ReleaseOptions, next_version
+from ml_publish.release.options import ReleaseOptions, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml
 
@@ -161,17 +162,13 @@ def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
     current = bump.current_version(project)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     repository = resolve_repository(options.repository, root) if options.github else None
-    publish = options.publish or configured_publish(root)
-    ReleaseOptions(publish=publish)  # validates the configured value
+    publish = check_publish_mode(options.publish or configured_publish(root))
     if not options.asks_for_version:
         tag = f"v{current}"
         if not (in_actions and git.local_tag_exists(root, tag)):
             raise UsageError("choose the new version: --bump patch|minor|major or --version X.Y.Z")
-        weights = [
-            e.name
-            for e in load_registry(project.registry)
-            if e.url.endswith(f"/releases/download/{tag}/{e.file_name}")
-        ]
+        entries = load_registry(project.registry)
+        weights = [e.name for e in entries if repository and belongs_to_release(e, repository, tag)]
         return ReleaseState(
             current, tag, current, None, repository, "local", options.github, options.pypi, weights
         )

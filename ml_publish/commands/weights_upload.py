@@ -126,7 +126,7 @@ def staged_file(staging_dir: Path, entry: WeightEntry) -> Path:
 
 
 def find_or_create_draft(
-    client: GitHubClient, tag: str, state: UploadState, notes: str | None = None
+    client: GitHubClient, tag: str, state: UploadState, notes: Callable[[], str] | None = None
 ) -> Release:
     """The release to fill: the one a previous run was filling, the tag's, a draft, or a new one."""
     release = None
@@ -141,7 +141,8 @@ def find_or_create_draft(
         drafts = (r for r in client.list_releases() if r.draft and r.tag_name == tag)
         release = next(drafts, None)
     if release is None:
-        release = client.create_release(tag, draft=True, body=notes)
+        # The notes are written only for a release that has to be created.
+        release = client.create_release(tag, draft=True, body=notes() if notes else None)
     state.remember_release(release.id)
     return release
 

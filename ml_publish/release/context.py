@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish import index
@@ -25,7 +25,6 @@ class ReleaseContext:
     say: Callable[[str], None] = print
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
-    notes: list[str] = field(default_factory=list)
 
     @property
     def dist_dir(self) -> Path:
@@ -44,8 +43,7 @@ class ReleaseContext:
         return index.simple_index_url(self.options.repository_url or index.PYPI_UPLOAD_URL)
 
     def note(self, line: str) -> None:
-        """Say ``line`` and keep it for the summary."""
-        self.notes.append(line)
+        """Say ``line``, indented under its step's heading."""
         self.say(f"    {line}")
 
 

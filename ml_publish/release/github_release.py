@@ -6,6 +6,7 @@ only then is the draft published, so its download URLs appear all at once, alrea
 
 from __future__ import annotations
 
+import functools
 import urllib.error
 import urllib.request
 
@@ -90,7 +91,8 @@ def has_weights_to_upload(ctx: ReleaseContext) -> bool:
 
 def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) -> Release:
     upload_state = UploadState.load(ctx.root, str(ctx.state.repository), ctx.state.tag)
-    release = find_or_create_draft(client, ctx.state.tag, upload_state, release_notes(ctx))
+    notes = functools.partial(release_notes, ctx)
+    release = find_or_create_draft(client, ctx.state.tag, upload_state, notes)
     if not release.draft:
         return release  # published already: publish() verifies what it holds
     uploader = ReleaseUploader(

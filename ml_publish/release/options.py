@@ -36,12 +36,18 @@ class ReleaseOptions:
             raise UsageError("give --bump or --version, not both")
         if self.bump is not None and self.bump not in BUMPS:
             raise UsageError(f"--bump takes {', '.join(BUMPS)}, not {self.bump!r}")
-        if self.publish is not None and self.publish not in PUBLISH_MODES:
-            raise UsageError(f"publish must be {' or '.join(PUBLISH_MODES)}, not {self.publish!r}")
+        if self.publish is not None:
+            check_publish_mode(self.publish)
 
     @property
     def asks_for_version(self) -> bool:
         return self.bump is not None or self.version is not None
+
+
+def check_publish_mode(publish: str) -> str:
+    if publish not in PUBLISH_MODES:
+        raise UsageError(f"publish must be {' or '.join(PUBLISH_MODES)}, not {publish!r}")
+    return publish
 
 
 def parse_version(text: str, what: str = "version") -> Version:
