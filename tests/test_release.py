@@ -235,22 +235,7 @@ def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_ass
     )
     # The connection drops mid-file; the process is killed while it waits to retry.
     world.gh.faults.cut_upload(1000, name=unet.file_name)
-    command = [
-        sys.executable,
-        "-m",
-        "ml_publish",
-        "release",
-        "-C",
-        str(world.root),
-        "--bump",
-        "patch",
-        "--api-url",
-        world.gh.api_url,
-        "--repository-url",
-        world.index.upload_url,
-        "--repo",
-        REPOSITORY,
-    ]
+    command = [sys.executable, "-m", "ml_publish", *world.cli_words("--bump", "patch")]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
         deadline = time.monotonic() + 120
         while world.gh.faults.queued:
@@ -271,8 +256,7 @@ def test_the_token_and_the_index_password_never_appear_in_output(
 ) -> None:
     world = release_world
     secrets = (world.gh.token, world.index.password)
-    words = ["release", "-C", str(world.root), "--api-url", world.gh.api_url, "--repo", REPOSITORY]
-    words += ["--repository-url", world.index.upload_url]
+    words = world.cli_words()
     world.gh.faults.exhaust_rate_limit(int(time.time()) + 7200, method="PATCH")
     assert main([*words, "--bump", "patch"]) == 1  # publishing fails: a GitHub error is shown
     with monkeypatch.context() as wrong:
@@ -370,8 +354,7 @@ def test_an_unpushed_release_can_be_abandoned_then_released_again(
         world.release()
     assert [release.draft for release in world.releases()] == [True]
 
-    words = ["release", "-C", str(world.root), "--api-url", world.gh.api_url, "--repo", REPOSITORY]
-    assert main([*words, "--abandon"]) == 0
+    assert main(world.cli_words("--abandon")) == 0
 
     out = capsys.readouterr().out
     assert "deleted the draft release v0.1.1" in out and "deleted tag v0.1.1" in out

@@ -197,6 +197,10 @@ def _repository_of(root: Path) -> str:
         return SANDBOX_REPOSITORY.format(name=root.name)
 
 
+def venv_python(environment_dir: Path) -> Path:
+    return environment_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+
+
 def install_from_index(environment_dir: Path, simple_url: str, name: str, version: str) -> str:
     """Install ``name==version`` as a user would, its files taken from the sandbox index only.
 
@@ -204,7 +208,7 @@ def install_from_index(environment_dir: Path, simple_url: str, name: str, versio
     not download gigabytes of dependencies that are already on this machine.
     """
     venv.EnvBuilder(with_pip=True, system_site_packages=True).create(environment_dir)
-    python = environment_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    python = venv_python(environment_dir)
     wheels = environment_dir / "downloaded"
     requirement = f"{name}=={version}"
     _pip(
@@ -239,7 +243,7 @@ def load_weights(
     """Download each weight in the sandbox venv with the package's own verified loader."""
     if not names:
         return []
-    python = environment_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    python = venv_python(environment_dir)
     result = subprocess.run(
         [str(python), "-c", LOAD_WEIGHTS, package, json.dumps(names), str(workspace / "cache")],
         # Not the project's directory: its source package would shadow the installed one.

@@ -8,26 +8,13 @@ from pathlib import Path
 import pytest
 
 from ml_publish.cli import main
-from tests.support.releases import REPOSITORY, ReleaseWorld, git
+from tests.support.releases import ReleaseWorld, git
 
 Arrange = Callable[[ReleaseWorld, pytest.MonkeyPatch], None]
 
 
 def cli(world: ReleaseWorld, *words: str) -> int:
-    return main(
-        [
-            "release",
-            "-C",
-            str(world.root),
-            "--api-url",
-            world.gh.api_url,
-            "--repository-url",
-            world.index.upload_url,
-            "--repo",
-            REPOSITORY,
-            *words,
-        ]
-    )
+    return main(world.cli_words(*words))
 
 
 def nothing(world: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -124,6 +124,11 @@ class ReleaseWorld:
         settings.update(overrides)
         return ReleaseOptions(**settings)
 
+    def cli_words(self, *words: str) -> list[str]:
+        """``ml-publish release`` words for this project and these servers, then ``words``."""
+        servers = ["--api-url", self.gh.api_url, "--repository-url", self.index.upload_url]
+        return ["release", "-C", str(self.root), *servers, "--repo", REPOSITORY, *words]
+
     def release(self, **overrides: Any) -> ReleaseContext:
         def no_waiting(seconds: float) -> None:
             pass
