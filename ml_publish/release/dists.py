@@ -123,11 +123,10 @@ def upload(ctx: ReleaseContext) -> None:
 
 
 def plan_build(ctx: ReleaseContext) -> list[str]:
-    source = (
-        f"take the dists from {ctx.dist_dir}"
-        if ctx.options.dist_dir
-        else (f"python -m build into {ctx.dist_dir.relative_to(ctx.root)}")
-    )
+    if ctx.options.dist_dir:
+        source = f"take the dists from {ctx.dist_dir}"
+    else:
+        source = f"python -m build into {ctx.dist_dir.relative_to(ctx.root)}"
     return [
         source,
         "twine check --strict; the wheel must hold the weights registry and no weight file",
