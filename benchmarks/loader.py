@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ml_publish.commands.new import new
-from ml_publish.testing.static_server import serving
+from ml_publish.sandbox.static_server import serving
+from ml_publish.template import new_project
 
 SIZE = 200 * 1000**2
 RUNS = 3
@@ -30,7 +30,7 @@ def main() -> None:
     openssl = shutil.which("openssl") or sys.exit("openssl is needed as the reference")
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
-        project = new(["framework=none"], output_dir=scratch, no_input=True)
+        project = new_project(["framework=none"], output_dir=scratch, no_input=True)
         served = scratch / "served"
         served.mkdir()
         content = os.urandom(SIZE)

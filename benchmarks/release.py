@@ -28,13 +28,13 @@ from pathlib import Path
 
 from timing import write_random_file
 
-from ml_publish.commands.new import new
-from ml_publish.commands.release import release
-from ml_publish.commands.weights import add_weights
 from ml_publish.github import GitHubClient
 from ml_publish.release.options import ReleaseOptions
-from ml_publish.testing.github_emulator import GitHubEmulator
-from ml_publish.testing.package_index import PackageIndex
+from ml_publish.release.pipeline import release
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.package_index import PackageIndex
+from ml_publish.template import new_project
+from ml_publish.weights.registration import add_weights
 
 SIZE = 200 * 1000**2
 WEIGHTS = ("w1", "w2", "w3")
@@ -89,7 +89,9 @@ def git(*args: str, cwd: Path) -> None:
 def releasable_project(scratch: Path, weights: list[Path]) -> Path:
     """A new project with the weights added and committed, pushed to an empty bare ``origin``."""
     owner = REPOSITORY.partition("/")[0]
-    project = new(["framework=none", f"github_owner={owner}"], output_dir=scratch, no_input=True)
+    project = new_project(
+        ["framework=none", f"github_owner={owner}"], output_dir=scratch, no_input=True
+    )
     remote = scratch / "origin.git"
     git("init", "--quiet", "--bare", "-b", "main", str(remote), cwd=scratch)
     git("init", "--quiet", "-b", "main", cwd=project)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from timing import write_random_file
 
-from ml_publish.registry import sha256_of
+from ml_publish.digests import sha256_of
 
 SIZE = 1024**3
 RUNS = 3

@@ -21,7 +21,7 @@ from pathlib import Path
 from timing import write_random_file
 
 from ml_publish.github import GitHubClient
-from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_emulator import GitHubEmulator
 
 SIZE = 1024**3
 RUNS = 3

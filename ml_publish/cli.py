@@ -1,9 +1,10 @@
-"""The ``ml-publish`` command line: argument parsing only; each command runs one core in commands/.
+"""The ``ml-publish`` command line: argument parsing only; each command runs a module in commands/.
 
 The top level (``--help``, ``--version``, choosing the command) is parsed by hand from the
 ``COMMANDS`` table so that it imports nothing, not even argparse: ``ml-publish --help`` and the
 pre-commit hooks start about as fast as Python itself. Each command's own options are parsed
-with argparse, imported only once that command is chosen.
+with argparse, imported only once that command is chosen, and the command's module (named in
+the table as ``module:function``) is imported only then too.
 """
 
 from __future__ import annotations
@@ -24,17 +25,42 @@ USAGE = f"usage: {PROG} [--version] [--help] [--verbose] COMMAND [ARGS ...]"
 
 
 class Command:
-    """A subcommand: its one-line summary, its options, and the function that runs it."""
+    """A subcommand: its one-line summary, its options, and what runs it.
+
+    ``run`` names the function in ``ml_publish.commands`` as ``module:function``; a command
+    with ``actions`` (``weights add``, ``weights list``, ...) runs the chosen action's instead.
+    """
 
     def __init__(
         self,
         summary: str,
         add_arguments: Callable[[argparse.ArgumentParser], None],
-        run: Callable[[argparse.Namespace], int],
+        run: str = "",
+        actions: dict[str, Command] | None = None,
     ) -> None:
         self.summary = summary
         self.add_arguments = add_arguments
         self.run = run
+        self.actions = actions or {}
+
+    def parser(self, prog: str) -> argparse.ArgumentParser:
+        """The argparse parser for this command, with a sub-parser per action."""
+        import argparse
+
+        parser = argparse.ArgumentParser(prog=prog, description=self.summary)
+        self.add_arguments(parser)
+        parser.set_defaults(run=self.run)
+        if self.actions:
+            subparsers = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+            for name, action in self.actions.items():
+                subparser = subparsers.add_parser(name, help=action.summary)
+                action.add_arguments(subparser)
+                subparser.set_defaults(run=action.run)
+        return parser
+
+
+def no_arguments(parser: argparse.ArgumentParser) -> None:
+    """For a command or action that takes no options of its own."""
 
 
 def add_new_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,130 +84,69 @@ def add_new_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_new(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.commands.new import new, next_steps
-
-    project_dir = new(
-        args.assignments,
-        output_dir=Path(args.output_dir),
-        no_input=args.no_input,
-        overwrite=args.overwrite,
-    )
-    print(next_steps(project_dir))
-    return 0
-
-
-def add_weights_arguments(parser: argparse.ArgumentParser) -> None:
+def add_project_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-C",
         "--project",
         default=".",
         help="run as if started in this project directory (default: here)",
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser(
-        "add", help="hash, name, stage and register a weight file (never added to git)"
-    )
-    add.add_argument("file", help="the weight file: a state dict, checkpoint, ONNX model, ...")
-    add.add_argument("--name", required=True, help="the name users pass to get_model()")
-    add.add_argument("--arch", default="", help="the registered architecture it loads into")
-    add.add_argument(
+
+
+def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
+    parser.add_argument("--tag", help="the release tag (default: v<package version>)")
+
+
+def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the weight file: a state dict, checkpoint, ONNX model, ...")
+    parser.add_argument("--name", required=True, help="the name users pass to get_model()")
+    parser.add_argument("--arch", default="", help="the registered architecture it loads into")
+    parser.add_argument(
         "--meta",
         action="append",
         default=[],
         metavar="KEY=VALUE",
         help="a fact to record (dataset, metrics, input size, mean, std, categories, ...)",
     )
-    add.add_argument("--meta-file", help="a JSON or TOML file of such facts")
-    add.add_argument(
+    parser.add_argument("--meta-file", help="a JSON or TOML file of such facts")
+    parser.add_argument(
         "--strip-prefix",
         help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
     )
-    add.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
-    add.add_argument("--tag", help="the release tag (default: v<package version>)")
-    actions.add_parser("list", help="list the registered weights")
-    table = actions.add_parser(
-        "table", help="rewrite the README weights table (and hubconf.py) from the registry"
-    )
-    table.add_argument(
+    add_repository_arguments(parser)
+
+
+def add_weights_table_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--fail-if-changed",
         action="store_true",
         help="exit 1 when a file was rewritten (how the weights-table pre-commit hook runs it)",
     )
-    verify = actions.add_parser(
-        "verify", help="check the registry and the staged files against their hashes"
-    )
-    verify.add_argument(
+
+
+def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--download", action="store_true", help="also download every URL and check its hash"
     )
-    upload = actions.add_parser(
-        "upload",
-        help="upload the pending weights to the GitHub release for the tag (a draft by default)",
-    )
-    upload.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
-    upload.add_argument("--tag", help="the release tag (default: v<package version>)")
-    upload.add_argument(
+
+
+def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
+    add_repository_arguments(parser)
+    parser.add_argument(
         "--api-url", help="the GitHub API (default: $GITHUB_API_URL or https://api.github.com)"
     )
-    upload.add_argument(
+    parser.add_argument(
         "--publish",
         action="store_true",
         help="publish the release once every file is verified, and mark the weights uploaded",
     )
-    upload.add_argument(
+    parser.add_argument(
         "--allow-published",
         action="store_true",
         help="add assets to a release that is already published",
     )
-    upload.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def run_weights(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.commands import weights
-
-    project = Path(args.project)
-    if args.action == "add":
-        meta_file = project / args.meta_file if args.meta_file else None
-        entry = weights.add_weights(
-            project,
-            project / args.file,
-            name=args.name,
-            arch=args.arch,
-            meta=weights.parse_meta(args.meta, meta_file),
-            strip_prefix=args.strip_prefix,
-            repository=args.repo,
-            tag=args.tag,
-        )
-        print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
-        return 0
-    if args.action == "list":
-        print(weights.format_listing(weights.list_weights(project)))
-        return 0
-    if args.action == "table":
-        changed = weights.refresh_tables(project)
-        for name in changed:
-            print(f"rewrote {name} from the weights registry")
-        return 1 if changed and args.fail_if_changed else 0
-    if args.action == "upload":
-        from ml_publish.commands.weights_upload import upload_weights
-
-        names = upload_weights(
-            project,
-            repository=args.repo,
-            tag=args.tag,
-            api_url=args.api_url,
-            publish=args.publish,
-            allow_published=args.allow_published,
-            progress=not args.quiet,
-        )
-        state = "published" if args.publish else "uploaded to the draft release"
-        print(f"{state}: {', '.join(names)}" if names else "no pending weights to upload")
-        return 0
-    return weights.print_problems(weights.verify_weights(project, download=args.download))
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
@@ -203,44 +168,6 @@ def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="template answers, e.g. license=MIT github_owner=me (others are read from the repo)",
     )
-
-
-def run_adopt(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.commands.adopt import (
-        ask_license,
-        carry_out,
-        confirm,
-        plan_adoption,
-        report,
-    )
-    from ml_publish.commands.new import parse_assignments
-
-    # `ml-publish adopt license=MIT`: the first KEY=VALUE lands in PATH's place.
-    if "=" in args.path and not Path(args.path).exists():
-        args.assignments.insert(0, args.path)
-        args.path = "."
-    root = Path(args.path)
-    answers = parse_assignments(args.assignments)
-    plan = plan_adoption(root, package=args.package, answers=answers, allow_dirty=args.allow_dirty)
-    license_answer = None if args.yes or args.dry_run else ask_license(plan)
-    if license_answer:
-        answers["license"] = license_answer
-        plan = plan_adoption(
-            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
-        )
-    print(plan.describe())
-    if args.dry_run:
-        print("\n--dry-run: nothing was changed")
-        return 0
-    if not args.yes and not confirm("\nApply this plan?"):
-        return 2
-    adoption = carry_out(
-        root, plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
-    )
-    print(report(adoption))
-    return 0
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -268,28 +195,8 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
 
 
-def comma_separated(values: list[str]) -> list[str]:
-    return [word for value in values for word in value.split(",") if word.strip()]
-
-
-def run_check(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.check_report import print_report
-    from ml_publish.commands.check import exit_code, list_checks, run_checks
-
-    if args.list:
-        print(list_checks())
-        return 0
-    results = run_checks(
-        Path(args.path), select=comma_separated(args.select), ignore=comma_separated(args.ignore)
-    )
-    print_report(results, args.format, args.path)
-    return exit_code(results)
-
-
 def add_no_weights_arguments(parser: argparse.ArgumentParser) -> None:
-    from ml_publish.weight_files import DEFAULT_MAX_KB, WEIGHT_EXTENSIONS
+    from ml_publish.weights.recognition import DEFAULT_MAX_KB, WEIGHT_EXTENSIONS
 
     parser.add_argument(
         "files", nargs="*", help="the files to be committed (pre-commit passes them)"
@@ -306,16 +213,6 @@ def add_no_weights_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="EXTS",
         help=f"comma-separated weight extensions (default: {','.join(WEIGHT_EXTENSIONS)})",
     )
-
-
-def run_no_weights(args: argparse.Namespace) -> int:
-    from ml_publish.commands.no_weights_in_git import advice, weight_files
-
-    extensions = tuple(e.strip() for e in args.extensions.split(",") if e.strip())
-    found = weight_files(args.files, max_kb=args.max_kb, extensions=extensions)
-    for path, kind in found:
-        print(advice(path, kind))
-    return 1 if found else 0
 
 
 def add_release_arguments(parser: argparse.ArgumentParser) -> None:
@@ -357,40 +254,6 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_release(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.release.options import ReleaseOptions
-
-    options = ReleaseOptions(
-        bump=args.bump,
-        version=args.version,
-        dry_run=args.dry_run,
-        github=not args.no_github,
-        pypi=not args.no_pypi,
-        repository_url=args.repository_url,
-        index_url=args.index_url,
-        api_url=args.api_url,
-        repository=args.repo,
-        allow_branch=args.allow_branch,
-        dist_dir=args.dist_dir,
-    )
-    if args.abandon:
-        from ml_publish.commands.release import abandon
-
-        abandon(Path(args.project), options)
-        return 0
-    if args.sandbox:
-        from ml_publish.release.sandbox import rehearse
-
-        rehearse(Path(args.project), options)
-        return 0
-    from ml_publish.commands.release import release
-
-    release(Path(args.project), options)
-    return 0
-
-
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
@@ -400,49 +263,63 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ml_publish.commands.demo import demo, next_steps
-
-    project, _ = demo(Path(args.output_dir))
-    print(next_steps(project))
-    return 0
-
+WEIGHTS_ACTIONS = {
+    "add": Command(
+        "hash, name, stage and register a weight file (never added to git)",
+        add_weights_add_arguments,
+        "weights:add",
+    ),
+    "list": Command("list the registered weights", no_arguments, "weights:list_"),
+    "table": Command(
+        "rewrite the README weights table (and hubconf.py) from the registry",
+        add_weights_table_arguments,
+        "weights:table",
+    ),
+    "verify": Command(
+        "check the registry and the staged files against their hashes",
+        add_weights_verify_arguments,
+        "weights:verify",
+    ),
+    "upload": Command(
+        "upload the pending weights to the GitHub release for the tag (a draft by default)",
+        add_weights_upload_arguments,
+        "weights:upload",
+    ),
+}
 
 COMMANDS = {
     "new": Command(
-        "create a new ML package from the bundled template (offline)", add_new_arguments, run_new
+        "create a new ML package from the bundled template (offline)", add_new_arguments, "new:run"
     ),
     "adopt": Command(
         "restructure an existing repository into the package, in place, losing nothing",
         add_adopt_arguments,
-        run_adopt,
+        "adopt:run",
     ),
     "check": Command(
         "audit a repository for what ML packages get wrong (exit 1 when a check fails)",
         add_check_arguments,
-        run_check,
+        "check:run",
     ),
     "no-weights-in-git": Command(
         "refuse weight files about to be committed (the pre-commit hook)",
         add_no_weights_arguments,
-        run_no_weights,
+        "no_weights_in_git:run",
     ),
     "release": Command(
         "release a version: bump, build, GitHub release with weights, PyPI (resumable)",
         add_release_arguments,
-        run_release,
+        "release:run",
     ),
     "demo": Command(
         "see it all offline: a new project with weights, its release rehearsed in a sandbox",
         add_demo_arguments,
-        run_demo,
+        "demo:run",
     ),
     "weights": Command(
         "register, check and upload weight files: add, list, table, verify, upload",
-        add_weights_arguments,
-        run_weights,
+        add_project_argument,
+        actions=WEIGHTS_ACTIONS,
     ),
 }
 
@@ -491,14 +368,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(name: str, words: list[str], *, verbose: bool) -> int:
-    import argparse
+    import importlib
 
-    command = COMMANDS[name]
-    parser = argparse.ArgumentParser(prog=f"{PROG} {name}", description=command.summary)
-    command.add_arguments(parser)
-    args = parser.parse_args(words)
+    args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
+    module_name, _, function_name = args.run.partition(":")
+    run = getattr(importlib.import_module(f"ml_publish.commands.{module_name}"), function_name)
     try:
-        return command.run(args)
+        exit_code: int = run(args)
+        return exit_code
     except ReportedError:
         if verbose:
             raise

@@ -22,7 +22,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from pyproject_hooks import quiet_subprocess_runner
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -31,9 +30,10 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
+from pyproject_hooks import quiet_subprocess_runner
 
+from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed
-from ml_publish.registry import sha256_of
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
 # Where each well-known upload endpoint publishes what it received.

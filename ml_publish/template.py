@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ml_publish.errors import ReportedError
+from ml_publish.errors import ReportedError, UsageError
 from ml_publish.template_files import template_dir
 
 # What cookiecutter accepts for a yes/no question.
@@ -99,3 +99,47 @@ def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Pat
     except FailedHookException as error:
         raise ReportedError("the template refused the answers") from error
     return Path(project)
+
+
+def parse_assignments(assignments: Sequence[str]) -> dict[str, str]:
+    """Turn ``KEY=VALUE`` words into template answers, refusing unknown keys and invalid choices."""
+    variables = template_variables()
+    answers: dict[str, str] = {}
+    for assignment in assignments:
+        key, separator, value = assignment.partition("=")
+        if not separator or not key:
+            raise UsageError(f"{assignment!r} is not KEY=VALUE; for example license=MIT")
+        if key not in variables:
+            raise UsageError(
+                f"unknown template variable {key!r}; valid ones: {', '.join(variables)}"
+            )
+        choices = variables[key].choices
+        if choices and value not in choices:
+            raise UsageError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+        if variables[key].is_flag and value.lower() not in FLAG_WORDS:
+            raise UsageError(f"{key} must be yes or no, not {value!r}")
+        answers[key] = value
+    return answers
+
+
+def is_empty_dir_or_missing(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def new_project(
+    assignments: Sequence[str],
+    *,
+    output_dir: Path,
+    no_input: bool = False,
+    overwrite: bool = False,
+) -> Path:
+    """Create a project from the template and return its directory."""
+    answers = resolve_answers(parse_assignments(assignments), no_input=no_input)
+    project_dir = output_dir / answers["repo_name"]
+    if not overwrite and not is_empty_dir_or_missing(project_dir):
+        raise UsageError(
+            f"{project_dir} already exists and is not empty; choose another output directory "
+            "or pass --overwrite"
+        )
+    # An empty directory is as good as none; cookiecutter only accepts one when told to overwrite.
+    return render(answers, output_dir, overwrite=overwrite or project_dir.exists())

@@ -16,6 +16,8 @@ PUBLIC_VERSION = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+# `__version__ = "1.2.0"` (annotated or not): the assignment's start, then the version.
+VERSION_LINE = re.compile(r"""^(__version__\s*(?::\s*str\s*)?=\s*)["']([^"']+)["']""", re.MULTILINE)
 LOCAL_PART = re.compile(r"\+[a-z0-9]+(?:[-_.][a-z0-9]+)*", re.IGNORECASE)
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.testing.github_emulator import GitHubEmulator
-from ml_publish.testing.package_index import PackageIndex
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.package_index import PackageIndex
 from tests.support.projects import hook_tool_requirements, render
 from tests.support.releases import (
     ReleaseWorld,

@@ -28,7 +28,7 @@ from ml_publish.github import (
     find_token,
     resolve_api_url,
 )
-from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_emulator import GitHubEmulator
 from tests.support.processes import run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, TAG

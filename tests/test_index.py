@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ml_publish import index
-from ml_publish.testing.package_index import PackageIndex
+from ml_publish.sandbox.package_index import PackageIndex
 
 PYPROJECT = """\
 [build-system]

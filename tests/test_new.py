@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.commands.new import new, parse_assignments
 from ml_publish.errors import UsageError
+from ml_publish.template import new_project, parse_assignments
 from tests.support.processes import run
 
 
@@ -19,7 +19,7 @@ def ml_publish(*args: str | Path, cwd: Path | None = None) -> tuple[int, str, st
 
 
 def test_defaults_render_a_project_named_after_the_default_title(output_dir: Path) -> None:
-    project = new([], output_dir=output_dir, no_input=True)
+    project = new_project([], output_dir=output_dir, no_input=True)
 
     assert project == output_dir / "cell-segmentation"
     init = (project / "cell_segmentation" / "__init__.py").read_text(encoding="utf-8")
@@ -28,7 +28,7 @@ def test_defaults_render_a_project_named_after_the_default_title(output_dir: Pat
 
 
 def test_answers_flow_into_derived_names(output_dir: Path) -> None:
-    project = new(
+    project = new_project(
         ["project_name=Whale Tail Matcher", "framework=none", "version=2.0.0rc1"],
         output_dir=output_dir,
         no_input=True,
@@ -101,7 +101,7 @@ def test_overwrite_renders_into_an_existing_directory_keeping_other_files(
     target.mkdir()
     (target / "notes.txt").write_text("my notes\n", encoding="utf-8")
 
-    new([], output_dir=output_dir, no_input=True, overwrite=True)
+    new_project([], output_dir=output_dir, no_input=True, overwrite=True)
 
     assert (target / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
     assert (target / "pyproject.toml").is_file()
@@ -110,7 +110,7 @@ def test_overwrite_renders_into_an_existing_directory_keeping_other_files(
 def test_an_existing_empty_target_is_fine(output_dir: Path) -> None:
     (output_dir / "cell-segmentation").mkdir()
 
-    project = new([], output_dir=output_dir, no_input=True)
+    project = new_project([], output_dir=output_dir, no_input=True)
 
     assert (project / "pyproject.toml").is_file()
 

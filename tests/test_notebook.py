@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml_publish.commands.weights import add_weights
+from ml_publish.weights.registration import add_weights
 from tests.support.example_weights import (
     MIRROR_VARIABLE,
     save_example_state_dict,

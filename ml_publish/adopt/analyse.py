@@ -25,7 +25,7 @@ from ml_publish.adopt.python_files import (
     is_module_name,
     strip_notebook_magics,
 )
-from ml_publish.weight_files import weight_kind
+from ml_publish.weights.recognition import weight_kind
 
 # Files that build or configure tools: never moved into the package nor run as scripts.
 TOOL_FILES = {"setup.py", "conftest.py", "noxfile.py", "hubconf.py", "tasks.py", "fabfile.py"}

@@ -107,7 +107,7 @@ def perform(root: Path, operation: Operation) -> None:
         if operation.path in (git.tracked_files(root) or []):
             git.remove(root, operation.path)
     elif isinstance(operation, UntrackWeight):
-        from ml_publish.commands.weights import add_weights
+        from ml_publish.weights.registration import add_weights
 
         if operation.path in (git.tracked_files(root) or []):
             git.untrack(root, operation.path)

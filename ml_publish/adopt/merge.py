@@ -7,7 +7,6 @@ nothing. What the repository says wins; the template only fills in what is missi
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 

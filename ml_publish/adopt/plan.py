@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from ml_publish.adopt.analyse import PythonFile, RepositoryAnalysis, TOOL_FILES
+from ml_publish.adopt.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
 from ml_publish.adopt.python_files import is_module_name
 from ml_publish.errors import UsageError

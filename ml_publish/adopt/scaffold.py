@@ -16,8 +16,8 @@ from pathlib import Path
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.licenses import recognise_license
-from ml_publish.project import VERSION_LINE
 from ml_publish.toml_file import parse_toml
+from ml_publish.versions import VERSION_LINE
 
 # Rendered files that only make sense for a new project, or that adopt writes itself.
 NOT_FOR_ADOPTED = ("notebooks/", "app.py")
@@ -58,7 +58,7 @@ def version_in_root_modules(analysis: RepositoryAnalysis) -> str | None:
             text = (analysis.root / file.path).read_text(encoding="utf-8", errors="replace")
             match = VERSION_LINE.search(text)
             if match:
-                return match[1]
+                return match[2]
     return None
 
 

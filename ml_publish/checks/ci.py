@@ -126,7 +126,7 @@ def workflow_runs_tests(facts: RepositoryFacts) -> str | None:
 @check("CI104", requires=("CI103",))
 def tests_run_on_default_branch(facts: RepositoryFacts) -> str | None:
     """The tests run on pushes or pull requests to the default branch."""
-    branch = facts.current_branch()
+    branch = facts.default_branch()
     branches = (branch,) if branch else DEFAULT_BRANCH_GUESSES
     for workflow in test_workflows(facts).values():
         for event in ("push", "pull_request"):

@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ml_publish.registry import WeightEntry
+    from ml_publish.weights.registry import WeightEntry
 
 CITATION_FILE = "CITATION.cff"
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -73,7 +73,7 @@ def registered_weights(facts: RepositoryFacts) -> list[WeightEntry]:
     raw_entries = facts.registry()["weights"]
     if not raw_entries:
         return []
-    from ml_publish.registry import RegistryError, entry_from_json
+    from ml_publish.weights.registry import RegistryError, entry_from_json
 
     registry = facts.registry_path()
     assert registry is not None
@@ -86,7 +86,7 @@ def registered_weights(facts: RepositoryFacts) -> list[WeightEntry]:
 @check("DOC104", requires=("DOC101", "WGT101"))
 def readme_weights_table_in_sync(facts: RepositoryFacts) -> str | None:
     """The README's pretrained-weights table matches the registry."""
-    from ml_publish.weights_table import END_MARKER, START_MARKER, render_table
+    from ml_publish.weights.table import END_MARKER, START_MARKER, render_table
 
     entries = registered_weights(facts)
     readme = facts.text(facts.readme_name() or "") or ""

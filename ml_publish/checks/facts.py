@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.registry_rules import REGISTRY_FILE
+from ml_publish.weights.naming import REGISTRY_FILE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README")
 LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING")
@@ -38,10 +41,11 @@ class RepositoryFacts:
         self.root = root
         self._cache: dict[str, Any] = {}
 
-    def _remember(self, key: str, compute: Any) -> Any:
+    def _remember(self, key: str, compute: Callable[[], T]) -> T:
         if key not in self._cache:
             self._cache[key] = compute()
-        return self._cache[key]
+        remembered: T = self._cache[key]
+        return remembered
 
     def text(self, relative: str | Path) -> str | None:
         """A file's text, or ``None`` when it does not exist."""
@@ -52,7 +56,7 @@ class RepositoryFacts:
                 return None
             return path.read_text(encoding="utf-8", errors="replace")
 
-        return self._remember(f"text:{relative}", read)  # type: ignore[no-any-return]
+        return self._remember(f"text:{relative}", read)
 
     def first_existing(self, names: tuple[str, ...]) -> str | None:
         return next((name for name in names if (self.root / name).is_file()), None)
@@ -76,7 +80,7 @@ class RepositoryFacts:
         document = self._remember("pyproject", parse)
         if isinstance(document, UnreadableFile):
             raise document
-        return document  # type: ignore[no-any-return]
+        return document
 
     def project_table(self) -> dict[str, Any]:
         table = self.pyproject().get("project", {})
@@ -135,14 +139,10 @@ class RepositoryFacts:
 
     def tracked_files(self) -> list[str] | None:
         """Paths git tracks, or ``None`` when the directory is not a git work tree."""
-        return self._remember(  # type: ignore[no-any-return]
-            "tracked", lambda: git.tracked_files(self.root)
-        )
+        return self._remember("tracked", lambda: git.tracked_files(self.root))
 
-    def current_branch(self) -> str | None:
-        return self._remember(  # type: ignore[no-any-return]
-            "branch", lambda: git.default_branch(self.root)
-        )
+    def default_branch(self) -> str | None:
+        return self._remember("branch", lambda: git.default_branch(self.root))
 
     # the package and its weights
 
@@ -156,7 +156,7 @@ class RepositoryFacts:
                 if init.parent.name not in {"tests", "test", "docs", "benchmarks"}
             )
 
-        return self._remember("packages", find)  # type: ignore[no-any-return]
+        return self._remember("packages", find)
 
     def registry_paths(self) -> list[Path]:
         """Every ``<package>/weights.json``; a repository should have one at most."""

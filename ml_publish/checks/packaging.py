@@ -6,12 +6,12 @@ import re
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
+from ml_publish.versions import VERSION_LINE
 
 REQUIRED_PROJECT_KEYS = ("name", "version", "description", "readme", "requires-python", "license")
 DIRECT_REFERENCE = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@|://")
 LOCAL_VERSION = re.compile(r"(===?|~=|>=|<=|!=)\s*[0-9][0-9A-Za-z.!*]*\+[0-9A-Za-z.]+")
 UPPER_BOUND = re.compile(r"<|~=|==")
-VERSION_LINE = re.compile(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 # Where build backends read a dynamic version from.
 DYNAMIC_VERSION_SOURCES = (
     ("hatch", "version"),
@@ -40,7 +40,7 @@ def version_literals(facts: RepositoryFacts) -> dict[str, str]:
         relative = (package / "__init__.py").relative_to(facts.root)
         match = VERSION_LINE.search(facts.text(relative) or "")
         if match:
-            found[str(relative)] = match[1]
+            found[str(relative)] = match[2]
     return found
 
 

@@ -9,7 +9,7 @@ from ml_publish.checks.base import Skip, check
 from ml_publish.checks.ci import run_commands, steps, triggers
 from ml_publish.checks.facts import RepositoryFacts
 from ml_publish.checks.packaging import version_literals
-from ml_publish.registry_rules import STAGING_DIR
+from ml_publish.weights.naming import STAGING_DIR
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

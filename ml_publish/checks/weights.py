@@ -6,8 +6,8 @@ import re
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
-from ml_publish.hubconf import HUBCONF_FILE, entry_point_name
-from ml_publish.registry_rules import (
+from ml_publish.weights.hubconf import HUBCONF_FILE, entry_point_name
+from ml_publish.weights.naming import (
     HASH_PREFIX_LENGTH,
     MAX_WEIGHT_BYTES,
     REGISTRY_FILE,
@@ -118,7 +118,7 @@ def sizes_below_release_limit(facts: RepositoryFacts) -> str | None:
 @check("WGT106")
 def no_weights_tracked(facts: RepositoryFacts) -> str | None:
     """No weight-like files are tracked by git."""
-    from ml_publish.weight_files import weight_kind
+    from ml_publish.weights.recognition import weight_kind
 
     tracked = facts.tracked_files()
     if tracked is None:

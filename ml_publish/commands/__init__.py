@@ -1,1 +1,1 @@
-"""One module per ml-publish command; each core takes plain arguments and returns an exit code."""
+"""One thin module per command: parsed options in, one engine call, print, an exit code."""

@@ -1,109 +1,46 @@
-"""``ml-publish adopt``: restructure an existing repository into the package, in place.
-
-analyse (read only) → plan (typed operations, printed) → apply → lint baseline → report.
-"""
+"""``ml-publish adopt``: plan the restructuring, ask, apply it, report."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import sys
+from argparse import Namespace
 from pathlib import Path
 
-from ml_publish import git
-from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.apply import apply_plan
-from ml_publish.adopt.baseline import Baseline, write_baseline
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan, make_plan, with_template
-from ml_publish.adopt.scaffold import render_scaffold
+from ml_publish.adopt.adoption import carry_out, plan_adoption, report
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan
 from ml_publish.errors import UsageError
+from ml_publish.template import parse_assignments, template_variables
 
-START_A_REPOSITORY = "git init && git add --all && git commit -m 'Before ml-publish adopt'"
 
-
-def plan_adoption(
-    root: Path, *, package: str | None, answers: dict[str, str], allow_dirty: bool
-) -> Plan:
-    """Check the repository can be adopted and plan it; changes nothing."""
-    if not root.is_dir():
-        raise UsageError(f"{root} is not a directory")
-    analysis = analyse_repository(root)
-    if not analysis.is_git:
-        raise UsageError(
-            f"{root} is not a git repository, and adopt moves files with git so nothing is lost; "
-            f"start one first: {START_A_REPOSITORY}"
+def run(args: Namespace) -> int:
+    # `ml-publish adopt license=MIT`: the first KEY=VALUE lands in PATH's place.
+    if "=" in args.path and not Path(args.path).exists():
+        args.assignments.insert(0, args.path)
+        args.path = "."
+    root = Path(args.path)
+    answers = parse_assignments(args.assignments)
+    plan = plan_adoption(root, package=args.package, answers=answers, allow_dirty=args.allow_dirty)
+    license_answer = None if args.yes or args.dry_run else ask_license(plan)
+    if license_answer:
+        answers["license"] = license_answer
+        plan = plan_adoption(
+            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
         )
-    if analysis.uncommitted and not allow_dirty:
-        shown = ", ".join(analysis.uncommitted[:5]) + (
-            " ..." if len(analysis.uncommitted) > 5 else ""
-        )
-        raise UsageError(
-            f"the tree has uncommitted changes ({shown}); commit or stash them first, so git can "
-            "undo adopt, or pass --allow-dirty"
-        )
-    plan = make_plan(analysis, package)
-    scaffold = render_scaffold(analysis, plan.package, answers)
-    template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
-    current = {
-        name: (root / name).read_text(encoding="utf-8", errors="replace")
-        for name in template_files
-        if (root / name).is_file()
-    }
-    if scaffold.licensed:
-        unlicensed = [item for item in plan.needs_a_person if item.startswith(NO_LICENSE_ITEM)]
-        plan = replace(
-            plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
-        )
-    return with_template(plan, template_files, current)
-
-
-def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
-    """The repository's own Python files after the moves: those that parse, and those that don't.
-
-    Files that did not parse were never moved or rewritten, so the plan still names them.
-    """
-    own = [
-        name
-        for name in git.listed_files(root) or []
-        if name.endswith(".py") and name not in plan.template_paths
-    ]
-    return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
-
-
-def adopt(
-    root: Path,
-    *,
-    package: str | None = None,
-    answers: dict[str, str] | None = None,
-    dry_run: bool = False,
-    allow_dirty: bool = False,
-    format_code: bool = True,
-) -> Adoption:
-    """Plan the adoption and, unless ``dry_run``, carry it out and write the lint baseline."""
-    plan = plan_adoption(root, package=package, answers=answers or {}, allow_dirty=allow_dirty)
-    if dry_run:
-        return Adoption(plan, None)
-    return carry_out(root, plan, tree_was_clean=not allow_dirty, format_code=format_code)
-
-
-def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool) -> Adoption:
-    """Apply a plan made by ``plan_adoption``, then write the lint baseline."""
-    apply_plan(root, plan, tree_was_clean=tree_was_clean)
-    legacy, unparseable = legacy_python_files(root, plan)
-    baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
-    return Adoption(plan, baseline)
-
-
-@dataclass(frozen=True)
-class Adoption:
-    """What adopt planned, and the lint baseline it wrote (``None`` for a dry run)."""
-
-    plan: Plan
-    baseline: Baseline | None
+    print(plan.describe())
+    if args.dry_run:
+        print("\n--dry-run: nothing was changed")
+        return 0
+    if not args.yes and not confirm("\nApply this plan?"):
+        return 2
+    adoption = carry_out(
+        root, plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
+    )
+    print(report(adoption))
+    return 0
 
 
 def confirm(question: str) -> bool:
     """Ask on a terminal; refuse (with the flag to pass) when nobody can answer."""
-    import sys
-
     if not sys.stdin.isatty():
         raise UsageError(
             "adopt changes the repository; pass --yes to apply the plan without a terminal"
@@ -113,10 +50,6 @@ def confirm(question: str) -> bool:
 
 def ask_license(plan: Plan) -> str | None:
     """On a terminal, ask for the license the repository lacks (adopt never picks one)."""
-    import sys
-
-    from ml_publish.template import template_variables
-
     if not sys.stdin.isatty() or not any(
         item.startswith(NO_LICENSE_ITEM) for item in plan.needs_a_person
     ):
@@ -126,38 +59,3 @@ def ask_license(plan: Plan) -> str | None:
     if answer.strip() in choices:
         return answer.strip()
     return None
-
-
-def report(adoption: Adoption) -> str:
-    """What adopt did, what it left and why, and what needs a person."""
-    plan = adoption.plan
-    counts: dict[str, int] = {}
-    for operation in plan.operations:
-        kind = type(operation).__name__
-        counts[kind] = counts.get(kind, 0) + 1
-    done = ", ".join(f"{count} {READABLE[kind]}" for kind, count in counts.items())
-    lines = [f"Adopted into the package {plan.package!r}: {done}."]
-    if adoption.baseline is not None:
-        lines.append(adoption.baseline.describe())
-    if plan.needs_a_person:
-        lines.append("Needs a person:")
-        lines += [f"  {item}" for item in plan.needs_a_person]
-    lines += [
-        "Next:",
-        "  git add --all && git commit -m 'Adopt the ml-publish layout'",
-        '  pip install -e ".[dev,test]" && pre-commit install && pytest && ml-publish check',
-    ]
-    return "\n".join(lines)
-
-
-READABLE = {
-    "CreateFile": "file(s) created",
-    "MergeFile": "file(s) merged",
-    "MoveFile": "file(s) moved",
-    "RewriteImports": "file(s) with imports rewritten",
-    "AddConsoleScript": "console script(s)",
-    "SetDependencies": "dependency list",
-    "UntrackWeight": "weight file(s) untracked and registered",
-    "MoveFlake8Section": "flake8 section(s) moved into .flake8",
-    "RemoveCarriedFile": "file(s) removed after being carried over in full",
-}

@@ -1,91 +1,17 @@
-"""``ml-publish demo``: the whole product on one machine, offline, in one command.
-
-It renders a project from the template, registers a small weight file for it (a linear iris
-classifier in safetensors, written here from its numbers), commits it, and rehearses the
-project's first release in the sandbox: a GitHub release with the weights, the package on a
-local pypiserver, a fresh install that downloads and verifies the weights.
-"""
+"""``ml-publish demo``: a new project with weights, its first release rehearsed offline."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import struct
+from argparse import Namespace
 from pathlib import Path
 
-from ml_publish import git
-from ml_publish.commands.new import new
-from ml_publish.commands.weights import add_weights
-from ml_publish.release.options import ReleaseOptions
-from ml_publish.release.sandbox import Rehearsal, borrowed_environment, rehearse
-
-DEMO_OWNER = "ml-publish-demo"
-DEMO_ANSWERS = [
-    "project_name=Iris Classifier",
-    "description=A linear classifier of iris species, published with ml-publish.",
-    f"github_owner={DEMO_OWNER}",
-    "framework=none",
-    "demo_app=none",
-]
-WEIGHTS_NAME = "iris-linear"
-# Learned on the iris measurements (sepal and petal length and width, cm) for three species.
-CLASSES = ("setosa", "versicolor", "virginica")
-WEIGHT = (
-    (0.42, 0.97, -2.33, -1.02),
-    (0.53, -0.32, -0.20, -0.94),
-    (-0.95, -0.65, 2.53, 1.96),
-)
-BIAS = (0.26, 1.85, -2.11)
-# Used when git has no identity of its own (a fresh machine); the user's is kept otherwise.
-DEMO_IDENTITY = {
-    "GIT_AUTHOR_NAME": "ml-publish demo",
-    "GIT_AUTHOR_EMAIL": "demo@ml-publish.invalid",
-    "GIT_COMMITTER_NAME": "ml-publish demo",
-    "GIT_COMMITTER_EMAIL": "demo@ml-publish.invalid",
-}
+from ml_publish.release.demo import demo
 
 
-def safetensors_bytes() -> bytes:
-    """The classifier as a safetensors file: a JSON header, then little-endian float32 data."""
-    weight = struct.pack(f"<{len(WEIGHT) * 4}f", *(value for row in WEIGHT for value in row))
-    bias = struct.pack(f"<{len(BIAS)}f", *BIAS)
-    header = {
-        "__metadata__": {"classes": ",".join(CLASSES)},
-        "weight": {"dtype": "F32", "shape": [3, 4], "data_offsets": [0, len(weight)]},
-        "bias": {
-            "dtype": "F32",
-            "shape": [3],
-            "data_offsets": [len(weight), len(weight) + len(bias)],
-        },
-    }
-    encoded = json.dumps(header, separators=(",", ":")).encode()
-    encoded += b" " * (-len(encoded) % 8)  # the format pads the header to 8 bytes
-    return struct.pack("<Q", len(encoded)) + encoded + weight + bias
-
-
-def demo(output_dir: Path) -> tuple[Path, Rehearsal]:
-    """Make the demo project under ``output_dir`` and rehearse its release; both are returned."""
-    project = new(DEMO_ANSWERS, output_dir=output_dir, no_input=True)
-    with identity_for_git(project):
-        return project, commit_and_rehearse(project)
-
-
-def identity_for_git(project: Path) -> contextlib.AbstractContextManager[None]:
-    """The demo identity while git has none of its own; the environment is restored after."""
-    if git.has_identity(project):
-        return contextlib.nullcontext()
-    return borrowed_environment(DEMO_IDENTITY)
-
-
-def commit_and_rehearse(project: Path) -> Rehearsal:
-    git.checked(["init", "--quiet", "--initial-branch", "main"], project)
-    weights = project / f"{WEIGHTS_NAME}.safetensors"
-    weights.write_bytes(safetensors_bytes())
-    add_weights(project, weights, name=WEIGHTS_NAME, repository=f"{DEMO_OWNER}/{project.name}")
-    weights.unlink()  # it is staged in .ml-publish/weights now, out of git
-    git.checked(["add", "--all"], project)
-    git.checked(["commit", "--quiet", "--message", "Start from the ml-publish template"], project)
-    return rehearse(project, ReleaseOptions(bump="minor"))
+def run(args: Namespace) -> int:
+    project, _ = demo(Path(args.output_dir))
+    print(next_steps(project))
+    return 0
 
 
 def next_steps(project: Path) -> str:

@@ -1,289 +1,38 @@
-"""``ml-publish release``: one resumable command from version bump to PyPI.
-
-The steps, in this order, and why the order:
-
-1. preflight: everything checked, nothing written.
-2. bump: the ``Release vX.Y.Z`` commit and its annotated tag, local only.
-3. build: sdist and wheel, ``twine check --strict``, the wheel's contents, the index's copy.
-   Meanwhile the weights already go up to the draft of step 4: it is invisible, and the
-   upload of gigabytes then hides the build's seconds.
-4. github-draft: the weights and dists on a draft release, verified. A draft is invisible.
-5. push-tag: the tag must be on GitHub before the release is published, or publishing would
-   make GitHub create the tag itself, on the default branch's head instead of this commit.
-   For the seconds until step 6 the tag names weight URLs that are not public yet; that is
-   the only such window, and it closes before anything else is released.
-6. publish: the release goes public with every asset already in place; its URLs are checked.
-7. pypi: only now, since the wheel's registry points at the release's download URLs.
-8. push-branch: last, so the default branch's README (its weights table and install line)
-   describes a release that exists in full.
-
-With ``publish = "workflow"`` (``[tool.ml-publish.release]``, as generated projects have), the
-project's Release workflow does 6 and 7 on the tag push (Trusted Publishing needs Actions'
-OIDC token), so a local run stops after 5, waits until the workflow has published, then does 8.
-Inside GitHub Actions, on a tag with no version asked for, the command finishes that tag's
-release: 3, 4, 6 and 7.
-
-Every step is idempotent and recorded in ``.ml-publish/release.json`` when it finishes, so
-running the command again after any failure resumes where it stopped.
-"""
+"""``ml-publish release``: release, rehearse in the sandbox, or abandon a release under way."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from argparse import Namespace
 from pathlib import Path
 
-from ml_publish import git
-from ml_publish.commands.weights_upload import belongs_to_release
-from ml_publish.errors import UsageError
-from ml_publish.project import open_project, resolve_repository
-from ml_publish.registry import load_registry
-from ml_publish.release import bump, dists, github_release, preflight
-from ml_publish.release.context import REMOTE, ReleaseContext, Step
-from ml_publish.release.options import ReleaseOptions, check_publish_mode, next_version
-from ml_publish.release.state import ReleaseState
-from ml_publish.toml_file import read_toml
-
-CONFIG_TABLE = "[tool.ml-publish.release]"
+from ml_publish.release.options import ReleaseOptions
 
 
-def build(ctx: ReleaseContext) -> None:
-    """Build and check the dists while the weights, which do not depend on them, go up.
-
-    The draft is invisible, so filling it early changes nothing anyone can see; a multi-GB
-    upload then hides the build's time instead of adding to it.
-    """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        building = pool.submit(dists.make, ctx)
-        if github_release.has_weights_to_upload(ctx):
-            github_release.fill_draft(ctx, with_dists=False)
-        paths = building.result()
-    dists.check_and_record(ctx, paths)
-
-
-def plan_build(ctx: ReleaseContext) -> list[str]:
-    lines = dists.plan_build(ctx)
-    if ctx.state.github and ctx.state.weights:
-        lines.append("meanwhile start the draft release and upload the weights to it")
-    return lines
-
-
-def push_tag(ctx: ReleaseContext) -> None:
-    git.push(ctx.root, REMOTE, f"refs/tags/{ctx.state.tag}")
-    ctx.note(f"pushed tag {ctx.state.tag} to {REMOTE}")
-
-
-def push_branch(ctx: ReleaseContext) -> None:
-    # The release commit itself, even if more commits were made on top since.
-    git.push(ctx.root, REMOTE, f"{ctx.state.tag}^{{commit}}:refs/heads/{ctx.state.branch}")
-    ctx.note(f"pushed {ctx.state.branch} to {REMOTE}")
-
-
-def check_finishing(ctx: ReleaseContext) -> None:
-    if git.resolve(ctx.root, "HEAD") != git.resolve(ctx.root, ctx.state.tag):
-        raise UsageError(
-            f"HEAD is not tag {ctx.state.tag}; check out the tag to finish its release"
-        )
-    problems = preflight.audit_problems(ctx) + preflight.credential_problems(ctx)
-    if problems:
-        raise preflight.PreflightFailed("\n".join(problems))
-
-
-def _lines(*lines: str) -> Callable[[ReleaseContext], list[str]]:
-    return lambda ctx: [line.format(tag=ctx.state.tag, branch=ctx.state.branch) for line in lines]
-
-
-PREFLIGHT = Step(
-    "preflight",
-    "Preflight",
-    preflight.check_ready,
-    _lines("check the tree, branch, version, tag, index, ml-publish check, weights, credentials"),
-)
-FINISH_PREFLIGHT = Step(
-    "preflight", "Preflight", check_finishing, _lines("check HEAD is {tag}, the audit, credentials")
-)
-BUMP = Step("bump", "Bump the version", bump.bump, bump.plan)
-BUILD = Step("build", "Build and check the distributions", build, plan_build)
-GITHUB_DRAFT = Step(
-    "github-draft",
-    "Fill a draft GitHub release",
-    github_release.fill_draft,
-    github_release.plan_draft,
-)
-PUSH_TAG = Step("push-tag", "Push the tag", push_tag, _lines(f"git push {REMOTE} {{tag}}"))
-PUBLISH = Step(
-    "publish", "Publish the GitHub release", github_release.publish, github_release.plan_publish
-)
-AWAIT_PUBLISH = Step(
-    "await-publish",
-    "Wait for the Release workflow",
-    github_release.await_publish,
-    github_release.plan_await,
-)
-PYPI = Step("pypi", "Upload to the package index", dists.upload, dists.plan_upload)
-PUSH_BRANCH = Step(
-    "push-branch",
-    "Push the branch",
-    push_branch,
-    _lines(f"git push {REMOTE} {{tag}}:{{branch}} (the release commit)"),
-)
-
-
-def steps_for(state: ReleaseState) -> list[Step]:
-    """The steps of this release, in the order the module docstring explains."""
-    if state.branch is None:  # finishing a pushed tag, inside the Release workflow
-        candidates = [FINISH_PREFLIGHT, BUILD, GITHUB_DRAFT, PUBLISH, PYPI]
-    elif state.publish == "workflow":
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, AWAIT_PUBLISH, PUSH_BRANCH]
-    else:
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, PUBLISH, PYPI, PUSH_BRANCH]
-    github_steps = {GITHUB_DRAFT, PUBLISH, AWAIT_PUBLISH}
-    return [
-        step
-        for step in candidates
-        if (state.github or step not in github_steps) and (state.pypi or step is not PYPI)
-    ]
-
-
-def configured_publish(root: Path) -> str:
-    pyproject = root / "pyproject.toml"
-    document = read_toml(pyproject) if pyproject.is_file() else {}
-    table = document.get("tool", {}).get("ml-publish", {}).get("release", {})
-    unknown = sorted(set(table) - {"publish"})
-    if unknown:
-        raise UsageError(f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish")
-    return str(table.get("publish", "local"))
-
-
-def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
-    """The release the options ask for, planned without writing anything."""
-    project = open_project(root)
-    current = bump.current_version(project)
-    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    repository = resolve_repository(options.repository, root) if options.github else None
-    publish = check_publish_mode(options.publish or configured_publish(root))
-    if not options.asks_for_version:
-        tag = f"v{current}"
-        if not (in_actions and git.local_tag_exists(root, tag)):
-            raise UsageError("choose the new version: --bump patch|minor|major or --version X.Y.Z")
-        entries = load_registry(project.registry)
-        weights = [e.name for e in entries if repository and belongs_to_release(e, repository, tag)]
-        return ReleaseState(
-            current, tag, current, None, repository, "local", options.github, options.pypi, weights
-        )
-    version = next_version(current, bump=options.bump, version=options.version)
-    return ReleaseState(
-        version=version,
-        tag=f"v{version}",
-        previous_version=current,
-        branch=git.current_branch(root),
-        repository=repository,
-        publish=publish,
-        github=options.github,
-        pypi=options.pypi and publish == "local",
-        weights=bump.weights_to_release(project),
+def run(args: Namespace) -> int:
+    options = ReleaseOptions(
+        bump=args.bump,
+        version=args.version,
+        dry_run=args.dry_run,
+        github=not args.no_github,
+        pypi=not args.no_pypi,
+        repository_url=args.repository_url,
+        index_url=args.index_url,
+        api_url=args.api_url,
+        repository=args.repo,
+        allow_branch=args.allow_branch,
+        dist_dir=args.dist_dir,
     )
+    project = Path(args.project)
+    if args.abandon:
+        from ml_publish.release.pipeline import abandon
 
+        abandon(project, options)
+    elif args.sandbox:
+        from ml_publish.release.sandbox import rehearse
 
-def resumed_state(root: Path, options: ReleaseOptions) -> ReleaseState | None:
-    state = ReleaseState.load(root)
-    if state is None:
-        return None
-    if options.asks_for_version:
-        asked = options.version or ""
-        if options.bump is not None or asked.removeprefix("v") != state.version:
-            raise UsageError(
-                f"the release of {state.tag} is under way ({', '.join(state.done)} done); run "
-                "ml-publish release to finish it, or ml-publish release --abandon to undo it"
-            )
-    return state
+        rehearse(project, options)
+    else:
+        from ml_publish.release.pipeline import release
 
-
-def release(
-    root: Path,
-    options: ReleaseOptions,
-    *,
-    say: Callable[[str], None] = print,
-    context: Callable[..., ReleaseContext] = ReleaseContext,
-) -> ReleaseContext:
-    """Run (or resume, or with ``dry_run`` describe) the release of the project at ``root``."""
-    root = root.resolve()
-    state = resumed_state(root, options)
-    resuming = state is not None
-    if state is None:
-        state = new_state(root, options)
-    ctx = context(root=root, project=open_project(root), options=options, state=state, say=say)
-    steps = steps_for(state)
-    if options.dry_run:
-        return describe(ctx, steps, resuming)
-    verb = "Resuming" if resuming else "Releasing"
-    say(f"{verb} {state.tag} ({state.previous_version} -> {state.version})")
-    if resuming and state.pypi and not state.is_done(PYPI.name):
-        # Someone may have taken the version on the index since; stop before uploading more.
-        # (Before the build is recorded, no file of this version on the index can be ours.)
-        dists.compare_with_index(ctx)
-    for number, step in enumerate(steps, 1):
-        heading = f"[{number}/{len(steps)}] {step.title}"
-        if state.is_done(step.name):
-            say(f"{heading}: done earlier")
-            continue
-        say(heading)
-        step.run(ctx)
-        state.mark_done(root, step.name)
-    ReleaseState.clear(root)
-    say(f"Released {state.tag}.")
-    return ctx
-
-
-def describe(ctx: ReleaseContext, steps: list[Step], resuming: bool) -> ReleaseContext:
-    """Print what each step would do; check what can be checked without writing."""
-    state = ctx.state
-    problems = None
-    if not resuming and PREFLIGHT in steps:
-        try:
-            preflight.check_ready(ctx)
-        except preflight.PreflightFailed as failed:
-            problems = failed  # the plan is still worth seeing; the problems come last
-    ctx.say(f"Dry run: the release of {state.tag} ({state.previous_version} -> {state.version})")
-    for number, step in enumerate(steps, 1):
-        status = " (done earlier)" if state.is_done(step.name) else ""
-        ctx.say(f"[{number}/{len(steps)}] {step.title}{status}")
-        for line in step.plan(ctx):
-            ctx.say(f"    would {line}")
-    ctx.say("Nothing was written.")
-    if problems is not None:
-        raise problems
-    return ctx
-
-
-def abandon(root: Path, options: ReleaseOptions, *, say: Callable[[str], None] = print) -> None:
-    """Undo a release that has not left this machine: its draft, its tag, its commit, its state.
-
-    Once the tag is pushed others may have fetched it, so only a new version can follow.
-    """
-    root = root.resolve()
-    state = ReleaseState.load(root)
-    if state is None:
-        raise UsageError("no release is under way here; nothing to abandon")
-    if state.is_done(PUSH_TAG.name):
-        raise UsageError(
-            f"{state.tag} is already pushed and may be in use; finish it with ml-publish release, "
-            "or release a new version after it"
-        )
-    project = open_project(root)
-    ctx = ReleaseContext(root=root, project=project, options=options, state=state, say=say)
-    if state.github and state.repository and github_release.delete_draft(ctx):
-        say(f"deleted the draft release {state.tag} and its assets")
-    tagged = git.resolve(root, state.tag)
-    if tagged is not None:
-        git.checked(["tag", "--delete", state.tag], root)
-        say(f"deleted tag {state.tag}")
-    message = bump.commit_message(state.tag)
-    head_is_release = git.commit_subject(root, "HEAD") == message
-    if head_is_release and tagged in (None, git.resolve(root, "HEAD")):
-        # --keep refuses rather than lose changes made since; the commit only held the bump.
-        git.checked(["reset", "--quiet", "--keep", "HEAD~1"], root)
-        say(f"removed the commit {message}; the version is {state.previous_version} again")
-    ReleaseState.clear(root)
-    say(f"Abandoned {state.tag}; choose the next version with --bump or --version.")
+        release(project, options)
+    return 0

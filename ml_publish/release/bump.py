@@ -13,14 +13,15 @@ import re
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.commands.weights import refresh_tables
 from ml_publish.errors import UsageError
-from ml_publish.hubconf import HUBCONF_FILE
-from ml_publish.project import VERSION_LINE, Project, resolve_repository
-from ml_publish.registry import load_registry, save_registry
-from ml_publish.registry_rules import download_server, release_download_url
 from ml_publish.release.context import ReleaseContext
 from ml_publish.toml_file import read_toml
+from ml_publish.versions import VERSION_LINE
+from ml_publish.weights.hubconf import HUBCONF_FILE
+from ml_publish.weights.naming import download_server, release_download_url
+from ml_publish.weights.project import Project, resolve_repository
+from ml_publish.weights.refresh import refresh_tables
+from ml_publish.weights.registry import load_registry, save_registry
 
 STATIC_VERSION_LINE = re.compile(r"""^(version\s*=\s*)["'][^"']*["']""", re.MULTILINE)
 
@@ -54,7 +55,7 @@ def write_version(path: Path, version: str) -> None:
         head, marker, rest = text.partition("[project]")
         new = head + marker + STATIC_VERSION_LINE.sub(rf'\g<1>"{version}"', rest, count=1)
     else:
-        new = VERSION_LINE.sub(f'__version__ = "{version}"', text, count=1)
+        new = VERSION_LINE.sub(rf'\g<1>"{version}"', text, count=1)
     if new != text:
         path.write_text(new, encoding="utf-8")
 

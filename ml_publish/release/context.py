@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish import index
-from ml_publish.project import Project
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.state import ReleaseState
+from ml_publish.weights.project import Project
 
 DIST_DIR = Path(".ml-publish") / "dist"
 REMOTE = "origin"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ml_publish import git, index
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.registry_rules import REGISTRY_FILE
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.preflight import distribution_name
-from ml_publish.weight_files import HEAD_BYTES, classify
+from ml_publish.weights.naming import REGISTRY_FILE
+from ml_publish.weights.recognition import HEAD_BYTES, classify
 
 
 class IndexHoldsOtherFiles(OperationFailed):

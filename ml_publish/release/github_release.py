@@ -11,21 +11,21 @@ import urllib.error
 import urllib.request
 
 from ml_publish import git
-from ml_publish.commands.weights_upload import (
-    ReleaseUploader,
+from ml_publish.errors import OperationFailed, UsageError
+from ml_publish.github import GitHubClient, Release, RetryPolicy
+from ml_publish.release.context import ReleaseContext
+from ml_publish.weights.drafts import (
     check_final_url,
     check_published_urls,
     final_download_url,
     find_or_create_draft,
     publish_release,
 )
-from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.github import GitHubClient, Release, RetryPolicy
-from ml_publish.registry import WeightEntry, load_registry
-from ml_publish.registry_rules import download_server, release_download_url
-from ml_publish.release.context import ReleaseContext
-from ml_publish.upload_progress import ProgressLine
-from ml_publish.upload_state import UploadState
+from ml_publish.weights.naming import download_server, release_download_url
+from ml_publish.weights.registry import WeightEntry, load_registry
+from ml_publish.weights.upload_progress import ProgressLine
+from ml_publish.weights.upload_state import UploadState
+from ml_publish.weights.uploader import ReleaseUploader
 
 # The Release workflow gets this long to publish what a local run handed over.
 WORKFLOW_WAIT_SECONDS = 30 * 60

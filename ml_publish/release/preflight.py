@@ -6,11 +6,12 @@ Each problem is one line that says what is wrong and what to do about it.
 from __future__ import annotations
 
 from ml_publish import git, index
+from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
 from ml_publish.github import find_token
-from ml_publish.registry import load_registry, sha256_of
 from ml_publish.release.context import REMOTE, ReleaseContext
 from ml_publish.toml_file import read_toml
+from ml_publish.weights.registry import load_registry
 
 
 class PreflightFailed(UsageError):
@@ -101,9 +102,10 @@ def index_problems(ctx: ReleaseContext) -> list[str]:
 
 
 def audit_problems(ctx: ReleaseContext) -> list[str]:
-    from ml_publish.commands.check import run_checks
+    from ml_publish.checks.results import FAIL
+    from ml_publish.checks.runner import run_checks
 
-    failed = [result.id for result in run_checks(ctx.root) if result.result == "fail"]
+    failed = [result.id for result in run_checks(ctx.root) if result.result == FAIL]
     if failed:
         return [
             f"ml-publish check fails ({', '.join(failed)}); run ml-publish check to see the fixes"

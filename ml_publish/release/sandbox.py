@@ -27,10 +27,10 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.project import open_project, resolve_repository
-from ml_publish.registry_rules import STAGING_DIR
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.preflight import distribution_name
+from ml_publish.weights.naming import STAGING_DIR
+from ml_publish.weights.project import open_project, resolve_repository
 
 SANDBOX_REPOSITORY = "sandbox/{name}"
 # The environment a rehearsal sets for itself; the caller's values come back afterwards.
@@ -124,9 +124,9 @@ def rehearse(
     say: Callable[[str], None] = print,
 ) -> Rehearsal:
     """Release a clone of the project to a local GitHub and pypiserver, install it, load it."""
-    from ml_publish.commands.release import release
-    from ml_publish.testing.github_emulator import GitHubEmulator
-    from ml_publish.testing.package_index import PackageIndex
+    from ml_publish.release.pipeline import release
+    from ml_publish.sandbox.github_emulator import GitHubEmulator
+    from ml_publish.sandbox.package_index import PackageIndex
 
     if options.dry_run:
         raise UsageError("a sandbox release is already a rehearsal; drop --dry-run")

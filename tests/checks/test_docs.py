@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ml_publish.registry import WeightEntry
 from ml_publish.template_files import template_dir
-from ml_publish.weights_table import END_MARKER, START_MARKER, with_table
+from ml_publish.weights.registry import WeightEntry
+from ml_publish.weights.table import END_MARKER, START_MARKER, with_table
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
     GOOD_PYPROJECT,

@@ -8,9 +8,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ml_publish.hubconf import render_hubconf
-from ml_publish.registry import WeightEntry
-from ml_publish.registry_rules import MAX_WEIGHT_BYTES
+from ml_publish.weights.hubconf import render_hubconf
+from ml_publish.weights.naming import MAX_WEIGHT_BYTES
+from ml_publish.weights.registry import WeightEntry
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
     REGISTRY,

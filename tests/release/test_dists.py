@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from ml_publish.errors import OperationFailed
-from ml_publish.project import open_project
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.dists import check_wheel
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.state import ReleaseState
+from ml_publish.weights.project import open_project
 
 REGISTRY = "leaf_counter/weights.json"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ml_publish.commands.new import new
+from ml_publish.template import new_project
 
 # Every value of every choice appears at least once; names differ so the projects can share a venv.
 COMBINATIONS: dict[str, dict[str, str]] = {
@@ -60,7 +60,7 @@ COMBINATIONS: dict[str, dict[str, str]] = {
 def render(output_dir: Path, answers: dict[str, str]) -> Path:
     """Render the template the way ``ml-publish new --no-input KEY=VALUE ...`` does."""
     assignments = [f"{key}={value}" for key, value in answers.items()]
-    project = new(assignments, output_dir=output_dir, no_input=True)
+    project = new_project(assignments, output_dir=output_dir, no_input=True)
     subprocess.run(["git", "init", "--quiet", str(project)], check=True)
     subprocess.run(["git", "-C", str(project), "add", "--all"], check=True)
     return project

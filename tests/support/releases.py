@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from ml_publish.commands.release import release
-from ml_publish.commands.weights import add_weights
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.pipeline import release
 from ml_publish.release.state import RELEASE_STATE_FILE
-from ml_publish.testing.github_emulator import GitHubEmulator
-from ml_publish.testing.package_index import PackageIndex
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.package_index import PackageIndex
+from ml_publish.weights.registration import add_weights
 
 REPOSITORY = "octo-org/leaf-counter"
 OWNER, REPO = REPOSITORY.split("/")

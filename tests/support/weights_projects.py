@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.commands.weights import add_weights
-from ml_publish.project import open_project
-from ml_publish.registry import WeightEntry, load_registry
-from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.weights.project import open_project
+from ml_publish.weights.registration import add_weights
+from ml_publish.weights.registry import WeightEntry, load_registry
 
 REPOSITORY = "octo-org/weights"
 OWNER, REPO = REPOSITORY.split("/")

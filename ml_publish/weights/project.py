@@ -9,12 +9,11 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import UsageError
-from ml_publish.registry import find_registry
-from ml_publish.registry_rules import STAGING_DIR
 from ml_publish.toml_file import read_toml
+from ml_publish.versions import VERSION_LINE
+from ml_publish.weights.naming import REGISTRY_FILE, STAGING_DIR
 
 REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 GITHUB_PROJECT_URL = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$")
 # Characters git refuses in a tag, and ones a release URL would have to escape.
 BAD_TAG = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|^[-/]|/$|\.lock$|\.$")
@@ -42,7 +41,25 @@ class Project:
         match = VERSION_LINE.search(init)
         if not match:
             raise UsageError(f"no __version__ in {self.package_dir / '__init__.py'}")
-        return match[1]
+        return match[2]
+
+
+def find_registry(project: Path) -> Path:
+    """The registry file of the package at the root of ``project``."""
+    candidates = sorted(
+        init.parent / REGISTRY_FILE
+        for init in project.glob("*/__init__.py")
+        if (init.parent / REGISTRY_FILE).is_file()
+    )
+    if not candidates:
+        raise UsageError(
+            f"no <package>/{REGISTRY_FILE} under {project}; run this in a project made by "
+            "ml-publish new or ml-publish adopt"
+        )
+    if len(candidates) > 1:
+        names = ", ".join(str(c.relative_to(project)) for c in candidates)
+        raise UsageError(f"several registries ({names}); keep one {REGISTRY_FILE}")
+    return candidates[0]
 
 
 def open_project(root: Path) -> Project:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ml_publish.testing.github_state import GitHubState, JsonObject, link_header, paginate
+from ml_publish.sandbox.github_state import GitHubState, JsonObject, link_header, paginate
 
 Item = TypeVar("Item")
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
-from ml_publish.registry import (
+from ml_publish.weights.naming import TORCH_HASH_REGEX, release_download_url, weight_file_name
+from ml_publish.weights.registry import (
     RegistryError,
     WeightEntry,
     load_registry,
     save_registry,
-    sha256_of,
 )
-from ml_publish.registry_rules import TORCH_HASH_REGEX, release_download_url, weight_file_name
 
 SHA = hashlib.sha256(b"weights").hexdigest()
 

@@ -10,12 +10,12 @@ import pytest
 
 from ml_publish.checks import all_checks
 from ml_publish.checks.base import FAMILIES
-from ml_publish.commands.check import exit_code, run_checks
+from ml_publish.checks.runner import exit_code, run_checks
 from ml_publish.errors import UsageError
 from tests.support.processes import run
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_repository
 
-CHECK_TESTS = Path(__file__).parent / "checks"
+CHECK_TESTS = Path(__file__).parent
 GOOD = {"pyproject.toml": GOOD_PYPROJECT, **GOOD_PACKAGE}
 
 

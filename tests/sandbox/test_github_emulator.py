@@ -25,9 +25,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ml_publish.testing.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_emulator import GitHubEmulator
 
-DATA = Path(__file__).parent / "data" / "github"
+DATA = Path(__file__).parents[1] / "data" / "github"
 SPEC_URI = "urn:github:releases-openapi"
 OWNER, REPO = "octo-org", "weights"
 # Fields that differ between any two sessions, real or emulated, so replays cannot compare them.

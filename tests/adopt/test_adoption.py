@@ -10,14 +10,14 @@ import tomllib
 from pathlib import Path
 
 import black
-from black.parsing import InvalidInput
 import libcst
 import pytest
+from black.parsing import InvalidInput
 
+from ml_publish.adopt.adoption import adopt, plan_adoption
+from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
 from ml_publish.adopt.plan import AddConsoleScript, MoveFile, Plan, RewriteImports, module_of
-from ml_publish.adopt.apply import apply_plan
-from ml_publish.commands.adopt import adopt, plan_adoption
 from ml_publish.errors import OperationFailed, UsageError
 from tests.support.abandoned_repos import FEATURES, snapshot, write_abandoned_repository
 from tests.support.processes import run

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from ml_publish.weights_table import human_size
+from ml_publish.weights.table import human_size
 
 REFRESH_SECONDS = 0.1
 

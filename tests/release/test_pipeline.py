@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 
 from ml_publish.cli import main
-from ml_publish.commands.release import release
 from ml_publish.errors import MLPublishError, OperationFailed
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.dists import IndexHoldsOtherFiles
-from ml_publish.registry import load_registry
+from ml_publish.release.pipeline import release
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
-from ml_publish.testing.github_emulator import GitHubEmulator
-from ml_publish.testing.package_index import PackageIndex
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.package_index import PackageIndex
+from ml_publish.weights.registry import load_registry
 from tests.support.releases import (
     REPOSITORY,
     ReleaseWorld,

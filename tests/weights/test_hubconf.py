@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml_publish.hubconf import entry_point_name, render_hubconf
+from ml_publish.weights.hubconf import entry_point_name, render_hubconf
 from tests.support.example_weights import (
     MIRROR_VARIABLE,
     save_example_state_dict,
@@ -14,7 +14,7 @@ from tests.support.processes import run
 from tests.support.projects import render
 from tests.support.venvs import VirtualEnv
 
-SOURCE_TREE = Path(__file__).resolve().parent.parent
+SOURCE_TREE = Path(__file__).resolve().parents[2]
 # torch 2.13's hub.list and hub.help take only GitHub names ("owner/repo:ref"); with the
 # repository already in torch's hub cache (as after a first download) they read it from there,
 # offline. hub.load takes the directory itself with source="local".

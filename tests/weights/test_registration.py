@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from ml_publish.commands.weights import add_weights, verify_weights
+from ml_publish.weights.registration import add_weights
+from ml_publish.weights.verification import verify_weights
 from tests.support.processes import run
 from tests.support.projects import render
 from tests.support.venvs import VirtualEnv
@@ -261,7 +262,7 @@ def test_lightning_checkpoint_becomes_a_clean_state_dict(
 ) -> None:
     checkpoint = project / "epoch=9-step=100.ckpt"
     run([project_tools.python, "-c", LIGHTNING_CHECKPOINT, checkpoint])
-    source_tree = Path(__file__).resolve().parent.parent
+    source_tree = Path(__file__).resolve().parents[2]
 
     result = run(
         [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "add", checkpoint.name,

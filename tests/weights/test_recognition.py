@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.weight_files import content_kind, weight_kind
+from ml_publish.weights.recognition import content_kind, weight_kind
 from tests.support.processes import run
 from tests.support.venvs import VirtualEnv
 

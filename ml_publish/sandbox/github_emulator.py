@@ -26,9 +26,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ml_publish.testing.github_faults import Faults
-from ml_publish.testing.github_routes import API_ROUTES, DOWNLOAD_PATH, UPLOAD_PATH, ApiCall
-from ml_publish.testing.github_state import (
+from ml_publish.sandbox.github_faults import Faults
+from ml_publish.sandbox.github_routes import API_ROUTES, DOWNLOAD_PATH, UPLOAD_PATH, ApiCall
+from ml_publish.sandbox.github_state import (
     ApiError,
     GitHubState,
     JsonObject,

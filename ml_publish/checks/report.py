@@ -1,4 +1,4 @@
-"""How ``ml-publish check`` shows its results: a text table, JSON for CI, or Markdown.
+"""How the audit shows its results: a text table, JSON for CI, or Markdown.
 
 The JSON document is stable: ``{"version": 1, "path": ..., "summary": {"pass": n, "fail": n,
 "skip": n}, "checks": [{"id", "family", "title", "result", "message"}, ...]}`` with ``result``
@@ -11,10 +11,11 @@ import os
 import sys
 
 from ml_publish.checks.base import FAMILIES
+from ml_publish.checks.results import PASS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ml_publish.commands.check import CheckResult
+    from ml_publish.checks.results import CheckResult
 
 FORMATS = ("text", "json", "markdown")
 JSON_FORMAT_VERSION = 1
@@ -68,7 +69,7 @@ def render_plain(results: list[CheckResult]) -> str:
         lines.append(f"{FAMILIES[family]} ({family})")
         for r in members:
             lines.append(f"  {MARKS[r.result]}  {r.id:<7} {r.title}")
-            if r.message and r.result != "pass":
+            if r.message and r.result != PASS:
                 lines.append(f"        {r.message}")
     lines.append(summary_line(results))
     return "\n".join(lines)

@@ -6,7 +6,7 @@ from ml_publish.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ml_publish.registry import WeightEntry
+    from ml_publish.weights.registry import WeightEntry
 
 START_MARKER = "<!-- weights-table:start -->"
 END_MARKER = "<!-- weights-table:end -->"

@@ -11,11 +11,11 @@ import keyword
 import re
 import textwrap
 
-from ml_publish.weights_table import human_size
+from ml_publish.weights.table import human_size
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ml_publish.registry import WeightEntry
+    from ml_publish.weights.registry import WeightEntry
 
 HUBCONF_FILE = "hubconf.py"
 

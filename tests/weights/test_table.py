@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ml_publish.errors import UsageError
-from ml_publish.registry import WeightEntry
-from ml_publish.weights_table import END_MARKER, NO_WEIGHTS, START_MARKER, with_table
+from ml_publish.weights.registry import WeightEntry
+from ml_publish.weights.table import END_MARKER, NO_WEIGHTS, START_MARKER, with_table
 
 ENTRY = WeightEntry(
     name="unet",

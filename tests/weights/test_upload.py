@@ -19,18 +19,14 @@ from typing import Any
 
 import pytest
 
-from ml_publish.commands.weights import add_weights
-from ml_publish.commands.weights_upload import (
-    TEMPORARY_MARK,
-    ReleaseUploader,
-    UploadMismatch,
-    upload_weights,
-)
 from ml_publish.errors import MLPublishError, UsageError
 from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
-from ml_publish.testing.github_emulator import GitHubEmulator, RecordedRequest
-from ml_publish.upload_progress import ProgressLine
-from ml_publish.upload_state import STATE_FILE, UploadState
+from ml_publish.sandbox.github_emulator import GitHubEmulator, RecordedRequest
+from ml_publish.weights.registration import add_weights
+from ml_publish.weights.upload import upload_weights
+from ml_publish.weights.upload_progress import ProgressLine
+from ml_publish.weights.upload_state import STATE_FILE, UploadState
+from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
 from tests.support.processes import run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import (

@@ -1,18 +1,18 @@
-"""The weights registry of a generated project (``<package>/weights.json``) and its naming rules.
+"""The weights registry of a project (``<package>/weights.json``): its entries, read and written.
 
-The generated package reads this file at run time; only ml-publish writes it.
+The generated package reads this file at run time; only ml-publish writes it. The rules its
+entries follow (file name, fields, how weight files are named) are in ``weights.naming``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import UsageError
-from ml_publish.registry_rules import REGISTRY_FILE, REQUIRED_FIELDS, SHA256_HEX, STATUSES
+from ml_publish.weights.naming import REQUIRED_FIELDS, SHA256_HEX, STATUSES
 
 REGISTRY_FORMAT = 1
 
@@ -33,24 +33,6 @@ class WeightEntry:
 
 class RegistryError(UsageError):
     """The registry file cannot be read as a registry; the message says where and why."""
-
-
-def find_registry(project: Path) -> Path:
-    """The registry file of the package at the root of ``project``."""
-    candidates = sorted(
-        init.parent / REGISTRY_FILE
-        for init in project.glob("*/__init__.py")
-        if (init.parent / REGISTRY_FILE).is_file()
-    )
-    if not candidates:
-        raise UsageError(
-            f"no <package>/{REGISTRY_FILE} under {project}; run this in a project made by "
-            "ml-publish new or ml-publish adopt"
-        )
-    if len(candidates) > 1:
-        names = ", ".join(str(c.relative_to(project)) for c in candidates)
-        raise UsageError(f"several registries ({names}); keep one {REGISTRY_FILE}")
-    return candidates[0]
 
 
 def load_registry(path: Path) -> list[WeightEntry]:
@@ -101,14 +83,3 @@ def save_registry(path: Path, entries: list[WeightEntry]) -> None:
     """Write the registry with stable formatting, so diffs stay small."""
     document = {"format": REGISTRY_FORMAT, "weights": [asdict(entry) for entry in entries]}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def sha256_of(path: Path, chunk_size: int = 8 << 20) -> str:
-    """The SHA-256 of a file, read in large blocks (hashlib runs OpenSSL's implementation)."""
-    digest = hashlib.sha256()
-    buffer = bytearray(chunk_size)
-    view = memoryview(buffer)
-    with path.open("rb", buffering=0) as stream:
-        while read := stream.readinto(buffer):
-            digest.update(view[:read])
-    return digest.hexdigest()

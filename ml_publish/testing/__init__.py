@@ -1,1 +1,0 @@
-"""Local stand-ins for outside services (GitHub), for the tests and ``--sandbox`` rehearsals."""

@@ -1,0 +1,53 @@
+"""Keep the README weights table and ``hubconf.py`` in step with the registry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
+from ml_publish.weights.project import Project, open_project, resolve_repository
+from ml_publish.weights.registry import WeightEntry, load_registry
+from ml_publish.weights.table import with_table
+
+RELEASE_URL = re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/releases/download/")
+
+
+def refresh_tables(project_root: Path) -> list[str]:
+    """Rewrite the README weights table (and hubconf.py) from the registry; what changed."""
+    project = open_project(project_root)
+    entries = load_registry(project.registry)
+    before = {path: read_if_exists(path) for path in (project.readme, project.root / HUBCONF_FILE)}
+    refresh_readme(project, entries)
+    if before[project.root / HUBCONF_FILE] is not None:
+        repository = registered_repository(entries) or resolve_repository(None, project.root)
+        refresh_hubconf(project, repository, entries)
+    return [
+        str(path.relative_to(project.root))
+        for path, text in before.items()
+        if read_if_exists(path) != text
+    ]
+
+
+def refresh_readme(project: Project, entries: list[WeightEntry]) -> None:
+    if project.readme.is_file():
+        text = project.readme.read_text(encoding="utf-8")
+        project.readme.write_text(with_table(text, entries), encoding="utf-8")
+
+
+def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry]) -> None:
+    """Rewrite hubconf.py (PyTorch projects have one) with an entry point per weight file."""
+    hubconf = project.root / HUBCONF_FILE
+    if hubconf.is_file():
+        text = render_hubconf(project.package_dir.name, repository, entries)
+        hubconf.write_text(text, encoding="utf-8")
+
+
+def registered_repository(entries: list[WeightEntry]) -> str | None:
+    """The ``owner/name`` the registered download URLs point at, when they agree on one."""
+    found = {match[1] for e in entries if (match := RELEASE_URL.match(e.url))}
+    return found.pop() if len(found) == 1 else None
+
+
+def read_if_exists(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
