@@ -368,11 +368,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(name: str, words: list[str], *, verbose: bool) -> int:
-    import importlib
-
     args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
     module_name, _, function_name = args.run.partition(":")
-    run = getattr(importlib.import_module(f"ml_publish.commands.{module_name}"), function_name)
+    # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
+    module = __import__(f"ml_publish.commands.{module_name}", fromlist=[function_name])
+    run = getattr(module, function_name)
     try:
         exit_code: int = run(args)
         return exit_code

@@ -46,6 +46,5 @@ def test_an_upward_or_sideways_import_breaks_a_contract(
 
     assert result.returncode == 1
     assert any(
-        line.startswith(contract) and line.endswith("BROKEN")
-        for line in result.stdout.splitlines()
+        line.startswith(contract) and line.endswith("BROKEN") for line in result.stdout.splitlines()
     ), result.stdout

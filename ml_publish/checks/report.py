@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import sys
 
-from ml_publish.checks.base import FAMILIES
-from ml_publish.checks.results import PASS
+from ml_publish.checks.base import FAMILIES, PASS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from ml_publish.checks.results import CheckResult
+    from ml_publish.checks.base import CheckResult
 
 FORMATS = ("text", "json", "markdown")
 JSON_FORMAT_VERSION = 1

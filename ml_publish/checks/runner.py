@@ -9,16 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ml_publish.checks import all_checks
-from ml_publish.checks.base import FAMILIES, Check, Skip
+from ml_publish.checks.base import FAIL, FAMILIES, PASS, SKIP, Check, CheckResult, Skip
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
-from ml_publish.checks.results import FAIL, PASS, SKIP, CheckResult
 from ml_publish.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ml_publish.checks.results import Outcome
+    from ml_publish.checks.base import Outcome
 
 CONFIG_TABLE = "[tool.ml-publish.check]"
 CONFIG_KEYS = ("select", "ignore")

@@ -102,7 +102,7 @@ def index_problems(ctx: ReleaseContext) -> list[str]:
 
 
 def audit_problems(ctx: ReleaseContext) -> list[str]:
-    from ml_publish.checks.results import FAIL
+    from ml_publish.checks.base import FAIL
     from ml_publish.checks.runner import run_checks
 
     failed = [result.id for result in run_checks(ctx.root) if result.result == FAIL]

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from ml_publish.checks.base import CheckResult
 from ml_publish.checks.report import render_json, render_markdown, render_plain
-from ml_publish.checks.results import CheckResult
 from tests.support.processes import run
 from tests.support.terminal import run_on_terminal
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_repository

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ml_publish.checks.results import CheckResult
+from ml_publish.checks.base import CheckResult
 from ml_publish.checks.runner import run_checks
 
 # A pyproject.toml that passes every PKG check: the usual base for other families' cases.
