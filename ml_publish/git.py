@@ -85,23 +85,28 @@ def checked(args: list[str], cwd: Path) -> str:
 def move(cwd: Path, source: str, destination: str) -> None:
     """``git mv``, so the history of the file follows it."""
     (cwd / destination).parent.mkdir(parents=True, exist_ok=True)
-    checked(["mv", source, destination], cwd)
+    checked(["mv", "--", source, destination], cwd)
+
+
+def add(cwd: Path, paths: list[str]) -> None:
+    """Stage ``paths`` as they are in the work tree (a link is staged as a link)."""
+    checked(["add", "--", *paths], cwd)
 
 
 def untrack(cwd: Path, path: str) -> None:
     """Stop tracking ``path`` and keep the file on disk."""
-    checked(["rm", "--cached", "--quiet", path], cwd)
+    checked(["rm", "--cached", "--quiet", "--", path], cwd)
 
 
 def remove(cwd: Path, path: str) -> None:
     """``git rm`` a file whose content has been carried elsewhere (git keeps its history)."""
-    checked(["rm", "--quiet", path], cwd)
+    checked(["rm", "--quiet", "--", path], cwd)
 
 
 def move_into(cwd: Path, sources: list[str], directory: str) -> None:
     """``git mv`` several files into one directory with a single git process."""
     (cwd / directory).mkdir(parents=True, exist_ok=True)
-    checked(["mv", *sources, f"{directory}/"], cwd)
+    checked(["mv", "--", *sources, f"{directory}/"], cwd)
 
 
 def current_branch(cwd: Path) -> str | None:

@@ -9,12 +9,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.apply import apply_plan
+from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
+from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan, make_plan, with_template
+from ml_publish.adopt.plan import (
+    NO_LICENSE_ITEM,
+    AddVersion,
+    Plan,
+    UntrackWeight,
+    make_plan,
+    with_template,
+)
 from ml_publish.adopt.scaffold import render_scaffold
-from ml_publish.errors import UsageError
+from ml_publish.adopt.verify import describe_unresolved, verify_adoption
+from ml_publish.errors import MLPublishError, OperationFailed, UsageError
+from ml_publish.weights.naming import DATA_KIND
 
 START_A_REPOSITORY = "git init && git add --all && git commit -m 'Before ml-publish adopt'"
 
@@ -52,7 +61,17 @@ def plan_adoption(
         plan = replace(
             plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
         )
-    return with_template(plan, template_files, current)
+    plan = with_template(plan, template_files, current)
+    return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+
+
+def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan:
+    """An existing package without ``__version__`` gets one: the build reads it from there."""
+    init = f"{plan.package}/__init__.py"
+    facts = next((f.facts for f in analysis.python_files if f.path == init), None)
+    if facts is None or facts.version is not None or facts.parse_error:
+        return plan
+    return replace(plan, operations=(*plan.operations, AddVersion(init, version)))
 
 
 def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
@@ -63,7 +82,9 @@ def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
     own = [
         name
         for name in git.listed_files(root) or []
-        if name.endswith(".py") and name not in plan.template_paths
+        if name.endswith(".py")
+        and name not in plan.template_paths
+        and not (root / name).is_symlink()  # the file it points to is checked, if it is ours
     ]
     return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
 
@@ -87,9 +108,25 @@ def adopt(
 def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool) -> Adoption:
     """Apply a plan made by ``plan_adoption``, then write the lint baseline."""
     apply_plan(root, plan, tree_was_clean=tree_was_clean)
+    check_own_result(root, plan, tree_was_clean=tree_was_clean)
     legacy, unparseable = legacy_python_files(root, plan)
-    baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
+    try:
+        baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
+    except (OSError, ValueError, MLPublishError) as error:
+        raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
     return Adoption(plan, baseline)
+
+
+def check_own_result(root: Path, plan: Plan, *, tree_was_clean: bool) -> None:
+    """Stop, naming each import that will not resolve, rather than report a broken adoption."""
+    before = plan.analysis or analyse_repository(root)
+    problems = verify_adoption(root, plan, before)
+    if problems:
+        restore = RESTORE_CLEAN if tree_was_clean else RESTORE_DIRTY
+        raise OperationFailed(
+            f"adopt's check of its own result found {len(problems)} import(s) that will not "
+            f"resolve once the package is installed; {restore}:\n{describe_unresolved(problems)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +143,8 @@ def report(adoption: Adoption) -> str:
     counts: dict[str, int] = {}
     for operation in plan.operations:
         kind = type(operation).__name__
+        if isinstance(operation, UntrackWeight) and operation.kind == DATA_KIND:
+            kind = "UntrackData"
         counts[kind] = counts.get(kind, 0) + 1
     done = ", ".join(f"{count} {READABLE[kind]}" for kind, count in counts.items())
     lines = [f"Adopted into the package {plan.package!r}: {done}."]
@@ -130,6 +169,9 @@ READABLE = {
     "AddConsoleScript": "console script(s)",
     "SetDependencies": "dependency list",
     "UntrackWeight": "weight file(s) untracked and registered",
+    "UntrackData": "data file(s) untracked and registered",
     "MoveFlake8Section": "flake8 section(s) moved into .flake8",
     "RemoveCarriedFile": "file(s) removed after being carried over in full",
+    "AddVersion": "__version__ added to the package",
+    "RetargetLink": "symbolic link(s) pointed at their files again after the move",
 }

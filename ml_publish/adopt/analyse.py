@@ -12,12 +12,15 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
 from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
+from ml_publish.adopt.existing_package import existing_packages
+from ml_publish.adopt.import_graph import Resolution, SourceTree, added_roots, resolve
 from ml_publish.adopt.python_files import (
     ImportStatement,
     SourceFacts,
@@ -61,15 +64,11 @@ class Notebook:
     path: str
     imports: tuple[ImportStatement, ...]
     parse_error: str | None = None
+    sys_path_entries: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class LocalImport:
-    """A bare-name import that resolves to a file of the repository."""
-
-    importer: str
-    statement: ImportStatement
-    target: str
+# An import that resolves to files of the repository (see import_graph).
+LocalImport = Resolution
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,8 @@ class RepositoryAnalysis:
     setup_py_literals: dict[str, object]
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
+    symlinks: dict[str, str] = field(default_factory=dict)
+    existing_packages: tuple[str, ...] = ()
 
     @cached_property
     def unparseable(self) -> tuple[PythonFile, ...]:
@@ -121,7 +122,7 @@ def repository_files(root: Path) -> tuple[list[str], bool]:
     """The files to consider (git's view when it is a repository) and whether it is one."""
     listed = git.listed_files(root)
     if listed is not None:
-        return [name for name in listed if (root / name).is_file()], True
+        return [name for name in listed if (root / name).is_file() or is_link(root, name)], True
     found = []
     for directory, subdirectories, files in os.walk(root):
         subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS)
@@ -137,37 +138,73 @@ def notebook_imports(root: Path, path: str) -> Notebook:
     except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
         return Notebook(path, (), "not a readable notebook (JSON)")
     imports: list[ImportStatement] = []
+    entries: list[str] = []
     for cell in cells:
         source = cell.get("source", "")
         text = "".join(source) if isinstance(source, list) else str(source)
         facts = analyse_source(strip_notebook_magics(text))
         imports += facts.imports
-    return Notebook(path, tuple(imports))
+        entries += facts.sys_path_entries
+    return Notebook(path, tuple(imports), sys_path_entries=tuple(entries))
 
 
-def resolve_local(importer: str, module: str, modules: set[str]) -> str | None:
-    """The repository file a bare import names, looked up beside the importer, then at the root.
+def local_imports(
+    tree: SourceTree, importers: list[tuple[str, tuple[ImportStatement, ...], tuple[str, ...]]]
+) -> list[LocalImport]:
+    """Every import of ``importers`` (path, imports, sys.path entries) that names repository
+    files. A helper such as ``_init_paths.py`` that edits ``sys.path`` when imported lends its
+    directories to its importer."""
+    edits = {path: added_roots(path, entries) for path, _, entries in importers if entries}
+    found: list[LocalImport] = []
+    for importer, statements, entries in importers:
+        own = added_roots(importer, entries)
+        first = [resolve(tree, importer, statement, own) for statement in statements]
+        lent = [root for hit in first if hit for f in hit.files for root in edits.get(f, [])]
+        for statement, hit in zip(statements, first):
+            if lent and statement.level == 0:
+                hit = resolve(tree, importer, statement, [*own, *lent])
+            if hit is not None:
+                found.append(hit)
+    return found
 
-    Running ``python sub/script.py`` puts ``sub/`` first on ``sys.path``; running from the
-    root (or after ``sys.path.append("..")``) finds root modules.
+
+def is_link(root: Path, name: str) -> bool:
+    return os.path.islink(root / name)
+
+
+def link_target(root: Path, name: str) -> str:
+    """Where the link ``name`` points, as written (it is never followed out of the repository)."""
+    return os.readlink(root / name)
+
+
+def inside(root: Path, name: str) -> bool:
+    """Whether the link ``name`` resolves to a regular file inside the repository."""
+    target = (root / name).resolve()
+    return target.is_file() and target.is_relative_to(root.resolve())
+
+
+def python_source(root: Path, name: str, overrides: Mapping[str, str]) -> str:
+    """A Python file's text: its override (a conversion not written yet), else from disk;
+    a link out of the repository is not read."""
+    if name in overrides:
+        return overrides[name]
+    if is_link(root, name) and not inside(root, name):
+        return ""
+    return (root / name).read_text(encoding="utf-8", errors="replace")
+
+
+def analyse_repository(
+    root: Path, overrides: Mapping[str, str] | None = None
+) -> RepositoryAnalysis:
+    """Describe the repository at ``root``; reads files and runs ``git``, writes nothing.
+
+    ``overrides`` replaces the text of some Python files (``adopt --modernize`` plans with the
+    converted text before anything is written).
     """
-    first = module.split(".")[0]
-    directory = PurePosixPath(importer).parent
-    for base in (directory, PurePosixPath(".")):
-        # A package directory wins over a module file of the same name, as in Python's finder.
-        for candidate in (base / first / "__init__.py", base / first, base / f"{first}.py"):
-            if candidate.as_posix() in modules:
-                return candidate.as_posix()
-    return None
-
-
-def analyse_repository(root: Path) -> RepositoryAnalysis:
-    """Describe the repository at ``root``; reads files and runs ``git``, writes nothing."""
     files, is_git = repository_files(root)
+    symlinks = {name: link_target(root, name) for name in files if is_link(root, name)}
     python_files = tuple(
-        PythonFile(
-            name, analyse_source((root / name).read_text(encoding="utf-8", errors="replace"))
-        )
+        PythonFile(name, analyse_source(python_source(root, name, overrides or {})))
         for name in files
         if name.endswith(".py")
     )
@@ -176,16 +213,10 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         {str(PurePosixPath(f.path).parent) for f in python_files if f.path.endswith("/__init__.py")}
     )
     code_dirs = {str(PurePosixPath(f.path).parent) for f in python_files} - {"."}
-    modules = {f.path for f in python_files} | set(packages)
-    local_imports = []
-    for importer, statements in [(f.path, f.facts.imports) for f in python_files] + [
-        (n.path, n.imports) for n in notebooks
-    ]:
-        for statement in statements:
-            if statement.level == 0:
-                target = resolve_local(importer, statement.module, modules)
-                if target is not None:
-                    local_imports.append(LocalImport(importer, statement, target))
+    tree = SourceTree(f.path for f in python_files)
+    importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in python_files]
+    importers += [(n.path, n.imports, n.sys_path_entries) for n in notebooks]
+    resolved = tuple(local_imports(tree, importers))
     top_level = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in python_files}
     shadowing = tuple(
         (name, "the standard library" if name in sys.stdlib_module_names else "a PyPI package")
@@ -203,13 +234,15 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         notebooks=notebooks,
         packages=tuple(packages),
         directories_without_init=tuple(sorted(code_dirs - set(packages))),
-        local_imports=tuple(local_imports),
+        local_imports=resolved,
         dependencies=read_dependencies(root),
         license_file=next(
             (n for n in files if "/" not in n and n.upper().startswith(LICENSE_PREFIXES)), None
         ),
         tracked_weights=tuple(
-            (name, kind) for name in tracked if (kind := weight_kind(str(root / name))) is not None
+            (name, kind)
+            for name in tracked
+            if not is_link(root, name) and (kind := weight_kind(str(root / name))) is not None
         ),
         shadowing=shadowing,
         flake8_sections=tuple(
@@ -220,4 +253,6 @@ def analyse_repository(root: Path) -> RepositoryAnalysis:
         setup_py_problems=tuple(setup_problems),
         setup_py_literals=setup_literals,
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
+        symlinks=symlinks,
+        existing_packages=tuple(existing_packages(root, tuple(files), resolved)),
     )

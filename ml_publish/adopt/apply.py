@@ -7,6 +7,8 @@ the error says how.
 
 from __future__ import annotations
 
+import ast
+import os
 from pathlib import Path, PurePosixPath
 
 import libcst
@@ -18,10 +20,12 @@ from ml_publish.adopt.merge import (
     merge_pyproject,
     merge_readme,
     move_flake8_section,
+    with_ignored_files,
 )
 from ml_publish.adopt.plan import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
+    AddVersion,
     CreateFile,
     MergeFile,
     MoveFile,
@@ -29,11 +33,14 @@ from ml_publish.adopt.plan import (
     Operation,
     Plan,
     RemoveCarriedFile,
+    RetargetLink,
     RewriteImports,
     SetDependencies,
     UntrackWeight,
 )
 from ml_publish.errors import MLPublishError, OperationFailed
+from ml_publish.weights.naming import DATA_KIND
+from ml_publish.versions import VERSION_LINE
 
 RESTORE_CLEAN = (
     "the tree was clean when adopt started, so 'git reset --hard && git clean -fd' restores it"
@@ -63,7 +70,9 @@ def merged(operation: MergeFile, existing: str) -> str:
         )
     if operation.path == ".gitignore":
         return merge_gitignore(existing, operation.template_text)
-    return merge_readme(existing, operation.template_text) if existing else operation.template_text
+    if not existing:
+        return operation.template_text
+    return merge_readme(existing, operation.template_text, operation.path)
 
 
 def perform(root: Path, operation: Operation) -> None:
@@ -106,12 +115,53 @@ def perform(root: Path, operation: Operation) -> None:
     elif isinstance(operation, RemoveCarriedFile):
         if operation.path in (git.tracked_files(root) or []):
             git.remove(root, operation.path)
+    elif isinstance(operation, RetargetLink):
+        link = root / operation.path
+        if link.is_symlink() and os.readlink(link) != operation.target:
+            link.unlink()
+            link.symlink_to(operation.target)
+            git.add(root, [operation.path])
+    elif isinstance(operation, AddVersion):
+        write_if_changed(
+            root, operation.path, with_version_line(read(root, operation.path), operation.version)
+        )
     elif isinstance(operation, UntrackWeight):
-        from ml_publish.weights.registration import add_weights
+        untrack_and_register(root, operation)
 
-        if operation.path in (git.tracked_files(root) or []):
-            git.untrack(root, operation.path)
-        add_weights(root, root / operation.path, name=operation.name)
+
+def untrack_and_register(root: Path, operation: UntrackWeight) -> None:
+    """Take the file out of git for good (untracked, and ignored by its exact path), keep it
+    on disk and register it, as data when it is data."""
+    from ml_publish.weights.registration import add_weights
+
+    if operation.path in (git.tracked_files(root) or []):
+        git.untrack(root, operation.path)
+    ignored = with_ignored_files(read(root, ".gitignore"), [operation.path])
+    write_if_changed(root, ".gitignore", ignored)
+    meta = {"kind": DATA_KIND} if operation.kind == DATA_KIND else {}
+    add_weights(root, root / operation.path, name=operation.name, meta=meta)
+
+
+def with_version_line(source: str, version: str) -> str:
+    """``source`` with ``__version__`` assigned after its docstring and ``__future__`` imports."""
+    if VERSION_LINE.search(source):
+        return source
+    tree = ast.parse(source)
+    after = 0
+    for node in tree.body:
+        is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        is_future = isinstance(node, ast.ImportFrom) and node.module == "__future__"
+        if not (is_docstring or is_future):
+            break
+        after = node.end_lineno or after
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    version_line = f'__version__ = "{version}"\n'
+    block = ["\n", version_line] if after else [version_line]
+    if after < len(lines):
+        block.append("\n")
+    return "".join(lines[:after] + block + lines[after:])
 
 
 def apply_plan(root: Path, plan: Plan, *, tree_was_clean: bool = True) -> None:
@@ -132,11 +182,17 @@ def apply_plan(root: Path, plan: Plan, *, tree_was_clean: bool = True) -> None:
             libcst.ParserSyntaxError,
             MLPublishError,
         ) as error:
-            step = " ".join(operations[index].describe().split())
-            reason = " ".join(str(error).split())
-            restore = RESTORE_CLEAN if tree_was_clean else RESTORE_DIRTY
-            raise OperationFailed(f"adopt stopped at '{step}': {reason}; {restore}") from error
+            step = operations[index].describe()
+            raise stopped_at(step, error, tree_was_clean=tree_was_clean) from error
         index += 1
+
+
+def stopped_at(step: str, error: Exception, *, tree_was_clean: bool) -> OperationFailed:
+    """The one-line error for a failure after adopt's first write: the step, why, how to undo."""
+    step = " ".join(step.split())
+    reason = " ".join(str(error).split())
+    restore = RESTORE_CLEAN if tree_was_clean else RESTORE_DIRTY
+    return OperationFailed(f"adopt stopped at '{step}': {reason}; {restore}")
 
 
 def moves_into_one_directory(operations: list[Operation], start: int) -> list[MoveFile]:

@@ -11,13 +11,19 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from ml_publish.adopt.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
+from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
+from ml_publish.adopt.moves import (
+    Moves,
+    decide_moves,
+    link_target_in_repository,
+    retargeted_links,
+)
 from ml_publish.adopt.python_files import is_module_name
+from ml_publish.adopt.tracked_weights import files_to_untrack
+from ml_publish.adopt.readme import repository_readme, with_repository_readme
 from ml_publish.errors import UsageError
 
-# Directories whose files stay where they are (their imports are still rewritten).
-STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
 NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
 # setup() arguments the rendered pyproject.toml carries (see scaffold.answers_for).
@@ -92,14 +98,39 @@ class SetDependencies:
 
 
 @dataclass(frozen=True)
+class RetargetLink:
+    """Point a moved symbolic link at the file it pointed at before the move."""
+
+    path: str
+    target: str
+
+    def describe(self) -> str:
+        return f"link      {self.path} -> {self.target} (still the same file)"
+
+
+@dataclass(frozen=True)
+class AddVersion:
+    """Give the existing package a ``__version__``, the one place the version is written."""
+
+    path: str
+    version: str
+
+    def describe(self) -> str:
+        return f"version   {self.path}: __version__ = {self.version!r}"
+
+
+@dataclass(frozen=True)
 class UntrackWeight:
-    """``git rm --cached`` a weight file, keep it on disk and register it as pending."""
+    """``git rm --cached`` a weight or data file, git-ignore it, keep it on disk and register
+    it as pending (``kind`` is ``"weights"`` or ``"data"``; see ``tracked_weights``)."""
 
     path: str
     name: str
+    kind: str = "weights"
 
     def describe(self) -> str:
-        return f"weights   untrack {self.path}, register it as {self.name!r} (pending upload)"
+        label, note = ("data     ", "data, ") if self.kind == "data" else ("weights  ", "")
+        return f"{label} untrack {self.path}, register it as {self.name!r} ({note}pending upload)"
 
 
 @dataclass(frozen=True)
@@ -150,6 +181,8 @@ Operation = (
     | UntrackWeight
     | MoveFlake8Section
     | RemoveCarriedFile
+    | AddVersion
+    | RetargetLink
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
@@ -164,6 +197,10 @@ class Plan:
     existing_files: frozenset[str] = field(default=frozenset())
     template_paths: frozenset[str] = field(default=frozenset())
     unparseable: frozenset[str] = field(default=frozenset())
+    notes: tuple[str, ...] = field(default=())
+    existing_package: bool = False
+    # What the plan was made from, for adopt's check of its own result (not shown, not compared).
+    analysis: RepositoryAnalysis | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
         """The plan as people read it before anything changes."""
@@ -172,6 +209,9 @@ class Plan:
         if self.left_in_place:
             lines.append("Left where they are:")
             lines += [f"  {path}: {why}" for path, why in self.left_in_place]
+        if self.notes:
+            lines.append("Notes:")
+            lines += [f"  {note}" for note in self.notes]
         if self.needs_a_person:
             lines.append("Needs a person:")
             lines += [f"  {item}" for item in self.needs_a_person]
@@ -182,11 +222,15 @@ def with_template(
     plan: Plan, template_files: dict[str, str], current_texts: dict[str, str]
 ) -> Plan:
     """``plan`` preceded by creating the template files the repository lacks and merging the
-    ones it has (pyproject.toml, .gitignore, README.md); its own files always win.
+    ones it has (pyproject.toml, .gitignore, its README); its own files always win.
 
     ``current_texts`` holds the repository's version of the template's paths, so a file that
-    already equals the template's is not reported as kept.
+    already equals the template's is not reported as kept. A README of the repository's own
+    (``README.rst``, ``readme.md``, ...) gets the template README's sections, and pyproject.toml
+    points at it (see readme.py).
     """
+    readme = repository_readme(plan.existing_files, current_texts.get("pyproject.toml"))
+    template_files = with_repository_readme(template_files, readme)
     moved_to = {op.destination for op in plan.operations if isinstance(op, MoveFile)}
     existing_sources = {op.source for op in plan.operations if isinstance(op, MoveFile)}
     requirements = next(
@@ -203,7 +247,7 @@ def with_template(
             # The repository's own dependencies and scripts go in with the template's, so
             # they come before (and win over) the template's defaults.
             template_ops.append(MergeFile(path, text, requirements, scripts))
-        elif path in MERGED_FILES and exists:
+        elif (path in MERGED_FILES or path == readme) and exists:
             template_ops.append(MergeFile(path, text))
         elif exists or path in moved_to:
             if current_texts.get(path) != text:
@@ -224,8 +268,24 @@ def with_template(
     )
 
 
+class SeveralPackages(UsageError):
+    """The repository has more than one package that could be the one to publish."""
+
+    def __init__(self, candidates: tuple[str, ...]) -> None:
+        self.candidates = candidates
+        super().__init__(
+            f"the repository has several packages ({', '.join(candidates)}); pass --package with "
+            "the one to publish (or a new name, to make them all subpackages of it)"
+        )
+
+
 def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str:
-    """``--package``, else the directory's name made into an identifier."""
+    """``--package``, else the package the repository already is, else the directory's name."""
+    candidates = analysis.existing_packages
+    if requested is None and len(candidates) > 1:
+        raise SeveralPackages(candidates)
+    if requested is None and candidates:
+        return candidates[0]
     name = requested or re.sub(r"\W+", "_", analysis.root.resolve().name).strip("_").lower()
     if not name or not is_module_name(name) or name[0].isdigit():
         raise UsageError(f"{name!r} is not a usable package name; pass --package NAME")
@@ -235,73 +295,114 @@ def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str
     return name
 
 
-def reason_to_stay(file: PythonFile, analysis: RepositoryAnalysis) -> str | None:
-    """Why a file stays where it is (for the report), or ``None`` when it moves.
-
-    Tool files and files in test, notebook or script directories stay without comment.
-    """
-    if file.facts.parse_error:
-        return f"{file.facts.parse_error}; fix it by hand, then run adopt again"
-    if file.path in analysis.shadowed_modules:
-        name = PurePosixPath(file.path).stem
-        return f"never imported: the package {name}/ beside it shadows it"
-    if file.module_name is None:
-        return "not a valid module name; it stays a script that imports the package"
-    if file.facts.is_script and not (file.facts.main_function and file.facts.main_block):
-        return "a script without main(); it stays a script that imports the package"
-    return None
-
-
-def stays_silently(file: PythonFile) -> bool:
-    return file.path in TOOL_FILES or PurePosixPath(file.path).parts[0] in STAYING_DIRS
-
-
 def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     """The operations for ``analysis``; pure: it reads nothing and changes nothing."""
     name = package_name_for(analysis, package)
-    operations: list[Operation] = []
-    left: list[tuple[str, str]] = []
-    destinations: dict[str, str] = {}
+    moves = decide_moves(analysis, name)
+    if moves.unresolvable:
+        raise UsageError(
+            f"{name} would import modules that cannot be installed: "
+            + "; ".join(moves.unresolvable)
+        )
+    operations: list[Operation] = [
+        CreateFile(init, "", "the package" if init == f"{name}/__init__.py" else "a subpackage")
+        for init in moves.new_inits
+    ]
+    operations += [MoveFile(src, dst) for src, dst in sorted(moves.destinations.items())]
+    operations += [MoveFile(src, dst) for src, dst in sorted(moves.package_data.items())]
+    links = retargeted_links(moves, analysis.symlinks)
+    operations += [RetargetLink(path, target) for path, target in sorted(links.items())]
+    operations += rewrites(analysis, moves)
     for file in analysis.python_files:
-        in_package = PurePosixPath(file.path).parts[0] == name
-        if (stays_silently(file) or in_package) and not file.facts.parse_error:
-            continue
-        reason = reason_to_stay(file, analysis)
-        package_beside = f"{name}/{PurePosixPath(file.path).with_suffix('')}"
-        if reason is None and f"{package_beside}/__init__.py" in analysis.files:
-            reason = f"{package_beside}/ is already in the package; moving it would be shadowed"
-        if reason is None:
-            destinations[file.path] = f"{name}/{file.path}"
-        else:
-            left.append((file.path, reason))
-    package_dirs = {str(PurePosixPath(d).parent) for d in destinations.values()}
-    for directory in sorted(package_dirs):
-        if not any(d == f"{directory}/__init__.py" for d in destinations.values()):
-            why = "the package" if directory == name else "makes the subtree a subpackage"
-            operations.append(CreateFile(f"{directory}/__init__.py", "", why))
-    operations += [MoveFile(src, dst) for src, dst in destinations.items()]
-    operations += rewrites(analysis, destinations)
-    for file in analysis.python_files:
-        if file.path in destinations and file.facts.main_function and file.facts.main_block:
-            module = module_of(destinations[file.path])
+        if file.path in moves.destinations and file.facts.main_function and file.facts.main_block:
+            module = module_of(moves.destinations[file.path])
             operations.append(AddConsoleScript(console_name(file.path), f"{module}:main"))
     operations.append(dependencies_operation(analysis))
     operations += [MoveFlake8Section(name) for name in analysis.flake8_sections]
     fate = setup_py_fate(analysis)
     if isinstance(fate, RemoveCarriedFile):
         operations.append(fate)
-    operations += [
-        UntrackWeight(path, re.sub(r"\W+", "_", PurePosixPath(path).stem) or "model")
-        for path, _ in analysis.tracked_weights
+    operations += [UntrackWeight(f.path, f.name, f.kind) for f in files_to_untrack(analysis, name)]
+    left = sorted(moves.stays.items()) + ([fate] if isinstance(fate, tuple) else [])
+    left += [
+        (link, f"a symbolic link to {target} (outside the repository); adopt never reads it")
+        for link, target in sorted(analysis.symlinks.items())
+        if link not in moves.destinations
+        and link not in moves.package_data
+        and link not in moves.stays
+        and link_target_in_repository(link, target) is None
     ]
     return Plan(
         name,
         tuple(operations),
-        tuple(left + ([fate] if isinstance(fate, tuple) else [])),
-        tuple(needs_a_person(analysis)),
+        tuple(left),
+        tuple(needs_a_person(analysis) + dynamic_import_items(analysis, moves)),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
+        notes=tuple(notes_on(moves)),
+        existing_package=f"{name}/__init__.py" in analysis.files,
+        analysis=analysis,
     )
+
+
+def notes_on(moves: Moves) -> list[str]:
+    """What people should know about the moved modules."""
+    notes = [
+        f"{moves.destinations[path]} keeps its __main__ demo block: run it with "
+        f"python -m {module_of(moves.destinations[path])}"
+        for path in moves.demo_blocks
+    ]
+    notes += [
+        f"{moves.destinations[path]}:{line} does work when imported (importing "
+        f"{module_of(moves.destinations[path])} runs it)"
+        for path, line in moves.work_at_import
+    ]
+    return notes
+
+
+def moved_module(analysis_top: str, moves: Moves) -> str | None:
+    """The new dotted name of an import's first component, if what it names moved."""
+    if analysis_top.endswith(".py"):
+        moved = moves.destinations.get(analysis_top)
+        return module_of(moved) if moved else None
+    # A namespace directory: it moved when its files did.
+    if any(source.startswith(f"{analysis_top}/") for source in moves.destinations):
+        return module_of(f"{moves.package}/{analysis_top}/__init__.py")
+    return None
+
+
+def rewrites(analysis: RepositoryAnalysis, moves: Moves) -> list[RewriteImports]:
+    """One operation per file that imports a moved module by the name it had."""
+    unparseable = {f.path for f in analysis.unparseable}
+    by_importer: dict[str, dict[str, str]] = {}
+    for hit in analysis.local_imports:
+        if hit.statement.level or hit.importer in unparseable:
+            continue
+        new = moved_module(hit.top, moves)
+        if new is not None and new != hit.top_name:
+            by_importer.setdefault(hit.importer, {}).setdefault(hit.top_name, new)
+    return [
+        RewriteImports(moves.destinations.get(importer, importer), tuple(sorted(renames.items())))
+        for importer, renames in sorted(by_importer.items())
+    ]
+
+
+def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
+    """Imports by string of modules that moved: adopt cannot see what they will build."""
+    moved_tops = {
+        PurePosixPath(source).parts[0].removesuffix(".py") for source in moves.destinations
+    }
+    items = []
+    for file in analysis.python_files:
+        for line, literal in file.facts.dynamic_imports:
+            top = literal.split(".")[0]
+            if top in moved_tops:
+                where = moves.destinations.get(file.path, file.path)
+                items.append(
+                    f"{where}:{line}: imports {literal!r}... by string; {top} is now "
+                    f"{moves.package}.{top}: change the string"
+                )
+    return items
 
 
 def module_of(path: str) -> str:
@@ -311,23 +412,6 @@ def module_of(path: str) -> str:
 
 def console_name(path: str) -> str:
     return PurePosixPath(path).stem.replace("_", "-")
-
-
-def rewrites(analysis: RepositoryAnalysis, destinations: dict[str, str]) -> list[RewriteImports]:
-    """One operation per file that imports a moved module by its bare name."""
-    by_importer: dict[str, dict[str, str]] = {}
-    for local in analysis.local_imports:
-        target = local.target.removesuffix("/__init__.py")
-        moved = destinations.get(local.target) or destinations.get(f"{target}/__init__.py")
-        if moved is None:
-            continue
-        old_top = local.statement.module.split(".")[0]
-        new_top = module_of(moved)
-        by_importer.setdefault(local.importer, {})[old_top] = new_top
-    return [
-        RewriteImports(destinations.get(importer, importer), tuple(sorted(renames.items())))
-        for importer, renames in sorted(by_importer.items())
-    ]
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:

@@ -10,6 +10,9 @@ import keyword
 import re
 from dataclasses import dataclass, field
 
+from ml_publish.adopt.sys_path import added_directories
+from ml_publish.versions import VERSION_LINE
+
 # String literals that point at one machine's disk: data paths to make configurable.
 ABSOLUTE_DATA_PATH = re.compile(
     r"^(/home/|/Users/|/data/|/mnt/|/media/|/kaggle/|/content/|/scratch/|/datasets/|~/|"
@@ -50,7 +53,11 @@ class SourceFacts:
     argument_parser: str | None = None
     import_time_work: int | None = None
     sys_path_edits: tuple[int, ...] = ()
+    sys_path_entries: tuple[str, ...] = ()
     absolute_paths: tuple[tuple[int, str], ...] = field(default=())
+    dynamic_imports: tuple[tuple[int, str], ...] = ()
+    functions: frozenset[str] = frozenset()
+    version: str | None = None
 
     @property
     def is_script(self) -> bool:
@@ -118,11 +125,16 @@ def analyse_source(source: str) -> SourceFacts:
     # One walk over the tree collects imports, sys.path edits and absolute paths.
     imports: list[ImportStatement] = []
     sys_path_edits: list[int] = []
+    sys_path_entries: list[str] = []
     absolute_paths: list[tuple[int, str]] = []
+    dynamic_imports: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         imports += import_statement(node)
         if is_sys_path_edit(node):
             sys_path_edits.append(getattr(node, "lineno", 0))
+            sys_path_entries += added_directories(node)
+        elif isinstance(node, ast.Call) and (named := dynamic_import_name(node)) is not None:
+            dynamic_imports.append((node.lineno, named))
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -151,8 +163,33 @@ def analyse_source(source: str) -> SourceFacts:
         argument_parser=parser,
         import_time_work=work,
         sys_path_edits=tuple(sorted(sys_path_edits)),
+        sys_path_entries=tuple(dict.fromkeys(sys_path_entries)),
         absolute_paths=tuple(sorted(absolute_paths)),
+        dynamic_imports=tuple(sorted(dynamic_imports)),
+        functions=frozenset(
+            node.name
+            for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ),
+        version=version[2] if (version := VERSION_LINE.search(source)) else None,
     )
+
+
+def dynamic_import_name(node: ast.Call) -> str | None:
+    """The literal start of a module name imported by string (``import_module("models." +
+    name)``, ``__import__("configs.%s" % name)``): what a move would have to change."""
+    function = node.func
+    called = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    if called not in {"import_module", "__import__"} or not node.args:
+        return None
+    argument = node.args[0]
+    while isinstance(argument, ast.BinOp):
+        argument = argument.left
+    if isinstance(argument, ast.JoinedStr) and argument.values:
+        argument = argument.values[0]
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return argument.value
+    return None
 
 
 def is_docstring(node: ast.stmt) -> bool:
