@@ -28,12 +28,12 @@ from ml_publish.adopt.python_files import (
     is_module_name,
     strip_notebook_magics,
 )
+from ml_publish.licenses import find_code_license
 from ml_publish.weights.recognition import weight_kind
 
 # Files that build or configure tools: never moved into the package nor run as scripts.
 TOOL_FILES = {"setup.py", "conftest.py", "noxfile.py", "hubconf.py", "tasks.py", "fabfile.py"}
 FLAKE8_SECTION = re.compile(r"^\[flake8\]\s*$", re.MULTILINE)
-LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING")
 SKIPPED_DIRS = {".git", ".venv", "venv", "env", "node_modules", "build", "dist", "__pycache__"}
 # Import names of popular ML packages that a root module of the same name would shadow.
 POPULAR_IMPORT_NAMES = frozenset(
@@ -236,9 +236,7 @@ def analyse_repository(
         directories_without_init=tuple(sorted(code_dirs - set(packages))),
         local_imports=resolved,
         dependencies=read_dependencies(root),
-        license_file=next(
-            (n for n in files if "/" not in n and n.upper().startswith(LICENSE_PREFIXES)), None
-        ),
+        license_file=find_code_license(root),
         tracked_weights=tuple(
             (name, kind)
             for name in tracked

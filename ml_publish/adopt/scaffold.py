@@ -1,9 +1,9 @@
 """The template files an adopted repository gets: rendered with answers read from the repository.
 
 The answers come from what the repository already says (its setup.py, black settings,
-environment.yml, git remote, LICENSE), so the rendered files agree with it. A license is never
-picked: without a recognised LICENSE file or a ``license=`` answer, the rendered files carry
-no license at all, and ``ml-publish check`` reports it missing.
+environment.yml, git remote, license file), so the rendered files agree with it. A license is
+never picked: without a recognised license file or a ``license=`` answer, the rendered files
+carry no license at all, and ``ml-publish check`` reports it missing (see licensing.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from pathlib import Path
 
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
-from ml_publish.licenses import recognise_license
+from ml_publish.adopt.licensing import licensed_files, repository_license
 from ml_publish.toml_file import parse_toml
 from ml_publish.versions import VERSION_LINE
 
 # Rendered files that only make sense for a new project, or that adopt writes itself.
 NOT_FOR_ADOPTED = ("notebooks/", "app.py")
+# The template's name for a license whose SPDX identifier it does not use as its choice.
+TEMPLATE_CHOICES = {"LicenseRef-Proprietary": "Proprietary"}
 
 
 @dataclass(frozen=True)
@@ -106,29 +108,14 @@ def answers_for(
     if origin:
         answers["github_owner"], answers["repo_name"] = origin.split("/")
     licensed = True
-    recognised = (
-        recognise_license((analysis.root / analysis.license_file).read_text(errors="replace"))
-        if analysis.license_file
-        else None
-    )
-    choices = template.template_variables()["license"].choices
-    if recognised in choices:
-        answers["license"] = recognised
+    recognised = repository_license(analysis)
+    choice = TEMPLATE_CHOICES.get(recognised, recognised) if recognised else None
+    if choice is not None and choice in template.template_variables()["license"].choices:
+        answers["license"] = choice
     elif "license" not in given:
         licensed = False
     answers.update(given)
     return answers, licensed
-
-
-def without_license(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The rendered files with every trace of a license removed (nothing was chosen)."""
-    files = {name: text for name, text in files.items() if name != "LICENSE"}
-    pyproject = files["pyproject.toml"].decode()
-    pyproject = re.sub(r"^license(-files)? = .*\n", "", pyproject, flags=re.M)
-    files["pyproject.toml"] = pyproject.encode()
-    citation = files["CITATION.cff"].decode()
-    files["CITATION.cff"] = re.sub(r"^license: .*\n", "", citation, flags=re.M).encode()
-    return files
 
 
 def render_scaffold(analysis: RepositoryAnalysis, package: str, given: dict[str, str]) -> Scaffold:
@@ -143,4 +130,5 @@ def render_scaffold(analysis: RepositoryAnalysis, package: str, given: dict[str,
             if path.is_file()
             and not path.relative_to(project).as_posix().startswith(NOT_FOR_ADOPTED)
         }
-    return Scaffold(resolved, files if licensed else without_license(files), licensed)
+    files, licensed = licensed_files(analysis, files, licensed)
+    return Scaffold(resolved, files, licensed)

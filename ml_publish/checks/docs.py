@@ -105,12 +105,19 @@ def readme_weights_table_in_sync(facts: RepositoryFacts) -> str | None:
 @check("DOC105")
 def license_present(facts: RepositoryFacts) -> str | None:
     """A LICENSE file exists."""
-    if facts.license_name() is None:
+    if facts.license_name() is not None:
+        return None
+    others = facts.other_license_names()
+    if others:
         return (
-            "add a LICENSE file: without one nobody may reuse the code or the weights "
+            f"no license for the code: {', '.join(others)} is named for something else "
+            "(weights, data, docs); add a LICENSE file for the code "
             "(choose one at https://choosealicense.com)"
         )
-    return None
+    return (
+        "add a LICENSE file: without one nobody may reuse the code or the weights "
+        "(choose one at https://choosealicense.com)"
+    )
 
 
 @check("DOC106", requires=("DOC105",))

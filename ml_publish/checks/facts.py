@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ml_publish import git
+from ml_publish.licenses import find_code_license, other_license_files
 from ml_publish.weights.naming import REGISTRY_FILE
 
 TYPE_CHECKING = False
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 README_NAMES = ("README.md", "README.rst", "README.txt", "README")
-LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING")
 PRECOMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOWS_DIR = Path(".github") / "workflows"
 NOT_FOUND = object()
@@ -195,4 +195,10 @@ class RepositoryFacts:
         return self.first_existing(README_NAMES)
 
     def license_name(self) -> str | None:
-        return self.first_existing(LICENSE_NAMES)
+        """The root file that licenses the code (``LICENSE``, ``MIT-LICENSE``, ``COPYING``...)."""
+        return self._remember("license", lambda: find_code_license(self.root))
+
+    def other_license_names(self) -> list[str]:
+        """Root license files whose names say they cover weights, data or docs, not the code."""
+        names = [path.name for path in self.root.iterdir() if path.is_file()]
+        return other_license_files(names)

@@ -148,3 +148,28 @@ def test_doc109_citation_valid(tmp_path: Path) -> None:
         failed = audit(tmp_path / case, {"CITATION.cff": text}, "DOC109")
         assert failed.result == "fail", case
         assert problem in failed.message
+
+
+UNLICENSED: Files = {name: text for name, text in GOOD.items() if name != "LICENSE"}
+
+
+def test_doc105_to_doc107_find_the_license_under_another_name(tmp_path: Path) -> None:
+    for name in ("MIT-LICENSE", "LICENCE", "COPYING", "license.md"):
+        files = {**UNLICENSED, name: MIT}
+        for check_id in ("DOC105", "DOC106", "DOC107", "PKG103", "PKG108"):
+            result = audit(tmp_path / f"{name}-{check_id}", files, check_id)
+            assert result.result == "pass", (name, check_id, result.message)
+
+
+def test_doc105_a_weights_license_is_not_the_code_license(tmp_path: Path) -> None:
+    weights_only = {
+        **UNLICENSED,
+        "LICENSE-weights": "Attribution-NonCommercial 4.0 International\n",
+    }
+
+    failed = audit(tmp_path / "weights", weights_only, "DOC105")
+
+    assert failed.result == "fail"
+    assert failed.message.startswith("no license for the code: LICENSE-weights is named for")
+    with_code = audit(tmp_path / "both", {**weights_only, "MIT-LICENSE": MIT}, "DOC107")
+    assert with_code.result == "pass"
