@@ -154,9 +154,9 @@ def resolve_relative(
 ) -> Resolution | None:
     base = package_of(importer)
     for _ in range(statement.level - 1):
-        if base == ROOT:
-            return None  # above the repository: not something adopt can resolve
         base = posixpath.dirname(base) or ROOT
+    if base == ROOT:
+        return None  # beyond the top-level package: Python refuses it too
     parts = [part for part in statement.module.split(".") if part]
     if not parts:
         files = submodules(tree, [f"{base}/__init__.py"], 1, statement.names)

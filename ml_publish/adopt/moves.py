@@ -89,6 +89,9 @@ class MovePlanner:
 
     def blocked_reason(self, file: PythonFile) -> str | None:
         path = file.path
+        silent = self.silent_reason(path)
+        if silent is not None:
+            return silent
         if file.facts.parse_error:
             return f"{file.facts.parse_error}; fix it (or adopt --modernize), then run adopt again"
         if path in self.analysis.symlinks and not self.link_stays_inside(path):
@@ -103,7 +106,7 @@ class MovePlanner:
         beside = destination.removesuffix(".py")
         if f"{beside}/__init__.py" in self.analysis.files:
             return f"{beside}/ is already in the package and would shadow it"
-        return self.silent_reason(path)
+        return None
 
     def link_stays_inside(self, path: str) -> bool:
         """Whether the link ``path`` points, relatively, at a file of the repository."""

@@ -57,7 +57,7 @@ def evaluate(node: ast.expr) -> str | None:
         return parent_of(evaluate(arguments[0]))
     if name == "join" and arguments:
         return joined(evaluate(arguments[0]), [evaluate(a) for a in arguments[1:]])
-    if name in {"Path", "PurePath"} and len(arguments) == 1:
+    if name in {"Path", "PurePath", "str", "fspath"} and len(arguments) == 1:
         return evaluate(arguments[0])
     return None
 

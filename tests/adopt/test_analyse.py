@@ -12,7 +12,7 @@ from tests.support.tiny_repos import write_repository
 
 def imports_by_importer(root: Path) -> set[tuple[str, str, str]]:
     analysis = analyse_repository(root)
-    return {(i.importer, i.statement.module, i.target) for i in analysis.local_imports}
+    return {(i.importer, i.statement.module, i.top) for i in analysis.local_imports}
 
 
 def test_analysis_changes_nothing(tmp_path: Path) -> None:

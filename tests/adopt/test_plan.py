@@ -50,14 +50,14 @@ def test_modules_and_main_scripts_move_and_their_importers_follow(tmp_path: Path
     ]
     assert of_type(plan, AddConsoleScript) == [AddConsoleScript("train", "whale_id.train:main")]
     assert plan.left_in_place == (
-        ("evaluate.py", "a script without main(); it stays a script that imports the package"),
+        ("evaluate.py", "a script that nothing imports; it stays and imports the package"),
     )
 
 
 def test_subtrees_become_subpackages_with_their_own_utils(tmp_path: Path) -> None:
     plan = plan_for(tmp_path, ["two-subtrees"], package="whales")
 
-    assert CreateFile("whales/alice/__init__.py", "", "makes the subtree a subpackage") in (
+    assert CreateFile("whales/alice/__init__.py", "", "a subpackage") in (
         plan.operations
     )
     assert RewriteImports("alice/train_alice.py", (("utils", "whales.alice.utils"),)) in (
@@ -84,7 +84,7 @@ def test_unparseable_and_shadowed_files_are_left_with_the_reason(tmp_path: Path)
     plan = plan_for(tmp_path, ["python2", "models-package-beside-module"])
     left = dict(plan.left_in_place)
 
-    assert left["legacy_print.py"].endswith("fix it by hand, then run adopt again")
+    assert left["legacy_print.py"].endswith("fix it (or adopt --modernize), then run adopt again")
     assert left["models.py"] == "never imported: the package models/ beside it shadows it"
     assert MoveFile("models/resnet.py", "whale_id/models/resnet.py") in plan.operations
 
@@ -118,7 +118,7 @@ def test_the_plan_reads_as_a_list_of_operations(tmp_path: Path) -> None:
         "  move      models.py -> whale_id/models.py",
     ]
     assert "  weights   untrack best.pth, register it as 'best' (pending upload)" in text
-    assert "Left where they are:\n  evaluate.py: a script without main()" in text
+    assert "Left where they are:\n  evaluate.py: a script that nothing imports" in text
 
 
 @pytest.mark.parametrize(
