@@ -42,7 +42,9 @@ def test_what_a_moving_module_imports_moves_too_even_a_script(tmp_path: Path) ->
     moves = moves_for(
         tmp_path,
         {
-            "params.py": "import argparse\n\nparser = argparse.ArgumentParser()\nparser.parse_args()\n",
+            "params.py": (
+                "import argparse\n\nparser = argparse.ArgumentParser()\nparser.parse_args()\n"
+            ),
             "lib.py": "from params import parser\n",
             "metrics.py": "def dice():\n    pass\n",
         },
