@@ -152,7 +152,9 @@ def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
 def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
     parser.add_argument(
-        "--package", help="import name of the package (default: from the directory)"
+        "--package",
+        help="import name of the package (default: the package the repository already is, "
+        "else one named after the directory)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
     parser.add_argument(

@@ -150,6 +150,9 @@ def report(adoption: Adoption) -> str:
     lines = [f"Adopted into the package {plan.package!r}: {done}."]
     if adoption.baseline is not None:
         lines.append(adoption.baseline.describe())
+    if plan.notes:
+        lines.append("Notes:")
+        lines += [f"  {note}" for note in plan.notes]
     if plan.needs_a_person:
         lines.append("Needs a person:")
         lines += [f"  {item}" for item in plan.needs_a_person]

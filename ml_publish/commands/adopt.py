@@ -7,7 +7,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from ml_publish.adopt.adoption import carry_out, plan_adoption, report
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan, SeveralPackages
 from ml_publish.errors import UsageError
 from ml_publish.template import parse_assignments, template_variables
 
@@ -19,7 +19,15 @@ def run(args: Namespace) -> int:
         args.path = "."
     root = Path(args.path)
     answers = parse_assignments(args.assignments)
-    plan = plan_adoption(root, package=args.package, answers=answers, allow_dirty=args.allow_dirty)
+    try:
+        plan = plan_adoption(
+            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
+        )
+    except SeveralPackages as several:
+        args.package = ask_package(several)
+        plan = plan_adoption(
+            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
+        )
     license_answer = None if args.yes or args.dry_run else ask_license(plan)
     if license_answer:
         answers["license"] = license_answer
@@ -37,6 +45,16 @@ def run(args: Namespace) -> int:
     )
     print(report(adoption))
     return 0
+
+
+def ask_package(several: SeveralPackages) -> str:
+    """On a terminal, ask which of the repository's packages is the one to publish."""
+    if not sys.stdin.isatty():
+        raise several
+    answer = input(f"Which package is the one to publish ({', '.join(several.candidates)})? ")
+    if not answer.strip():
+        raise several
+    return answer.strip()
 
 
 def confirm(question: str) -> bool:
