@@ -10,6 +10,7 @@ import pytest
 
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
+from tests.support.hook_stand_ins import HookStandIns, PreCommitSession
 from tests.support.projects import hook_tool_requirements, render
 from tests.support.releases import (
     ReleaseWorld,
@@ -44,6 +45,23 @@ def project_tools(tmp_path_factory: pytest.TempPathFactory) -> VirtualEnv:
         *hook_tool_requirements(reference),
     )
     return tools
+
+
+@pytest.fixture(scope="session")
+def pre_commit_session(tmp_path_factory: pytest.TempPathFactory) -> PreCommitSession:
+    """pre-commit with local stand-ins for the hook repositories, and one cache for the session.
+
+    Each hook environment (torch for mypy included) is installed once, whichever project runs it
+    first. pip takes torch from the CPU build on this machine's disk, as ``project_tools`` does,
+    not the much larger build the machine's own pip constraint would allow.
+    """
+    constraints = tmp_path_factory.mktemp("pip-constraints") / "constraints.txt"
+    constraints.write_text(f"{TORCH_REQUIREMENT}\n", encoding="utf-8")
+    return PreCommitSession(
+        stand_ins=HookStandIns(tmp_path_factory.mktemp("hook-repositories")),
+        home=tmp_path_factory.mktemp("pre-commit-home"),
+        pip_constraint=constraints,
+    )
 
 
 @pytest.fixture

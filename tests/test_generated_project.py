@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import tomllib
 import zipfile
@@ -19,6 +20,7 @@ import yaml
 
 from ml_publish import REPOSITORY_URL, __version__
 from tests.support.hook_repository import CHECKOUT
+from tests.support.hook_stand_ins import HookStandIns, PreCommitSession, UnknownHookRepository
 from tests.support.processes import run
 from tests.support.projects import COMBINATIONS, pre_commit_repos, render, tracked_files
 from tests.support.venvs import VirtualEnv
@@ -99,6 +101,51 @@ def test_builds_and_passes_twine_check(
 
 def test_pre_commit_config_is_valid(project: Project, project_tools: VirtualEnv) -> None:
     run([project_tools.bin("pre-commit"), "validate-config"], cwd=project.root)
+
+
+def test_own_pre_commit_config_passes(
+    project: Project, pre_commit_session: PreCommitSession, tmp_path: Path
+) -> None:
+    """Every hook of the project's own configuration passes, run by pre-commit as users run it."""
+    # A copy, so a hook that rewrites files cannot change what the other tests see.
+    root = shutil.copytree(project.root, tmp_path / project.root.name)
+    config = pre_commit_session.stand_ins.config_for(root, tmp_path / "pre-commit-config.yaml")
+
+    result = pre_commit_session.run_all_files(root, config)
+
+    assert "Skipped" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("repo", "message"),
+    [
+        (
+            "- repo: https://github.com/example/lint-hooks\n  rev: v1.0.0\n  hooks: [{id: lint}]",
+            r"no stand-in for the hook repository https://github\.com/example/lint-hooks: add it "
+            r"to HOOK_REPOSITORIES",
+        ),
+        (
+            "- repo: https://github.com/PyCQA/flake8\n  rev: 7.0.0\n  hooks: [{id: flake8}]",
+            r"definitions for https://github\.com/PyCQA/flake8 are for 7\.5\.0, the "
+            r"configuration pins 7\.0\.0",
+        ),
+        (
+            "- repo: https://github.com/PyCQA/flake8\n  rev: 7.5.0\n  hooks: [{id: flake9}]",
+            r"https://github\.com/PyCQA/flake8 at 7\.5\.0 has no hook flake9",
+        ),
+    ],
+    ids=["unknown repository", "another revision", "unknown hook"],
+)
+def test_pre_commit_stand_ins_refuse_what_they_have_no_real_definitions_for(
+    repo: str, message: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".pre-commit-config.yaml").write_text(f"repos:\n{repo}\n", encoding="utf-8")
+    stand_ins = HookStandIns(tmp_path / "stand-ins")
+
+    with pytest.raises(UnknownHookRepository, match=message):
+        stand_ins.config_for(project, tmp_path / "pre-commit-config.yaml")
 
 
 def test_hook_revs_are_release_tags_pinned_like_the_dev_extra(project: Project) -> None:

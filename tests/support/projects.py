@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 
+from ml_publish import REPOSITORY_URL
 from ml_publish.template import new_project
+from tests.support.hook_stand_ins import known_hook_repository
 
 # Every value of every choice appears at least once; names differ so the projects can share a venv.
 COMBINATIONS: dict[str, dict[str, str]] = {
@@ -79,27 +81,19 @@ def tracked_files(project: Path) -> list[Path]:
     return [project / name for name in listing.stdout.splitlines()]
 
 
-# The PyPI projects behind the template's pre-commit hooks, so tests can run the same tools
-# at the same versions without cloning the hook repositories (there is no network here).
-HOOK_PACKAGES = {
-    "https://github.com/pre-commit/pre-commit-hooks": "pre-commit-hooks",
-    "https://github.com/psf/black-pre-commit-mirror": "black",
-    "https://github.com/adamchainz/blacken-docs": "blacken-docs",
-    "https://github.com/PyCQA/flake8": "flake8",
-    "https://github.com/pre-commit/mirrors-mypy": "mypy",
-    "https://github.com/codespell-project/codespell": "codespell",
-    "https://github.com/hukkin/mdformat": "mdformat",
-    "https://github.com/zizmorcore/zizmor-pre-commit": "zizmor",
-}
-
-
 def hook_tool_requirements(project: Path) -> list[str]:
-    """Pinned requirements for the tools the project's pre-commit hooks run."""
+    """Pinned requirements for the tools the project's pre-commit hooks run.
+
+    A hook repository the tests do not know fails here rather than going unchecked.
+    """
     requirements = []
     for url, repo in pre_commit_repos(project).items():
-        if url not in HOOK_PACKAGES:
-            continue
-        requirements.append(f"{HOOK_PACKAGES[url]}=={repo['rev'].removeprefix('v')}")
+        if url == REPOSITORY_URL:
+            continue  # this checkout, which the tests run from
+        requirement = known_hook_repository(url).requirement(repo["rev"])
+        if requirement is None:
+            continue  # pygrep hooks: regular expressions, no tool
+        requirements.append(requirement)
         for hook in repo["hooks"]:
             requirements.extend(
                 dependency
