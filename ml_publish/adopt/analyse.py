@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from ml_publish import git
 from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
 from ml_publish.adopt.existing_package import existing_packages
-from ml_publish.adopt.import_graph import Resolution, SourceTree, added_roots, resolve
+from ml_publish.adopt.import_graph import ROOT, Resolution, SourceTree, added_roots, resolve
 from ml_publish.adopt.python_files import (
     ImportStatement,
     SourceFacts,
@@ -163,9 +163,21 @@ def local_imports(
         for statement, hit in zip(statements, first):
             if lent and statement.level == 0:
                 hit = resolve(tree, importer, statement, [*own, *lent])
-            if hit is not None:
+            if hit is not None and not another_package_meant(hit, [*own, *lent]):
                 found.append(hit)
     return found
+
+
+def another_package_meant(hit: LocalImport, explicit_roots: list[str]) -> bool:
+    """Whether a subdirectory's import of a well-known name means the real package.
+
+    A notebook in ``notebooks/`` that imports ``datasets`` gets Hugging Face's, not the
+    repository's ``datasets/``: the root is not on its path unless it puts it there.
+    """
+    in_subdirectory = "/" in hit.importer
+    implicit_root = hit.base == ROOT and ROOT not in explicit_roots
+    well_known = hit.top_name in POPULAR_IMPORT_NAMES or hit.top_name in sys.stdlib_module_names
+    return in_subdirectory and implicit_root and well_known
 
 
 def is_link(root: Path, name: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -90,3 +91,25 @@ def test_git_state_and_uncommitted_changes(tmp_path: Path) -> None:
     assert (not_git.is_git, not_git.license_file) == (False, "LICENSE")
     assert [f.path for f in not_git.python_files] == ["train.py"]
     assert subprocess.run(["git", "-C", str(plain), "status"], capture_output=True).returncode != 0
+
+
+def notebook_importing(*lines: str) -> str:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": list(lines)}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_a_notebook_importing_a_well_known_name_means_the_real_package(tmp_path: Path) -> None:
+    files = {
+        "datasets/__init__.py": "",
+        "datasets/salt.py": "class Salt:\n    pass\n",
+        "notebooks/hf.ipynb": notebook_importing("from datasets import load_dataset\n"),
+        "notebooks/ours.ipynb": notebook_importing(
+            "import sys\n", "sys.path.append('..')\n", "from datasets.salt import Salt\n"
+        ),
+    }
+    root = write_repository(tmp_path / "repo", files, git=True)
+
+    found = imports_by_importer(root)
+
+    assert ("notebooks/ours.ipynb", "datasets.salt", "datasets/__init__.py") in found
+    assert not any(importer == "notebooks/hf.ipynb" for importer, _, _ in found)
