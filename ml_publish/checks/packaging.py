@@ -58,9 +58,10 @@ def pyproject_is_valid(facts: RepositoryFacts) -> str | None:
 def build_system_declared(facts: RepositoryFacts) -> str | None:
     """[build-system] names its requirements and its backend."""
     build_system = facts.pyproject().get("build-system", {})
-    if not build_system.get("requires") or not build_system.get("build-backend"):
+    missing = [key for key in ("requires", "build-backend") if not build_system.get(key)]
+    if missing:
         return (
-            "add [build-system] with requires and build-backend, e.g. "
+            f"add {' and '.join(missing)} to [build-system] in pyproject.toml, e.g. "
             'requires = ["hatchling"] and build-backend = "hatchling.build"'
         )
     return None

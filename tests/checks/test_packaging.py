@@ -25,10 +25,18 @@ def test_pkg101_pyproject_is_valid(tmp_path: Path) -> None:
 
 def test_pkg102_build_system_declared(tmp_path: Path) -> None:
     assert audit(tmp_path / "good", GOOD, "PKG102").result == "pass"
-    text = GOOD_PYPROJECT.replace('build-backend = "hatchling.build"\n', "")
-    failed = audit(tmp_path / "bad", with_pyproject(text), "PKG102")
-    assert failed.result == "fail"
-    assert "build-backend" in failed.message
+    backendless = GOOD_PYPROJECT.replace('build-backend = "hatchling.build"\n', "")
+    no_backend = audit(tmp_path / "no-backend", with_pyproject(backendless), "PKG102")
+    assert no_backend.result == "fail"
+    assert no_backend.message.startswith("add build-backend to [build-system]")
+    requireless = GOOD_PYPROJECT.replace('requires = ["hatchling"]\n', "")
+    no_requires = audit(tmp_path / "no-requires", with_pyproject(requireless), "PKG102")
+    assert no_requires.result == "fail"
+    assert no_requires.message.startswith("add requires to [build-system]")
+    tableless = GOOD_PYPROJECT[GOOD_PYPROJECT.index("[project]") :]
+    no_table = audit(tmp_path / "no-table", with_pyproject(tableless), "PKG102")
+    assert no_table.result == "fail"
+    assert no_table.message.startswith("add requires and build-backend to [build-system]")
 
 
 def test_pkg103_project_table_complete(tmp_path: Path) -> None:
