@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from ml_publish.checks import all_checks
-from ml_publish.checks.base import FAMILIES
+from ml_publish.checks.base import FAIL, FAMILIES, PASS
 from ml_publish.checks.runner import exit_code, run_checks
 from ml_publish.errors import UsageError
+from tests.support.check_cases import CASES, in_check_tests, left_out
 from tests.support.processes import run
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_repository
 
@@ -56,6 +57,35 @@ def test_every_check_has_its_own_test() -> None:
     }
 
     assert {c.id for c in all_checks()} <= tested
+
+
+def test_every_check_is_seen_passing_and_failing(request: pytest.FixtureRequest) -> None:
+    """Some check test that passed saw each check pass, and some saw it fail.
+
+    conftest.py runs this after every other test; the cases are what ``audit`` returned
+    (tests/support/check_cases.py). Only a run of every check test can hold them all, so under
+    ``-k``, a node ID or a single file this skips and says what was left out.
+    """
+    selected = [item for item in request.session.items if in_check_tests(item)]
+    left = left_out(selected, CASES.deselected)
+    if left:
+        pytest.skip(f"judged only when every check test runs, and {left}")
+    unfinished = [
+        item.nodeid
+        for item in selected
+        if item.nodeid not in CASES.finished and item is not request.node
+    ]
+    assert not unfinished, f"ran before {unfinished[0]}; tests/checks/conftest.py moves it last"
+    missing = [
+        f"{check.id} {result}"
+        for check in all_checks()
+        for result in (PASS, FAIL)
+        if (check.id, result) not in CASES.seen
+    ]
+    message = f"no check test sees {', '.join(missing)}"
+    if CASES.not_passed:
+        message += f" (what {', '.join(CASES.not_passed)} saw does not count: they did not pass)"
+    assert not missing, message
 
 
 def test_a_failed_prerequisite_skips_its_dependents_even_when_not_selected(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ml_publish.checks.base import CheckResult
 from ml_publish.checks.runner import run_checks
+from tests.support.check_cases import CASES
 
 # A pyproject.toml that passes every PKG check: the usual base for other families' cases.
 GOOD_PYPROJECT = """\
@@ -56,10 +57,11 @@ def write_repository(root: Path, files: Mapping[str, str | bytes], *, git: bool 
 def audit(
     root: Path, files: Mapping[str, str | bytes], check_id: str, *, git: bool = False
 ) -> CheckResult:
-    """The result of one check on a repository made of ``files``."""
+    """The result of one check on a repository made of ``files``, noted as a case of it."""
     write_repository(root, files, git=git)
     (result,) = run_checks(root, select=[check_id])
     assert result.id == check_id
+    CASES.note(check_id, result.result)
     return result
 
 
