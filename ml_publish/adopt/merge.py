@@ -14,9 +14,11 @@ import tomlkit
 from packaging.utils import canonicalize_name
 from tomlkit.items import Table
 
+from ml_publish.adopt.readme import MARKDOWN_END, MARKDOWN_START, appended_sections, markup_of
+
 GITIGNORE_MARKER = "# Added by ml-publish adopt"
-README_START = "<!-- ml-publish adopt: sections from the template, to fill in -->"
-README_END = "<!-- ml-publish adopt: end -->"
+README_START = MARKDOWN_START
+README_END = MARKDOWN_END
 SECTION_HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*$", re.MULTILINE)
 
 
@@ -45,8 +47,14 @@ def sections(markdown: str) -> dict[str, str]:
     return found
 
 
-def merge_readme(existing: str, template: str) -> str:
-    """The README kept as written, the template's missing sections appended in a marked block."""
+def merge_readme(existing: str, template: str, path: str = "README.md") -> str:
+    """The README kept as written, the template's missing sections appended in a marked block.
+
+    ``template`` is the template's Markdown README; the sections go in in the markup of
+    ``path``, the repository's README (reStructuredText for ``*.rst``, see readme.py).
+    """
+    if markup_of(path) != "markdown":
+        return appended_sections(existing, sections(template), path)
     if README_START in existing:
         return existing
     have = {title for title in sections(existing)} | {

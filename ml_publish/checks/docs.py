@@ -44,6 +44,14 @@ def headings(facts: RepositoryFacts) -> list[str]:
     return MARKDOWN_HEADING.findall(prose) + RST_HEADING.findall(prose)
 
 
+def heading_example(facts: RepositoryFacts, title: str) -> str:
+    """A heading as the README's markup writes it: ``'## Usage'`` or an underlined title."""
+    name = facts.readme_name() or ""
+    if name.lower().endswith((".rst", ".txt")) or "." not in name:
+        return f"'{title}' (underlined with ---)"
+    return f"'## {title}'"
+
+
 @check("DOC101")
 def readme_present(facts: RepositoryFacts) -> str | None:
     """A README exists."""
@@ -56,7 +64,8 @@ def readme_present(facts: RepositoryFacts) -> str | None:
 def readme_install_section(facts: RepositoryFacts) -> str | None:
     """The README has an installation section."""
     if not any(INSTALL_WORDS.search(heading) for heading in headings(facts)):
-        return "add an '## Installation' section to the README with the pip install command"
+        section = heading_example(facts, "Installation")
+        return f"add an {section} section to the README with the pip install command"
     return None
 
 
@@ -64,7 +73,8 @@ def readme_install_section(facts: RepositoryFacts) -> str | None:
 def readme_usage_section(facts: RepositoryFacts) -> str | None:
     """The README has a usage or inference section."""
     if not any(USAGE_WORDS.search(heading) for heading in headings(facts)):
-        return "add an '## Inference' (or '## Usage') section with a short code example"
+        section = f"{heading_example(facts, 'Inference')} (or {heading_example(facts, 'Usage')})"
+        return f"add an {section} section with a short code example"
     return None
 
 
@@ -86,19 +96,19 @@ def registered_weights(facts: RepositoryFacts) -> list[WeightEntry]:
 @check("DOC104", requires=("DOC101", "WGT101"))
 def readme_weights_table_in_sync(facts: RepositoryFacts) -> str | None:
     """The README's pretrained-weights table matches the registry."""
-    from ml_publish.weights.table import END_MARKER, START_MARKER, render_table
+    from ml_publish.weights.table import render_for, table_in, table_markers
 
     entries = registered_weights(facts)
-    readme = facts.text(facts.readme_name() or "") or ""
-    start, end = readme.find(START_MARKER), readme.find(END_MARKER)
-    if start < 0 or end < start:
+    name = facts.readme_name() or ""
+    rst = name.lower().endswith(".rst")
+    table = table_in(facts.text(name) or "", rst)
+    if table is None:
         if not entries:
             raise Skip("no weights registered and no weights table")
-        return (
-            f"add {START_MARKER} and {END_MARKER} to the README, then run ml-publish weights table"
-        )
-    if readme[start + len(START_MARKER) : end].strip() != render_table(entries).strip():
-        return "the README's weights table is out of date; run ml-publish weights table"
+        start, end = table_markers(rst)
+        return f"add {start} and {end} to {name}, then run ml-publish weights table"
+    if table.strip() != render_for(entries, rst).strip():
+        return f"{name}'s weights table is out of date; run ml-publish weights table"
     return None
 
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-README_NAMES = ("README.md", "README.rst", "README.txt", "README")
 PRECOMMIT_CONFIG = ".pre-commit-config.yaml"
 WORKFLOWS_DIR = Path(".github") / "workflows"
 NOT_FOUND = object()
@@ -57,9 +56,6 @@ class RepositoryFacts:
             return path.read_text(encoding="utf-8", errors="replace")
 
         return self._remember(f"text:{relative}", read)
-
-    def first_existing(self, names: tuple[str, ...]) -> str | None:
-        return next((name for name in names if (self.root / name).is_file()), None)
 
     # pyproject.toml
 
@@ -192,7 +188,18 @@ class RepositoryFacts:
         return [entry for entry in weights if isinstance(entry, dict)]
 
     def readme_name(self) -> str | None:
-        return self.first_existing(README_NAMES)
+        """The README: the file ``[project] readme`` names, else the first README variant."""
+
+        def find() -> str | None:
+            from ml_publish.weights.project import readme_name
+
+            try:
+                declared = self.project_table().get("readme")
+            except UnreadableFile:
+                declared = None
+            return readme_name(self.root, declared)
+
+        return self._remember("readme", find)
 
     def license_name(self) -> str | None:
         """The root file that licenses the code (``LICENSE``, ``MIT-LICENSE``, ``COPYING``...)."""

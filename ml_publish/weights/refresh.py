@@ -30,9 +30,11 @@ def refresh_tables(project_root: Path) -> list[str]:
 
 
 def refresh_readme(project: Project, entries: list[WeightEntry]) -> None:
-    if project.readme.is_file():
-        text = project.readme.read_text(encoding="utf-8")
-        project.readme.write_text(with_table(text, entries), encoding="utf-8")
+    readme = project.readme
+    if readme.is_file():
+        text = readme.read_text(encoding="utf-8")
+        rst = readme.suffix.lower() == ".rst"
+        readme.write_text(with_table(text, entries, rst=rst), encoding="utf-8")
 
 
 def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry]) -> None:

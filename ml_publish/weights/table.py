@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ml_publish.errors import UsageError
 
 TYPE_CHECKING = False
@@ -10,6 +12,9 @@ if TYPE_CHECKING:
 
 START_MARKER = "<!-- weights-table:start -->"
 END_MARKER = "<!-- weights-table:end -->"
+# The same markers in a reStructuredText README, where HTML comments would show.
+RST_START_MARKER = ".. weights-table:start"
+RST_END_MARKER = ".. weights-table:end"
 NO_WEIGHTS = "No weights have been published yet."
 
 
@@ -47,14 +52,64 @@ def render_table(entries: list[WeightEntry]) -> str:
     )
 
 
-def with_table(readme: str, entries: list[WeightEntry]) -> str:
-    """``readme`` with the text between the markers replaced by the current table."""
-    start = readme.find(START_MARKER)
-    end = readme.find(END_MARKER)
+def rst_text(text: str) -> str:
+    """Plain text escaped for reStructuredText, so ``*``, ``_`` or a backquote stay literal."""
+    return re.sub(r"([\\`*_|])", r"\\\1", text)
+
+
+def render_rst_table(entries: list[WeightEntry]) -> str:
+    """The table as a reStructuredText list-table, or a sentence when there is nothing to list."""
+    if not entries:
+        return NO_WEIGHTS
+    header = ["Name", "Architecture", "Dataset", "Size", "SHA-256", "Download"]
+    rows = [
+        [
+            f"``{entry.name}``",
+            rst_text(entry.arch),
+            rst_text(str(entry.meta.get("dataset", ""))),
+            human_size(entry.size),
+            f"``{entry.sha256[:10]}``",
+            f"`{rst_text(entry.file_name)} <{entry.url}>`__",
+        ]
+        for entry in sorted(entries, key=lambda e: e.name)
+    ]
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for first, *others in [header, *rows]:
+        lines.append(f"   * - {first}")
+        lines += [f"     - {cell}".rstrip() for cell in others]
+    return "\n".join(lines)
+
+
+def table_markers(rst: bool) -> tuple[str, str]:
+    """Where the table starts and ends: HTML comments, or reStructuredText comments."""
+    return (RST_START_MARKER, RST_END_MARKER) if rst else (START_MARKER, END_MARKER)
+
+
+def render_for(entries: list[WeightEntry], rst: bool) -> str:
+    return render_rst_table(entries) if rst else render_table(entries)
+
+
+def table_in(readme: str, rst: bool = False) -> str | None:
+    """The text between the markers, or ``None`` when the README has no marked table."""
+    start_marker, end_marker = table_markers(rst)
+    start, end = readme.find(start_marker), readme.find(end_marker)
+    if start < 0 or end < start:
+        return None
+    return readme[start + len(start_marker) : end]
+
+
+def with_table(readme: str, entries: list[WeightEntry], *, rst: bool = False) -> str:
+    """``readme`` with the text between the markers replaced by the current table.
+
+    ``rst`` for a reStructuredText README: its markers are comments and its table a list-table.
+    """
+    start_marker, end_marker = table_markers(rst)
+    start = readme.find(start_marker)
+    end = readme.find(end_marker)
     if start < 0 or end < start:
         raise UsageError(
-            f"README.md has no weights table markers; add {START_MARKER} and {END_MARKER} "
+            f"the README has no weights table markers; add {start_marker} and {end_marker} "
             "where the table should go"
         )
-    before = readme[: start + len(START_MARKER)]
-    return f"{before}\n\n{render_table(entries)}\n\n{readme[end:]}"
+    before = readme[: start + len(start_marker)]
+    return f"{before}\n\n{render_for(entries, rst)}\n\n{readme[end:]}"

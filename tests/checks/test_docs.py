@@ -7,7 +7,13 @@ from typing import Any
 
 from ml_publish.template_files import template_dir
 from ml_publish.weights.registry import WeightEntry
-from ml_publish.weights.table import END_MARKER, START_MARKER, with_table
+from ml_publish.weights.table import (
+    END_MARKER,
+    RST_END_MARKER,
+    RST_START_MARKER,
+    START_MARKER,
+    with_table,
+)
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
     GOOD_PYPROJECT,
@@ -150,7 +156,53 @@ def test_doc109_citation_valid(tmp_path: Path) -> None:
         assert problem in failed.message
 
 
+RST_README = (
+    "Cell counter\n============\n\nInstallation\n------------\n\n.. code-block:: bash\n\n"
+    "   pip install cell-counter\n\nUsage\n-----\n\n``cell_counter.count(image)``\n"
+)
+
+
 UNLICENSED: Files = {name: text for name, text in GOOD.items() if name != "LICENSE"}
+
+
+def rst_readme_with(*entries: dict[str, Any]) -> str:
+    marked = f"{RST_README}\nPretrained weights\n------------------\n\n"
+    marked += f"{RST_START_MARKER}\n{RST_END_MARKER}\n"
+    return with_table(marked, [WeightEntry(**entry) for entry in entries], rst=True)
+
+
+def declaring_readme(readme: str) -> Files:
+    """GOOD with pyproject.toml naming ``readme`` and a Markdown README that lacks everything."""
+    pyproject = GOOD_PYPROJECT.replace('readme = "README.md"', f'readme = "{readme}"')
+    return {**GOOD, "pyproject.toml": pyproject, "README.md": "# Cell counter\n"}
+
+
+def test_doc102_doc103_read_the_readme_pyproject_names(tmp_path: Path) -> None:
+    rst = {**declaring_readme("README.rst"), "README.rst": RST_README}
+    for check_id in ("DOC102", "DOC103"):
+        assert audit(tmp_path / f"rst-{check_id}", rst, check_id).result == "pass"
+    lowercase: Files = {**GOOD_PACKAGE, "readme.md": README}
+    assert audit(tmp_path / "lowercase", lowercase, "DOC102").result == "pass"
+    bare = {**declaring_readme("README.rst"), "README.rst": "Cell counter\n============\n"}
+    failed = audit(tmp_path / "bare", bare, "DOC102")
+    assert failed.result == "fail"
+    assert "'Installation' (underlined with ---) section" in failed.message
+
+
+def test_doc104_an_rst_readme_has_an_rst_table(tmp_path: Path) -> None:
+    rst = declaring_readme("README.rst")
+    synced = {**rst, **with_weights(UNET), "README.rst": rst_readme_with(UNET)}
+    assert audit(tmp_path / "good", synced, "DOC104").result == "pass"
+    # A Markdown table in an rst README is not the table PyPI would show.
+    markdown_table = {**rst, **with_weights(UNET), "README.rst": readme_with(UNET)}
+    unmarked = audit(tmp_path / "markdown", markdown_table, "DOC104")
+    assert unmarked.result == "fail"
+    assert unmarked.message.startswith(f"add {RST_START_MARKER} and {RST_END_MARKER} to README.rst")
+    small = weight_entry("small", b"small weights")
+    stale = {**rst, **with_weights(UNET, small), "README.rst": rst_readme_with(UNET)}
+    out_of_date = audit(tmp_path / "stale", stale, "DOC104")
+    assert out_of_date.result == "fail"
+    assert out_of_date.message.startswith("README.rst's weights table is out of date")
 
 
 def test_doc105_to_doc107_find_the_license_under_another_name(tmp_path: Path) -> None:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
+
 import pytest
+from readme_renderer.rst import render
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.registry import WeightEntry
-from ml_publish.weights.table import END_MARKER, NO_WEIGHTS, START_MARKER, with_table
+from ml_publish.weights.table import (
+    END_MARKER,
+    NO_WEIGHTS,
+    RST_END_MARKER,
+    RST_START_MARKER,
+    START_MARKER,
+    table_in,
+    with_table,
+)
 
 ENTRY = WeightEntry(
     name="unet",
@@ -43,3 +55,50 @@ def test_no_entries_leave_a_sentence() -> None:
 def test_missing_markers_are_a_clear_error() -> None:
     with pytest.raises(UsageError, match="no weights table markers"):
         with_table("# P\n", [ENTRY])
+
+
+RST_README = (
+    "P\n=\n\nPretrained weights\n------------------\n\n"
+    f"{RST_START_MARKER}\n\nold\n\n{RST_END_MARKER}\n\nNext\n----\n"
+)
+
+
+def rendered_html(rst: str) -> str:
+    """The README as PyPI renders it (twine check's renderer); fails on broken markup."""
+    html = render(rst, stream=io.StringIO())
+    assert html is not None, rst
+    return html
+
+
+def test_an_rst_readme_gets_a_list_table_between_rst_comments() -> None:
+    underscored = replace(ENTRY, name="unet_r34", meta={"dataset": "*DSB* 2018_"})
+
+    updated = with_table(RST_README, [ENTRY, underscored], rst=True)
+
+    assert updated.startswith("P\n=\n\nPretrained weights\n------------------\n\n")
+    assert updated.endswith(f"{RST_END_MARKER}\n\nNext\n----\n")
+    assert "old" not in updated and ".. list-table::" in updated
+    assert with_table(updated, [ENTRY, underscored], rst=True) == updated
+    html = rendered_html(updated)
+    assert f'<a href="{ENTRY.url}" rel="nofollow">unet-0123456789.pth</a>' in html
+    assert '<span class="docutils literal">unet_r34</span>' in html
+    assert "<td><p>*DSB* 2018_</p></td>" in html
+    assert "weights-table" not in html  # the markers are comments
+
+
+def test_an_rst_readme_without_weights_says_so_and_renders() -> None:
+    updated = with_table(RST_README, [], rst=True)
+
+    assert f"{RST_START_MARKER}\n\n{NO_WEIGHTS}\n\n{RST_END_MARKER}" in updated
+    rendered_html(updated)
+
+
+def test_table_in_finds_the_table_of_either_markup() -> None:
+    assert table_in(README) == "\n\nold\n\n"
+    assert table_in(RST_README, rst=True) == "\n\nold\n\n"
+    assert table_in(RST_README) is None
+
+
+def test_missing_rst_markers_name_the_rst_ones() -> None:
+    with pytest.raises(UsageError, match=f"add {RST_START_MARKER} and {RST_END_MARKER}"):
+        with_table(README, [ENTRY], rst=True)
