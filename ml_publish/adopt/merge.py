@@ -36,6 +36,40 @@ def merge_gitignore(existing: str, template: str) -> str:
     return f"{existing}{separator}\n{GITIGNORE_MARKER}\n" + "\n".join(missing) + "\n"
 
 
+def gitignore_line(path: str) -> str:
+    """The .gitignore line that matches the file at ``path`` (from the root) and nothing else.
+
+    ``*``, ``?``, ``[``, ``#``, ``!`` and backslashes are escaped with a backslash wherever
+    they are, trailing spaces as ``\\ `` (gitignore(5)); a line break, which no line can hold,
+    is matched by ``?``.
+    """
+    escaped = re.sub(r"([\\*?\[#!])", r"\\\1", path)
+    escaped = re.sub(r"[\r\n]", "?", escaped)
+    trailing = len(escaped) - len(escaped.rstrip(" "))
+    return "/" + escaped.rstrip(" ") + "\\ " * trailing
+
+
+def with_ignored_files(existing: str, paths: list[str]) -> str:
+    """``existing`` with an exact line for each of ``paths`` in adopt's marked block.
+
+    The block is the run of lines after the marker; it is started at the end if there is none.
+    A path whose line is already there is left alone, so adding it again changes nothing.
+    """
+    present = set(existing.splitlines())
+    lines = [line for line in dict.fromkeys(map(gitignore_line, paths)) if line not in present]
+    if not lines:
+        return existing
+    added = "".join(f"{line}\n" for line in lines)
+    text = existing if not existing or existing.endswith("\n") else existing + "\n"
+    marker = re.search(rf"^{re.escape(GITIGNORE_MARKER)}$", text, re.MULTILINE)
+    if marker is None:
+        separator = "\n" if text else ""
+        return f"{text}{separator}{GITIGNORE_MARKER}\n{added}"
+    block_end = text.find("\n\n", marker.start())
+    end = len(text) if block_end < 0 else block_end + 1
+    return text[:end] + added + text[end:]
+
+
 def sections(markdown: str) -> dict[str, str]:
     """Level-2+ sections by lowercase title, each with its heading and body."""
     found: dict[str, str] = {}

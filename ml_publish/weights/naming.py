@@ -26,6 +26,12 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 STATUSES = ("pending", "uploaded")
 REQUIRED_FIELDS = ("name", "url", "sha256", "size", "file_name", "status")
+# ``meta.kind`` of a registered file that is data (a split, features), not model weights: it is
+# published the same way, listed under its own heading and given no hubconf.py entry point.
+DATA_KIND = "data"
+# File suffixes kept on a release asset; any other suffix (none, spaces, brackets) becomes this.
+ASSET_SUFFIX = re.compile(r"\.[A-Za-z0-9]+")
+FALLBACK_SUFFIX = ".bin"
 
 
 def weight_file_name(name: str, sha256: str, suffix: str) -> str:
@@ -39,7 +45,7 @@ def weight_file_name(name: str, sha256: str, suffix: str) -> str:
             "(GitHub renames other characters)"
         )
     prefix = sha256[:HASH_PREFIX_LENGTH]
-    file_name = f"{name}-{prefix}{suffix.lower()}"
+    file_name = f"{name}-{prefix}{asset_suffix(suffix)}"
     found = TORCH_HASH_REGEX.search(file_name)
     if not found or found.group(1) != prefix:
         misread = found.group(1) if found else ""
@@ -48,6 +54,19 @@ def weight_file_name(name: str, sha256: str, suffix: str) -> str:
             f"name the weights {name.replace('.', '_')!r} instead"
         )
     return file_name
+
+
+def asset_suffix(suffix: str) -> str:
+    """The file's suffix, lowercased, when a release asset can keep it; else ``.bin``.
+
+    torch.hub reads the hash only when a ``.`` follows it, so a file without a suffix needs one.
+    """
+    return suffix.lower() if ASSET_SUFFIX.fullmatch(suffix) else FALLBACK_SUFFIX
+
+
+def is_data(meta: object) -> bool:
+    """Whether a registry entry's ``meta`` marks it as data rather than model weights."""
+    return isinstance(meta, dict) and meta.get("kind") == DATA_KIND
 
 
 def download_server() -> str:

@@ -29,6 +29,7 @@ from ml_publish.weights.table import human_size
 
 LIGHTNING_SUFFIX = ".ckpt"
 GITIGNORE_LINE = ".ml-publish/"
+OWN_GITIGNORE = "# Written by ml-publish: nothing in this directory is ever committed.\n*\n"
 
 
 def parse_meta(pairs: list[str], meta_file: Path | None) -> dict[str, Any]:
@@ -141,6 +142,11 @@ def stage(source: Path, staged: Path) -> None:
 
 
 def ignore_staging_dir(project: Project) -> None:
+    """Keep ``.ml-publish/`` out of git: by a line in the project's .gitignore, and by its own
+    .gitignore, which holds even when the project's is reset (as after a failed adopt)."""
+    own = project.staging_dir.parent / ".gitignore"
+    if not own.exists():
+        own.write_text(OWN_GITIGNORE, encoding="utf-8")
     gitignore = project.root / ".gitignore"
     lines = gitignore.read_text(encoding="utf-8").splitlines() if gitignore.exists() else []
     if GITIGNORE_LINE not in lines:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
+from pathlib import Path
+
+import pytest
 
 from ml_publish.adopt.merge import (
     GITIGNORE_MARKER,
     README_END,
     README_START,
+    gitignore_line,
     merge_gitignore,
     merge_pyproject,
     merge_readme,
     move_flake8_section,
+    with_ignored_files,
 )
 
 TEMPLATE_PYPROJECT = """\
@@ -124,3 +130,80 @@ def test_a_file_holding_only_flake8_settings_is_emptied() -> None:
     )
 
     assert (rest, merged) == ("", "[flake8]\nmax-line-length = 100\n")
+
+
+ODD_NAMES = [
+    "my model.pth",
+    "feat_[svd_and_bow]_[v2].pkl",
+    "#fold!1.pkl",
+    "!first.pkl",
+    "data/x*y?.pkl",
+    "back\\slash.pkl",
+    "trailing space ",
+    "d ir/#x",
+    "line\nbreak.pkl",
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("best.pth", "/best.pth"),
+        ("my model.pth", "/my model.pth"),
+        ("feat_[svd]_[v2].pkl", "/feat_\\[svd]_\\[v2].pkl"),
+        ("#fold!1.pkl", "/\\#fold\\!1.pkl"),
+        ("data/x*y?.pkl", "/data/x\\*y\\?.pkl"),
+        ("back\\slash", "/back\\\\slash"),
+        ("trailing  ", "/trailing\\ \\ "),
+        ("line\nbreak", "/line?break"),
+    ],
+)
+def test_a_gitignore_line_names_one_path_exactly(path: str, line: str) -> None:
+    assert gitignore_line(path) == line
+
+
+def test_ignored_files_join_adopts_block_once() -> None:
+    existing = f"*.log\n\n{GITIGNORE_MARKER}\n*.pth\n\n# Weight files staged\n.ml-publish/\n"
+
+    once = with_ignored_files(existing, ["a b.pkl", "c.pkl"])
+
+    assert once == (
+        f"*.log\n\n{GITIGNORE_MARKER}\n*.pth\n/a b.pkl\n/c.pkl\n\n# Weight files staged\n"
+        ".ml-publish/\n"
+    )
+    assert with_ignored_files(once, ["c.pkl", "a b.pkl"]) == once
+
+
+def test_without_adopts_block_one_is_started() -> None:
+    assert with_ignored_files("*.log", ["x.pkl"]) == f"*.log\n\n{GITIGNORE_MARKER}\n/x.pkl\n"
+    assert with_ignored_files("", ["x.pkl"]) == f"{GITIGNORE_MARKER}\n/x.pkl\n"
+
+
+def git_in(root: Path, *args: str, paths: tuple[str, ...] = ()) -> str:
+    """git's output; ``paths`` go to its standard input, NUL-separated."""
+    stdin = "".join(f"{path}\0" for path in paths)
+    result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, text=True)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout
+
+
+def test_git_ignores_exactly_the_listed_files_whatever_their_names(tmp_path: Path) -> None:
+    git_in(tmp_path, "init", "--quiet")
+    for name in [*ODD_NAMES, "qa.pkl", "my model.pt", "data/xay.pkl", "fold!1.pkl"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / ".gitignore").write_text(with_ignored_files("", ODD_NAMES), encoding="utf-8")
+
+    candidates = (*ODD_NAMES, "qa.pkl", "my model.pt", "data/xay.pkl", "fold!1.pkl")
+    ignored = git_in(tmp_path, "check-ignore", "--no-index", "--stdin", "-z", paths=candidates)
+    git_in(tmp_path, "add", "--all")
+    added = git_in(tmp_path, "diff", "--cached", "--name-only", "-z").split("\0")
+
+    assert sorted(filter(None, ignored.split("\0"))) == sorted(ODD_NAMES)
+    assert sorted(filter(None, added)) == [
+        ".gitignore",
+        "data/xay.pkl",
+        "fold!1.pkl",
+        "my model.pt",
+        "qa.pkl",
+    ]

@@ -90,6 +90,17 @@ def test_file_names_carry_the_hash_where_torch_hub_finds_it(name: str) -> None:
     assert found is not None and found.group(1) == SHA[:10]
 
 
+@pytest.mark.parametrize(
+    ("suffix", "kept"), [(".x", ".x"), (".allx", ".allx"), ("", ".bin"), (".p[1]", ".bin")]
+)
+def test_a_suffix_a_release_asset_cannot_keep_becomes_bin(suffix: str, kept: str) -> None:
+    file_name = weight_file_name("split_fold", SHA, suffix)
+
+    assert file_name == f"split_fold-{SHA[:10]}{kept}"
+    found = TORCH_HASH_REGEX.search(file_name)
+    assert found is not None and found.group(1) == SHA[:10]
+
+
 def test_names_torch_would_misread_are_refused_with_a_fix() -> None:
     with pytest.raises(UsageError, match="torch.hub would read '1' as the hash.*'model-1_5'"):
         weight_file_name("model-1.5", SHA, ".pth")
