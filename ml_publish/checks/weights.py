@@ -14,6 +14,7 @@ from ml_publish.weights.naming import (
     REQUIRED_FIELDS,
     SHA256_HEX,
     TORCH_HASH_REGEX,
+    is_data,
 )
 
 # A top-level public function: what torch.hub.list() shows as an entry point.
@@ -138,12 +139,16 @@ def no_weights_tracked(facts: RepositoryFacts) -> str | None:
 
 @check("WGT107", requires=("WGT101",))
 def hubconf_matches_registry(facts: RepositoryFacts) -> str | None:
-    """hubconf.py has one entry point per registered weight, and no others."""
+    """hubconf.py has one entry point per registered weight (not data), and no others."""
     text = facts.text(HUBCONF_FILE)
     if text is None:
         raise Skip("no hubconf.py")
     defined = set(PUBLIC_FUNCTION.findall(text))
-    expected = {entry_point_name(str(entry["name"])) for entry in facts.registry_entries()}
+    expected = {
+        entry_point_name(str(entry["name"]))
+        for entry in facts.registry_entries()
+        if not is_data(entry.get("meta"))
+    }
     missing, extra = sorted(expected - defined), sorted(defined - expected)
     details = [f"missing {name}" for name in missing] + [f"unregistered {name}" for name in extra]
     if details:

@@ -1,8 +1,11 @@
 """``hubconf.py`` for PyTorch Hub, generated from the weights registry.
 
-One entry point per registered weight file; helpers are imported under leading underscores so
-``torch.hub.list`` shows only models. The text stays within 79 columns and in black's style at
-any line length, so the project's own lint accepts it whatever line length it chose.
+One entry point per registered weight file (data files get none: ``torch.hub.load`` could not
+build a model from them); helpers are imported under leading underscores so ``torch.hub.list``
+shows only models. The text stays within 79 columns and in black's style at any line length, so
+the project's own lint accepts it whatever line length it chose: a statement too long for one
+line is written split, with the trailing comma that keeps black from joining it again; the
+repository and the registry each have a docstring line to themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import keyword
 import re
 import textwrap
 
+from ml_publish.weights.naming import is_data
 from ml_publish.weights.table import human_size
 
 TYPE_CHECKING = False
@@ -22,21 +26,31 @@ HUBCONF_FILE = "hubconf.py"
 HEADER = '''\
 """PyTorch Hub entry points, one per set of pretrained weights.
 
-    model = torch.hub.load("{repository}", NAME)
+    model = torch.hub.load(
+        "{repository}",
+        NAME,
+    )
 
 Written by ml-publish from the weights registry,
-{package}/weights.json: change that with ``ml-publish weights add``,
-not this file.
+{package}/weights.json:
+change that with ``ml-publish weights add``, not this file.
 """
 '''
+# Beyond this, black at a project's shortest line length (79) would split a line.
+MAX_COLUMNS = 79
 
 IMPORTS = """
 from typing import Any as _Any
 
 from torch import nn as _nn
 
-from {package}.model import get_model as _get_model
+{import_get_model}
 """
+IMPORT_GET_MODEL = "from {package}.model import get_model as _get_model"
+IMPORT_GET_MODEL_SPLIT = """\
+from {package}.model import (
+    get_model as _get_model,
+)"""
 
 DEPENDENCIES = """
 dependencies = ["torch"]
@@ -44,10 +58,21 @@ dependencies = ["torch"]
 
 ENTRY_POINT = """
 
-def {function}(**kwargs: _Any) -> _nn.Module:
+{signature}
 {docstring}
-    return _get_model("{name}", **kwargs)
+{call}
 """
+SIGNATURE = "def {function}(**kwargs: _Any) -> _nn.Module:"
+SIGNATURE_SPLIT = """\
+def {function}(
+    **kwargs: _Any,
+) -> _nn.Module:"""
+CALL = '    return _get_model("{name}", **kwargs)'
+CALL_SPLIT = """\
+    return _get_model(
+        "{name}",
+        **kwargs,
+    )"""
 
 
 def entry_point_name(weight_name: str) -> str:
@@ -73,14 +98,25 @@ def describe(entry: WeightEntry) -> str:
     return f'    """\n{body}\n    """'
 
 
+def fitted(one_line: str, split: str, **values: str) -> str:
+    """``one_line`` filled in, or ``split`` when that would be longer than ``MAX_COLUMNS``."""
+    line = one_line.format(**values)
+    return line if len(line) <= MAX_COLUMNS else split.format(**values)
+
+
 def render_hubconf(package: str, repository: str, entries: list[WeightEntry]) -> str:
     """The whole file; with no weights yet, no imports (they would be unused)."""
+    models = sorted((e for e in entries if not is_data(e.meta)), key=lambda e: e.name)
     text = HEADER.format(package=package, repository=repository)
-    if entries:
-        text += IMPORTS.format(package=package)
+    if models:
+        import_line = fitted(IMPORT_GET_MODEL, IMPORT_GET_MODEL_SPLIT, package=package)
+        text += IMPORTS.format(import_get_model=import_line)
     text += DEPENDENCIES
-    for entry in sorted(entries, key=lambda e: e.name):
+    for entry in models:
+        function = entry_point_name(entry.name)
         text += ENTRY_POINT.format(
-            function=entry_point_name(entry.name), docstring=describe(entry), name=entry.name
+            signature=fitted(SIGNATURE, SIGNATURE_SPLIT, function=function),
+            docstring=describe(entry),
+            call=fitted(CALL, CALL_SPLIT, name=entry.name),
         )
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ml_publish.errors import UsageError
+from ml_publish.weights.naming import is_data
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,6 +17,8 @@ END_MARKER = "<!-- weights-table:end -->"
 RST_START_MARKER = ".. weights-table:start"
 RST_END_MARKER = ".. weights-table:end"
 NO_WEIGHTS = "No weights have been published yet."
+# Registered data files (splits, features) are listed after the weights, under this heading.
+DATA_HEADING = "Data files"
 
 
 def human_size(size: int) -> str:
@@ -86,7 +89,14 @@ def table_markers(rst: bool) -> tuple[str, str]:
 
 
 def render_for(entries: list[WeightEntry], rst: bool) -> str:
-    return render_rst_table(entries) if rst else render_table(entries)
+    """The weights table, then the data files (``meta.kind = "data"``) under their own heading."""
+    render = render_rst_table if rst else render_table
+    data = [entry for entry in entries if is_data(entry.meta)]
+    text = render([entry for entry in entries if not is_data(entry.meta)])
+    if data:
+        heading = f".. rubric:: {DATA_HEADING}" if rst else f"### {DATA_HEADING}"
+        text += f"\n\n{heading}\n\n{render(data)}"
+    return text
 
 
 def table_in(readme: str, rst: bool = False) -> str | None:

@@ -134,6 +134,14 @@ def test_wgt107_hubconf_matches_registry(tmp_path: Path) -> None:
     assert "unregistered old_unet" in extra.message
 
 
+def test_wgt107_data_files_need_no_entry_point(tmp_path: Path) -> None:
+    split = weight_entry("split_fold_x", b"fold", meta={"kind": "data"})
+    files = {**with_weights(UNET, split), "hubconf.py": hubconf(UNET, split)}
+
+    assert "split_fold_x" not in files["hubconf.py"]
+    assert audit(tmp_path, files, "WGT107").result == "pass"
+
+
 def test_wgt108_gitignore_covers_checkpoints(tmp_path: Path) -> None:
     good: Files = {**GOOD_PACKAGE, ".gitignore": GITIGNORE}
     assert audit(tmp_path / "good", good, "WGT108", git=True).result == "pass"

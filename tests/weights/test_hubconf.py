@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml_publish.weights.hubconf import entry_point_name, render_hubconf
+import black
+import pytest
+
+from ml_publish.weights.hubconf import MAX_COLUMNS, entry_point_name, render_hubconf
+from ml_publish.weights.registry import WeightEntry
 from tests.support.example_weights import (
     MIRROR_VARIABLE,
     save_example_state_dict,
@@ -31,6 +35,48 @@ print(torch.hub.help(github, "example_v1", **options))
 model = torch.hub.load(repo, "example_v1", source="local", progress=False)
 print(type(model).__name__, model.training, model(torch.rand(2, 3, 32, 32)).shape)
 """
+
+
+LONG_PACKAGE = "segmentation_of_very_long_named_cells_in_microscopy"
+LONG_REPOSITORY = "some-organisation/segmentation-of-very-long-named-cells-project"
+
+
+def entry(name: str, **meta: str) -> WeightEntry:
+    file_name = f"{name}-0123456789.pth"
+    url = f"https://github.com/{LONG_REPOSITORY}/releases/download/v1/{file_name}"
+    return WeightEntry(name, url, "0123456789" + "a" * 54, 1000, file_name, meta=dict(meta))
+
+
+def test_data_files_get_no_entry_point() -> None:
+    only_data = render_hubconf("cells", "o/cells", [entry("split_fold_x", kind="data")])
+
+    assert only_data == render_hubconf("cells", "o/cells", [])
+    both = render_hubconf("cells", "o/cells", [entry("unet"), entry("split_fold_x", kind="data")])
+    assert "def unet(" in both and "split_fold_x" not in both
+
+
+@pytest.mark.parametrize("line_length", [79, 88, 100, 120])
+def test_long_names_fit_in_79_columns_and_black_keeps_them_at_any_line_length(
+    line_length: int,
+) -> None:
+    long_name = "efficientnet_b7_noisy_student_fold0_epoch_23_best_val_loss"
+    text = render_hubconf(LONG_PACKAGE, LONG_REPOSITORY, [entry(long_name), entry("unet")])
+
+    assert max(len(line) for line in text.splitlines()) <= MAX_COLUMNS
+    assert black.format_str(text, mode=black.Mode(line_length=line_length)) == text
+    assert f"def {long_name}(\n    **kwargs: _Any,\n) -> _nn.Module:" in text
+    assert "def unet(**kwargs: _Any) -> _nn.Module:" in text
+
+
+def test_the_template_ships_what_the_renderer_writes_for_long_names_too(tmp_path: Path) -> None:
+    owner, repo_name = LONG_REPOSITORY.split("/")
+    answers = {"package_name": LONG_PACKAGE, "github_owner": owner, "repo_name": repo_name}
+    project = render(tmp_path, answers)
+
+    shipped = (project / "hubconf.py").read_text(encoding="utf-8")
+
+    assert shipped == render_hubconf(LONG_PACKAGE, LONG_REPOSITORY, [])
+    assert max(len(line) for line in shipped.splitlines()) <= MAX_COLUMNS
 
 
 def test_entry_point_names_are_identifiers() -> None:

@@ -11,6 +11,7 @@ from readme_renderer.rst import render
 from ml_publish.errors import UsageError
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import (
+    DATA_HEADING,
     END_MARKER,
     NO_WEIGHTS,
     RST_END_MARKER,
@@ -102,3 +103,34 @@ def test_table_in_finds_the_table_of_either_markup() -> None:
 def test_missing_rst_markers_name_the_rst_ones() -> None:
     with pytest.raises(UsageError, match=f"add {RST_START_MARKER} and {RST_END_MARKER}"):
         with_table(README, [ENTRY], rst=True)
+
+
+SPLIT = replace(
+    ENTRY, name="split_fold_x", file_name="split_fold_x-0123456789.x", meta={"kind": "data"}
+)
+
+
+def test_data_files_are_listed_under_their_own_heading() -> None:
+    updated = with_table(README, [SPLIT, ENTRY])
+
+    table = table_in(updated)
+    assert table is not None
+    weights, data = table.split(f"### {DATA_HEADING}")
+    assert "`unet`" in weights and "split_fold_x" not in weights
+    assert "| `split_fold_x` |" in data and "`unet`" not in data
+    assert with_table(updated, [SPLIT, ENTRY]) == updated
+
+
+def test_only_data_files_still_say_no_weights_are_published() -> None:
+    updated = with_table(README, [SPLIT])
+
+    assert f"{START_MARKER}\n\n{NO_WEIGHTS}\n\n### {DATA_HEADING}\n\n| Name" in updated
+
+
+def test_an_rst_readme_lists_data_files_under_a_rubric() -> None:
+    updated = with_table(RST_README, [SPLIT, ENTRY], rst=True)
+
+    assert f".. rubric:: {DATA_HEADING}" in updated
+    html = rendered_html(updated)
+    weights, data = html.split(DATA_HEADING)
+    assert "unet-0123456789.pth" in weights and "split_fold_x" in data
