@@ -23,7 +23,11 @@ from ml_publish.adopt.plan import module_of
 from ml_publish.errors import OperationFailed
 
 FLAKE8_BLOCK_START = "# Legacy files adopted by ml-publish: the codes each violates today."
-MYPY_ERROR = re.compile(r"^(?P<path>[^:]+\.py):\d+: error:")
+MYPY_ERROR = re.compile(r"^(?P<path>.+\.pyi?):\d+(?::\d+)*: error:")
+# flake8 matches per-file-ignores with fnmatch, so these are escaped as one-character classes.
+FNMATCH_SPECIALS = re.compile(r"[\[\]*?]")
+# Its per-file-ignores parser splits at these, and has no escape: ``?`` stands in for them.
+FLAKE8_SEPARATORS = re.compile(r"[\s,:]")
 
 
 @dataclass(frozen=True)
@@ -92,21 +96,38 @@ def write_flake8_baseline(root: Path, violations: dict[str, tuple[str, ...]]) ->
     text = text.split(f"\n{FLAKE8_BLOCK_START}\n")[0].rstrip("\n") + "\n"
     if violations:
         entries = "".join(
-            f"    {path}: {','.join(codes)}\n" for path, codes in sorted(violations.items())
+            f"    {flake8_pattern(path)}: {','.join(codes)}\n"
+            for path, codes in sorted(violations.items())
         )
         text += f"\n{FLAKE8_BLOCK_START}\nper-file-ignores =\n{entries}"
     config.write_text(text, encoding="utf-8")
 
 
-def mypy_errors(stdout: str, legacy_modules: set[str]) -> dict[str, int]:
-    """mypy errors per legacy module, from mypy's ``path:line: error:`` lines."""
+def flake8_pattern(path: str) -> str:
+    """A ``per-file-ignores`` pattern that matches ``path`` whatever characters it holds.
+
+    fnmatch's ``[``, ``]``, ``*`` and ``?`` become one-character classes (``[[]``), the
+    separators of flake8's parser (whitespace, ``,``, ``:``) become ``?``, and a leading ``#``
+    or ``;``, which would make the line a comment of the config file, becomes ``[#]``.
+    """
+    pattern = FNMATCH_SPECIALS.sub(lambda match: f"[{match[0]}]", path)
+    pattern = FLAKE8_SEPARATORS.sub("?", pattern)
+    return f"[{pattern[0]}]{pattern[1:]}" if pattern[:1] in ("#", ";") else pattern
+
+
+def mypy_errors(stdout: str, legacy_files: set[str]) -> dict[str, int]:
+    """mypy errors per legacy module, from mypy's ``path:line: error:`` lines.
+
+    Any legacy file mypy reaches counts, inside the package or not (``import utils`` from the
+    package reaches a ``utils.py`` left at the root); its module is named from the root.
+    """
     counts: dict[str, int] = {}
     for line in stdout.splitlines():
         match = MYPY_ERROR.match(line)
-        if match:
-            module = module_of(match["path"])
-            if module in legacy_modules:
-                counts[module] = counts.get(module, 0) + 1
+        path = PurePosixPath(match["path"]).as_posix() if match else ""
+        if path in legacy_files:
+            module = module_of(path)
+            counts[module] = counts.get(module, 0) + 1
     return counts
 
 
@@ -161,7 +182,6 @@ def write_baseline(
         format_with_black(root, legacy_files)
     write_flake8_baseline(root, {})
     write_mypy_baseline(root, [])
-    legacy_modules = {module_of(path) for path in legacy_files if path.startswith(f"{package}/")}
     # They read different settings and write nothing we read back: run them side by side.
     checked = legacy_files + unparseable
     flake8 = (
@@ -169,7 +189,7 @@ def write_baseline(
     )
     mypy = start_tool(root, "mypy", ["--no-error-summary", "--show-error-codes", package])
     violations = flake8_violations(output(flake8)[1]) if flake8 else {}
-    errors = mypy_errors(output(mypy)[1], legacy_modules)
+    errors = mypy_errors(output(mypy)[1], set(legacy_files))
     write_flake8_baseline(root, violations)
     write_mypy_baseline(root, sorted(errors))
     return Baseline(violations, errors)
