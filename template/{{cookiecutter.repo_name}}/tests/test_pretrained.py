@@ -1,4 +1,6 @@
+import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -83,10 +85,29 @@ def test_default_cache_dir_follows_the_environment(
     assert tmp_path in pretrained.default_cache_dir().parents
 
 
-def test_every_registered_weight_is_well_formed() -> None:
-    for name in pretrained.list_models():
-        weights = pretrained.get_weights(name)
-        assert re.fullmatch(r"[0-9a-f]{64}", weights.sha256), name
-        assert weights.url.endswith("/" + weights.file_name), name
-        found = TORCH_HASH_REGEX.search(weights.file_name)
-        assert found and weights.sha256.startswith(found.group(1)), name
+def test_the_shipped_registry_lists_each_of_its_entries_once() -> None:
+    package = resources.files("{{ cookiecutter.package_name }}")
+    shipped = package.joinpath(pretrained.REGISTRY_FILE)
+    entries = json.loads(shipped.read_text(encoding="utf-8"))["weights"]
+
+    # Empty until the first `ml-publish weights add`.
+    assert pretrained.list_models() == sorted(e["name"] for e in entries)
+
+
+def test_an_unknown_name_is_refused_with_the_known_ones() -> None:
+    known = ", ".join(pretrained.list_models()) or "none yet"
+    message = f"no weights named 'no such weights'; known: {known}"
+
+    with pytest.raises(WeightsError, match=re.escape(message)):
+        pretrained.get_weights("no such weights")
+
+
+# On day one the registry is empty and pytest reports this test as skipped.
+@pytest.mark.parametrize("name", pretrained.list_models())
+def test_each_registered_weight_is_well_formed(name: str) -> None:
+    weights = pretrained.get_weights(name)
+
+    assert re.fullmatch(r"[0-9a-f]{64}", weights.sha256)
+    assert weights.url.endswith("/" + weights.file_name)
+    found = TORCH_HASH_REGEX.search(weights.file_name)
+    assert found and weights.sha256.startswith(found.group(1))
