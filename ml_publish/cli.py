@@ -163,6 +163,11 @@ def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
         help="run on a tree with uncommitted changes (git cannot undo adopt then)",
     )
     parser.add_argument("--no-format", action="store_true", help="do not run black")
+    parser.add_argument(
+        "--modernize",
+        action="store_true",
+        help="convert Python 2 files to Python 3 first (fissix's fixers, tabs, async=)",
+    )
     parser.add_argument("--yes", action="store_true", help="apply the plan without asking")
     parser.add_argument(
         "assignments",

@@ -12,9 +12,12 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.plan import (
     NO_LICENSE_ITEM,
     AddVersion,
+    ModernizeFile,
+    MoveFile,
     Plan,
     UntrackWeight,
     make_plan,
@@ -29,9 +32,18 @@ START_A_REPOSITORY = "git init && git add --all && git commit -m 'Before ml-publ
 
 
 def plan_adoption(
-    root: Path, *, package: str | None, answers: dict[str, str], allow_dirty: bool
+    root: Path,
+    *,
+    package: str | None,
+    answers: dict[str, str],
+    allow_dirty: bool,
+    modernize: bool = False,
 ) -> Plan:
-    """Check the repository can be adopted and plan it; changes nothing."""
+    """Check the repository can be adopted and plan it; changes nothing.
+
+    With ``modernize`` the files that are not Python 3 are converted in memory first, and the
+    plan is made from the converted text (writing it is the plan's first step).
+    """
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
     analysis = analyse_repository(root)
@@ -48,7 +60,11 @@ def plan_adoption(
             f"the tree has uncommitted changes ({shown}); commit or stash them first, so git can "
             "undo adopt, or pass --allow-dirty"
         )
-    plan = make_plan(analysis, package)
+    conversions = modernize_files(root, [f.path for f in analysis.unparseable]) if modernize else []
+    converted = {c.path: c.converted for c in conversions if c.changed}
+    if converted:
+        analysis = analyse_repository(root, converted)
+    plan = with_conversions(make_plan(analysis, package), conversions)
     scaffold = render_scaffold(analysis, plan.package, answers)
     template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
     current = {
@@ -63,6 +79,24 @@ def plan_adoption(
         )
     plan = with_template(plan, template_files, current)
     return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+
+
+def with_conversions(plan: Plan, conversions: list[Conversion]) -> Plan:
+    """The plan, first writing the Python 3 conversions; their doubtful lines need a person."""
+    moved = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    review = [
+        f"{moved.get(c.path, c.path)}:{line}: {reason}"
+        for c in conversions
+        if c.changed
+        for line, reason in c.review
+    ]
+    failed = [f"{c.path} was not converted: {c.error}" for c in conversions if c.error]
+    return replace(
+        plan,
+        operations=(*(ModernizeFile(c) for c in conversions if c.changed), *plan.operations),
+        needs_a_person=(*plan.needs_a_person, *review),
+        notes=(*plan.notes, *failed),
+    )
 
 
 def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan:
@@ -97,9 +131,16 @@ def adopt(
     dry_run: bool = False,
     allow_dirty: bool = False,
     format_code: bool = True,
+    modernize: bool = False,
 ) -> Adoption:
     """Plan the adoption and, unless ``dry_run``, carry it out and write the lint baseline."""
-    plan = plan_adoption(root, package=package, answers=answers or {}, allow_dirty=allow_dirty)
+    plan = plan_adoption(
+        root,
+        package=package,
+        answers=answers or {},
+        allow_dirty=allow_dirty,
+        modernize=modernize,
+    )
     if dry_run:
         return Adoption(plan, None)
     return carry_out(root, plan, tree_was_clean=not allow_dirty, format_code=format_code)
@@ -177,4 +218,5 @@ READABLE = {
     "RemoveCarriedFile": "file(s) removed after being carried over in full",
     "AddVersion": "__version__ added to the package",
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
+    "ModernizeFile": "Python 2 file(s) converted to Python 3",
 }

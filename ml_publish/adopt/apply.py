@@ -15,6 +15,7 @@ import libcst
 
 from ml_publish import git
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
+from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.merge import (
     merge_gitignore,
     merge_pyproject,
@@ -29,6 +30,7 @@ from ml_publish.adopt.plan import (
     CreateFile,
     MergeFile,
     MoveFile,
+    ModernizeFile,
     MoveFlake8Section,
     Operation,
     Plan,
@@ -115,6 +117,9 @@ def perform(root: Path, operation: Operation) -> None:
     elif isinstance(operation, RemoveCarriedFile):
         if operation.path in (git.tracked_files(root) or []):
             git.remove(root, operation.path)
+    elif isinstance(operation, ModernizeFile):
+        if read(root, operation.path) != operation.conversion.converted:
+            write_conversions(root, [operation.conversion])
     elif isinstance(operation, RetargetLink):
         link = root / operation.path
         if link.is_symlink() and os.readlink(link) != operation.target:

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
+from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
@@ -95,6 +96,20 @@ class SetDependencies:
             )
         lines += [f"warn      {text} left out: PyPI refuses direct URLs" for text in self.left_out]
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ModernizeFile:
+    """Write a Python 2 file's Python 3 conversion (``adopt --modernize``) before it moves."""
+
+    conversion: Conversion
+
+    @property
+    def path(self) -> str:
+        return self.conversion.path
+
+    def describe(self) -> str:
+        return f"python 3  {self.path} ({', '.join(self.conversion.fixers)})"
 
 
 @dataclass(frozen=True)
@@ -183,6 +198,7 @@ Operation = (
     | RemoveCarriedFile
     | AddVersion
     | RetargetLink
+    | ModernizeFile
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
@@ -201,6 +217,12 @@ class Plan:
     existing_package: bool = False
     # What the plan was made from, for adopt's check of its own result (not shown, not compared).
     analysis: RepositoryAnalysis | None = field(default=None, compare=False, repr=False)
+
+    def conversion_diff(self) -> str:
+        """The ``--modernize`` conversions as one unified diff, for ``--dry-run``."""
+        return "".join(
+            unified_diff(op.conversion) for op in self.operations if isinstance(op, ModernizeFile)
+        )
 
     def describe(self) -> str:
         """The plan as people read it before anything changes."""

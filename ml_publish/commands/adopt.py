@@ -17,34 +17,61 @@ def run(args: Namespace) -> int:
     if "=" in args.path and not Path(args.path).exists():
         args.assignments.insert(0, args.path)
         args.path = "."
-    root = Path(args.path)
     answers = parse_assignments(args.assignments)
-    try:
-        plan = plan_adoption(
-            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
-        )
-    except SeveralPackages as several:
-        args.package = ask_package(several)
-        plan = plan_adoption(
-            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
-        )
-    license_answer = None if args.yes or args.dry_run else ask_license(plan)
+    plan = make_plan(args, answers)
+    interactive = not (args.yes or args.dry_run)
+    if interactive and not args.modernize and plan.unparseable and ask_to_modernize(plan):
+        args.modernize = True
+        plan = make_plan(args, answers)
+    license_answer = ask_license(plan) if interactive else None
     if license_answer:
         answers["license"] = license_answer
-        plan = plan_adoption(
-            root, package=args.package, answers=answers, allow_dirty=args.allow_dirty
-        )
+        plan = make_plan(args, answers)
     print(plan.describe())
     if args.dry_run:
+        diff = plan.conversion_diff()
+        if diff:
+            print(f"\nPython 3 conversions (--modernize):\n{diff}", end="")
         print("\n--dry-run: nothing was changed")
         return 0
     if not args.yes and not confirm("\nApply this plan?"):
         return 2
     adoption = carry_out(
-        root, plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
+        Path(args.path), plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
     )
     print(report(adoption))
     return 0
+
+
+def make_plan(args: Namespace, answers: dict[str, str]) -> Plan:
+    """The plan for the options given, asking which package when several could be it."""
+
+    def plan_for(package: str | None) -> Plan:
+        return plan_adoption(
+            Path(args.path),
+            package=package,
+            answers=answers,
+            allow_dirty=args.allow_dirty,
+            modernize=args.modernize,
+        )
+
+    try:
+        return plan_for(args.package)
+    except SeveralPackages as several:
+        args.package = ask_package(several)
+        return plan_for(args.package)
+
+
+def ask_to_modernize(plan: Plan) -> bool:
+    """On a terminal, offer to convert the files that are not Python 3."""
+    if not sys.stdin.isatty():
+        return False
+    names = sorted(plan.unparseable)
+    shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+    return confirm(
+        f"{len(names)} file(s) are not Python 3 ({shown}); convert them with fissix "
+        "(adopt --modernize)?"
+    )
 
 
 def ask_package(several: SeveralPackages) -> str:
