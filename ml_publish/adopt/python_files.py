@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from ml_publish.adopt.sys_path import added_directories
@@ -119,7 +120,10 @@ def import_statement(node: ast.AST) -> list[ImportStatement]:
 def analyse_source(source: str) -> SourceFacts:
     """Parse ``source`` and describe it; a file that does not parse is described, not guessed."""
     try:
-        tree = ast.parse(source)
+        with warnings.catch_warnings():
+            # "\d" in an old string is a SyntaxWarning, not a reason to call the file broken.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source)
     except SyntaxError as error:
         return SourceFacts(parse_error=describe_syntax_error(error))
     # One walk over the tree collects imports, sys.path edits and absolute paths.
