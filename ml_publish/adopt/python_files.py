@@ -121,7 +121,9 @@ def analyse_source(source: str) -> SourceFacts:
     """Parse ``source`` and describe it; a file that does not parse is described, not guessed."""
     try:
         with warnings.catch_warnings():
-            # "\d" in an old string is a SyntaxWarning, not a reason to call the file broken.
+            # "\d" in an old string warns (DeprecationWarning, SyntaxWarning since 3.12); it is
+            # not a reason to call the file broken.
+            warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", SyntaxWarning)
             tree = ast.parse(source)
     except SyntaxError as error:
