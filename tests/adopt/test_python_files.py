@@ -72,3 +72,11 @@ def test_notebook_magics_and_shell_escapes_are_dropped() -> None:
     cell = "%matplotlib inline\n!pip install timm\nimport utils\n"
 
     assert [i.module for i in analyse_source(strip_notebook_magics(cell)).imports] == ["utils"]
+
+
+def test_an_invalid_escape_in_an_old_string_is_not_a_parse_error() -> None:
+    # pytest turns warnings into errors here, as -W error would.
+    facts = analyse_source('import re\n\nDIGITS = re.compile("\\d+")\n')
+
+    assert facts.parse_error is None
+    assert [statement.module for statement in facts.imports] == ["re"]
