@@ -1,4 +1,5 @@
-"""The GitHub Releases REST adapter: the only module that speaks to GitHub.
+"""The GitHub REST adapter (releases, and the Actions runs a release waits for): the only
+module that speaks to GitHub.
 
 Every request carries the token, GitHub's media type and API version. Transient failures (5xx,
 dropped connections, timeouts) are retried with bounded exponential backoff and rate limits are
@@ -54,6 +55,10 @@ class GitHubError(OperationFailed):
 
 class TransientFailure(GitHubError):
     """A request failed in a way that may pass on a later try (5xx, dropped connection, timeout)."""
+
+
+class RateLimited(GitHubError):
+    """GitHub's rate limit for this token resets later than a run is willing to wait."""
 
 
 class ValidationFailed(GitHubError):
@@ -114,6 +119,49 @@ class Release:
             upload_url=str(data["upload_url"]),
             html_url=str(data["html_url"]),
         )
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    """One GitHub Actions workflow run as GitHub lists it; ``conclusion`` comes once ``status``
+    is "completed". For a tag push, ``head_branch`` is the tag's name."""
+
+    id: int
+    name: str | None
+    path: str
+    head_branch: str | None
+    head_sha: str
+    event: str
+    status: str
+    conclusion: str | None
+    html_url: str
+    run_number: int
+    run_attempt: int
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WorkflowRun:
+        return cls(
+            id=int(data["id"]),
+            name=data.get("name"),
+            path=str(data["path"]),
+            head_branch=data.get("head_branch"),
+            head_sha=str(data["head_sha"]),
+            event=str(data["event"]),
+            status=str(data["status"]),
+            conclusion=data.get("conclusion"),
+            html_url=str(data["html_url"]),
+            run_number=int(data["run_number"]),
+            run_attempt=int(data.get("run_attempt", 1)),
+            created_at=str(data["created_at"]),
+            updated_at=str(data["updated_at"]),
+        )
+
+    @property
+    def workflow_file(self) -> str:
+        """``path`` without the ``@ref`` that GitHub's reference examples show after it."""
+        return self.path.partition("@")[0]
 
 
 @dataclass(frozen=True)
@@ -217,7 +265,7 @@ class _Connections:
 
 
 class GitHubClient:
-    """The Releases API of one repository, as the token in ``GH_TOKEN`` or ``GITHUB_TOKEN`` sees it.
+    """One repository's releases and Actions runs, as the token (``GH_TOKEN``, ...) sees them.
 
     Use it as a context manager so its keep-alive connections are closed.
     """
@@ -240,6 +288,7 @@ class GitHubClient:
         self._token = token or find_token()
         self._connections = _Connections(connect_timeout, read_timeout)
         self._releases = f"{self.api_url}/repos/{repository}/releases"
+        self._runs = f"{self.api_url}/repos/{repository}/actions/runs"
 
     def __repr__(self) -> str:  # the default would show the token
         return f"GitHubClient({self.repository!r}, api_url={self.api_url!r})"
@@ -295,6 +344,14 @@ class GitHubClient:
         """Every asset of the release, starters included, all pages."""
         url = f"{self._releases}/{release_id}/assets"
         return [Asset.from_json(item) for item in self._pages(url, "release assets")]
+
+    def list_workflow_runs(
+        self, *, branch: str | None = None, event: str | None = None
+    ) -> list[WorkflowRun]:
+        """The repository's Actions runs, newest first, all pages; ``branch`` also takes a tag."""
+        query = {key: value for key, value in (("branch", branch), ("event", event)) if value}
+        pages = self._pages(self._runs, "workflow runs", query, key="workflow_runs")
+        return [WorkflowRun.from_json(item) for item in pages]
 
     def delete_release(self, release_id: int) -> None:
         """Delete a release and its assets (the tag, if any, stays)."""
@@ -376,13 +433,19 @@ class GitHubClient:
             headers["Content-Type"] = content_type
         return headers
 
-    def _pages(self, url: str, what: str) -> Iterator[Any]:
-        """The items of every page of a list endpoint, following GitHub's ``Link`` header."""
-        next_url: str | None = f"{url}?per_page={self.per_page}"
+    def _pages(
+        self, url: str, what: str, query: dict[str, str] | None = None, key: str | None = None
+    ) -> Iterator[Any]:
+        """The items of every page of a list endpoint, following GitHub's ``Link`` header.
+
+        Most lists are a JSON array; some (Actions runs) are an object holding it under ``key``.
+        """
+        next_url: str | None = f"{url}?{urlencode({**(query or {}), 'per_page': self.per_page})}"
         origin = urlsplit(url)[:2]
         while next_url is not None:
             reply = self._call("GET", next_url)
-            items = self._expect(reply, 200, f"listing {what}")
+            body = self._expect(reply, 200, f"listing {what}")
+            items = body.get(key) if key is not None and isinstance(body, dict) else body
             if not isinstance(items, list):
                 raise GitHubError(f"GitHub answered listing {what} with something not a list")
             yield from items
@@ -453,7 +516,7 @@ class GitHubClient:
                 f"GitHub's rate limit for this token allows {what} again in {delay / 60:.0f} "
                 "minutes; try again then (a re-run resumes where this one stopped)"
             )
-            raise GitHubError(self._scrub(message), 403)
+            raise RateLimited(self._scrub(message), 403)
         self.retry.sleep(delay)
 
     def _expect(self, reply: _Reply, status: int, what: str) -> Any:

@@ -25,6 +25,7 @@ from ml_publish.github import (
     RetryPolicy,
     TransientFailure,
     ValidationFailed,
+    WorkflowRun,
     find_token,
     resolve_api_url,
 )
@@ -201,6 +202,80 @@ def test_server_errors_end_in_a_transient_failure_after_the_last_attempt(
 
     assert sleeps == [1.0, 2.0, 4.0, 8.0]
     assert len(server.requests) == 5
+
+
+def test_workflow_runs_are_listed_for_a_tag_through_every_page(
+    gh: GitHubEmulator, sleeps: list[float]
+) -> None:
+    state = gh.state
+    ci = state.start_workflow_run(
+        OWNER,
+        REPO,
+        head_branch="main",
+        head_sha="a" * 40,
+        name="CI",
+        path=".github/workflows/ci.yml",
+    )
+    runs = [state.start_workflow_run(OWNER, REPO, head_branch=TAG, head_sha="b" * 40) for _ in "12"]
+    state.update_workflow_run(runs[0], "completed", "failure")
+
+    with make_client(gh.api_url, sleeps, gh.token, per_page=1) as client:
+        listed = client.list_workflow_runs(branch=TAG, event="push")
+
+    assert [(run.id, run.status, run.conclusion) for run in listed] == [
+        (runs[1].id, "queued", None),
+        (runs[0].id, "completed", "failure"),
+    ]
+    newest = listed[0]
+    assert (newest.name, newest.path, newest.workflow_file) == (
+        "Release",
+        ".github/workflows/release.yml",
+        ".github/workflows/release.yml",
+    )
+    assert (newest.head_branch, newest.head_sha, newest.event) == (TAG, "b" * 40, "push")
+    assert (newest.run_number, newest.run_attempt) == (2, 1)
+    assert newest.html_url == f"{gh.server_url}/{REPOSITORY}/actions/runs/{runs[1].id}"
+    assert ci.id not in {run.id for run in listed}
+    queries = [request.query for request in gh.requests]
+    assert [(q["branch"], q["event"], q.get("page", ["1"])) for q in queries] == [
+        ([TAG], ["push"], ["1"]),
+        ([TAG], ["push"], ["2"]),
+    ]
+
+
+def test_a_workflow_run_path_with_a_ref_still_names_its_file() -> None:
+    # The shape of GitHub's REST reference example for "List workflow runs for a repository".
+    documented = {
+        "id": 30433642,
+        "name": "Build",
+        "head_branch": "master",
+        "head_sha": "acb5820ced9479c074f688cc328bf03f341a511d",
+        "path": ".github/workflows/build.yml@main",
+        "run_number": 562,
+        "event": "push",
+        "status": "queued",
+        "conclusion": None,
+        "html_url": "https://github.com/octo-org/octo-repo/actions/runs/30433642",
+        "created_at": "2020-01-22T19:33:08Z",
+        "updated_at": "2020-01-22T19:33:08Z",
+        "run_attempt": 1,
+    }
+    run = WorkflowRun.from_json(documented)
+    assert run.workflow_file == ".github/workflows/build.yml"
+    assert (run.status, run.conclusion, run.run_attempt) == ("queued", None, 1)
+
+
+def test_server_errors_and_dropped_connections_from_the_emulator_are_retried(
+    gh: GitHubEmulator, sleeps: list[float]
+) -> None:
+    gh.faults.server_error(502, path="/actions/runs$")
+    gh.faults.hang_up(path="/actions/runs$")
+    gh.faults.server_error(503, path="/actions/runs$")
+    with make_client(gh.api_url, sleeps, gh.token) as client:
+        assert client.list_workflow_runs(branch=TAG) == []
+    assert gh.faults.queued == 0
+    assert sleeps == [1.0, 2.0, 4.0]
+    assert len([request for request in gh.requests if request.path.endswith("/runs")]) == 4
 
 
 def test_the_backoff_grows_exponentially_up_to_a_bound() -> None:

@@ -1,9 +1,23 @@
-"""GitHub's Releases API, uploads host and download host, served from this machine.
+"""GitHub's Releases API, uploads host and download host, served from this machine, with the
+list of Actions workflow runs a release waits on.
 
 Tests of the uploader and offline rehearsals point a client at ``api_url`` instead of
 api.github.com; release JSON then leads it to ``uploads_url`` and ``server_url`` just as real
 release JSON leads to uploads.github.com and github.com. ``faults`` injects the failures a
-reliable uploader must survive: dropped connections, 502s, secondary and primary rate limits.
+reliable client must survive: dropped connections, 5xx answers, secondary and primary rate
+limits.
+
+Where the shapes come from: releases and assets follow GitHub's OpenAPI description and real
+recorded sessions (tests/data/github). Those cover releases only, so ``GET
+/repos/{owner}/{repo}/actions/runs`` follows GitHub's REST reference instead, "List workflow
+runs for a repository" (docs.github.com/rest/actions/workflow-runs): the query narrows by
+``branch`` (for a tag push, the run's ``head_branch`` is the tag), ``event``, ``status`` and
+``head_sha``, pages like the other lists, and the answer is ``{"total_count": n,
+"workflow_runs": [...]}`` with each run's ``id``, ``name``, ``path``, ``head_branch``,
+``head_sha``, ``event``, ``status``, ``conclusion``, ``html_url``, ``run_number``,
+``run_attempt``, ``created_at`` and ``updated_at`` among the reference's keys. The reference's
+example ``path`` carries an ``@ref`` suffix (".github/workflows/build.yml@main"); runs seen in
+the wild have shown the bare file path, which the emulator gives; clients must accept both.
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -126,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self._host.role == "uploads":
             self._upload()
             return
+        if self._fail_by_fault():
+            return
         for method, pattern, route, anchor in API_ROUTES:
             match = pattern.fullmatch(self._path)
             if match is not None and method == self.command:
@@ -138,6 +155,20 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(reply.status, reply.body, reply.headers)
                 return
         raise ApiError(404, "Not Found")
+
+    def _fail_by_fault(self) -> bool:
+        """Answer a queued 5xx, or hang up unanswered; whether a fault took the request."""
+        fault = self._host.emulator.faults.take(
+            ["server_error", "hang_up"], self.command, self._path
+        )
+        if fault is None:
+            return False
+        if fault.kind == "server_error":
+            raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
+        self._skip_body()
+        self._record()
+        self.close_connection = True  # no answer: the client sees the connection drop
+        return True
 
     def _refuse_if_rate_limited(self) -> None:
         faults = self._host.emulator.faults
@@ -336,7 +367,8 @@ class _HostServer(ThreadingHTTPServer):
 
 
 class GitHubEmulator:
-    """GitHub's Releases REST API on three local ports: API, uploads and downloads.
+    """GitHub's Releases REST API (and its Actions runs list) on three local ports: API,
+    uploads and downloads.
 
     Use it as a context manager (``with GitHubEmulator() as gh:``); the servers, their threads
     and the asset bytes (kept on disk in a temporary directory) are gone after the block.
@@ -422,7 +454,7 @@ class GitHubEmulator:
 
     @property
     def state(self) -> GitHubState:
-        """The releases and assets, for tests to seed or inspect without HTTP."""
+        """The releases, assets and workflow runs, for tests to seed, drive or inspect."""
         if self._state is None:
             raise RuntimeError("start the GitHubEmulator first")
         return self._state

@@ -1,4 +1,4 @@
-"""Failures to inject into the GitHub emulator: the faults a reliable uploader must survive.
+"""Failures to inject into the GitHub emulator: the faults a reliable client must survive.
 
 Each fault is queued for the next matching request(s) and used up when it fires, so a test
 reads as a script: "the next upload of weights.pt drops after 1 MiB; the retry succeeds".
@@ -53,6 +53,25 @@ class Faults:
     def bad_gateway_upload(self, *, name: str | None = None, times: int = 1) -> None:
         """Answer an upload 502 after reading it, leaving an empty starter asset, as GitHub may."""
         self._queue(Fault("bad_gateway", times, asset_name=name))
+
+    def server_error(
+        self,
+        status: int = 502,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer an API request with a 5xx instead of serving it, as GitHub does in an outage."""
+        if not 500 <= status <= 599:
+            raise ValueError(f"a server error is a 5xx status, not {status}")
+        self._queue(Fault("server_error", times, method, path, status=status))
+
+    def hang_up(
+        self, *, method: str | None = None, path: str | None = None, times: int = 1
+    ) -> None:
+        """Close an API request's connection without answering it: a dropped connection."""
+        self._queue(Fault("hang_up", times, method, path))
 
     def throttle(
         self,

@@ -1,4 +1,5 @@
-"""The Releases REST operations: which method and path does what to the in-memory state.
+"""The REST operations: which method and path does what to the in-memory state (releases and
+their assets; the list of Actions workflow runs).
 
 Pure functions from a parsed request to a reply; ``github_emulator`` does the HTTP around them.
 Path parameters arrive already percent-decoded.
@@ -100,6 +101,18 @@ def _delete_asset(call: ApiCall) -> ApiReply:
     return ApiReply(204)
 
 
+def _list_workflow_runs(call: ApiCall) -> ApiReply:
+    # An object around the page, unlike the release lists: GitHub adds the filtered total.
+    runs = call.state.workflow_runs(*call.repository, call.query)
+    page = paginate(runs, call.query)
+    link = link_header(call.url, call.query, page)
+    body = {
+        "total_count": len(runs),
+        "workflow_runs": [call.state.workflow_run_json(run) for run in page.items],
+    }
+    return ApiReply(200, body, {"Link": link} if link else {})
+
+
 _RELEASES = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/releases"
 _ONE_RELEASE = _RELEASES + r"/(?P<release_id>\d+)"
 _ONE_ASSET = _RELEASES + r"/assets/(?P<asset_id>\d+)"
@@ -124,4 +137,10 @@ API_ROUTES: list[tuple[str, re.Pattern[str], Callable[[ApiCall], ApiReply], str]
     ("PATCH", re.compile(_ONE_RELEASE), _update_release, "releases/releases#update-a-release"),
     ("DELETE", re.compile(_ONE_RELEASE), _delete_release, "releases/releases#delete-a-release"),
     ("GET", UPLOAD_PATH, _list_assets, "releases/assets#list-release-assets"),
+    (
+        "GET",
+        re.compile(r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)/actions/runs"),
+        _list_workflow_runs,
+        "actions/workflow-runs#list-workflow-runs-for-a-repository",
+    ),
 ]

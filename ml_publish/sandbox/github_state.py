@@ -1,9 +1,14 @@
-"""GitHub releases and their assets as in-memory data, and the JSON GitHub shows for them.
+"""GitHub releases, their assets and Actions workflow runs as in-memory data, and the JSON
+GitHub shows for them.
 
 Nothing here speaks HTTP: ``github_emulator`` puts these objects behind real sockets. The rules
 follow GitHub's observed behaviour, including the surprising parts a client must cope with:
 drafts are invisible to the by-tag look-up, several drafts may share one tag, and a failed
 upload leaves a ``starter`` asset that keeps its name taken until it is deleted.
+
+Workflow runs are not made by anything here: no workflow runs in the emulator. A test (or a
+rehearsal) starts one when it pushes a tag, moves it through its statuses, and re-runs it as a
+user would on GitHub; the emulator only lists them.
 """
 
 from __future__ import annotations
@@ -31,6 +36,19 @@ IMMUTABLE_UPLOAD_MESSAGE = "Cannot upload assets to an immutable release."
 # GitHub's wording for these two is not on record; the status (422) matches the upload refusal.
 IMMUTABLE_CHANGE_MESSAGE = "Cannot modify or delete assets of an immutable release."
 IMMUTABLE_RELEASE_MESSAGE = "Only the title and notes of an immutable release can be changed."
+# A run's statuses and conclusions, as the workflow-runs reference lists them.
+RUN_STATUSES = ("requested", "queued", "pending", "waiting", "in_progress", "completed")
+RUN_CONCLUSIONS = (
+    "success",
+    "failure",
+    "neutral",
+    "cancelled",
+    "skipped",
+    "timed_out",
+    "action_required",
+    "stale",
+    "startup_failure",
+)
 
 
 class ApiError(Exception):
@@ -118,6 +136,28 @@ class Release:
         return self.untagged_name if self.draft else self.tag_name
 
 
+@dataclass
+class WorkflowRun:
+    """One run of one workflow file, started by a test as a push to GitHub would start it."""
+
+    id: int
+    workflow_id: int
+    owner: str
+    repo: str
+    name: str
+    path: str
+    head_branch: str
+    head_sha: str
+    event: str
+    run_number: int
+    created_at: str
+    updated_at: str
+    run_started_at: str
+    status: str = "queued"
+    conclusion: str | None = None
+    run_attempt: int = 1
+
+
 @dataclass(frozen=True)
 class Page(Generic[Item]):
     """One page of a list endpoint: its items, its number and the number of the last page."""
@@ -164,6 +204,9 @@ class GitHubState:
         # belongs is a 404 instead of a lucky hit on an unrelated object.
         self._ids = itertools.count(1000)
         self._immutable_tags: set[tuple[str, str, str]] = set()
+        self._runs: dict[int, WorkflowRun] = {}
+        # GitHub gives each workflow file its own id, which all of its runs name.
+        self._workflows: dict[tuple[str, str, str], int] = {}
 
     def releases(self, owner: str, repo: str) -> list[Release]:
         """The repository's releases, drafts included, newest first like GitHub's list."""
@@ -284,6 +327,117 @@ class GitHubState:
                     asset.download_count += 1
                     return asset
         raise not_found()
+
+    def start_workflow_run(
+        self,
+        owner: str,
+        repo: str,
+        *,
+        head_branch: str,
+        head_sha: str,
+        name: str = "Release",
+        path: str = ".github/workflows/release.yml",
+        event: str = "push",
+    ) -> WorkflowRun:
+        """A queued run of ``path``, as a push of ``head_branch`` (a tag's name, for a tag
+        push) at commit ``head_sha`` starts one on GitHub."""
+        now = _now()
+        with self.lock:
+            if (owner, repo, path) not in self._workflows:
+                self._workflows[owner, repo, path] = next(self._ids)
+            workflow_id = self._workflows[owner, repo, path]
+            number = 1 + sum(run.workflow_id == workflow_id for run in self._runs.values())
+            run = WorkflowRun(
+                id=next(self._ids),
+                workflow_id=workflow_id,
+                owner=owner,
+                repo=repo,
+                name=name,
+                path=path,
+                head_branch=head_branch,
+                head_sha=head_sha,
+                event=event,
+                run_number=number,
+                created_at=now,
+                updated_at=now,
+                run_started_at=now,
+            )
+            self._runs[run.id] = run
+        return run
+
+    def update_workflow_run(
+        self, run: WorkflowRun, status: str, conclusion: str | None = None
+    ) -> WorkflowRun:
+        """Move ``run`` to ``status``; a "completed" run needs its ``conclusion``, others none."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"a workflow run's status is one of {RUN_STATUSES}, not {status!r}")
+        if (status == "completed") != (conclusion in RUN_CONCLUSIONS):
+            raise ValueError(f"a {status} run cannot have the conclusion {conclusion!r}")
+        with self.lock:
+            run.status, run.conclusion, run.updated_at = status, conclusion, _now()
+        return run
+
+    def rerun_workflow_run(self, run: WorkflowRun) -> WorkflowRun:
+        """Start ``run`` again, as "Re-run all jobs" does: the same run, its next attempt."""
+        with self.lock:
+            run.run_attempt += 1
+            run.status, run.conclusion = "queued", None
+            run.run_started_at = run.updated_at = _now()
+        return run
+
+    def workflow_runs(
+        self, owner: str, repo: str, query: Mapping[str, list[str]]
+    ) -> list[WorkflowRun]:
+        """The repository's runs newest first, narrowed by the list endpoint's ``branch``,
+        ``event``, ``head_sha`` and ``status`` (which matches a status or a conclusion)."""
+        wanted = {key: query[key][-1] for key in ("branch", "event", "head_sha") if key in query}
+        status = query.get("status", [None])[-1]
+        with self.lock:
+            runs = [run for run in self._runs.values() if (run.owner, run.repo) == (owner, repo)]
+        return [
+            run
+            for run in sorted(runs, key=lambda run: run.id, reverse=True)
+            if all(
+                getattr(run, "head_branch" if key == "branch" else key) == value
+                for key, value in wanted.items()
+            )
+            and status in (None, run.status, run.conclusion)
+        ]
+
+    def workflow_run_json(self, run: WorkflowRun) -> JsonObject:
+        """The run as GitHub lists it: the reference's keys in its order, less the nested
+        commit and repository objects, which no client here reads."""
+        api = f"{self.origins.api_url}/repos/{run.owner}/{run.repo}"
+        url = f"{api}/actions/runs/{run.id}"
+        return {
+            "id": run.id,
+            "name": run.name,
+            "node_id": _node_id("WFR", run.id),
+            "head_branch": run.head_branch,
+            "head_sha": run.head_sha,
+            "path": run.path,
+            "run_number": run.run_number,
+            "event": run.event,
+            "display_title": run.name,
+            "status": run.status,
+            "conclusion": run.conclusion,
+            "workflow_id": run.workflow_id,
+            "url": url,
+            "html_url": f"{self.origins.server_url}/{run.owner}/{run.repo}/actions/runs/{run.id}",
+            "pull_requests": [],
+            "created_at": run.created_at,
+            "updated_at": run.updated_at,
+            "actor": self.user_json(),
+            "run_attempt": run.run_attempt,
+            "run_started_at": run.run_started_at,
+            "triggering_actor": self.user_json(),
+            "jobs_url": f"{url}/jobs",
+            "logs_url": f"{url}/logs",
+            "artifacts_url": f"{url}/artifacts",
+            "cancel_url": f"{url}/cancel",
+            "rerun_url": f"{url}/rerun",
+            "workflow_url": f"{api}/actions/workflows/{run.workflow_id}",
+        }
 
     def release_json(self, release: Release) -> JsonObject:
         """The release as GitHub renders it, with the same keys in the same order."""

@@ -603,6 +603,121 @@ def test_an_exhausted_rate_limit_says_when_it_resets(client: Client, gh: GitHubE
     assert int(allowed.headers["x-ratelimit-remaining"]) > 0
 
 
+# The keys of a run in GitHub's REST reference, "List workflow runs for a repository"
+# (docs.github.com/rest/actions/workflow-runs), in its example's order; the recorded sessions in
+# tests/data/github cover releases only.
+DOCUMENTED_RUN_KEYS = [
+    "id", "name", "node_id", "check_suite_id", "check_suite_node_id", "head_branch", "head_sha",
+    "path", "run_number", "event", "display_title", "status", "conclusion", "workflow_id", "url",
+    "html_url", "pull_requests", "created_at", "updated_at", "actor", "run_attempt",
+    "run_started_at", "triggering_actor", "jobs_url", "logs_url", "check_suite_url",
+    "artifacts_url", "cancel_url", "rerun_url", "workflow_url", "head_commit", "repository",
+    "head_repository",
+]  # fmt: skip
+# What no client here reads, so the emulator leaves it out: check suites, nested objects.
+UNRENDERED_RUN_KEYS = {
+    "check_suite_id",
+    "check_suite_node_id",
+    "check_suite_url",
+    "head_commit",
+    "repository",
+    "head_repository",
+}
+
+
+def runs(gh: GitHubEmulator, query: str = "") -> Reply:
+    return call("GET", f"{gh.api_url}/repos/{OWNER}/{REPO}/actions/runs{query}")
+
+
+def test_workflow_runs_are_listed_in_the_shape_githubs_reference_documents(
+    gh: GitHubEmulator,
+) -> None:
+    run = gh.state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="c" * 40)
+
+    reply = runs(gh)
+
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
+    body = reply.json()
+    assert list(body) == ["total_count", "workflow_runs"]
+    (listed,) = body["workflow_runs"]
+    assert list(listed) == [key for key in DOCUMENTED_RUN_KEYS if key not in UNRENDERED_RUN_KEYS]
+    assert body["total_count"] == 1
+    assert {key: listed[key] for key in ("id", "name", "path", "head_branch", "head_sha")} == {
+        "id": run.id,
+        "name": "Release",
+        "path": ".github/workflows/release.yml",
+        "head_branch": "v1.0.0",
+        "head_sha": "c" * 40,
+    }
+    assert (listed["event"], listed["status"], listed["conclusion"]) == ("push", "queued", None)
+    assert (listed["run_number"], listed["run_attempt"]) == (1, 1)
+    assert listed["html_url"] == f"{gh.server_url}/{OWNER}/{REPO}/actions/runs/{run.id}"
+    assert listed["url"] == f"{gh.api_url}/repos/{OWNER}/{REPO}/actions/runs/{run.id}"
+    assert all(_is_github_timestamp(listed[key]) for key in ("created_at", "updated_at"))
+    assert listed["actor"]["login"] == listed["triggering_actor"]["login"]
+
+
+def test_workflow_runs_narrow_by_branch_event_and_status_and_page_newest_first(
+    gh: GitHubEmulator,
+) -> None:
+    state = gh.state
+    first = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
+    state.update_workflow_run(first, "completed", "failure")
+    second = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
+    third = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
+    state.update_workflow_run(third, "in_progress")
+    state.start_workflow_run(OWNER, "other", head_branch="v1.0.1", head_sha="b" * 40)
+    state.start_workflow_run(
+        OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40, event="workflow_dispatch"
+    )
+
+    def ids(query: str) -> list[int]:
+        return [run["id"] for run in runs(gh, query).json()["workflow_runs"]]
+
+    assert ids("?branch=v1.0.1&event=push") == [third.id, second.id]
+    assert ids("?status=failure") == [first.id]
+    assert ids("?status=in_progress&branch=v1.0.1") == [third.id]
+    assert ids(f"?head_sha={'a' * 40}") == [first.id]
+    paged = runs(gh, "?branch=v1.0.1&event=push&per_page=1")
+    assert paged.json()["total_count"] == 2
+    assert [run["id"] for run in paged.json()["workflow_runs"]] == [third.id]
+    assert 'page=2>; rel="next"' in paged.headers["Link"]
+    assert [run.run_number for run in (first, second, third)] == [1, 2, 3]
+
+
+def test_a_rerun_is_the_same_run_at_its_next_attempt(gh: GitHubEmulator) -> None:
+    run = gh.state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
+    gh.state.update_workflow_run(run, "completed", "cancelled")
+
+    gh.state.rerun_workflow_run(run)
+
+    (listed,) = runs(gh).json()["workflow_runs"]
+    assert (listed["id"], listed["run_attempt"]) == (run.id, 2)
+    assert (listed["status"], listed["conclusion"]) == ("queued", None)
+    with pytest.raises(ValueError, match="conclusion"):
+        gh.state.update_workflow_run(run, "completed")
+    with pytest.raises(ValueError, match="conclusion"):
+        gh.state.update_workflow_run(run, "in_progress", "success")
+
+
+def test_server_errors_and_hang_ups_hit_the_api_until_used_up(gh: GitHubEmulator) -> None:
+    gh.faults.server_error(503, method="GET", path="/actions/runs$")
+    gh.faults.hang_up(method="GET", path="/actions/runs$")
+
+    failed = runs(gh)
+    with pytest.raises((http.client.RemoteDisconnected, urllib.error.URLError)):
+        runs(gh)
+    served = runs(gh)
+
+    assert failed.status == 503
+    assert failed.json()["message"] == "Service Unavailable"
+    assert served.status == 200
+    assert [request.path.endswith("/actions/runs") for request in gh.requests] == [True] * 3
+    with pytest.raises(ValueError, match="5xx"):
+        gh.faults.server_error(404)
+
+
 def test_a_delayed_request_is_answered_late_and_only_once(
     client: Client, gh: GitHubEmulator
 ) -> None:

@@ -1,7 +1,8 @@
 """A local HTTP server that answers from a script, for replies the GitHub emulator cannot give.
 
-The emulator stamps healthy rate-limit headers on every answer and has no API-side 5xx, so a
-403 that is no rate limit, a run of 502s, a dropped connection or HTTPS comes from here instead.
+The emulator stamps healthy rate-limit headers on every answer and speaks plain HTTP, so a 403
+that is no rate limit, an answer with an exact body or headers, or HTTPS comes from here instead
+(the emulator's ``faults`` give 5xx answers and dropped connections).
 """
 
 from __future__ import annotations
