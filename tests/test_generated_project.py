@@ -220,6 +220,18 @@ def test_release_jobs_run_build_then_github_release_then_pypi(project: Project) 
     assert jobs["publish"]["needs"] == "github-release"
 
 
+def test_release_build_job_builds_what_ml_publish_release_built_locally(project: Project) -> None:
+    # The local run put its dists, built with the release commit's time, on the draft; the
+    # github-release job refuses dists that are not the same bytes.
+    steps = project.workflow("release.yml")["jobs"]["build"]["steps"]
+    (build,) = [step for step in steps if "python -m build" in step.get("run", "")]
+    assert build["run"].splitlines() == [
+        'SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"',
+        "export SOURCE_DATE_EPOCH",
+        "python -m build",
+    ]
+
+
 def test_only_the_github_release_job_may_write_contents(project: Project) -> None:
     workflow = project.workflow("release.yml")
     assert workflow["permissions"] == {"contents": "read"}

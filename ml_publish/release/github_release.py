@@ -2,6 +2,8 @@
 
 Weights and dists go to a draft, invisible to everyone, and are verified by GitHub's digests;
 only then is the draft published, so its download URLs appear all at once, already complete.
+With the Release workflow publishing, the local run's dists on the draft are what the
+workflow's own build must match: a build that differs is refused, never swapped in.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import functools
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from ml_publish import git
-from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.github import GitHubClient, Release, RetryPolicy
+from ml_publish.errors import MLPublishError, OperationFailed, UsageError
+from ml_publish.github import Asset, GitHubClient, Release, RetryPolicy
 from ml_publish.release.context import ReleaseContext
 from ml_publish.weights.drafts import (
     check_final_url,
@@ -25,12 +28,13 @@ from ml_publish.weights.naming import download_server, release_download_url
 from ml_publish.weights.registry import WeightEntry, load_registry
 from ml_publish.weights.upload_progress import ProgressLine
 from ml_publish.weights.upload_state import UploadState
-from ml_publish.weights.uploader import ReleaseUploader
+from ml_publish.weights.uploader import ReleaseUploader, UploadMismatch
 
-# The Release workflow gets this long to publish what a local run handed over.
-WORKFLOW_WAIT_SECONDS = 30 * 60
-WORKFLOW_POLL_SECONDS = 15.0
 SERVED_CHECK_TIMEOUT = 60
+
+
+class BuildsDiffer(OperationFailed):
+    """The Release workflow built other dists than the local run put on the draft."""
 
 
 def client_for(ctx: ReleaseContext) -> GitHubClient:
@@ -39,6 +43,8 @@ def client_for(ctx: ReleaseContext) -> GitHubClient:
 
 
 def released_weights(ctx: ReleaseContext) -> list[WeightEntry]:
+    if not ctx.state.weights:
+        return []
     by_name = {entry.name: entry for entry in load_registry(ctx.project.registry)}
     return [by_name[name] for name in ctx.state.weights if name in by_name]
 
@@ -57,11 +63,6 @@ def dist_entries(ctx: ReleaseContext) -> list[WeightEntry]:
         )
         for name, sha256 in ctx.state.dists.items()
     ]
-
-
-def uploads_dists(ctx: ReleaseContext) -> bool:
-    # With the workflow publishing, it attaches the dists it built and sends to PyPI.
-    return ctx.state.publish == "local"
 
 
 def release_notes(ctx: ReleaseContext) -> str:
@@ -89,37 +90,99 @@ def has_weights_to_upload(ctx: ReleaseContext) -> bool:
     return ctx.state.github and any((staging / e.file_name).is_file() for e in weights)
 
 
-def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) -> Release:
+def open_draft(ctx: ReleaseContext, client: GitHubClient) -> tuple[Release, ReleaseUploader | None]:
+    """The tag's release, found or created as a draft, and an uploader while it is a draft."""
     upload_state = UploadState.load(ctx.root, str(ctx.state.repository), ctx.state.tag)
     notes = functools.partial(release_notes, ctx)
     release = find_or_create_draft(client, ctx.state.tag, upload_state, notes)
     if not release.draft:
-        return release  # published already: publish() verifies what it holds
+        return release, None  # published already: publish() verifies what it holds
+    progress = ProgressLine.for_stderr(ctx.options.progress)
     uploader = ReleaseUploader(
-        client,
-        release,
-        upload_state,
-        allow_published=False,
-        progress=ProgressLine.for_stderr(ctx.options.progress),
+        client, release, upload_state, allow_published=False, progress=progress
     )
-    staging = ctx.project.staging_dir
-    for entry in released_weights(ctx):
-        staged = staging / entry.file_name
-        if not staged.is_file() and not uploader.has_verified(entry):
-            raise UsageError(
-                f"{entry.name} is neither on the draft release {ctx.state.tag} nor staged here "
-                f"({staged}); upload it from the machine that has it: ml-publish weights upload "
-                f"--tag {ctx.state.tag}"
-            )
-        asset = uploader.sync(entry, staged)
-        check_final_url(entry, final_download_url(asset, ctx.state.tag))
+    return release, uploader
+
+
+def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) -> Release:
+    """Make the tag's draft hold every asset, verified; a published release is left as it is."""
+    release, uploader = open_draft(ctx, client)
+    if uploader is None:
+        return release
+    put_weights(ctx, uploader)
     count = len(ctx.state.weights)
-    if with_dists and uploads_dists(ctx):
-        for entry in dist_entries(ctx):
+    if with_dists:
+        entries = dist_entries(ctx)
+        if ctx.state.finishing:
+            refuse_other_builds(ctx, uploader, entries)
+        for entry in entries:
             uploader.sync(entry, ctx.dist_dir / entry.file_name)
-        count += len(ctx.state.dists)
+        count += len(entries)
     ctx.note(f"draft release {ctx.state.tag} holds {count} verified asset(s)")
     return release
+
+
+def put_weights(ctx: ReleaseContext, uploader: ReleaseUploader) -> None:
+    """Make the draft hold each weight, from the staged file if the draft lacks it."""
+    for entry in released_weights(ctx):
+        staged = ctx.project.staging_dir / entry.file_name
+        if not staged.is_file() and not uploader.has_verified(entry):
+            raise weight_problem(ctx, entry, asset_named(uploader, entry.file_name), staged)
+        asset = uploader.sync(entry, staged)
+        check_final_url(entry, final_download_url(asset, ctx.state.tag))
+
+
+def asset_named(uploader: ReleaseUploader, name: str) -> Asset | None:
+    return next((asset for asset in uploader.assets if asset.name == name), None)
+
+
+def weight_problem(
+    ctx: ReleaseContext, entry: WeightEntry, asset: Asset | None, staged: Path
+) -> MLPublishError:
+    """Why the draft cannot get ``entry`` from here, and who can put it there."""
+    tag = ctx.state.tag
+    error: type[MLPublishError] = UsageError
+    if asset is None:
+        problem = f"{entry.name} ({entry.file_name}) is not on the draft release {tag}"
+    elif asset.state != "uploaded":
+        problem = f"{entry.file_name} on the draft release {tag} is incomplete ({asset.state})"
+    else:
+        error, found = UploadMismatch, (asset.digest or "no digest").removeprefix("sha256:")
+        problem = (
+            f"{entry.file_name} on the draft release {tag} has SHA-256 {found}, the registry "
+            f"says {entry.sha256}"
+        )
+    if ctx.state.finishing:
+        return error(
+            f"{problem}, and this checkout has no staged copy; on the machine that released "
+            f"{tag} run ml-publish release (it puts its staged copy on the draft), then re-run "
+            "this workflow; nothing was published"
+        )
+    return error(
+        f"{problem}, and it is not staged here ({staged}); put the file back there (ml-publish "
+        "weights verify checks it), then run ml-publish release again"
+    )
+
+
+def refuse_other_builds(
+    ctx: ReleaseContext, uploader: ReleaseUploader, entries: list[WeightEntry]
+) -> None:
+    """Stop unless each dist the local run put on the draft is byte for byte this build."""
+    for entry in entries:
+        asset = asset_named(uploader, entry.file_name)
+        digest = None if asset is None else asset.digest
+        if digest is None or digest == f"sha256:{entry.sha256}":
+            continue  # nothing handed over to compare with (or GitHub shows no digest)
+        kind = "wheel" if entry.file_name.endswith(".whl") else "sdist"
+        raise BuildsDiffer(
+            f"{ctx.dist_dir / entry.file_name} built by the workflow differs from the {kind} "
+            f"the local release put on the draft release {ctx.state.tag} (SHA-256 "
+            f"{entry.sha256} here, {digest.removeprefix('sha256:')} there): builds must be "
+            "reproducible (release.yml's build needs SOURCE_DATE_EPOCH set to the tag's commit "
+            "time, as newly generated projects have it); nothing was published: to publish this "
+            "workflow's build instead, delete the sdist and wheel from the draft release, then "
+            "re-run this workflow"
+        )
 
 
 def publish(ctx: ReleaseContext) -> None:
@@ -129,7 +192,7 @@ def publish(ctx: ReleaseContext) -> None:
         if release.draft:
             release = publish_release(client, release)
             ctx.note(f"published {release.html_url}")
-        expected = released_weights(ctx) + (dist_entries(ctx) if uploads_dists(ctx) else [])
+        expected = released_weights(ctx) + dist_entries(ctx)
         check_published_urls(client, release, expected)
     for entry in expected:
         check_served(entry.url)
@@ -150,41 +213,20 @@ def check_served(url: str) -> None:
         ) from None
 
 
-def await_publish(ctx: ReleaseContext) -> None:
-    """Wait for the project's Release workflow to publish the tag's release."""
-    deadline = ctx.clock() + WORKFLOW_WAIT_SECONDS
-    with client_for(ctx) as client:
-        while True:
-            release = client.get_release_by_tag(ctx.state.tag)
-            if release is not None and not release.draft:
-                ctx.note(f"the Release workflow published {release.html_url}")
-                return
-            if ctx.clock() >= deadline:
-                raise OperationFailed(
-                    f"the Release workflow has not published {ctx.state.tag} after "
-                    f"{WORKFLOW_WAIT_SECONDS // 60} minutes; look at its run on GitHub, then run "
-                    "ml-publish release again to push the branch"
-                )
-            ctx.sleep(WORKFLOW_POLL_SECONDS)
-
-
 def plan_draft(ctx: ReleaseContext) -> list[str]:
-    what = f"{len(ctx.state.weights)} weight file(s)"
-    if uploads_dists(ctx):
-        what += " and the sdist and wheel"
-    return [
+    lines = [
         f"find or create the draft release {ctx.state.tag} on {ctx.state.repository} (notes "
         "from the commits since the previous tag)",
-        f"upload {what}, each verified against GitHub's SHA-256 digest",
+        f"upload {len(ctx.state.weights)} weight file(s) and the sdist and wheel, each verified "
+        "against GitHub's SHA-256 digest",
     ]
+    if ctx.state.publish == "workflow":
+        lines.append("the Release workflow's own build must match these dists byte for byte")
+    return lines
 
 
 def plan_publish(ctx: ReleaseContext) -> list[str]:
     return [f"publish release {ctx.state.tag}; check every download URL serves its file"]
-
-
-def plan_await(ctx: ReleaseContext) -> list[str]:
-    return [f"wait for the Release workflow to publish {ctx.state.tag} (and send it to PyPI)"]
 
 
 def delete_draft(ctx: ReleaseContext) -> bool:

@@ -19,9 +19,11 @@ The steps, in this order, and why the order:
 
 With ``publish = "workflow"`` (``[tool.ml-publish.release]``, as generated projects have), the
 project's Release workflow does 6 and 7 on the tag push (Trusted Publishing needs Actions'
-OIDC token), so a local run stops after 5, waits until the workflow has published, then does 8.
-Inside GitHub Actions, on a tag with no version asked for, the command finishes that tag's
-release: 3, 4, 6 and 7.
+OIDC token), so a local run stops after 5, waits until the workflow has published and its run
+has succeeded (``workflow_wait``), then does 8. Inside GitHub Actions, on a tag with no version
+asked for, the command finishes that tag's release: 3, 4, 6 and 7. The local run's dists are on
+the draft by then, built reproducibly; the workflow's build must be the same bytes, or nothing
+is published.
 
 Every step is idempotent and recorded in ``.ml-publish/release.json`` when it finishes, so
 running the command again after any failure resumes where it stopped.
@@ -36,7 +38,7 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import UsageError
-from ml_publish.release import bump, dists, github_release, preflight
+from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
 from ml_publish.release.context import REMOTE, ReleaseContext, Step
 from ml_publish.release.options import ReleaseOptions, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
@@ -118,8 +120,8 @@ PUBLISH = Step(
 AWAIT_PUBLISH = Step(
     "await-publish",
     "Wait for the Release workflow",
-    github_release.await_publish,
-    github_release.plan_await,
+    workflow_wait.await_publish,
+    workflow_wait.plan_await,
 )
 PYPI = Step("pypi", "Upload to the package index", dists.upload, dists.plan_upload)
 PUSH_BRANCH = Step(
@@ -132,7 +134,7 @@ PUSH_BRANCH = Step(
 
 def steps_for(state: ReleaseState) -> list[Step]:
     """The steps of this release, in the order the module docstring explains."""
-    if state.branch is None:  # finishing a pushed tag, inside the Release workflow
+    if state.finishing:
         candidates = [FINISH_PREFLIGHT, BUILD, GITHUB_DRAFT, PUBLISH, PYPI]
     elif state.publish == "workflow":
         candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, AWAIT_PUBLISH, PUSH_BRANCH]

@@ -52,6 +52,11 @@ class ReleaseState:
                 f"{path} is damaged; if no release is under way, delete it and run again"
             ) from None
 
+    @property
+    def finishing(self) -> bool:
+        """Whether this run finishes a pushed tag's release inside the Release workflow."""
+        return self.branch is None
+
     def is_done(self, step: str) -> bool:
         return step in self.done
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,16 +14,17 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.errors import MLPublishError, OperationFailed
-from ml_publish.release.context import ReleaseContext
+from ml_publish.release.context import DIST_DIR
 from ml_publish.release.dists import IndexHoldsOtherFiles
-from ml_publish.release.pipeline import release
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registry import load_registry
 from tests.support.releases import (
-    REPOSITORY,
+    WEIGHTS,
+    ReleaseWorkflow,
     ReleaseWorld,
+    Timeline,
     fail_commits_once,
     git,
     make_releasable,
@@ -286,57 +286,34 @@ def test_a_resumed_release_stops_if_the_version_was_taken_on_the_index_meanwhile
     assert git(world.remote, "tag", "--list") == ""
 
 
-def run_release_workflow(world: ReleaseWorld, workspace: Path) -> None:
-    """What the project's release.yml does on the tag push, run here against the test servers."""
-    tag = git(world.remote, "tag", "--list")
-    checkout = workspace / "checkout"
-    git(workspace, "clone", "--quiet", "--branch", tag, str(world.remote), str(checkout))
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("GH_TOKEN", "TWINE_USERNAME", "TWINE_PASSWORD")
-    }
-    env |= {"GITHUB_ACTIONS": "true", "GITHUB_TOKEN": world.gh.token, "GITHUB_REF_NAME": tag}
-
-    def run(command: list[str], env: dict[str, str] = env) -> None:
-        result = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    run([sys.executable, "-m", "build", "--outdir", "dist"])  # the build job
-    finish = ["release", "--no-pypi", "--dist-dir", "dist", "--api-url", world.gh.api_url]
-    run([sys.executable, "-m", "ml_publish", *finish, "--repo", REPOSITORY])  # github-release
-    dists = sorted(map(str, (checkout / "dist").iterdir()))
-    upload = ["upload", "--non-interactive", "--repository-url", world.index.upload_url, *dists]
-    credentials = {"TWINE_USERNAME": world.index.username, "TWINE_PASSWORD": world.index.password}
-    run([sys.executable, "-m", "twine", *upload], env=env | credentials)  # publish (PyPI)
-
-
 def test_with_the_release_workflow_the_local_run_hands_over_at_the_tag(
     release_world: ReleaseWorld, tmp_path: Path
 ) -> None:
     world = release_world
-    pyproject = world.root / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('publish = "local"', 'publish = "workflow"'))
-    git(world.root, "commit", "--quiet", "--all", "--message", "Publish from the workflow")
-    workflow_runs: list[str] = []
+    world.publish_from_workflow()
+    workflow = ReleaseWorkflow(world, tmp_path / "actions")
+    built = world.root / DIST_DIR
 
-    def time_passes(seconds: float) -> None:
-        # While the local run waits, the tag push has started the Release workflow.
-        if not workflow_runs:
-            workflow_runs.append(git(world.remote, "tag", "--list"))
-            assert asset_names(world) and world.index.files() == {}
-            run_release_workflow(world, tmp_path)
+    def meanwhile() -> None:
+        # While the local run waits, the tag push has started the Release workflow, with the
+        # weights and this machine's dists on the draft and nothing on the index.
+        if workflow.attempts == 0:
+            assert asset_names(world) == sorted(
+                [world.draft_asset(name).name for name in WEIGHTS] + ASSETS[2:]
+            )
+            assert world.index.files() == {}
+            assert workflow.attempt() == "success", workflow.failure
 
-    def context(**kwargs: Any) -> ReleaseContext:
-        return ReleaseContext(**kwargs, sleep=time_passes)
+    world.release(timeline=Timeline(meanwhile))
 
-    release(world.root, world.options(), say=world.said.append, context=context)
-
-    assert workflow_runs == ["v0.1.1"]
+    assert workflow.attempts == 1
     (published,) = world.releases()
     assert not published.draft
     assert sorted(world.index.files()) == ASSETS[2:]
-    assert sum(name.endswith((".whl", ".tar.gz")) for name in asset_names(world)) == 2
+    # The workflow's own build matched the dists built here, which are the ones published.
+    dists = [asset for asset in published.assets if asset.name in ASSETS[2:]]
+    assert len(dists) == 2
+    assert all(asset.file.read_bytes() == (built / asset.name).read_bytes() for asset in dists)
     assert git(world.remote, "rev-parse", "main") == git(world.root, "rev-parse", "v0.1.1^{}")
     assert world.index_saw_only_published_releases()
     assert "[4/7] Fill a draft GitHub release" in world.said

@@ -1,23 +1,30 @@
 """A project ready to release: committed weights, a bare ``origin``, the GitHub emulator and a
-real pypiserver, and a snapshot of everything a release changes, to compare runs by."""
+real pypiserver, the project's Release workflow as GitHub would run it, and a snapshot of
+everything a release changes, to compare runs by."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import subprocess
+import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.pipeline import release
 from ml_publish.release.state import RELEASE_STATE_FILE
+from ml_publish.release.workflow_wait import POLL_SECONDS, WORKFLOW_FILE
 from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_state import WorkflowRun
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registration import add_weights
 
@@ -34,6 +41,8 @@ GIT_IDENTITY = {
 }
 REFS = ("for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags")
 WEIGHTS = {"leaf-unet": 300_000, "leaf-small": 40_000}
+# release.yml's build step as projects generated before it set SOURCE_DATE_EPOCH have it.
+UNREPRODUCIBLE_BUILD = "python -m build"
 
 
 def git(root: Path, *args: str) -> str:
@@ -129,14 +138,30 @@ class ReleaseWorld:
         servers = ["--api-url", self.gh.api_url, "--repository-url", self.index.upload_url]
         return ["release", "-C", str(self.root), *servers, "--repo", REPOSITORY, *words]
 
-    def release(self, **overrides: Any) -> ReleaseContext:
+    def release(self, *, timeline: Timeline | None = None, **overrides: Any) -> ReleaseContext:
+        """Release (or resume), sleeping not at all, or on ``timeline`` for the workflow's wait."""
+
         def no_waiting(seconds: float) -> None:
             pass
 
         def context(**kwargs: Any) -> ReleaseContext:
-            return ReleaseContext(**kwargs, sleep=no_waiting)
+            if timeline is None:
+                return ReleaseContext(**kwargs, sleep=no_waiting)
+            return ReleaseContext(**kwargs, sleep=timeline.sleep, clock=timeline.clock)
 
         return release(self.root, self.options(**overrides), say=self.said.append, context=context)
+
+    def publish_from_workflow(self) -> None:
+        """Set ``publish = "workflow"`` again, as generated projects have it, in a commit."""
+        pyproject = self.root / "pyproject.toml"
+        text = pyproject.read_text().replace('publish = "local"', 'publish = "workflow"')
+        pyproject.write_text(text)
+        git(self.root, "commit", "--quiet", "--all", "--message", "Publish from the workflow")
+
+    def draft_asset(self, name: str) -> Any:
+        """The asset of the draft release whose name starts with ``name``."""
+        (draft,) = [release for release in self.releases() if release.draft]
+        return next(asset for asset in draft.assets if asset.name.startswith(name))
 
     def releases(self) -> list[Any]:
         return self.gh.state.releases(OWNER, REPO)
@@ -216,3 +241,135 @@ def github_release_status(gh: GitHubEmulator) -> str:
     if releases and all(not release.draft for release in releases):
         return "published"
     return "not published"
+
+
+@dataclass
+class Timeline:
+    """The local run's clock: time passes only when it sleeps, and while the wait for the
+    Release workflow sleeps between two looks (``POLL_SECONDS``), ``meanwhile`` acts as GitHub
+    and its user would."""
+
+    meanwhile: Callable[[], None] = lambda: None
+    now: float = 1_800_000_000.0
+    polls: int = 0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        if seconds == POLL_SECONDS:
+            self.polls += 1
+            self.meanwhile()
+
+    def clock(self) -> float:
+        return self.now
+
+
+@dataclass(frozen=True)
+class FailedStep:
+    """The step of the Release workflow that failed, and what it printed."""
+
+    job: str
+    script: str
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class ReleaseWorkflow:
+    """The project's release.yml on GitHub, for the pushed tag: its run in the emulator, and
+    its jobs' ``run`` steps exactly as the tagged commit writes them, run in a fresh checkout
+    against the test servers, with the environment Actions gives them.
+
+    The actions (checkout, artifacts) and the tool installs are what this venv already is;
+    the publish job's pypa/gh-action-pypi-publish is twine with the test index's password.
+    """
+
+    world: ReleaseWorld
+    workspace: Path
+    # Run instead of release.yml's own build step, as an older release.yml would.
+    build_script: str | None = None
+    run: WorkflowRun | None = None
+    failure: FailedStep | None = None
+    attempts: int = 0
+
+    def start(self) -> WorkflowRun:
+        """The run the tag push starts, queued, as GitHub creates it."""
+        tag = git(self.world.remote, "tag", "--list")
+        commit = git(self.world.remote, "rev-parse", f"{tag}^{{commit}}")
+        state = self.world.gh.state
+        self.run = state.start_workflow_run(OWNER, REPO, head_branch=tag, head_sha=commit)
+        return self.run
+
+    def attempt(self) -> str:
+        """Run (or re-run, as "Re-run all jobs" does) every job; the run's conclusion."""
+        state = self.world.gh.state
+        run = self.run or self.start()
+        if run.status == "completed":
+            state.rerun_workflow_run(run)
+        state.update_workflow_run(run, "in_progress")
+        self.attempts += 1
+        self.failure = self._jobs(self.workspace / f"attempt-{run.run_attempt}")
+        conclusion = "success" if self.failure is None else "failure"
+        state.update_workflow_run(run, "completed", conclusion)
+        return conclusion
+
+    def end_without_running(self, conclusion: str) -> None:
+        """The run ends before any job did anything (cancelled, no runner, a broken file...)."""
+        run = self.run or self.start()
+        self.world.gh.state.update_workflow_run(run, "completed", conclusion)
+
+    def attempt_once(self) -> None:
+        """The first attempt, if there was none yet: the tag push starts the workflow once."""
+        if self.attempts == 0:
+            self.attempt()
+
+    def _jobs(self, checkout: Path) -> FailedStep | None:
+        assert self.run is not None
+        tag = self.run.head_branch
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        origin = str(self.world.remote)
+        git(self.workspace, "clone", "--quiet", "--branch", tag, origin, str(checkout))
+        workflow = yaml.safe_load((checkout / WORKFLOW_FILE).read_text(encoding="utf-8"))
+        env = self._environment(tag)
+        for job in ("build", "github-release"):
+            for step in workflow["jobs"][job]["steps"]:
+                script = step.get("run")
+                if script is None or script.startswith("python -m pip install"):
+                    continue
+                if self.build_script and script.rstrip().endswith("python -m build"):
+                    script = self.build_script
+                result = subprocess.run(
+                    ["bash", "-e", "-c", script],
+                    cwd=checkout,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                )
+                if result.returncode != 0:
+                    return FailedStep(job, script, result.stdout, result.stderr)
+        dists = sorted(map(str, (checkout / "dist").iterdir()))
+        index = self.world.index
+        upload = ["upload", "--non-interactive", "--repository-url", index.upload_url, *dists]
+        credentials = {"TWINE_USERNAME": index.username, "TWINE_PASSWORD": index.password}
+        result = subprocess.run(
+            [sys.executable, "-m", "twine", *upload],
+            env=env | credentials,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            return FailedStep("publish", "twine upload", result.stdout, result.stderr)
+        return None
+
+    def _environment(self, tag: str) -> dict[str, str]:
+        """This process's environment as a job on GitHub sees it: no user token or password,
+        the job's GITHUB_TOKEN, Actions' variables, and this venv's tools first on PATH."""
+        hidden = ("GH_TOKEN", "TWINE_USERNAME", "TWINE_PASSWORD")
+        env = {key: value for key, value in os.environ.items() if key not in hidden}
+        return env | {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_TOKEN": self.world.gh.token,
+            "GITHUB_REF_NAME": tag,
+            "GITHUB_REPOSITORY": REPOSITORY,
+            "GITHUB_API_URL": self.world.gh.api_url,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
