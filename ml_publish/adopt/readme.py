@@ -76,24 +76,21 @@ def readme_setting(path: str) -> str:
 def repository_readme(files: Iterable[str], pyproject: str | None) -> str | None:
     """The repository's README: the file its pyproject.toml names, else a root README variant."""
     files = set(files)
-    declared = None
-    if pyproject:
-        match = re.search(r"^readme\s*=\s*(.+)$", pyproject, re.MULTILINE)
-        if match:
-            declared = declared_readme(readme_value(match[1]))
+    declared = declared_readme(project_readme(pyproject or ""))
     if declared is not None and declared in files:
         return declared
     return first_readme_variant(name for name in files if "/" not in name)
 
 
-def readme_value(toml_value: str) -> object:
-    """The value of a ``readme = ...`` line: a string, or the table's ``file``."""
+def project_readme(pyproject: str) -> object:
+    """``[project] readme`` of a pyproject.toml's text; ``None`` when unset or not TOML."""
     from ml_publish.toml_file import parse_toml
 
     try:
-        return parse_toml(f"readme = {toml_value}")["readme"]
+        project = parse_toml(pyproject).get("project", {})
     except ValueError:
         return None
+    return project.get("readme") if isinstance(project, dict) else None
 
 
 def with_repository_readme(template_files: dict[str, str], readme: str | None) -> dict[str, str]:

@@ -24,6 +24,7 @@ from ml_publish.adopt.readme import (
     with_repository_readme,
 )
 from ml_publish.weights.table import RST_END_MARKER, RST_START_MARKER
+from tests.support.processes import run
 from tests.support.readme_repos import (
     README_RST,
     commit_and_check,
@@ -31,6 +32,7 @@ from tests.support.readme_repos import (
     write_plain_text_repository,
     write_rst_repository,
 )
+from tests.support.venvs import VirtualEnv
 
 TEMPLATE_README = """\
 # Whale ID
@@ -84,9 +86,12 @@ def test_each_readme_variant_has_its_markup_and_pyproject_setting(
 def test_the_repository_readme_is_the_one_pyproject_names_else_a_root_variant() -> None:
     files = ["README.md", "README.rst", "docs/README.md", "train.py"]
 
-    assert repository_readme(files, 'readme = "README.rst"\n') == "README.rst"
-    assert repository_readme(files, 'readme = {file = "docs/README.md"}\n') == "docs/README.md"
-    assert repository_readme(files, 'readme = "gone.md"\n') == "README.md"
+    assert repository_readme(files, '[project]\nreadme = "README.rst"\n') == "README.rst"
+    declared_table = '[project]\nreadme = {file = "docs/README.md"}\n'
+    assert repository_readme(files, declared_table) == "docs/README.md"
+    assert repository_readme(files, '[project]\nreadme = "gone.md"\n') == "README.md"
+    assert repository_readme(files, '[tool.docs]\nreadme = "README.rst"\n') == "README.md"
+    assert repository_readme(files, "not = [toml") == "README.md"
     assert repository_readme(["README", "train.py"], None) == "README"
     assert repository_readme(["docs/README.md"], None) is None
 
@@ -205,3 +210,16 @@ def test_adopting_a_plain_text_readme_repository(tmp_path: Path, readme: str) ->
     assert commit_and_check(root) == []
     adopt(root)
     assert git_status(root) == []
+
+
+def test_the_adopted_rst_readme_passes_twine_check_strict(
+    tmp_path: Path, project_tools: VirtualEnv
+) -> None:
+    root = write_rst_repository(tmp_path / "whale-id")
+    adopt(root)
+
+    dist = tmp_path / "dist"
+    run([project_tools.python, "-m", "build", "--no-isolation", "--outdir", dist, root])
+    run([project_tools.bin("twine"), "check", "--strict", *sorted(dist.iterdir())])
+    metadata = run([project_tools.python, "-m", "zipfile", "-l", *dist.glob("*.whl")]).stdout
+    assert "MIT-LICENSE" in metadata
