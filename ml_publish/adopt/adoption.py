@@ -105,7 +105,8 @@ def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan
     facts = next((f.facts for f in analysis.python_files if f.path == init), None)
     if facts is None or facts.version is not None or facts.parse_error:
         return plan
-    return replace(plan, operations=(*plan.operations, AddVersion(init, version)))
+    # First: registering weights reads the package's version.
+    return replace(plan, operations=(AddVersion(init, version), *plan.operations))
 
 
 def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
