@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ml_publish.weights.project import declared_readme, first_readme_variant
+from ml_publish.readmes import declared_readme, first_readme_variant
 
 TEMPLATE_README = "README.md"
 MARKDOWN_START = "<!-- ml-publish adopt: sections from the template, to fill in -->"

@@ -191,7 +191,7 @@ class RepositoryFacts:
         """The README: the file ``[project] readme`` names, else the first README variant."""
 
         def find() -> str | None:
-            from ml_publish.weights.project import readme_name
+            from ml_publish.readmes import readme_name
 
             try:
                 declared = self.project_table().get("readme")

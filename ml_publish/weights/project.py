@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import UsageError
+from ml_publish.readmes import readme_name
 from ml_publish.toml_file import read_toml
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.naming import REGISTRY_FILE, STAGING_DIR
@@ -18,9 +18,6 @@ REPOSITORY_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]
 GITHUB_PROJECT_URL = re.compile(r"^https://github\.com/(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$")
 # Characters git refuses in a tag, and ones a release URL would have to escape.
 BAD_TAG = re.compile(r"[\s~^:?*\[\\]|\.\.|@\{|^[-/]|/$|\.lock$|\.$")
-# README variants in the order one is preferred when pyproject.toml names none (any case:
-# readme.md, README.MD, Readme.rst, README).
-README_SUFFIXES = (".md", ".markdown", ".rst", ".txt", "")
 
 
 @dataclass(frozen=True)
@@ -53,41 +50,6 @@ class Project:
         if not match:
             raise UsageError(f"no __version__ in {self.package_dir / '__init__.py'}")
         return match[2]
-
-
-def readme_suffix(name: str) -> str | None:
-    """``.rst`` for ``Readme.RST``, ``""`` for ``README``; ``None`` when it is no README."""
-    stem, dot, extension = name.partition(".")
-    suffix = f".{extension.lower()}" if dot else ""
-    return suffix if stem.lower() == "readme" and suffix in README_SUFFIXES else None
-
-
-def first_readme_variant(names: Iterable[str]) -> str | None:
-    """The README among root file names: Markdown first, then reST, plain text, no extension."""
-    variants = [
-        (README_SUFFIXES.index(suffix), name)
-        for name in names
-        if (suffix := readme_suffix(name)) is not None
-    ]
-    return min(variants)[1] if variants else None
-
-
-def declared_readme(readme: object) -> str | None:
-    """The file ``[project] readme`` names, as a path or as a table's ``file``."""
-    if isinstance(readme, dict):
-        readme = readme.get("file")
-    return readme if isinstance(readme, str) and readme else None
-
-
-def readme_name(root: Path, declared: object = None) -> str | None:
-    """A project's README: the file ``declared`` (``[project] readme``) names when it exists,
-    else the first README variant at the root; ``None`` when there is none."""
-    named = declared_readme(declared)
-    if named is not None and (root / named).is_file():
-        return named
-    if not root.is_dir():
-        return None
-    return first_readme_variant(path.name for path in root.iterdir() if path.is_file())
 
 
 def find_registry(project: Path) -> Path:
