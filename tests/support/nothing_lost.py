@@ -1,0 +1,186 @@
+"""What adopt may do to a repository's own files, and the assertion that it did no more.
+
+Every file of the snapshot taken before adopt must be where the plan put it, byte for byte,
+except for what adopt legitimately changes:
+
+- imports rewritten and black applied (the expected text is recomputed from the original),
+  and an existing package's ``__init__.py`` given the ``__version__`` line the plan names;
+- files adopt completes (``.gitignore``, the README) still start with all of the original, and
+  ``pyproject.toml`` still holds every table, key and list item it had;
+- ``setup.py``, ``setup.cfg`` or ``tox.ini`` removed only when what they said is carried over;
+- with ``--modernize``, a file that was not Python 3 may be converted: it must parse now and
+  keep every function, class and string literal it had;
+- a symbolic link stays a link: an absolute one to the same target, a relative one that
+  resolved still resolves after the move.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+import black
+import libcst
+from black.parsing import InvalidInput
+
+from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
+from ml_publish.adopt.plan import AddVersion, MoveFile, Plan, RewriteImports
+from tests.support.abandoned_repos import LINK
+from tests.support.import_check import is_python_3
+
+# Files adopt completes in marked blocks: the original must still be their beginning.
+APPENDED = {".gitignore", "README.md", "README.rst"}
+# setup() arguments whose literal values must reach pyproject.toml or __init__.py when adopt
+# removes setup.py for having carried everything over.
+CARRIED_SETUP_ARGUMENTS = {
+    "name",
+    "version",
+    "description",
+    "author",
+    "author_email",
+    "install_requires",
+    "license",
+    "python_requires",
+}
+
+
+def expected_text(original: str, path: str, renames: dict[str, str], line_length: int) -> str:
+    """What adopt may turn a legacy file into: imports rewritten, then black (when it parses)."""
+    if path.endswith(".ipynb"):
+        return rewrite_notebook(original, renames)
+    try:
+        rewritten = rewrite_source(original, renames)
+        return black.format_str(rewritten, mode=black.Mode(line_length=line_length))
+    except (InvalidInput, libcst.ParserSyntaxError):
+        return original
+
+
+def contains(current: object, original: object) -> bool:
+    """Whether ``current`` (parsed TOML) still holds everything ``original`` had."""
+    if isinstance(original, dict):
+        return isinstance(current, dict) and all(
+            key in current and contains(current[key], value) for key, value in original.items()
+        )
+    if isinstance(original, list):
+        return isinstance(current, list) and all(
+            any(contains(c, item) for c in current) for item in original
+        )
+    return current == original
+
+
+def setup_literals(source: bytes) -> list[str]:
+    """The literal strings given to ``setup()`` for the arguments pyproject.toml carries."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or ast.unparse(node.func).split(".")[-1] != "setup":
+            continue
+        for keyword in node.keywords:
+            if keyword.arg not in CARRIED_SETUP_ARGUMENTS:
+                continue
+            value = keyword.value
+            values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            found += [
+                v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+            ]
+    return found
+
+
+def assert_carried_over(root: Path, path: str, data: bytes, package: str) -> None:
+    """A removed setup.py, setup.cfg or tox.ini: what it said is now elsewhere."""
+    if path == "setup.py":
+        carried = (root / "pyproject.toml").read_text(encoding="utf-8")
+        carried += (root / package / "__init__.py").read_text(encoding="utf-8")
+        missing = [value for value in setup_literals(data) if value not in carried]
+        assert missing == [], f"setup.py was removed, but {missing} went nowhere"
+        return
+    carried = (root / ".flake8").read_text(encoding="utf-8")
+    keys = [line.split("=")[0].strip() for line in data.decode().splitlines()[1:] if line.strip()]
+    assert all(
+        key in carried for key in keys
+    ), f"{path} was removed, but not all of it is in .flake8"
+
+
+def assert_link_kept(
+    root: Path, path: str, now: str, data: bytes, before: Mapping[str, bytes]
+) -> None:
+    link = root / now
+    assert link.is_symlink(), f"{path}: the symbolic link is gone, or was replaced by a copy"
+    target = data.removeprefix(LINK).decode()
+    if os.path.isabs(target):
+        assert os.readlink(link) == target, f"{path}: the absolute link was retargeted"
+        return
+    resolved = os.path.normpath(PurePosixPath(path).parent / target)
+    if resolved in before:
+        assert (
+            link.exists()
+        ), f"{path} -> {target} resolved before adopt and no longer does at {now}"
+
+
+def assert_converted_keeps_meaning(path: str, original: str, converted: str) -> None:
+    """A file --modernize converted: Python 3 now, with every def, class and string it had."""
+    assert is_python_3(converted.encode()), f"{path} was converted but still does not parse"
+    tree = ast.parse(converted)
+    defined = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    }
+    strings = {
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+    lost = [n for n in re.findall(r"^\s*(?:def|class)\s+(\w+)", original, re.M) if n not in defined]
+    literals = re.findall(r'"([^"\\\n]*)"|\'([^\'\\\n]*)\'', original)
+    lost += [text for pair in literals for text in pair if text and text not in strings]
+    assert lost == [], f"{path}: converted without {lost}"
+
+
+def without_version_line(path: str, text: str, version: str) -> str:
+    """An existing package's ``__init__.py`` given a ``__version__``: its other lines, blank
+    lines left out (where the line went decides the blank lines around it)."""
+    line = f'__version__ = "{version}"'
+    assert line in text.splitlines(), f"{path}: the plan gives it {line}, which is not there"
+    return "\n".join(other for other in text.splitlines() if other.strip() and other != line)
+
+
+def assert_nothing_lost(
+    root: Path, before: Mapping[str, bytes], plan: Plan, *, modernized: bool = False
+) -> None:
+    """Every original file is where adopt put it, changed only as the module docstring allows."""
+    moved = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    renames = {
+        op.path: dict(op.renames) for op in plan.operations if isinstance(op, RewriteImports)
+    }
+    versions = {op.path: op.version for op in plan.operations if isinstance(op, AddVersion)}
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    line_length = pyproject["tool"]["black"]["line-length"]
+    for path, data in before.items():
+        now = moved.get(path, path)
+        if path.startswith("git "):
+            continue
+        if data.startswith(LINK):
+            assert_link_kept(root, path, now, data, before)
+            continue
+        if path in {"setup.py", "setup.cfg", "tox.ini"} and not (root / path).exists():
+            assert_carried_over(root, path, data, plan.package)
+            continue
+        assert (root / now).is_file(), f"{path} is gone (the plan put it at {now})"
+        current = (root / now).read_bytes()
+        if current == data:
+            continue
+        if path in APPENDED:
+            assert current.decode().startswith(data.decode().rstrip()), f"{path} lost text"
+        elif path == "pyproject.toml":
+            assert contains(tomllib.loads(current.decode()), tomllib.loads(data.decode())), path
+        elif modernized and path.endswith(".py") and not is_python_3(data):
+            assert_converted_keeps_meaning(path, data.decode(), current.decode())
+        else:
+            expected = expected_text(data.decode(), path, renames.get(now, {}), line_length)
+            text = current.decode()
+            if now in versions:
+                text = without_version_line(now, text, versions[now])
+                expected = "\n".join(line for line in expected.splitlines() if line.strip())
+            assert text == expected, f"{path} -> {now} changed beyond imports and black"
