@@ -174,7 +174,9 @@ def another_package_meant(hit: LocalImport, explicit_roots: list[str]) -> bool:
     A notebook in ``notebooks/`` that imports ``datasets`` gets Hugging Face's, not the
     repository's ``datasets/``: the root is not on its path unless it puts it there.
     """
-    in_subdirectory = "/" in hit.importer
+    top_directory = PurePosixPath(hit.top).parts[0]
+    # A file inside the package it imports means that package, whatever its name.
+    in_subdirectory = "/" in hit.importer and not hit.importer.startswith(f"{top_directory}/")
     implicit_root = hit.base == ROOT and ROOT not in explicit_roots
     well_known = hit.top_name in POPULAR_IMPORT_NAMES or hit.top_name in sys.stdlib_module_names
     return in_subdirectory and implicit_root and well_known

@@ -6,8 +6,10 @@ nothing. What the repository says wins; the template only fills in what is missi
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
+from pathlib import PurePosixPath
 from typing import Any
 
 import tomlkit
@@ -34,6 +36,42 @@ def merge_gitignore(existing: str, template: str) -> str:
         return existing
     separator = "" if not existing or existing.endswith("\n") else "\n"
     return f"{existing}{separator}\n{GITIGNORE_MARKER}\n" + "\n".join(missing) + "\n"
+
+
+def ignores(pattern: str, path: str) -> bool:
+    """Whether a simple gitignore ``pattern`` (a glob, ``dir/``, ``/anchored``) ignores ``path``.
+
+    Enough for the template's own patterns; not every corner of gitignore(5).
+    """
+    directory_only = pattern.endswith("/")
+    body = pattern.strip("/")
+    parts = PurePosixPath(path).parts
+    candidates = parts[:-1] if directory_only else parts
+    if "/" in pattern.rstrip("/"):  # anchored at the root: match a leading run of parts
+        depth = body.count("/") + 1
+        return any(
+            fnmatch.fnmatchcase("/".join(parts[:end]), body)
+            for end in range(depth, len(candidates) + 1)
+        )
+    return any(fnmatch.fnmatchcase(part, body) for part in candidates)
+
+
+def sparing(template: str, shipped: Iterable[str]) -> str:
+    """The template's .gitignore, its patterns narrowed or left out where they would ignore
+    files the package ships: ``data/`` would keep a package's own ``data/`` out of the sdist and
+    wheel (hatchling follows .gitignore), so it becomes ``/data/``, the root's only."""
+    shipped = list(shipped)
+    lines = []
+    for line in template.splitlines():
+        pattern = line.strip()
+        if pattern and not pattern.startswith("#"):
+            if any(ignores(pattern, path) for path in shipped):
+                anchored = "/" + pattern.lstrip("/")
+                if any(ignores(anchored, path) for path in shipped):
+                    continue
+                line = anchored
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def gitignore_line(path: str) -> str:

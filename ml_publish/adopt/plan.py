@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
+from ml_publish.adopt.merge import sparing
 from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.moves import (
     Moves,
@@ -21,8 +22,8 @@ from ml_publish.adopt.moves import (
     retargeted_links,
 )
 from ml_publish.adopt.python_files import is_module_name
-from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.adopt.readme import repository_readme, with_repository_readme
+from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.errors import UsageError
 
 PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
@@ -263,6 +264,8 @@ def with_template(
     )
     template_ops: list[Operation] = []
     kept: list[tuple[str, str]] = []
+    if ".gitignore" in template_files:
+        template_files[".gitignore"] = sparing(template_files[".gitignore"], shipped_files(plan))
     for path, text in sorted(template_files.items()):
         exists = path in plan.existing_files and path not in existing_sources
         if path == "pyproject.toml":
@@ -288,6 +291,14 @@ def with_template(
         left_in_place=plan.left_in_place + tuple(kept),
         template_paths=frozenset(template_files),
     )
+
+
+def shipped_files(plan: Plan) -> list[str]:
+    """The files that will be in the package directory (and so in the wheel), once moved."""
+    moves = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    untracked = {op.path for op in plan.operations if isinstance(op, UntrackWeight)}
+    final = [moves.get(path, path) for path in plan.existing_files if path not in untracked]
+    return [path for path in final if path.startswith(f"{plan.package}/")]
 
 
 class SeveralPackages(UsageError):

@@ -11,7 +11,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from ml_publish.adopt.sys_path import added_directories
+from ml_publish.adopt.sys_path import sys_path_additions
 from ml_publish.versions import VERSION_LINE
 
 # String literals that point at one machine's disk: data paths to make configurable.
@@ -131,14 +131,12 @@ def analyse_source(source: str) -> SourceFacts:
     # One walk over the tree collects imports, sys.path edits and absolute paths.
     imports: list[ImportStatement] = []
     sys_path_edits: list[int] = []
-    sys_path_entries: list[str] = []
     absolute_paths: list[tuple[int, str]] = []
     dynamic_imports: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         imports += import_statement(node)
         if is_sys_path_edit(node):
             sys_path_edits.append(getattr(node, "lineno", 0))
-            sys_path_entries += added_directories(node)
         elif isinstance(node, ast.Call) and (named := dynamic_import_name(node)) is not None:
             dynamic_imports.append((node.lineno, named))
         elif (
@@ -169,7 +167,7 @@ def analyse_source(source: str) -> SourceFacts:
         argument_parser=parser,
         import_time_work=work,
         sys_path_edits=tuple(sorted(sys_path_edits)),
-        sys_path_entries=tuple(dict.fromkeys(sys_path_entries)),
+        sys_path_entries=tuple(sys_path_additions(tree)),
         absolute_paths=tuple(sorted(absolute_paths)),
         dynamic_imports=tuple(sorted(dynamic_imports)),
         functions=frozenset(

@@ -1,11 +1,14 @@
-"""What a ``sys.path`` edit adds, read from its expression without running it.
+"""What a file's ``sys.path`` edits add, read from its expressions without running it.
 
 Research code reaches sibling trees with ``sys.path.append("..")``, with
-``sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../lib"))`` or with a small
-``_init_paths.py`` that does the same. Each such edit is evaluated here to a directory
-relative to the file that makes it. A literal or cwd-relative path (``".."``,
-``os.path.abspath("../../")``) is taken relative to the file too, as the scripts are run from
-their own directory; an expression that depends on anything else is not guessed.
+``sys.path.insert(0, os.path.join(os.path.dirname(__file__), "../lib"))``, or with a small
+``_init_paths.py`` that names the directory first (``this_dir = osp.dirname(__file__)``) and
+adds it through a helper (``def add_path(path): sys.path.insert(0, path)``). Each such edit is
+evaluated here to a directory relative to the file that makes it: module-level names bound to
+paths are followed, and so are the file's own functions that add their argument. A literal or
+cwd-relative path (``".."``, ``os.path.abspath("../../")``) is taken relative to the file too, as
+the scripts are run from their own directory; an expression that depends on anything else is
+not guessed.
 """
 
 from __future__ import annotations
@@ -14,87 +17,140 @@ import ast
 import posixpath
 
 FILE_DIRECTORY = "."
+THE_FILE = "<file>"
 PATH_WRAPPERS = {"abspath", "realpath", "normpath", "expanduser", "resolve", "absolute"}
+CONVERSIONS = {"Path", "PurePath", "str", "fspath"}
 
 
-def is_dunder_file(node: ast.expr) -> bool:
-    return isinstance(node, ast.Name) and node.id == "__file__"
+def is_sys_path(node: ast.expr) -> bool:
+    return ast.unparse(node) == "sys.path"
 
 
-def call_name(node: ast.expr) -> str | None:
+def call_name(node: ast.Call) -> str | None:
     """``dirname`` for ``os.path.dirname(...)``; ``Path`` for ``Path(...)``."""
-    if not isinstance(node, ast.Call):
-        return None
     func = node.func
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else None
 
 
-def evaluate(node: ast.expr) -> str | None:
-    """The directory ``node`` denotes, relative to the file's directory; ``None`` if unknown.
+class PathEvaluator:
+    """Evaluates path expressions with the module-level names bound so far."""
 
-    ``__file__`` itself evaluates to the file, written ``"<file>"``, so ``dirname`` of it is
-    ``"."``.
-    """
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value or FILE_DIRECTORY
-    if is_dunder_file(node):
-        return "<file>"
-    if isinstance(node, ast.Attribute) and node.attr == "parent":
-        return parent_of(evaluate(node.value))
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        return joined(evaluate(node.left), [evaluate(node.right)])
-    if not isinstance(node, ast.Call):
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def evaluate(self, node: ast.expr) -> str | None:
+        """The directory ``node`` denotes, relative to the file's directory; ``None`` if unknown.
+
+        ``__file__`` itself evaluates to the file, ``THE_FILE``, so ``dirname`` of it is ``"."``.
+        """
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value or FILE_DIRECTORY
+        if isinstance(node, ast.Name):
+            return THE_FILE if node.id == "__file__" else self.names.get(node.id)
+        if isinstance(node, ast.Attribute) and node.attr == "parent":
+            return parent_of(self.evaluate(node.value))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            return joined(self.evaluate(node.left), [self.evaluate(node.right)])
+        if isinstance(node, ast.Call):
+            return self.evaluate_call(node)
         return None
-    name = call_name(node)
-    arguments = list(node.args)
-    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
-    if name in PATH_WRAPPERS:
-        target = arguments[0] if arguments else receiver
-        return evaluate(target) if target is not None else None
-    if name == "dirname" and arguments:
-        return parent_of(evaluate(arguments[0]))
-    if name == "join" and arguments:
-        return joined(evaluate(arguments[0]), [evaluate(a) for a in arguments[1:]])
-    if name in {"Path", "PurePath", "str", "fspath"} and len(arguments) == 1:
-        return evaluate(arguments[0])
-    return None
+
+    def evaluate_call(self, node: ast.Call) -> str | None:
+        name = call_name(node)
+        arguments = list(node.args)
+        receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if name in PATH_WRAPPERS:
+            target = arguments[0] if arguments else receiver
+            return self.evaluate(target) if target is not None else None
+        if name == "dirname" and arguments:
+            return parent_of(self.evaluate(arguments[0]))
+        if name == "join" and arguments:
+            return joined(self.evaluate(arguments[0]), [self.evaluate(a) for a in arguments[1:]])
+        if name in CONVERSIONS and len(arguments) == 1:
+            return self.evaluate(arguments[0])
+        return None
+
+    def bind(self, statement: ast.stmt) -> None:
+        """Remember ``name = <path expression>`` at module level."""
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name):
+                value = self.evaluate(statement.value)
+                if value is None:
+                    self.names.pop(target.id, None)
+                else:
+                    self.names[target.id] = value
 
 
 def parent_of(path: str | None) -> str | None:
     if path is None:
         return None
-    if path == "<file>":
+    if path == THE_FILE:
         return FILE_DIRECTORY
     return posixpath.join(path, "..")
 
 
 def joined(base: str | None, parts: list[str | None]) -> str | None:
-    if base is None or base == "<file>" or any(part is None for part in parts):
+    if base is None or base == THE_FILE or any(part is None for part in parts):
         return None
     return posixpath.join(base, *[str(part) for part in parts])
 
 
-def added_directories(node: ast.AST) -> list[str]:
-    """The directories a ``sys.path`` edit adds, relative to the editing file's directory."""
+def edit_arguments(node: ast.AST) -> list[ast.expr]:
+    """The expressions a ``sys.path`` edit adds: ``insert(0, x)``, ``append(x)``, ``+= [x]``."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if not is_sys_path(node.func.value):
+            return []
         method = node.func.attr
         if method == "insert" and len(node.args) >= 2:
-            candidates = [node.args[1]]
-        elif method == "append" and node.args:
-            candidates = [node.args[0]]
-        elif method == "extend" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
-            candidates = list(node.args[0].elts)
-        else:
-            candidates = []
-    elif isinstance(node, ast.AugAssign) and isinstance(node.value, (ast.List, ast.Tuple)):
-        candidates = list(node.value.elts)
-    else:
-        candidates = []
-    found = []
-    for candidate in candidates:
-        value = evaluate(candidate)
-        if value is not None and value != "<file>" and not value.startswith(("/", "~")):
-            found.append(posixpath.normpath(value))
+            return [node.args[1]]
+        if method == "append" and node.args:
+            return [node.args[0]]
+        if method == "extend" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+            return list(node.args[0].elts)
+    if isinstance(node, ast.AugAssign) and is_sys_path(node.target):
+        if isinstance(node.value, (ast.List, ast.Tuple)):
+            return list(node.value.elts)
+    return []
+
+
+def path_adding_functions(tree: ast.Module) -> dict[str, int]:
+    """The file's functions that add one of their parameters to ``sys.path``: name → index."""
+    found = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        parameters = [argument.arg for argument in node.args.args]
+        for inner in ast.walk(node):
+            for added in edit_arguments(inner):
+                if isinstance(added, ast.Name) and added.id in parameters:
+                    found[node.name] = parameters.index(added.id)
     return found
+
+
+def usable(path: str | None) -> str | None:
+    if path is None or path == THE_FILE or path.startswith(("/", "~")):
+        return None
+    return posixpath.normpath(path)
+
+
+def sys_path_additions(tree: ast.Module) -> list[str]:
+    """Every directory the file adds to ``sys.path``, relative to its own directory."""
+    evaluator = PathEvaluator()
+    adders = path_adding_functions(tree)
+    found: list[str] = []
+    for statement in tree.body:
+        for node in ast.walk(statement):
+            candidates = edit_arguments(node)
+            if isinstance(node, ast.Call) and call_name(node) in adders:
+                index = adders[str(call_name(node))]
+                candidates = node.args[index : index + 1]
+            found += [
+                path
+                for candidate in candidates
+                if (path := usable(evaluator.evaluate(candidate))) is not None
+            ]
+        evaluator.bind(statement)
+    return list(dict.fromkeys(found))

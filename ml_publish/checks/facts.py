@@ -143,9 +143,16 @@ class RepositoryFacts:
     # the package and its weights
 
     def package_dirs(self) -> list[Path]:
-        """Top-level directories with an ``__init__.py`` that are not tests or docs."""
+        """The packages the build ships: those pyproject.toml lists for the wheel (hatch,
+        setuptools), else top-level directories with an ``__init__.py`` but tests and docs.
+
+        A directory adopt left at the root (it is not Python 3 yet, say) is not the package.
+        """
 
         def find() -> list[Path]:
+            declared = self.declared_packages()
+            if declared:
+                return sorted(path for path in declared if (path / "__init__.py").is_file())
             return sorted(
                 init.parent
                 for init in self.root.glob("*/__init__.py")
@@ -153,6 +160,21 @@ class RepositoryFacts:
             )
 
         return self._remember("packages", find)
+
+    def declared_packages(self) -> list[Path]:
+        """The wheel's packages as pyproject.toml lists them: hatch's paths, setuptools' names."""
+        try:
+            tool = self.pyproject().get("tool", {})
+        except UnreadableFile:
+            return []
+        hatch = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+        if isinstance(hatch.get("packages"), list):
+            return [self.root / str(path) for path in hatch["packages"]]
+        setuptools = tool.get("setuptools", {}).get("packages")
+        if isinstance(setuptools, list):
+            tops = dict.fromkeys(str(name).split(".")[0] for name in setuptools)
+            return [self.root / name for name in tops]
+        return []
 
     def registry_paths(self) -> list[Path]:
         """Every ``<package>/weights.json``; a repository should have one at most."""

@@ -6,13 +6,11 @@ import ast
 
 import pytest
 
-from ml_publish.adopt.sys_path import added_directories
+from ml_publish.adopt.sys_path import sys_path_additions
 
 
-def edit(source: str) -> ast.AST:
-    (statement,) = ast.parse(source).body
-    assert isinstance(statement, (ast.Expr, ast.AugAssign))
-    return statement.value if isinstance(statement, ast.Expr) else statement
+def additions(source: str) -> list[str]:
+    return sys_path_additions(ast.parse(source))
 
 
 @pytest.mark.parametrize(
@@ -32,4 +30,17 @@ def edit(source: str) -> ast.AST:
     ],
 )
 def test_sys_path_edits_are_evaluated_relative_to_their_file(source: str, added: list[str]) -> None:
-    assert added_directories(edit(source)) == added
+    assert additions(source) == added
+
+
+def test_names_bound_to_paths_and_helpers_that_add_their_argument_are_followed() -> None:
+    init_paths = (
+        "import os.path as osp\nimport sys\n\n\ndef add_path(path):\n"
+        "    if path not in sys.path:\n        sys.path.insert(0, path)\n\n\n"
+        "this_dir = osp.dirname(__file__)\nadd_path(osp.join(this_dir, '..', 'lib'))\n"
+        "caffe = osp.join(os.environ['CAFFE'], 'python')\nadd_path(caffe)\n"
+    )
+    coco = 'import os\nROOT_DIR = os.path.abspath("../../")\nsys.path.append(ROOT_DIR)\n'
+
+    assert additions(init_paths) == ["../lib"]
+    assert additions(coco) == ["../.."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, audit
+from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, Files, audit
 
 GOOD = {"pyproject.toml": GOOD_PYPROJECT, **GOOD_PACKAGE}
 
@@ -122,3 +122,7 @@ def test_pkg110_package_typed(tmp_path: Path) -> None:
     failed = audit(tmp_path / "bad", untyped, "PKG110")
     assert failed.result == "fail"
     assert "py.typed" in failed.message
+    # A directory left at the root (adopt keeps code that is not Python 3 there) is not shipped.
+    wheel = '\n[tool.hatch.build.targets.wheel]\npackages = ["cell_counter"]\n'
+    left: Files = {**GOOD, "pyproject.toml": GOOD_PYPROJECT + wheel, "utils/__init__.py": ""}
+    assert audit(tmp_path / "left", left, "PKG110").result == "pass"
