@@ -16,14 +16,16 @@ from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.plan import (
     NO_LICENSE_ITEM,
     AddVersion,
+    CreateFile,
     ModernizeFile,
     MoveFile,
     Plan,
     UntrackWeight,
     make_plan,
+    shipped_files,
     with_template,
 )
-from ml_publish.adopt.scaffold import render_scaffold
+from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.weights.naming import DATA_KIND
@@ -65,7 +67,12 @@ def plan_adoption(
     if converted:
         analysis = analyse_repository(root, converted)
     plan = with_conversions(make_plan(analysis, package), conversions)
-    scaffold = render_scaffold(analysis, plan.package, answers)
+    shipped = frozenset(shipped_files(plan))
+    scaffold = render_scaffold(analysis, plan.package, answers, shipped)
+    own = [name for name in PYTORCH_MODULES if f"{plan.package}/{name}" in shipped]
+    if own and scaffold.answers.get("framework") == "none":
+        note = f"{plan.package} has its own {' and '.join(own)}: the template's PyTorch modules"
+        plan = replace(plan, notes=(*plan.notes, f"{note} and hubconf.py were not added"))
     template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
     current = {
         name: (root / name).read_text(encoding="utf-8", errors="replace")
@@ -112,13 +119,16 @@ def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan
 def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
     """The repository's own Python files after the moves: those that parse, and those that don't.
 
-    Files that did not parse were never moved or rewritten, so the plan still names them.
+    Files that did not parse were never moved or rewritten, so the plan still names them. A
+    file the template also has (an existing package's ``__init__.py``) is the author's when adopt
+    did not create it.
     """
+    created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
     own = [
         name
         for name in git.listed_files(root) or []
         if name.endswith(".py")
-        and name not in plan.template_paths
+        and (name not in plan.template_paths or name not in created)
         and not (root / name).is_symlink()  # the file it points to is checked, if it is ours
     ]
     return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]

@@ -355,7 +355,8 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     fate = setup_py_fate(analysis)
     if isinstance(fate, RemoveCarriedFile):
         operations.append(fate)
-    operations += [UntrackWeight(f.path, f.name, f.kind) for f in files_to_untrack(analysis, name)]
+    untracked = [UntrackWeight(f.path, f.name, f.kind) for f in files_to_untrack(analysis, name)]
+    operations += untracked
     left = sorted(moves.stays.items()) + ([fate] if isinstance(fate, tuple) else [])
     left += [
         (link, f"a symbolic link to {target} (outside the repository); adopt never reads it")
@@ -369,7 +370,11 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         name,
         tuple(operations),
         tuple(left),
-        tuple(needs_a_person(analysis) + dynamic_import_items(analysis, moves)),
+        tuple(
+            needs_a_person(analysis)
+            + dynamic_import_items(analysis, moves)
+            + untracked_from_the_package(untracked, name)
+        ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
         notes=tuple(notes_on(moves)),
@@ -417,6 +422,16 @@ def rewrites(analysis: RepositoryAnalysis, moves: Moves) -> list[RewriteImports]
     return [
         RewriteImports(moves.destinations.get(importer, importer), tuple(sorted(renames.items())))
         for importer, renames in sorted(by_importer.items())
+    ]
+
+
+def untracked_from_the_package(untracked: list[UntrackWeight], package: str) -> list[str]:
+    """Files that leave git from inside the package no longer ship in its wheel."""
+    return [
+        f"{op.path} is out of git now, so not in the wheel: code that opens it beside the "
+        f"package must fetch it first ({package}.pretrained.download_weights({op.name!r}))"
+        for op in untracked
+        if op.path.startswith(f"{package}/")
     ]
 
 

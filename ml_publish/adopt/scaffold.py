@@ -19,6 +19,8 @@ from ml_publish.adopt.licensing import licensed_files, repository_license
 from ml_publish.toml_file import parse_toml
 from ml_publish.versions import VERSION_LINE
 
+# The template's PyTorch modules; a package with its own modules of these names keeps them.
+PYTORCH_MODULES = ("model.py", "transforms.py")
 # Rendered files that only make sense for a new project, or that adopt writes itself.
 NOT_FOR_ADOPTED = ("notebooks/", "app.py")
 # The template's name for a license whose SPDX identifier it does not use as its choice.
@@ -72,9 +74,17 @@ def python_requires_minimum(analysis: RepositoryAnalysis) -> str | None:
 
 
 def answers_for(
-    analysis: RepositoryAnalysis, package: str, given: dict[str, str]
+    analysis: RepositoryAnalysis,
+    package: str,
+    given: dict[str, str],
+    package_files: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, str], bool]:
-    """Template answers read from the repository, ``given`` ones winning; and whether licensed."""
+    """Template answers read from the repository, ``given`` ones winning; and whether licensed.
+
+    ``package_files`` are the repository's files in the package once adopted: when they hold
+    a ``model.py`` or ``transforms.py`` of their own, the template's PyTorch modules of those
+    names (and the hubconf.py and tests built on them) are not added.
+    """
     answers: dict[str, str] = {"package_name": package, "include_notebook": "no"}
     repo_name = re.sub(r"[^A-Za-z0-9._-]+", "-", analysis.root.resolve().name).strip("-").lower()
     answers["repo_name"] = repo_name or package.replace("_", "-")
@@ -103,7 +113,8 @@ def answers_for(
     uses_torch = any(
         r.name.lower() in {"torch", "pytorch"} for r in analysis.dependencies.requirements
     )
-    answers["framework"] = "pytorch" if uses_torch else "none"
+    own_modules = {f"{package}/{name}" for name in PYTORCH_MODULES} & package_files
+    answers["framework"] = "pytorch" if uses_torch and not own_modules else "none"
     origin = git.origin_repository(analysis.root)
     if origin:
         answers["github_owner"], answers["repo_name"] = origin.split("/")
@@ -118,9 +129,14 @@ def answers_for(
     return answers, licensed
 
 
-def render_scaffold(analysis: RepositoryAnalysis, package: str, given: dict[str, str]) -> Scaffold:
+def render_scaffold(
+    analysis: RepositoryAnalysis,
+    package: str,
+    given: dict[str, str],
+    package_files: frozenset[str] = frozenset(),
+) -> Scaffold:
     """Render the template for this repository into a scratch directory and read it back."""
-    answers, licensed = answers_for(analysis, package, given)
+    answers, licensed = answers_for(analysis, package, given, package_files)
     resolved = template.resolve_answers(answers, no_input=True)
     with tempfile.TemporaryDirectory(prefix="ml-publish-adopt-") as scratch:
         project = template.render(resolved, Path(scratch), overwrite=False)

@@ -475,8 +475,9 @@ SHAPES: dict[str, Files] = {
     },
     # R14 (tkipf/gcn): an existing package directory keeps pickled splits (protocol 2, from
     # Python 2 days, >100 KB) in its data/, which its loader opens beside itself (__file__).
-    # After: they are package data, not weights: they ship in the wheel (SHAPE_WHEEL_FILES),
-    # so the installed loader still finds them, and adopt does not stop over them.
+    # After: they are data, not weights: out of git, registered with meta.kind "data" under
+    # unique names (split_fold_x, ...), adopt does not stop over them, and the report says the
+    # loader that opens them beside the package must now download them first.
     "pickled-data-in-package": {
         "planetoid/__init__.py": "from .loader import load_fold\n",
         "planetoid/loader.py": (
@@ -780,11 +781,6 @@ SHAPE_OPTIONS: dict[str, dict[str, object]] = {
 SHAPE_PACKAGES = {"setup-py-package": "steelseg", "setup-py-package-data": "gcnlite"}
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
-    "pickled-data-in-package": (
-        "planetoid/data/citeseer.fold.x",
-        "planetoid/data/citeseer.fold.tx",
-        "planetoid/data/citeseer.fold.allx",
-    ),
     "setup-py-package-data": (
         "gcnlite/README",
         "gcnlite/data/cora.content.txt",
