@@ -6,7 +6,7 @@ analyse (read only) → plan (typed operations, printed) → apply → lint base
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
@@ -16,13 +16,11 @@ from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.plan import (
     NO_LICENSE_ITEM,
     AddVersion,
-    CreateFile,
     ModernizeFile,
     MoveFile,
     Plan,
     UntrackWeight,
     make_plan,
-    shipped_files,
     with_template,
 )
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold
@@ -67,11 +65,11 @@ def plan_adoption(
     if converted:
         analysis = analyse_repository(root, converted)
     plan = with_conversions(make_plan(analysis, package), conversions)
-    shipped = frozenset(shipped_files(plan))
-    scaffold = render_scaffold(analysis, plan.package, answers, shipped)
-    own = [name for name in PYTORCH_MODULES if f"{plan.package}/{name}" in shipped]
+    own = own_modules(root, plan)
+    scaffold = render_scaffold(analysis, plan.package, answers, own)
     if own and scaffold.answers.get("framework") == "none":
-        note = f"{plan.package} has its own {' and '.join(own)}: the template's PyTorch modules"
+        names = " and ".join(PurePosixPath(path).name for path in own)
+        note = f"{plan.package} has its own {names}: the template's PyTorch modules"
         plan = replace(plan, notes=(*plan.notes, f"{note} and hubconf.py were not added"))
     template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
     current = {
@@ -86,6 +84,18 @@ def plan_adoption(
         )
     plan = with_template(plan, template_files, current)
     return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+
+
+def own_modules(root: Path, plan: Plan) -> dict[str, str]:
+    """The package's ``model.py`` and ``transforms.py`` once adopted, by path, with their text."""
+    sources = {op.destination: op.source for op in plan.operations if isinstance(op, MoveFile)}
+    found = {}
+    for name in PYTORCH_MODULES:
+        final = f"{plan.package}/{name}"
+        source = root / sources.get(final, final)
+        if source.is_file():
+            found[final] = source.read_text(encoding="utf-8", errors="replace")
+    return found
 
 
 def with_conversions(plan: Plan, conversions: list[Conversion]) -> Plan:
@@ -120,15 +130,14 @@ def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
     """The repository's own Python files after the moves: those that parse, and those that don't.
 
     Files that did not parse were never moved or rewritten, so the plan still names them. A
-    file the template also has (an existing package's ``__init__.py``) is the author's when adopt
-    did not create it.
+    file the template also has (an existing package's ``__init__.py``) is the author's unless
+    adopt creates it or it is still the template's text.
     """
-    created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
     own = [
         name
         for name in git.listed_files(root) or []
         if name.endswith(".py")
-        and (name not in plan.template_paths or name not in created)
+        and name not in plan.template_paths
         and not (root / name).is_symlink()  # the file it points to is checked, if it is ours
     ]
     return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]

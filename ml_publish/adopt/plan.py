@@ -285,11 +285,13 @@ def with_template(
         for op in plan.operations
         if not (isinstance(op, CreateFile) and op.path in template_files)
     ]
+    created = {op.path for op in template_ops if isinstance(op, CreateFile)}
+    same = {path for path, text in template_files.items() if current_texts.get(path) == text}
     return replace(
         plan,
         operations=tuple(template_ops + operations),
         left_in_place=plan.left_in_place + tuple(kept),
-        template_paths=frozenset(template_files),
+        template_paths=frozenset(created | same),
     )
 
 

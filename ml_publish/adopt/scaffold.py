@@ -74,17 +74,9 @@ def python_requires_minimum(analysis: RepositoryAnalysis) -> str | None:
 
 
 def answers_for(
-    analysis: RepositoryAnalysis,
-    package: str,
-    given: dict[str, str],
-    package_files: frozenset[str] = frozenset(),
+    analysis: RepositoryAnalysis, package: str, given: dict[str, str]
 ) -> tuple[dict[str, str], bool]:
-    """Template answers read from the repository, ``given`` ones winning; and whether licensed.
-
-    ``package_files`` are the repository's files in the package once adopted: when they hold
-    a ``model.py`` or ``transforms.py`` of their own, the template's PyTorch modules of those
-    names (and the hubconf.py and tests built on them) are not added.
-    """
+    """Template answers read from the repository, ``given`` ones winning; and whether licensed."""
     answers: dict[str, str] = {"package_name": package, "include_notebook": "no"}
     repo_name = re.sub(r"[^A-Za-z0-9._-]+", "-", analysis.root.resolve().name).strip("-").lower()
     answers["repo_name"] = repo_name or package.replace("_", "-")
@@ -113,8 +105,7 @@ def answers_for(
     uses_torch = any(
         r.name.lower() in {"torch", "pytorch"} for r in analysis.dependencies.requirements
     )
-    own_modules = {f"{package}/{name}" for name in PYTORCH_MODULES} & package_files
-    answers["framework"] = "pytorch" if uses_torch and not own_modules else "none"
+    answers["framework"] = "pytorch" if uses_torch else "none"
     origin = git.origin_repository(analysis.root)
     if origin:
         answers["github_owner"], answers["repo_name"] = origin.split("/")
@@ -133,10 +124,26 @@ def render_scaffold(
     analysis: RepositoryAnalysis,
     package: str,
     given: dict[str, str],
-    package_files: frozenset[str] = frozenset(),
+    own_modules: dict[str, str] | None = None,
 ) -> Scaffold:
-    """Render the template for this repository into a scratch directory and read it back."""
-    answers, licensed = answers_for(analysis, package, given, package_files)
+    """Render the template for this repository into a scratch directory and read it back.
+
+    ``own_modules`` holds the text of the package's ``model.py`` and ``transforms.py`` once
+    adopted, where it has them: when they are the author's (not the template's, as a second run
+    finds them), the template is rendered without its PyTorch modules, which would replace them
+    (and the hubconf.py and tests built on them).
+    """
+    answers, licensed = answers_for(analysis, package, given)
+    files, resolved = render(answers)
+    rendered = {path: files.get(path, b"").decode("utf-8") for path in own_modules or {}}
+    if answers["framework"] == "pytorch" and rendered != (own_modules or {}):
+        files, resolved = render({**answers, "framework": "none"})
+    files, licensed = licensed_files(analysis, files, licensed)
+    return Scaffold(resolved, files, licensed)
+
+
+def render(answers: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The template's files for ``answers`` (those adopt uses), and the answers resolved."""
     resolved = template.resolve_answers(answers, no_input=True)
     with tempfile.TemporaryDirectory(prefix="ml-publish-adopt-") as scratch:
         project = template.render(resolved, Path(scratch), overwrite=False)
@@ -146,5 +153,4 @@ def render_scaffold(
             if path.is_file()
             and not path.relative_to(project).as_posix().startswith(NOT_FOR_ADOPTED)
         }
-    files, licensed = licensed_files(analysis, files, licensed)
-    return Scaffold(resolved, files, licensed)
+    return files, resolved
