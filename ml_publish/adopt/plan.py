@@ -373,7 +373,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         tuple(operations),
         tuple(left),
         tuple(
-            needs_a_person(analysis)
+            needs_a_person(analysis, moves)
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
         ),
@@ -487,14 +487,15 @@ def setup_py_fate(analysis: RepositoryAnalysis) -> RemoveCarriedFile | tuple[str
     return ("setup.py", f"kept for you to delete once checked ({'; '.join(reasons)})")
 
 
-def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:
+def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
     items = ["a picture of the task for the README (docs/images/task.svg is a placeholder)"]
     items.append("data instructions in the README: where to download, where to put it")
     if analysis.license_file is None:
         items.append(f"{NO_LICENSE_ITEM}; pass license=MIT (or another) to add it")
     for file in analysis.python_files:
         for line, path in file.facts.absolute_paths:
-            items.append(f"{file.path}:{line}: the absolute path {path!r} only exists on one disk")
+            where = moves.destinations.get(file.path, file.path)
+            items.append(f"{where}:{line}: the absolute path {path!r} only exists on one disk")
     staying_at_root = {
         PurePosixPath(f.path).stem
         for f in analysis.scripts + analysis.unparseable
@@ -509,6 +510,7 @@ def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:
     for file in analysis.python_files:
         for line in file.facts.sys_path_edits:
             items.append(
-                f"{file.path}:{line}: sys.path is edited; after adopt the import works without it"
+                f"{moves.destinations.get(file.path, file.path)}:{line}: sys.path is edited; "
+                "after adopt the import works without it"
             )
     return items
