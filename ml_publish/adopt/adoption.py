@@ -13,17 +13,9 @@ from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
-from ml_publish.adopt.plan import (
-    NO_LICENSE_ITEM,
-    AddVersion,
-    ModernizeFile,
-    MoveFile,
-    Plan,
-    UntrackWeight,
-    make_plan,
-    with_template,
-)
-from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold
+from ml_publish.adopt.operations import AddVersion, ModernizeFile, MoveFile, Plan, UntrackWeight
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
+from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.weights.naming import DATA_KIND

@@ -15,7 +15,6 @@ import libcst
 
 from ml_publish import git
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.merge import (
     merge_gitignore,
     merge_pyproject,
@@ -23,14 +22,15 @@ from ml_publish.adopt.merge import (
     move_flake8_section,
     with_ignored_files,
 )
-from ml_publish.adopt.plan import (
+from ml_publish.adopt.modernize import write_conversions
+from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
     AddVersion,
     CreateFile,
     MergeFile,
-    MoveFile,
     ModernizeFile,
+    MoveFile,
     MoveFlake8Section,
     Operation,
     Plan,
@@ -41,8 +41,8 @@ from ml_publish.adopt.plan import (
     UntrackWeight,
 )
 from ml_publish.errors import MLPublishError, OperationFailed
-from ml_publish.weights.naming import DATA_KIND
 from ml_publish.versions import VERSION_LINE
+from ml_publish.weights.naming import DATA_KIND
 
 RESTORE_CLEAN = (
     "the tree was clean when adopt started, so 'git reset --hard && git clean -fd' restores it"

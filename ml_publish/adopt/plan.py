@@ -1,32 +1,40 @@
-"""Step 2 of adopt: the typed operations that turn the analysed repository into the package.
+"""Step 2 of adopt: the plan that turns the analysed repository into the package.
 
-A plan is plain data, made by a pure function from the analysis, printed for people before
-anything changes (``--dry-run`` stops there) and carried out by the apply step in order.
-Nothing is ever deleted: what cannot be moved safely stays where it is, with the reason.
+A plan is plain data (see operations.py), made by a pure function from the analysis, printed for
+people before anything changes (``--dry-run`` stops there) and carried out by the apply step in
+order. Nothing is ever deleted: what cannot be moved safely stays where it is, with the reason.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
-from ml_publish.adopt.merge import sparing
-from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
     link_target_in_repository,
     retargeted_links,
 )
+from ml_publish.adopt.operations import (
+    AddConsoleScript,
+    CreateFile,
+    MoveFile,
+    MoveFlake8Section,
+    Operation,
+    Plan,
+    RemoveCarriedFile,
+    RetargetLink,
+    RewriteImports,
+    SetDependencies,
+    UntrackWeight,
+)
 from ml_publish.adopt.python_files import is_module_name
-from ml_publish.adopt.readme import repository_readme, with_repository_readme
 from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.errors import UsageError
 
-PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
 NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
 # setup() arguments the rendered pyproject.toml carries (see scaffold.answers_for).
 CARRIED_SETUP_KEYS = {
@@ -37,270 +45,6 @@ CARRIED_SETUP_KEYS = {
     "author_email",
     "install_requires",
 }
-
-
-@dataclass(frozen=True)
-class MoveFile:
-    """``git mv`` a file into the package, so its history follows."""
-
-    source: str
-    destination: str
-
-    def describe(self) -> str:
-        return f"move      {self.source} -> {self.destination}"
-
-
-@dataclass(frozen=True)
-class CreateFile:
-    path: str
-    content: str
-    why: str
-
-    def describe(self) -> str:
-        return f"create    {self.path} ({self.why})"
-
-
-@dataclass(frozen=True)
-class RewriteImports:
-    """Point a file's bare imports of moved modules at their new package names."""
-
-    path: str
-    renames: tuple[tuple[str, str], ...]
-
-    def describe(self) -> str:
-        renames = ", ".join(f"{old} -> {new}" for old, new in self.renames)
-        return f"imports   {self.path}: {renames}"
-
-
-@dataclass(frozen=True)
-class AddConsoleScript:
-    name: str
-    target: str
-
-    def describe(self) -> str:
-        return f"script    [project.scripts] {self.name} = {self.target!r}"
-
-
-@dataclass(frozen=True)
-class SetDependencies:
-    """``[project.dependencies]``: lower bounds; the exact pins go to a separate file."""
-
-    requirements: tuple[str, ...]
-    pinned: tuple[str, ...]
-    left_out: tuple[str, ...]
-
-    def describe(self) -> str:
-        lines = [f"depend    [project.dependencies] = {list(self.requirements)}"]
-        if self.pinned:
-            lines.append(
-                f"pin       {PINNED_REQUIREMENTS_FILE}: {len(self.pinned)} exact pins kept"
-            )
-        lines += [f"warn      {text} left out: PyPI refuses direct URLs" for text in self.left_out]
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ModernizeFile:
-    """Write a Python 2 file's Python 3 conversion (``adopt --modernize``) before it moves."""
-
-    conversion: Conversion
-
-    @property
-    def path(self) -> str:
-        return self.conversion.path
-
-    def describe(self) -> str:
-        return f"python 3  {self.path} ({', '.join(self.conversion.fixers)})"
-
-
-@dataclass(frozen=True)
-class RetargetLink:
-    """Point a moved symbolic link at the file it pointed at before the move."""
-
-    path: str
-    target: str
-
-    def describe(self) -> str:
-        return f"link      {self.path} -> {self.target} (still the same file)"
-
-
-@dataclass(frozen=True)
-class AddVersion:
-    """Give the existing package a ``__version__``, the one place the version is written."""
-
-    path: str
-    version: str
-
-    def describe(self) -> str:
-        return f"version   {self.path}: __version__ = {self.version!r}"
-
-
-@dataclass(frozen=True)
-class UntrackWeight:
-    """``git rm --cached`` a weight or data file, git-ignore it, keep it on disk and register
-    it as pending (``kind`` is ``"weights"`` or ``"data"``; see ``tracked_weights``)."""
-
-    path: str
-    name: str
-    kind: str = "weights"
-
-    def describe(self) -> str:
-        label, note = ("data     ", "data, ") if self.kind == "data" else ("weights  ", "")
-        return f"{label} untrack {self.path}, register it as {self.name!r} ({note}pending upload)"
-
-
-@dataclass(frozen=True)
-class MoveFlake8Section:
-    """Carry a ``[flake8]`` section of setup.cfg or tox.ini into .flake8.
-
-    flake8 reads setup.cfg and tox.ini before .flake8, so a section left there would hide the
-    project's .flake8 (and the lint baseline written to it).
-    """
-
-    source: str
-
-    def describe(self) -> str:
-        return f"flake8    move the [flake8] section of {self.source} into .flake8"
-
-
-@dataclass(frozen=True)
-class RemoveCarriedFile:
-    """``git rm`` a file only because everything in it now lives elsewhere (git keeps it)."""
-
-    path: str
-    carried_to: str
-
-    def describe(self) -> str:
-        return f"remove    {self.path} (everything in it is now in {self.carried_to})"
-
-
-@dataclass(frozen=True)
-class MergeFile:
-    """Complete a file the repository has with what the template's version adds."""
-
-    path: str
-    template_text: str
-    dependencies: tuple[str, ...] = ()
-    scripts: tuple[tuple[str, str], ...] = ()
-
-    def describe(self) -> str:
-        return f"merge     {self.path} (yours kept; the template's missing parts added)"
-
-
-Operation = (
-    MoveFile
-    | CreateFile
-    | MergeFile
-    | RewriteImports
-    | AddConsoleScript
-    | SetDependencies
-    | UntrackWeight
-    | MoveFlake8Section
-    | RemoveCarriedFile
-    | AddVersion
-    | RetargetLink
-    | ModernizeFile
-)
-# Files adopt merges into; any other template file the repository has already is left alone.
-MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
-
-
-@dataclass(frozen=True)
-class Plan:
-    package: str
-    operations: tuple[Operation, ...]
-    left_in_place: tuple[tuple[str, str], ...] = field(default=())
-    needs_a_person: tuple[str, ...] = field(default=())
-    existing_files: frozenset[str] = field(default=frozenset())
-    template_paths: frozenset[str] = field(default=frozenset())
-    unparseable: frozenset[str] = field(default=frozenset())
-    notes: tuple[str, ...] = field(default=())
-    existing_package: bool = False
-    # What the plan was made from, for adopt's check of its own result (not shown, not compared).
-    analysis: RepositoryAnalysis | None = field(default=None, compare=False, repr=False)
-
-    def conversion_diff(self) -> str:
-        """The ``--modernize`` conversions as one unified diff, for ``--dry-run``."""
-        return "".join(
-            unified_diff(op.conversion) for op in self.operations if isinstance(op, ModernizeFile)
-        )
-
-    def describe(self) -> str:
-        """The plan as people read it before anything changes."""
-        lines = [f"Plan for package {self.package!r}:"]
-        lines += [f"  {line}" for op in self.operations for line in op.describe().splitlines()]
-        if self.left_in_place:
-            lines.append("Left where they are:")
-            lines += [f"  {path}: {why}" for path, why in self.left_in_place]
-        if self.notes:
-            lines.append("Notes:")
-            lines += [f"  {note}" for note in self.notes]
-        if self.needs_a_person:
-            lines.append("Needs a person:")
-            lines += [f"  {item}" for item in self.needs_a_person]
-        return "\n".join(lines)
-
-
-def with_template(
-    plan: Plan, template_files: dict[str, str], current_texts: dict[str, str]
-) -> Plan:
-    """``plan`` preceded by creating the template files the repository lacks and merging the
-    ones it has (pyproject.toml, .gitignore, its README); its own files always win.
-
-    ``current_texts`` holds the repository's version of the template's paths, so a file that
-    already equals the template's is not reported as kept. A README of the repository's own
-    (``README.rst``, ``readme.md``, ...) gets the template README's sections, and pyproject.toml
-    points at it (see readme.py).
-    """
-    readme = repository_readme(plan.existing_files, current_texts.get("pyproject.toml"))
-    template_files = with_repository_readme(template_files, readme)
-    moved_to = {op.destination for op in plan.operations if isinstance(op, MoveFile)}
-    existing_sources = {op.source for op in plan.operations if isinstance(op, MoveFile)}
-    requirements = next(
-        (op.requirements for op in plan.operations if isinstance(op, SetDependencies)), ()
-    )
-    scripts = tuple(
-        (op.name, op.target) for op in plan.operations if isinstance(op, AddConsoleScript)
-    )
-    template_ops: list[Operation] = []
-    kept: list[tuple[str, str]] = []
-    if ".gitignore" in template_files:
-        template_files[".gitignore"] = sparing(template_files[".gitignore"], shipped_files(plan))
-    for path, text in sorted(template_files.items()):
-        exists = path in plan.existing_files and path not in existing_sources
-        if path == "pyproject.toml":
-            # The repository's own dependencies and scripts go in with the template's, so
-            # they come before (and win over) the template's defaults.
-            template_ops.append(MergeFile(path, text, requirements, scripts))
-        elif (path in MERGED_FILES or path == readme) and exists:
-            template_ops.append(MergeFile(path, text))
-        elif exists or path in moved_to:
-            if current_texts.get(path) != text:
-                kept.append((path, "yours kept; the template has its own version"))
-        else:
-            template_ops.append(CreateFile(path, text, "from the template"))
-    # The template's own package __init__.py replaces the empty one the plan would create.
-    operations = [
-        op
-        for op in plan.operations
-        if not (isinstance(op, CreateFile) and op.path in template_files)
-    ]
-    created = {op.path for op in template_ops if isinstance(op, CreateFile)}
-    same = {path for path, text in template_files.items() if current_texts.get(path) == text}
-    return replace(
-        plan,
-        operations=tuple(template_ops + operations),
-        left_in_place=plan.left_in_place + tuple(kept),
-        template_paths=frozenset(created | same),
-    )
-
-
-def shipped_files(plan: Plan) -> list[str]:
-    """The files that will be in the package directory (and so in the wheel), once moved."""
-    moves = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
-    untracked = {op.path for op in plan.operations if isinstance(op, UntrackWeight)}
-    final = [moves.get(path, path) for path in plan.existing_files if path not in untracked]
-    return [path for path in final if path.startswith(f"{plan.package}/")]
 
 
 class SeveralPackages(UsageError):

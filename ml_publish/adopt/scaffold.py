@@ -10,12 +10,24 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.licensing import licensed_files, repository_license
+from ml_publish.adopt.merge import sparing
+from ml_publish.adopt.operations import (
+    AddConsoleScript,
+    CreateFile,
+    MergeFile,
+    MoveFile,
+    Operation,
+    Plan,
+    SetDependencies,
+    UntrackWeight,
+)
+from ml_publish.adopt.readme import repository_readme, with_repository_readme
 from ml_publish.toml_file import parse_toml
 from ml_publish.versions import VERSION_LINE
 
@@ -154,3 +166,68 @@ def render(answers: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:
             and not path.relative_to(project).as_posix().startswith(NOT_FOR_ADOPTED)
         }
     return files, resolved
+
+
+MERGED_FILES = ("pyproject.toml", ".gitignore", "README.md")
+
+
+def with_template(
+    plan: Plan, template_files: dict[str, str], current_texts: dict[str, str]
+) -> Plan:
+    """``plan`` preceded by creating the template files the repository lacks and merging the
+    ones it has (pyproject.toml, .gitignore, its README); its own files always win.
+
+    ``current_texts`` holds the repository's version of the template's paths, so a file that
+    already equals the template's is not reported as kept. A README of the repository's own
+    (``README.rst``, ``readme.md``, ...) gets the template README's sections, and pyproject.toml
+    points at it (see readme.py).
+    """
+    readme = repository_readme(plan.existing_files, current_texts.get("pyproject.toml"))
+    template_files = with_repository_readme(template_files, readme)
+    moved_to = {op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    existing_sources = {op.source for op in plan.operations if isinstance(op, MoveFile)}
+    requirements = next(
+        (op.requirements for op in plan.operations if isinstance(op, SetDependencies)), ()
+    )
+    scripts = tuple(
+        (op.name, op.target) for op in plan.operations if isinstance(op, AddConsoleScript)
+    )
+    template_ops: list[Operation] = []
+    kept: list[tuple[str, str]] = []
+    if ".gitignore" in template_files:
+        template_files[".gitignore"] = sparing(template_files[".gitignore"], shipped_files(plan))
+    for path, text in sorted(template_files.items()):
+        exists = path in plan.existing_files and path not in existing_sources
+        if path == "pyproject.toml":
+            # The repository's own dependencies and scripts go in with the template's, so
+            # they come before (and win over) the template's defaults.
+            template_ops.append(MergeFile(path, text, requirements, scripts))
+        elif (path in MERGED_FILES or path == readme) and exists:
+            template_ops.append(MergeFile(path, text))
+        elif exists or path in moved_to:
+            if current_texts.get(path) != text:
+                kept.append((path, "yours kept; the template has its own version"))
+        else:
+            template_ops.append(CreateFile(path, text, "from the template"))
+    # The template's own package __init__.py replaces the empty one the plan would create.
+    operations = [
+        op
+        for op in plan.operations
+        if not (isinstance(op, CreateFile) and op.path in template_files)
+    ]
+    created = {op.path for op in template_ops if isinstance(op, CreateFile)}
+    same = {path for path, text in template_files.items() if current_texts.get(path) == text}
+    return replace(
+        plan,
+        operations=tuple(template_ops + operations),
+        left_in_place=plan.left_in_place + tuple(kept),
+        template_paths=frozenset(created | same),
+    )
+
+
+def shipped_files(plan: Plan) -> list[str]:
+    """The files that will be in the package directory (and so in the wheel), once moved."""
+    moves = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    untracked = {op.path for op in plan.operations if isinstance(op, UntrackWeight)}
+    final = [moves.get(path, path) for path in plan.existing_files if path not in untracked]
+    return [path for path in final if path.startswith(f"{plan.package}/")]

@@ -25,7 +25,7 @@ from ml_publish.adopt.import_graph import (
     resolve,
     resolve_absolute,
 )
-from ml_publish.adopt.plan import AddConsoleScript, MoveFile, Plan
+from ml_publish.adopt.operations import AddConsoleScript, MoveFile, Plan
 from ml_publish.adopt.python_files import ImportStatement
 
 # (importer before adopt, level, module): how an import is recognised after its file moved.

@@ -7,7 +7,8 @@ from argparse import Namespace
 from pathlib import Path
 
 from ml_publish.adopt.adoption import carry_out, plan_adoption, report
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, Plan, SeveralPackages
+from ml_publish.adopt.operations import Plan
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, SeveralPackages
 from ml_publish.errors import UsageError
 from ml_publish.template import parse_assignments, template_variables
 

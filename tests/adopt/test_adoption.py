@@ -15,7 +15,7 @@ import pytest
 from ml_publish.adopt.adoption import Adoption, adopt, plan_adoption
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.imports import rewrite_source
-from ml_publish.adopt.plan import MoveFile, Plan, RewriteImports
+from ml_publish.adopt.operations import MoveFile, Plan, RewriteImports
 from ml_publish.errors import OperationFailed, UsageError
 from tests.support.abandoned_repos import (
     FEATURES,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.plan import (
+from ml_publish.adopt.operations import (
     AddConsoleScript,
     CreateFile,
     MoveFile,
@@ -16,8 +16,8 @@ from ml_publish.adopt.plan import (
     RewriteImports,
     SetDependencies,
     UntrackWeight,
-    make_plan,
 )
+from ml_publish.adopt.plan import make_plan
 from ml_publish.errors import UsageError
 from tests.support.abandoned_repos import write_abandoned_repository
 

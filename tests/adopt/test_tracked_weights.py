@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.plan import UntrackWeight, make_plan
+from ml_publish.adopt.operations import UntrackWeight
+from ml_publish.adopt.plan import make_plan
 from ml_publish.adopt.tracked_weights import (
     files_to_untrack,
     kind_of,

@@ -10,7 +10,7 @@ import pytest
 from ml_publish.adopt.adoption import carry_out, plan_adoption
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.apply import apply_plan
-from ml_publish.adopt.plan import AddConsoleScript, Plan, RewriteImports
+from ml_publish.adopt.operations import AddConsoleScript, Plan, RewriteImports
 from ml_publish.adopt.verify import verify_adoption
 from ml_publish.errors import OperationFailed
 from tests.support.abandoned_repos import write_abandoned_repository

@@ -28,7 +28,7 @@ import libcst
 from black.parsing import InvalidInput
 
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.plan import AddVersion, MoveFile, Plan, RewriteImports
+from ml_publish.adopt.operations import AddVersion, MoveFile, Plan, RewriteImports
 from tests.support.abandoned_repos import LINK
 from tests.support.import_check import is_python_3
 
