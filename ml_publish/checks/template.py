@@ -1,0 +1,117 @@
+"""TPL: the project records the template that made it, keeps up with it, and has no conflicts.
+
+``ml-publish update`` merges a later template into a project from the record in
+``[tool.ml-publish.template]``; these checks say when the record is missing or broken, when a
+newer template is installed, and when an update (or any merge) left conflict markers behind.
+"""
+
+from __future__ import annotations
+
+from ml_publish.checks.base import Skip, check
+from ml_publish.checks.facts import RepositoryFacts
+from ml_publish.conflict_markers import conflict_lines, text_of
+from ml_publish.template_record import TABLE, record_problem, template_table
+
+DISTRIBUTION = "ml-publish"
+
+
+def recorded(facts: RepositoryFacts) -> dict[str, object]:
+    """The record, once TPL101 has passed."""
+    table = template_table(facts.pyproject())
+    assert isinstance(table, dict)
+    return table
+
+
+def installed_version() -> str | None:
+    """The version of the ml-publish distribution installed where the check runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return None
+
+
+def answer_problems(answers: dict[str, object], same_template: bool) -> list[str]:
+    """Answers the installed template would refuse; and, for its own version, ones missing or
+    unknown to it."""
+    from ml_publish.template import FLAG_WORDS, answer_text, template_variables
+
+    variables = template_variables()
+    problems = []
+    for name, raw in answers.items():
+        value, variable = answer_text(raw), variables.get(name)
+        if variable is None:
+            if same_template:
+                problems.append(f"{name} is not a question of the template")
+        elif variable.choices and value not in variable.choices:
+            choices = ", ".join(variable.choices)
+            problems.append(f"{name} = {value!r} is not one of {choices}")
+        elif variable.is_flag and value.lower() not in FLAG_WORDS:
+            problems.append(f"{name} = {value!r} is not yes or no")
+    if same_template:
+        problems += [f"{name} has no answer" for name in variables if name not in answers]
+    return problems
+
+
+@check("TPL101", requires=("PKG101",))
+def template_recorded(facts: RepositoryFacts) -> str | None:
+    """pyproject.toml records the template's version and valid answers."""
+    table = template_table(facts.pyproject())
+    if table is None:
+        return (
+            f"pyproject.toml has no {TABLE}; run ml-publish update --from VERSION with the "
+            "ml-publish version that made the project, to record it"
+        )
+    problem = record_problem(table)
+    if problem:
+        return problem
+    assert isinstance(table, dict)
+    same = table["version"] == installed_version()
+    problems = answer_problems(table["answers"], same)
+    if problems:
+        return (
+            f"answers in {TABLE}: {'; '.join(problems)}; correct them with ml-publish update "
+            "KEY=VALUE"
+        )
+    return None
+
+
+@check("TPL102", requires=("TPL101",))
+def template_current(facts: RepositoryFacts) -> str | None:
+    """The template is not older than the installed ml-publish's."""
+    installed = installed_version()
+    if installed is None:
+        raise Skip(
+            "ml-publish is not installed in the environment that runs the check, so there is "
+            "no template version to compare with"
+        )
+    from packaging.version import Version
+
+    version = str(recorded(facts)["version"])
+    if Version(version) < Version(installed):
+        return (
+            f"the project has the template of ml-publish {version}, and {installed} is "
+            "installed; run `ml-publish update` to merge the newer template in"
+        )
+    return None
+
+
+@check("TPL103")
+def no_conflict_markers(facts: RepositoryFacts) -> str | None:
+    """No conflict markers are left in tracked text files."""
+    tracked = facts.tracked_files()
+    if tracked is None:
+        raise Skip("not a git repository, so there are no tracked files")
+    found = []
+    for name in tracked:
+        path = facts.root / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        text = text_of(data) if b"<<<<<<<" in data else None
+        found += [f"{name}:{line}" for line in conflict_lines(text or "")]
+    if found:
+        shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        return f"resolve the conflicts marked with <<<<<<< at {shown}, then commit"
+    return None
