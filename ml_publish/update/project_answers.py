@@ -31,6 +31,11 @@ def answers_from_project(root: Path, template: Path | None = None) -> dict[str, 
     answers, _ = answers_for(analyse_repository(root), package, {})
     answers.update(from_metadata(pyproject.get("project", {}), template))
     answers.update(from_files(root, package))
+    # The template's PyTorch modules come with framework=pytorch, and with torch required.
+    requirements = pyproject.get("project", {}).get("dependencies", [])
+    uses_torch = any(str(r).strip().lower().startswith("torch") for r in requirements)
+    has_model = (root / package / "model.py").is_file()
+    answers["framework"] = "pytorch" if has_model and uses_torch else "none"
     black = pyproject.get("tool", {}).get("black", {})
     if isinstance(black, dict) and "line-length" in black:
         answers["line_length"] = str(black["line-length"])
@@ -87,7 +92,7 @@ def from_metadata(project: dict[str, Any], template: Path | None) -> dict[str, s
 
 
 def from_files(root: Path, package: str) -> dict[str, str]:
-    """Answers the files show: version, title, notebook, demo app, framework."""
+    """Answers the files show: version, title, notebook, demo app."""
     answers = {"package_name": package}
     init = root / package / "__init__.py"
     version = VERSION_LINE.search(init.read_text(encoding="utf-8")) if init.is_file() else None
@@ -102,6 +107,4 @@ def from_files(root: Path, package: str) -> dict[str, str]:
     app = root / "app.py"
     text = app.read_text(encoding="utf-8", errors="replace") if app.is_file() else ""
     answers["demo_app"] = next((n for n in ("gradio", "streamlit") if n in text), "none")
-    if not (root / package / "model.py").is_file():
-        answers["framework"] = "none"
     return answers
