@@ -6,7 +6,8 @@ from ml_publish.conflict_markers import conflict_lines, text_of
 
 
 def test_complete_conflicts_are_found_by_their_first_line() -> None:
-    text = "a\n<<<<<<< yours\nb\n||||||| base\nc\n=======\nd\n>>>>>>> theirs\ne\n<<<<<<<\nf\n=======\ng\n>>>>>>>\n"
+    diff3 = "<<<<<<< yours\nb\n||||||| base\nc\n=======\nd\n>>>>>>> theirs\n"
+    text = f"a\n{diff3}e\n<<<<<<<\nf\n=======\ng\n>>>>>>>\n"
 
     assert conflict_lines(text) == [2, 10]
 

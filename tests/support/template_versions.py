@@ -2,8 +2,9 @@
 
 The later one is a copy of the checkout with a higher version and a template edited the ways
 templates change: a CI matrix line, a new file, a removed file, a new question with a default,
-a pyproject.toml key, a README line. Both are built as wheels (in one isolated build environment) and served
-by the real pypiserver, so ``update`` fetches them with pip like any release.
+a pyproject.toml key, a README line. Both are built as wheels (in one isolated build
+environment) and served by the real pypiserver, so ``update`` fetches them with pip like any
+release.
 """
 
 from __future__ import annotations

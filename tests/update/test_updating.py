@@ -284,14 +284,12 @@ def test_a_cookiecutter_project_updates_cleanly_and_passes_its_tools(
     assert snapshot(root) == settled
     # Still a project that passes its own tools on the first commit after the update.
     project_tools.pip_install("--no-deps", "--no-build-isolation", "--editable", root)
-    for tool in (
-        ["black", "--check", "."],
-        ["flake8"],
-        ["mypy"],
-        ["pytest", "-q", "-p", "no:cacheprovider"],
-    ):
-        run([project_tools.bin(tool[0]), *tool[1:]], cwd=root)
-    build_dists(root, tmp_path / "dist", project_tools)
+    run([project_tools.bin("black"), "--check", "."], cwd=root)
+    run([project_tools.bin("flake8")], cwd=root)
+    run([project_tools.bin("mypy"), "glacier_mapper", "tests"], cwd=root)
+    run([project_tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root)
+    dists = build_dists(root, tmp_path / "dist", project_tools)
+    run([project_tools.bin("twine"), "check", "--strict", dists.sdist, dists.wheel])
     checked = run([sys.executable, "-m", "ml_publish", "check", "--format", "json"], cwd=root)
     assert '"fail": 0' in checked.stdout
 
