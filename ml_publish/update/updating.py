@@ -67,10 +67,16 @@ def prepare_update(
             f"{target_version}; upgrade ml-publish or pass --to {base_version}"
         )
     pending = record.pending if record else None
-    if not (pending and same_version(pending, target_version)):
+    finishing = pending is not None and same_version(pending, target_version)
+    if not finishing:
         refuse_dirty_tree(root)
     target = template_of(target_version, role="target")
-    base = template_of(base_version, wheel=base_wheel, role="base")
+    # Finishing an update only records the version: the base's template is not needed then.
+    base = (
+        TemplateSource(base_version, target.root)
+        if finishing
+        else template_of(base_version, wheel=base_wheel, role="base")
+    )
     answers = record.answers if record else answers_from_project(root, base.root)
     variables = template_variables(target.root)
     new = tuple(variable for name, variable in variables.items() if name not in answers)
