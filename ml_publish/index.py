@@ -154,7 +154,7 @@ def download_wheel(requirement: str, destination: Path) -> Path:
     wheels = sorted(destination.glob("*.whl"))
     if result.returncode != 0 or len(wheels) != 1:
         lines = [line.strip() for line in result.stderr.strip().splitlines() if line.strip()]
-        reason = _scrub(lines[-1]) if lines else f"pip exited {result.returncode}"
+        reason = _scrub(lines[-1].removeprefix("ERROR: ")) if lines else "pip found no wheel"
         raise PackageIndexError(f"pip download {requirement} failed: {reason}")
     return wheels[0]
 

@@ -51,7 +51,7 @@ class UpdatePlan:
             )
         heading = f"Update from the template of ml-publish {self.base} to {self.target}"
         if self.base == self.target:
-            heading = f"Update with the template of ml-publish {self.target}, new answers"
+            heading = f"Update with the template of ml-publish {self.target}"
         lines = [f"{heading}:"]
         lines += [change.describe() for change in self.changes]
         if self.new_answers:

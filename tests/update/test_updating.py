@@ -20,6 +20,7 @@ import pytest
 
 from ml_publish.adopt.adoption import adopt
 from ml_publish.template import new_project
+from ml_publish.update.updating import update_project
 from ml_publish.weights.registration import add_weights
 from tests.support.abandoned_repos import snapshot, write_abandoned_repository
 from tests.support.fresh_install import build_dists
@@ -433,3 +434,25 @@ def test_a_project_without_a_record_reads_its_answers_back_with_from(
     assert record(root)["version"] == NEW
     # The answers were right: only the template's own changes were made.
     assert "conflict" not in result.stdout and "keep " not in result.stdout
+
+
+def test_an_answer_given_again_is_changed_with_the_same_template(
+    otter_tracker: Path, tmp_path: Path
+) -> None:
+    root = shutil.copytree(otter_tracker, tmp_path / "otter", symlinks=True)
+
+    plan = update_project(root, ["license=Apache-2.0"])
+
+    assert [(c.action, c.path) for c in plan.changes] == [
+        ("replace", "CITATION.cff"),
+        ("replace", "LICENSE"),
+        ("replace", "README.md"),
+        ("replace", "pyproject.toml"),
+    ]
+    assert "Apache License" in (root / "LICENSE").read_text()
+    assert record(root) == {
+        "version": OLD,
+        "answers": {**ANSWERS_RECORDED, "license": "Apache-2.0"},
+    }
+    commit_all(root)
+    assert update_project(root).changes == ()
