@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import ReportedError, UsageError
-from ml_publish.template_files import template_dir
+from ml_publish.template_files import FLAG_WORDS, template_dir
 
-# What cookiecutter accepts for a yes/no question.
-FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")
 # The module the template's ``_extensions`` names; each template directory has its own.
 EXTENSION_MODULE = "ml_package_extension"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts
 from ml_publish.conflict_markers import conflict_lines, text_of
-from ml_publish.template_record import TABLE, record_problem, template_table
+from ml_publish.template_record import TABLE, record_problem, template_table, version_key
 
-DISTRIBUTION = "ml-publish"
+DIST_INFO_PREFIX = "ml_publish-"
+DIST_INFO = ".dist-info"
 
 
 def recorded(facts: RepositoryFacts) -> dict[str, object]:
@@ -23,34 +24,45 @@ def recorded(facts: RepositoryFacts) -> dict[str, object]:
 
 
 def installed_version() -> str | None:
-    """The version of the ml-publish distribution installed where the check runs."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The version of the ml-publish distribution on the import path, from its ``.dist-info``.
 
-    try:
-        return version(DISTRIBUTION)
-    except PackageNotFoundError:
-        return None
+    Found by listing the path's directories: importlib.metadata would add a fifth to the
+    start-up of a check pre-commit runs on every commit.
+    """
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(DIST_INFO) and name.lower().startswith(DIST_INFO_PREFIX):
+                return name[len(DIST_INFO_PREFIX) : -len(DIST_INFO)]
+    return None
 
 
 def answer_problems(answers: dict[str, object], same_template: bool) -> list[str]:
     """Answers the installed template would refuse; and, for its own version, ones missing or
     unknown to it."""
-    from ml_publish.template import FLAG_WORDS, answer_text, template_variables
+    from ml_publish.template_files import FLAG_WORDS, template_questions
 
-    variables = template_variables()
+    questions = template_questions()
     problems = []
     for name, raw in answers.items():
-        value, variable = answer_text(raw), variables.get(name)
-        if variable is None:
+        value = {True: "yes", False: "no"}.get(raw, str(raw)) if isinstance(raw, bool) else str(raw)
+        if name not in questions:
             if same_template:
                 problems.append(f"{name} is not a question of the template")
-        elif variable.choices and value not in variable.choices:
-            choices = ", ".join(variable.choices)
-            problems.append(f"{name} = {value!r} is not one of {choices}")
-        elif variable.is_flag and value.lower() not in FLAG_WORDS:
+            continue
+        choices, is_flag = questions[name]
+        if choices and value not in choices:
+            problems.append(f"{name} = {value!r} is not one of {', '.join(choices)}")
+        elif is_flag and value.lower() not in FLAG_WORDS:
             problems.append(f"{name} = {value!r} is not yes or no")
     if same_template:
-        problems += [f"{name} has no answer" for name in variables if name not in answers]
+        problems += [f"{name} has no answer" for name in questions if name not in answers]
     return problems
 
 
@@ -86,10 +98,9 @@ def template_current(facts: RepositoryFacts) -> str | None:
             "ml-publish is not installed in the environment that runs the check, so there is "
             "no template version to compare with"
         )
-    from packaging.version import Version
-
     version = str(recorded(facts)["version"])
-    if Version(version) < Version(installed):
+    ours, newest = version_key(version), version_key(installed)
+    if ours is not None and newest is not None and ours < newest:
         return (
             f"the project has the template of ml-publish {version}, and {installed} is "
             "installed; run `ml-publish update` to merge the newer template in"

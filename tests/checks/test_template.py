@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,8 @@ import pytest
 from ml_publish import __version__
 from ml_publish.template import resolve_answers
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, Files, audit
+
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 def record(version: str = __version__, **answers: str) -> str:
@@ -78,11 +80,12 @@ def test_tpl102_template_current(tmp_path: Path) -> None:
 def test_tpl102_skips_where_ml_publish_is_not_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def version(name: str) -> str:
-        raise importlib.metadata.PackageNotFoundError(name)
+    older = with_record(record("0.0.1"))
+    assert audit(tmp_path / "installed", older, "TPL102").result == "fail"
+    # Run from a source tree on the path: no ml-publish distribution (its .dist-info) there.
+    monkeypatch.setattr(sys, "path", [str(CHECKOUT)])
 
-    monkeypatch.setattr(importlib.metadata, "version", version)
-    result = audit(tmp_path, with_record(record("0.0.1")), "TPL102")
+    result = audit(tmp_path / "source", older, "TPL102")
 
     assert result.result == "skip"
     assert "ml-publish is not installed in the environment that runs the check" in result.message
