@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from ml_publish import __version__, index
+from ml_publish import __version__
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.template_files import template_dir
 
@@ -86,6 +86,8 @@ def template_of(version: str, *, wheel: Path | None = None, role: str = "base") 
         check_wheel(wheel, version)
         unpack(wheel, unpacked)
     elif not (template_root(unpacked) / "cookiecutter.json").is_file():
+        from ml_publish import index  # urllib and http: only when there is a download
+
         with tempfile.TemporaryDirectory(prefix="ml-publish-download-") as scratch:
             try:
                 fetched = index.download_wheel(f"{DISTRIBUTION}=={version}", Path(scratch))

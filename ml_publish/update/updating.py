@@ -19,7 +19,6 @@ from ml_publish.template_record import TABLE
 from ml_publish.update.files import RECORD, REGENERATE, REPLACE, FileChange, file_change
 from ml_publish.update.generated import Registry, is_generated, project_registry, regenerated
 from ml_publish.update.plan import PYPROJECT, UpdatePlan
-from ml_publish.update.project_answers import answers_from_project
 from ml_publish.update.pyproject_merge import merge_pyproject
 from ml_publish.update.record import TemplateRecord, read_record, with_record
 from ml_publish.update.sources import TemplateSource, parse_version, same_version, template_of
@@ -77,7 +76,13 @@ def prepare_update(
         if finishing
         else template_of(base_version, wheel=base_wheel, role="base")
     )
-    answers = record.answers if record else answers_from_project(root, base.root)
+    if record is None:
+        # Only projects without a record read their answers back, with adopt's analysis.
+        from ml_publish.update.project_answers import answers_from_project
+
+        answers = answers_from_project(root, base.root)
+    else:
+        answers = record.answers
     variables = template_variables(target.root)
     new = tuple(variable for name, variable in variables.items() if name not in answers)
     return Preparation(root, record, answers, base, target, new)
