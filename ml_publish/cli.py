@@ -177,6 +177,39 @@ def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_update_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", help="the project (default: here)")
+    parser.add_argument(
+        "--to",
+        metavar="VERSION",
+        help="the ml-publish version's template to update to " "(default: this one's)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_version",
+        metavar="VERSION",
+        help="the ml-publish version whose template made the project (default: the one "
+        "pyproject.toml records; needed when it records none)",
+    )
+    parser.add_argument(
+        "--base-wheel",
+        metavar="FILE",
+        help="that version's ml-publish wheel, when it cannot be downloaded (offline)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the plan and the diffs; change nothing"
+    )
+    parser.add_argument(
+        "--yes", action="store_true", help="apply without asking; new questions take defaults"
+    )
+    parser.add_argument(
+        "assignments",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="answers to the template's new questions, e.g. support_channel=Discord",
+    )
+
+
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
     parser.add_argument(
@@ -302,6 +335,11 @@ COMMANDS = {
         "restructure an existing repository into the package, in place, losing nothing",
         add_adopt_arguments,
         "adopt:run",
+    ),
+    "update": Command(
+        "merge the current template's changes into a project made from an older one",
+        add_update_arguments,
+        "update:run",
     ),
     "check": Command(
         "audit a repository for what ML packages get wrong (exit 1 when a check fails)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from ml_publish.errors import OperationFailed
@@ -73,6 +74,31 @@ def changed_paths(cwd: Path) -> list[str]:
 
 class GitError(OperationFailed):
     """A git command failed; the message is git's own."""
+
+
+def merge_file(
+    ours: bytes, base: bytes, theirs: bytes, labels: tuple[str, str, str]
+) -> tuple[bytes, int]:
+    """``git merge-file --diff3``: the three-way merge of one file's texts, and its conflicts.
+
+    Conflicts are left in the text as markers, the base's lines between ``|||||||`` and
+    ``=======``; ``labels`` name ours, the base and theirs on the marker lines.
+    """
+    with tempfile.TemporaryDirectory(prefix="ml-publish-merge-") as scratch:
+        paths = []
+        for name, text in zip(("ours", "base", "theirs"), (ours, base, theirs)):
+            path = Path(scratch) / name
+            path.write_bytes(text)
+            paths.append(str(path))
+        label_args = [word for label in labels for word in ("-L", label)]
+        result = subprocess.run(
+            ["git", "merge-file", "--stdout", "--diff3", *label_args, *paths],
+            capture_output=True,
+            check=False,
+        )
+    if result.returncode < 0 or result.returncode > 127:
+        raise GitError(result.stderr.decode(errors="replace").strip() or "git merge-file failed")
+    return result.stdout, result.returncode
 
 
 def checked(args: list[str], cwd: Path) -> str:

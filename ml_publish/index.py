@@ -141,6 +141,24 @@ def upload(paths: list[Path], repository_url: str | None) -> None:
     _run(command + [str(path) for path in paths], "twine upload")
 
 
+def download_wheel(requirement: str, destination: Path) -> Path:
+    """The wheel of ``requirement`` (``name==version``), fetched into ``destination`` by pip.
+
+    ``pip download --no-deps --only-binary :all:``, run by this interpreter so pip's own
+    configuration (``pip.conf``, ``PIP_INDEX_URL``, ``PIP_FIND_LINKS``, ...) chooses the index.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:"]
+    command += ["--disable-pip-version-check", "--quiet", "--dest", str(destination), requirement]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    wheels = sorted(destination.glob("*.whl"))
+    if result.returncode != 0 or len(wheels) != 1:
+        lines = [line.strip() for line in result.stderr.strip().splitlines() if line.strip()]
+        reason = _scrub(lines[-1].removeprefix("ERROR: ")) if lines else "pip found no wheel"
+        raise PackageIndexError(f"pip download {requirement} failed: {reason}")
+    return wheels[0]
+
+
 def files_on_index(
     simple_url: str, project: str, version: str, *, timeout: float = TIMEOUT_SECONDS
 ) -> dict[str, str | None]:

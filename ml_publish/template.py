@@ -1,4 +1,8 @@
-"""The template renderer: the only module that talks to cookiecutter."""
+"""The template renderer: the only module that talks to cookiecutter.
+
+Every function renders the bundled template unless given ``template``, the directory holding
+another template's ``cookiecutter.json`` (another ml-publish version's, for ``update``).
+"""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import ReportedError, UsageError
-from ml_publish.template_files import template_dir
+from ml_publish.template_files import FLAG_WORDS, template_dir
 
-# What cookiecutter accepts for a yes/no question.
-FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")
+# The module the template's ``_extensions`` names; each template directory has its own.
+EXTENSION_MODULE = "ml_package_extension"
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,9 @@ class TemplateVariable:
     is_flag: bool = False
 
 
-def template_variables() -> dict[str, TemplateVariable]:
+def template_variables(template: Path | None = None) -> dict[str, TemplateVariable]:
     """The template's public variables, in the order cookiecutter asks for them."""
-    config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    config = template_config(template)
     variables = {}
     for name, raw in config.items():
         if name.startswith("_"):
@@ -44,29 +48,52 @@ def template_variables() -> dict[str, TemplateVariable]:
     return variables
 
 
+def template_config(template: Path | None = None) -> dict[str, Any]:
+    """The template's ``cookiecutter.json``."""
+    path = (template or template_dir()) / "cookiecutter.json"
+    config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return config
+
+
+def prompts(template: Path | None = None) -> dict[str, str]:
+    """The question the template asks for each variable, by name."""
+    return dict(template_config(template).get("__prompts__", {}))
+
+
 @contextmanager
-def template_extension_importable() -> Iterator[None]:
-    """Let Jinja import the template's extension module, as cookiecutter does while rendering."""
+def template_extension_importable(template: Path | None = None) -> Iterator[None]:
+    """Let Jinja import the template's extension module, as cookiecutter does while rendering.
+
+    Templates of two ml-publish versions have extension modules of the same name: the one
+    imported for another template is forgotten before and after, so each renders with its own.
+    """
     saved = list(sys.path)
-    sys.path.append(str(template_dir()))
+    sys.modules.pop(EXTENSION_MODULE, None)
+    sys.path.append(str(template or template_dir()))
     try:
         yield
     finally:
         sys.path[:] = saved
+        sys.modules.pop(EXTENSION_MODULE, None)
 
 
-def resolve_answers(overrides: dict[str, str], *, no_input: bool) -> dict[str, str]:
+def resolve_answers(
+    overrides: dict[str, str], *, no_input: bool, template: Path | None = None
+) -> dict[str, str]:
     """Every variable's final value, asked for unless ``no_input``, with derived ones rendered."""
     from cookiecutter.generate import generate_context
     from cookiecutter.prompt import prompt_for_config
 
-    with template_extension_importable():
-        context = generate_context(
-            context_file=str(template_dir() / "cookiecutter.json"),
-            extra_context=dict(overrides),
-        )
+    with template_extension_importable(template):
+        try:
+            context = generate_context(
+                context_file=str((template or template_dir()) / "cookiecutter.json"),
+                extra_context=dict(overrides),
+            )
+        except ValueError as error:  # an answer that is not one of a variable's choices
+            raise UsageError(f"{str(error).rstrip('.')}; pass another as KEY=VALUE") from None
         answers: dict[str, Any] = prompt_for_config(context, no_input=no_input)
-    return {name: answer_text(answers[name]) for name in template_variables()}
+    return {name: answer_text(answers[name]) for name in template_variables(template)}
 
 
 def answer_text(value: object) -> str:
@@ -76,7 +103,9 @@ def answer_text(value: object) -> str:
     return str(value)
 
 
-def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Path:
+def render(
+    answers: dict[str, str], output_dir: Path, *, overwrite: bool, template: Path | None = None
+) -> Path:
     """Render the template with ``answers`` into ``output_dir``; return the project directory.
 
     The template's pre-generation hook checks the answers; when it refuses them it has already
@@ -88,22 +117,23 @@ def render(answers: dict[str, str], output_dir: Path, *, overwrite: bool) -> Pat
     # cookiecutter logs a traceback when a hook refuses the answers; the hook's line says it all.
     logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     try:
-        project = cookiecutter(
-            str(template_dir()),
-            no_input=True,
-            extra_context=answers,
-            output_dir=str(output_dir),
-            overwrite_if_exists=overwrite,
-            default_config=True,
-        )
+        with template_extension_importable(template):
+            project = cookiecutter(
+                str(template or template_dir()),
+                no_input=True,
+                extra_context=answers,
+                output_dir=str(output_dir),
+                overwrite_if_exists=overwrite,
+                default_config=True,
+            )
     except FailedHookException as error:
         raise ReportedError("the template refused the answers") from error
     return Path(project)
 
 
-def parse_assignments(assignments: Sequence[str]) -> dict[str, str]:
+def parse_assignments(assignments: Sequence[str], template: Path | None = None) -> dict[str, str]:
     """Turn ``KEY=VALUE`` words into template answers, refusing unknown keys and invalid choices."""
-    variables = template_variables()
+    variables = template_variables(template)
     answers: dict[str, str] = {}
     for assignment in assignments:
         key, separator, value = assignment.partition("=")

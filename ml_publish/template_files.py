@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+# What cookiecutter accepts for a yes/no question.
+FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUNDLED_TEMPLATE = PACKAGE_DIR / "_template" / "template"
 CHECKOUT_TEMPLATE = PACKAGE_DIR.parent / "template"
@@ -35,3 +37,14 @@ def supported_pythons() -> list[str]:
     """The Python versions the template supports (and CI runners offer), oldest first."""
     config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
     return sorted(config["python_min"], key=version_key)
+
+
+def template_questions() -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Each public variable of the bundled template: its choices (none for free text), and
+    whether it is a yes/no flag; read with json alone, for ``ml-publish check``'s start-up."""
+    config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {
+        name: (tuple(map(str, raw)) if isinstance(raw, list) else (), isinstance(raw, bool))
+        for name, raw in config.items()
+        if not name.startswith("_")
+    }

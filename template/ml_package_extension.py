@@ -58,6 +58,31 @@ def spdx_expression(license_choice: str) -> str:
     return "LicenseRef-Proprietary" if license_choice == "Proprietary" else license_choice
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (JSON's escapes are TOML's, but for DEL)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def answer_text(value: object) -> str:
+    """An answer as ``KEY=VALUE`` takes it: yes/no for a flag, text for anything else."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def recorded_answers(context: dict[str, object]) -> str:
+    """Every answer of this rendering as TOML lines, ``name = "value"``, in the questions' order.
+
+    pyproject.toml keeps them under ``[tool.ml-publish.template.answers]``, so that
+    ``ml-publish update`` can render this template, and later ones, exactly as this project was.
+    """
+    return "\n".join(
+        f"{name} = {toml_string(answer_text(value))}"
+        for name, value in context.items()
+        if not name.startswith("_")
+    )
+
+
 def black_target(version: str) -> str:
     """black's name for a Python version: "3.10" -> "py310"."""
     return "py" + version.replace(".", "")
@@ -77,6 +102,7 @@ class MLPackageExtension(Extension):
         environment.filters["spdx_expression"] = spdx_expression
         environment.filters["black_target"] = black_target
         environment.filters["mypy_target"] = mypy_target
+        environment.filters["recorded_answers"] = recorded_answers
         environment.globals["supported_pythons"] = supported_pythons
         environment.globals["newest_python"] = supported_pythons()[-1]
         ml_publish = ml_publish_facts()

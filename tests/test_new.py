@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from ml_publish import __version__
 from ml_publish.errors import UsageError
-from ml_publish.template import new_project, parse_assignments
+from ml_publish.template import new_project, parse_assignments, resolve_answers
 from tests.support.processes import run
 
 
@@ -41,6 +43,17 @@ def test_answers_flow_into_derived_names(output_dir: Path) -> None:
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "whale-tail-matcher"' in pyproject
     assert "dependencies = []" in pyproject
+
+
+def test_the_project_records_the_template_version_and_every_answer(output_dir: Path) -> None:
+    given = {"project_name": "Seg Net", "include_notebook": "no", "line_length": "88"}
+    project = new_project(
+        [f"{k}={v}" for k, v in given.items()], output_dir=output_dir, no_input=True
+    )
+
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    record = pyproject["tool"]["ml-publish"]["template"]
+    assert record == {"version": __version__, "answers": resolve_answers(given, no_input=True)}
 
 
 def test_cli_prints_where_the_project_is_and_what_to_do_next(output_dir: Path) -> None:

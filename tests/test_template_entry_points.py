@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from ml_publish import __version__
+from ml_publish.template import resolve_answers
 from tests.support.processes import run
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -20,6 +23,11 @@ def test_cookiecutter_renders_the_template(how: list[str], output_dir: Path) -> 
     project = output_dir / "pose-estimator"
     assert (project / "pose_estimator" / "__init__.py").is_file()
     assert (project / ".github" / "workflows" / "release.yml").is_file()
+    # Recorded for ml-publish update as ml-publish new records it: every answer as text.
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    record = pyproject["tool"]["ml-publish"]["template"]
+    answers = resolve_answers({"project_name": "Pose Estimator"}, no_input=True)
+    assert record == {"version": __version__, "answers": answers}
 
 
 def test_cookiecutter_refuses_a_bad_package_name_and_leaves_nothing(output_dir: Path) -> None:

@@ -26,6 +26,7 @@ FAMILIES = {
     "DOC": "Documentation",
     "WGT": "Weights",
     "REL": "Release readiness",
+    "TPL": "Template",
 }
 
 
