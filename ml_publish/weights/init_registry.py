@@ -141,9 +141,7 @@ def is_own(path: Path, rendered: dict[str, str]) -> bool:
 
 
 def check_single_registry(root: Path, layout: PackageLayout, package: Package) -> None:
-    others = [
-        p for p in layout.packages if p != package and (p.path / REGISTRY_FILE).is_file()
-    ]
+    others = [p for p in layout.packages if p != package and (p.path / REGISTRY_FILE).is_file()]
     if others:
         found = relative(root, others[0].path / REGISTRY_FILE)
         raise UsageError(f"{found} is already the weights registry; a project keeps one")
@@ -198,7 +196,8 @@ def readme_operations(root: Path, document: dict[str, Any]) -> list[Operation]:
     block = f"{heading}\n\n{start}\n\n{render_for([], rst)}\n\n{end}\n"
     if name is None:
         title = project_name(document) or root.name
-        return [CreateFile("README.md", f"# {title}\n\n{block}", "the README, for the weights table")]
+        readme = f"# {title}\n\n{block}"
+        return [CreateFile("README.md", readme, "the README, for the weights table")]
     text = (root / name).read_text(encoding="utf-8", errors="replace")
     if start in text:
         return []

@@ -50,7 +50,9 @@ def wheel_carries_registry(root: Path, package: Package, backend: str) -> str:
     with tempfile.TemporaryDirectory(prefix="ml-publish-wheel-check-") as scratch:
         project = copy_project(root, Path(scratch) / "project")
         try:
-            paths = index.build(project, Path(scratch) / "dist", backend_environment=PRETENDED_VERSION)
+            paths = index.build(
+                project, Path(scratch) / "dist", backend_environment=PRETENDED_VERSION
+            )
         except index.PackageIndexError as error:
             raise OperationFailed(
                 f"could not build the wheel to check it carries {registry}: {error}"
