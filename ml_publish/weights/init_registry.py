@@ -263,10 +263,10 @@ def add_package_data(pyproject: Path, package: str) -> None:
     tables: Any = document
     for key in ("tool", "setuptools"):
         if key not in tables:
-            tables.append(key, tomlkit.table(is_super_table=True))
+            tables[key] = tomlkit.table(is_super_table=True)
         tables = tables[key]
     if "package-data" not in tables:
-        tables.append("package-data", tomlkit.table())
+        tables["package-data"] = tomlkit.table()
     package_data = tables["package-data"]
     patterns = list(package_data.get(package, []))
     package_data[package] = [*patterns, REGISTRY_FILE]
