@@ -36,7 +36,7 @@ BACKEND = "setuptools"
 
 def setuptools_layout(root: Path, document: dict[str, Any]) -> PackageLayout:
     """The packages setuptools would put in the wheel."""
-    settings = table(document, "tool", "setuptools") if "project" in document else {}
+    settings = table(document, "tool", "setuptools")
     package_dir = as_package_dir(settings.get("package-dir"))
     configured = settings.get("packages")
     if isinstance(configured, list):

@@ -126,17 +126,6 @@ def named_package(base: Path, dotted: str) -> list[Package]:
     return regular_packages(base / dotted.replace(".", "/"), dotted, depth=NAMESPACE_DEPTH)
 
 
-def case_insensitive_child(base: Path, name: str) -> Path | None:
-    """``base/name``, or a child whose name differs only in case (backends normalise names)."""
-    exact = base / name
-    if exact.exists():
-        return exact
-    if not base.is_dir():
-        return None
-    wanted = name.lower()
-    return next((child for child in base.iterdir() if child.name.lower() == wanted), None)
-
-
 class PackageLayout:
     """The packages a project's wheel ships, and how its build backend chose them.
 

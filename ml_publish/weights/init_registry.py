@@ -207,7 +207,7 @@ def readme_operations(root: Path, document: dict[str, Any]) -> list[Operation]:
 
 def needs_package_data(layout: PackageLayout, document: dict[str, Any], package: Package) -> bool:
     """setuptools ships a package's non-Python files only when told: is it told?"""
-    if layout.backend != "setuptools" or "project" not in document:
+    if layout.backend != "setuptools" or not document:
         return False
     settings = document.get("tool", {}).get("setuptools", {})
     package_data = settings.get("package-data", {}) if isinstance(settings, dict) else {}
