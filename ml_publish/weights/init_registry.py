@@ -114,6 +114,11 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
             f"{package.name} has its own {' and '.join(own)}: kept, so no hubconf.py (its entry "
             "points call the template's model.get_model) and a pretrained.py without transforms"
         )
+    if is_own(package.path / "pretrained.py", rendered):
+        notes.append(
+            f"{package.name}/pretrained.py is the package's own and stays: the weights it loads "
+            "are not the registry's unless it reads weights.json"
+        )
     if pytorch and not own:
         hubconf = root / HUBCONF_FILE
         if hubconf.exists():

@@ -95,7 +95,10 @@ def test_the_authors_own_model_is_kept_and_nothing_is_built_on_the_templates(
 ) -> None:
     own_model = "def build() -> None:\n    pass\n"
     changes = {**with_torch(SRC_RUFF), "src/leaf_seg/model.py": own_model}
-    root = write_shape(tmp_path, SHAPES[SRC_RUFF], changes)
+    own_loader = {**changes, "src/leaf_seg/pretrained.py": "WEIGHTS = {}\n"}
+    notes = plan_init(write_shape(tmp_path / "loader", SHAPES[SRC_RUFF], own_loader)).notes
+    assert notes[1].startswith("leaf_seg/pretrained.py is the package's own and stays")
+    root = write_shape(tmp_path / "model", SHAPES[SRC_RUFF], changes)
 
     plan = plan_init(root)
     apply_init(plan)
