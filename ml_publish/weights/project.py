@@ -51,6 +51,13 @@ class Project:
         return self.package or self.package_dir.name
 
     @property
+    def source_dir(self) -> str:
+        """Where the package's top-level directory is, relative to the root: ``""`` for a flat
+        layout, ``src`` for a src layout."""
+        top = self.package_dir.parents[self.import_name.count(".")]
+        return "" if top == self.root else top.relative_to(self.root).as_posix()
+
+    @property
     def readme(self) -> Path:
         """The README the weights table lives in: pyproject.toml's ``readme``, else the first
         README variant (README.md when there is none yet)."""

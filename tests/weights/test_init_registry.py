@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,13 +24,27 @@ from ml_publish.weights.init_registry import (
     plan_init,
 )
 from ml_publish.weights.wheel_check import wheel_carries_registry
+from ml_publish.sandbox.static_server import serving
 from tests.support.abandoned_repos import snapshot
 from tests.support.layout_repos import SHAPES, SRC_RUFF, commit_all, shape_files, write_shape
+from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
+from tests.support.venvs import VirtualEnv
 
 TORCH_EXTRA = 'test = ["pytest>=8"]\ntorch = ["torch>=2.1"]\n'
 SETUPTOOLS = "flat-setuptools-static-black-flake8"
 NAMESPACE = "namespace-hatchling-static-ruff"
+SAVE_STATE_DICT = """
+import sys, torch
+from leaf_seg.model import ExampleNet
+torch.manual_seed(0)
+torch.save(ExampleNet(num_classes=4).state_dict(), sys.argv[1])
+"""
+LOAD_FROM_TORCH_HUB = """
+import sys, torch
+model = torch.hub.load(sys.argv[1], "leaf_v1", source="local", progress=False)
+print(type(model).__name__, model(torch.rand(2, 3, 32, 32)).shape)
+"""
 
 
 def with_torch(name: str) -> dict[str, str | bytes | None]:
@@ -242,7 +257,47 @@ def test_init_add_and_a_sandbox_release_of_a_src_layout_ruff_project(
     (loaded,) = rehearsal.loaded
     assert loaded.name == "leaf_unet"
     assert loaded.sha256 == hashlib.sha256(weights.read_bytes()).hexdigest()
-    assert "def leaf_unet(" in (root / "hubconf.py").read_text()
+    hubconf = (root / "hubconf.py").read_text()
+    assert "def leaf_unet(" in hubconf and 'parent / "src"' in hubconf
     # The rehearsal released a clone: the project itself has no new tag.
     tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True, check=True)
     assert tags.stdout.split() == ["v0.3.0"]
+
+
+def test_torch_hub_loads_the_weights_of_a_src_layout_package(
+    tmp_path: Path, project_tools: VirtualEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torch.hub puts only the repository on sys.path; hubconf.py finds the package in src/."""
+    monkeypatch.delenv("GITHUB_SERVER_URL", raising=False)
+    root = write_shape(tmp_path / "leaf-seg", SHAPES[SRC_RUFF], with_torch(SRC_RUFF))
+    apply_init(plan_init(root))
+    net = tmp_path / "net.pth"
+    run([project_tools.python, "-c", SAVE_STATE_DICT, net], env={"PYTHONPATH": str(root / "src")})
+    meta = ["--meta", 'arch_kwargs={"num_classes": 4}', "--repo", "someone/leaf-seg"]
+    add = [
+        "weights",
+        "-C",
+        str(root),
+        "add",
+        str(net),
+        "--name",
+        "leaf_v1",
+        "--arch",
+        "example_net",
+    ]
+    assert main([*add, *meta]) == 0
+    served = tmp_path / "served" / "someone/leaf-seg/releases/download/v0.3.0"
+    shutil.copytree(root / ".ml-publish" / "weights", served)
+
+    with serving(tmp_path / "served") as url:
+        result = run(
+            [project_tools.python, "-c", LOAD_FROM_TORCH_HUB, root],
+            env={
+                "LEAF_SEG_WEIGHTS_MIRROR": url,
+                "TORCH_HOME": str(tmp_path / "torch-home"),
+                "PYTHONPATH": "",
+            },
+            cwd=tmp_path,
+        )
+
+    assert result.stdout.strip() == "ExampleNet torch.Size([2, 4])"
