@@ -62,6 +62,12 @@ class Tool:
         return f"<Tool {self.name} ({self.where}): {self.line_length}>"
 
 
+def length(value: object, default: int) -> int:
+    """A configured line length (``100``, ``"100"``, ``100  # comment`` in an INI file)."""
+    match = re.match(r"\s*(\d+)", str(value))
+    return int(match[1]) if match else default
+
+
 def codes(value: object) -> list[str]:
     if isinstance(value, list):
         return [str(code) for code in value]
@@ -165,26 +171,25 @@ def formatters(facts: RepositoryFacts) -> list[Tool]:
     if isinstance(black, dict) or evidence(facts, "black"):
         settings = black if isinstance(black, dict) else {}
         where = "[tool.black]" if isinstance(black, dict) else str(evidence(facts, "black"))
-        length, length_where = (
-            (int(settings["line-length"]), "[tool.black] line-length")
+        wanted, length_where = (
+            (length(settings["line-length"], BLACK_DEFAULT_LINE_LENGTH), "[tool.black] line-length")
             if "line-length" in settings
             else (BLACK_DEFAULT_LINE_LENGTH, "black's default")
         )
-        found.append(Tool("black", where, length, length_where))
+        found.append(Tool("black", where, wanted, length_where))
     ruff = ruff_config(facts)
     settings = ruff[1] if ruff else {}
     if isinstance(settings.get("format"), dict) or evidence(facts, "ruff format"):
         where = f"format settings in {ruff[0]}" if ruff and "format" in settings else ""
-        length, length_where = ruff_line_length(ruff)
-        found.append(
-            Tool("ruff format", where or str(evidence(facts, "ruff format")), length, length_where)
-        )
+        wanted, length_where = ruff_line_length(ruff)
+        where = where or str(evidence(facts, "ruff format"))
+        found.append(Tool("ruff format", where, wanted, length_where))
     return found
 
 
 def ruff_line_length(ruff: tuple[str, dict[str, Any]] | None) -> tuple[int, str]:
     if ruff and "line-length" in ruff[1]:
-        return int(ruff[1]["line-length"]), f"line-length in {ruff[0]}"
+        return length(ruff[1]["line-length"], RUFF_DEFAULT_LINE_LENGTH), f"line-length in {ruff[0]}"
     return RUFF_DEFAULT_LINE_LENGTH, "ruff's default"
 
 
@@ -200,8 +205,8 @@ def linters(facts: RepositoryFacts) -> list[Tool]:
             codes(settings.get("select")) or list(FLAKE8_DEFAULT_SELECT),
             codes(settings.get("ignore")) + codes(settings.get("extend-ignore")),
         )
-        length = int(settings.get("max-line-length", FLAKE8_DEFAULT_LINE_LENGTH))
-        found.append(Tool("flake8", where, length if checked else None, f"flake8 in {name}"))
+        allowed = length(settings.get("max-line-length"), FLAKE8_DEFAULT_LINE_LENGTH)
+        found.append(Tool("flake8", where, allowed if checked else None, f"flake8 in {name}"))
     ruff = ruff_config(facts)
     if ruff is not None or evidence(facts, "ruff"):
         found.append(ruff_linter(ruff, evidence(facts, "ruff")))
@@ -221,12 +226,12 @@ def ruff_linter(ruff: tuple[str, dict[str, Any]] | None, evidence: str | None) -
         option("ignore") + option("extend-ignore"),
     )
     pycodestyle = lint.get("pycodestyle", settings.get("pycodestyle", {}))
-    length, length_where = ruff_line_length(ruff)
+    allowed, length_where = ruff_line_length(ruff)
     if isinstance(pycodestyle, dict) and "max-line-length" in pycodestyle:
-        length = int(pycodestyle["max-line-length"])
+        allowed = length(pycodestyle["max-line-length"], allowed)
         length_where = f"lint.pycodestyle.max-line-length in {ruff[0] if ruff else 'ruff'}"
     where = ruff[0] if ruff else str(evidence)
-    return Tool("ruff", where, length if checked else None, length_where)
+    return Tool("ruff", where, allowed if checked else None, length_where)
 
 
 def selected(code: str, select: list[str], ignore: list[str]) -> bool:

@@ -182,3 +182,8 @@ def test_lnt105_pyright_counts_once(tmp_path: Path) -> None:
     )
     assert twice.result == "fail"
     assert "pyright is configured in pyrightconfig.json and [tool.pyright]" in twice.message
+
+
+def test_lnt103_reads_a_line_length_with_a_comment_after_it(tmp_path: Path) -> None:
+    commented = "[flake8]\nmax-line-length = 100  # as black\nextend-ignore = E203\n"
+    assert audit(tmp_path, with_file(".flake8", commented), "LNT103").result == "pass"
