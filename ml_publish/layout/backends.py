@@ -53,8 +53,8 @@ def from_paths(root: Path, paths: list[str]) -> list[Package]:
 
 
 def hatch_layout(root: Path, document: dict[str, Any]) -> PackageLayout:
-    """hatchling: ``packages`` or ``only-include`` of the wheel target (or of the whole build),
-    else its default for the project name."""
+    """hatchling: ``packages``, ``only-include`` or ``include`` of the wheel target (or of the
+    whole build), else its default for the project name."""
     build = table(document, "tool", "hatch", "build")
     wheel = table(build, "targets", "wheel")
     for settings, where in ((wheel, HATCH_WHEEL), (build, HATCH_BUILD)):
@@ -67,15 +67,19 @@ def hatch_layout(root: Path, document: dict[str, Any]) -> PackageLayout:
                 looked_for=f"the packages {where} names ({', '.join(paths)})",
                 declared=True,
             )
-        only = settings.get("only-include")
-        if isinstance(only, list):
-            sources = settings.get("sources", build.get("sources", []))
-            return hatch_only_include(root, [str(p) for p in only], sources, where)
+        for option in ("only-include", "include"):
+            selected = settings.get(option)
+            if isinstance(selected, list):
+                sources = settings.get("sources", build.get("sources", []))
+                # Glob patterns aside: only paths name a directory to ship.
+                plain = [str(p) for p in selected if not any(c in str(p) for c in "*?[")]
+                return hatch_only_include(root, plain, sources, f"{where} {option}")
     return hatch_default(root, project_name(document))
 
 
 def hatch_only_include(root: Path, paths: list[str], sources: object, where: str) -> PackageLayout:
-    """``only-include`` paths, with the ``sources`` prefixes rewritten as hatchling does."""
+    """``only-include`` (or ``include``) paths, with the ``sources`` prefixes rewritten as
+    hatchling does."""
     rewrites: dict[str, str] = {}
     if isinstance(sources, list):
         rewrites = {str(prefix).strip("/"): "" for prefix in sources}
@@ -96,7 +100,7 @@ def hatch_only_include(root: Path, paths: list[str], sources: object, where: str
     return PackageLayout(
         packages,
         backend="hatchling",
-        looked_for=f"the paths {where} only-include names ({', '.join(paths)})",
+        looked_for=f"the paths {where} names ({', '.join(paths)})",
         declared=True,
         modules=modules,
     )

@@ -55,6 +55,9 @@ def test_hatchling_packages_and_only_include_name_the_paths(tmp_path: Path) -> N
     only = '[tool.hatch.build.targets.wheel]\nonly-include = ["src/cell"]\nsources = ["src"]\n'
     files["pyproject.toml"] = backend(HATCH, extra=only)
     assert names(tmp_path / "only", files) == ["cell"]
+    include = '[tool.hatch.build]\ninclude = ["/lib/tools", "*.md"]\nsources = ["lib"]\n'
+    files["pyproject.toml"] = backend(HATCH, extra=include)
+    assert names(tmp_path / "include", files) == ["tools"]
 
 
 def test_setuptools_find_with_where_include_and_exclude(tmp_path: Path) -> None:
