@@ -98,6 +98,15 @@ def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", help="the release tag (default: v<package version>)")
 
 
+def add_weights_init_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--package", help="the package to hold the registry, when the wheel ships several"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would be written; write nothing"
+    )
+
+
 def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the weight file: a state dict, checkpoint, ONNX model, ...")
     parser.add_argument("--name", required=True, help="the name users pass to get_model()")
@@ -304,6 +313,11 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 WEIGHTS_ACTIONS = {
+    "init": Command(
+        "add the weights registry, pretrained.py and hubconf.py to an existing package",
+        add_weights_init_arguments,
+        "weights:init",
+    ),
     "add": Command(
         "hash, name, stage and register a weight file (never added to git)",
         add_weights_add_arguments,
@@ -362,7 +376,7 @@ COMMANDS = {
         "demo:run",
     ),
     "weights": Command(
-        "register, check and upload weight files: add, list, table, verify, upload",
+        "register, check and upload weight files: init, add, list, table, verify, upload",
         add_project_argument,
         actions=WEIGHTS_ACTIONS,
     ),

@@ -179,6 +179,12 @@ def previous_tag(cwd: Path, pattern: str, before: str = "HEAD") -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def tags_on_history(cwd: Path, revision: str = "HEAD") -> list[str]:
+    """The tags of ``revision`` and of the commits before it; empty outside a git work tree."""
+    result = git(["tag", "--merged", revision], cwd)
+    return result.stdout.split() if result.returncode == 0 else []
+
+
 def subjects_between(cwd: Path, start: str | None, end: str) -> list[str]:
     """``<subject> (<short sha>)`` of each commit after ``start`` up to ``end``, oldest first."""
     span = f"{start}..{end}" if start else end

@@ -75,13 +75,20 @@ def simple_index_url(repository_url: str) -> str:
     return urljoin(root, "simple/")
 
 
-def build(project_root: Path, out_dir: Path, *, source_date_epoch: int | None = None) -> list[Path]:
+def build(
+    project_root: Path,
+    out_dir: Path,
+    *,
+    source_date_epoch: int | None = None,
+    backend_environment: Mapping[str, str] | None = None,
+) -> list[Path]:
     """Build the sdist, then the wheel from the sdist, as ``python -m build`` does.
 
     Through pypa/build's own API, with one isolated environment for both instead of the two
     ``python -m build`` makes: the same files, byte for byte, in about half the time.
     ``source_date_epoch`` (the release commit's time) makes a rebuild byte-identical, so a
-    resumed release produces the files it may already have uploaded.
+    resumed release produces the files it may already have uploaded. ``backend_environment`` adds
+    variables for the backend's hooks.
     """
     import build as pypa_build
     import build.env
@@ -89,7 +96,9 @@ def build(project_root: Path, out_dir: Path, *, source_date_epoch: int | None = 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.iterdir():
         stale.unlink()
-    environ = {} if source_date_epoch is None else {"SOURCE_DATE_EPOCH": str(source_date_epoch)}
+    environ = dict(backend_environment or {})
+    if source_date_epoch is not None:
+        environ["SOURCE_DATE_EPOCH"] = str(source_date_epoch)
 
     def runner(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None

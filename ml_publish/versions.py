@@ -34,3 +34,19 @@ def is_version(text: str) -> bool:
 def is_public_version(text: str) -> bool:
     """Whether ``text`` is a PEP 440 version without a local part, as PyPI requires."""
     return bool(PUBLIC_VERSION.fullmatch(text.strip()))
+
+
+def latest_tagged_version(tags: list[str]) -> str | None:
+    """The highest public version among tags such as ``v1.2.0`` or ``1.2.0``, as setuptools-scm
+    reads them; ``None`` when no tag is a version."""
+    from packaging.version import InvalidVersion, Version
+
+    versions = []
+    for tag in tags:
+        text = tag.removeprefix("v")
+        if is_public_version(text):
+            try:
+                versions.append((Version(text), text))
+            except InvalidVersion:
+                continue
+    return max(versions)[1] if versions else None

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.support.hook_repository import CHECKOUT, snapshot_checkout
+from tests.support.layout_repos import SHAPES, SRC_RUFF, write_shape
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -75,6 +76,20 @@ def test_ml_publish_check_passes_a_generated_project(
 
     assert result.returncode == 0, result.stdout
     assert "0 failed" in result.stdout
+
+
+def test_ml_publish_check_passes_a_src_layout_ruff_repository(
+    hooks: HookRunner, tmp_path: Path
+) -> None:
+    """A package made without ml-publish, as scientific-python/cookie makes them: src layout,
+    hatch-vcs, ruff alone. The hook must not block its commits."""
+    project = write_shape(tmp_path / "leaf-seg", SHAPES[SRC_RUFF])
+
+    result = hooks.run("ml-publish-check", project)
+
+    assert result.returncode == 0, result.stdout
+    assert "0 failed" in result.stdout and "PASS  PKG109" in result.stdout
+    assert "PASS  LNT101" in result.stdout and "PASS  LNT102" in result.stdout
 
 
 def test_ml_publish_check_fails_a_bare_repository(hooks: HookRunner, tmp_path: Path) -> None:

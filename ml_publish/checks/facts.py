@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, TypeVar
 
+    from ml_publish.layout.tree import PackageLayout
+
     T = TypeVar("T")
 
 PRECOMMIT_CONFIG = ".pre-commit-config.yaml"
@@ -142,39 +144,23 @@ class RepositoryFacts:
 
     # the package and its weights
 
+    def package_layout(self) -> PackageLayout:
+        """The packages the wheel ships, found as the build backend finds them."""
+
+        def find() -> PackageLayout:
+            from ml_publish.layout.discovery import discover_packages
+
+            try:
+                document: dict[str, Any] | None = self.pyproject()
+            except UnreadableFile:
+                document = None if self.text("pyproject.toml") is not None else {}
+            return discover_packages(self.root, document)
+
+        return self._remember("layout", find)
+
     def package_dirs(self) -> list[Path]:
-        """The packages the build ships: those pyproject.toml lists for the wheel (hatch,
-        setuptools), else top-level directories with an ``__init__.py`` but tests and docs.
-
-        A directory adopt left at the root (it is not Python 3 yet, say) is not the package.
-        """
-
-        def find() -> list[Path]:
-            declared = self.declared_packages()
-            if declared:
-                return sorted(path for path in declared if (path / "__init__.py").is_file())
-            return sorted(
-                init.parent
-                for init in self.root.glob("*/__init__.py")
-                if init.parent.name not in {"tests", "test", "docs", "benchmarks"}
-            )
-
-        return self._remember("packages", find)
-
-    def declared_packages(self) -> list[Path]:
-        """The wheel's packages as pyproject.toml lists them: hatch's paths, setuptools' names."""
-        try:
-            tool = self.pyproject().get("tool", {})
-        except UnreadableFile:
-            return []
-        hatch = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
-        if isinstance(hatch.get("packages"), list):
-            return [self.root / str(path) for path in hatch["packages"]]
-        setuptools = tool.get("setuptools", {}).get("packages")
-        if isinstance(setuptools, list):
-            tops = dict.fromkeys(str(name).split(".")[0] for name in setuptools)
-            return [self.root / name for name in tops]
-        return []
+        """The directories of the packages the wheel ships (see ``package_layout``)."""
+        return [package.path for package in self.package_layout().packages]
 
     def registry_paths(self) -> list[Path]:
         """Every ``<package>/weights.json``; a repository should have one at most."""

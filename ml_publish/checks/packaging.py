@@ -179,9 +179,14 @@ def license_is_spdx_expression(facts: RepositoryFacts) -> str | None:
 
 @check("PKG109")
 def package_present(facts: RepositoryFacts) -> str | None:
-    """There is an importable package: a directory with __init__.py."""
+    """There is an importable package: a directory with __init__.py that the wheel ships."""
     if not facts.package_dirs():
-        return "move the code into a package directory with an __init__.py (ml-publish adopt)"
+        from ml_publish.layout.discovery import no_package_message
+
+        return (
+            f"{no_package_message(facts.package_layout())}; put the code in a package directory "
+            "with an __init__.py (ml-publish adopt does it)"
+        )
     return None
 
 

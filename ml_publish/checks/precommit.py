@@ -44,6 +44,10 @@ PINNED_TOOL_REPOS = {
     "black": ("https://github.com/psf/black-pre-commit-mirror", "https://github.com/psf/black"),
     "flake8": ("https://github.com/PyCQA/flake8", "https://github.com/pycqa/flake8"),
     "mypy": ("https://github.com/pre-commit/mirrors-mypy",),
+    "ruff": (
+        "https://github.com/astral-sh/ruff-pre-commit",
+        "https://github.com/charliermarsh/ruff-pre-commit",
+    ),
 }
 EXACT_PIN = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*==\s*([0-9][0-9A-Za-z.]*)\s*$")
 
@@ -144,7 +148,7 @@ def revs_are_tags(facts: RepositoryFacts) -> str | None:
 
 @check("PC106", requires=("PC102", "PKG101"))
 def hook_versions_match_pins(facts: RepositoryFacts) -> str | None:
-    """black, flake8 and mypy hooks run the versions pinned in pyproject.toml."""
+    """black, flake8, ruff and mypy hooks run the versions pinned in pyproject.toml."""
     pins = {}
     groups = facts.pyproject().get("dependency-groups", {})
     requirements = metadata_requirements(facts) + [
@@ -155,7 +159,7 @@ def hook_versions_match_pins(facts: RepositoryFacts) -> str | None:
         if match and match[1].lower() in PINNED_TOOL_REPOS:
             pins[match[1].lower()] = match[2]
     if not pins:
-        raise Skip("black, flake8 and mypy are not pinned in pyproject.toml")
+        raise Skip("black, flake8, ruff and mypy are not pinned in pyproject.toml")
     revs = {url_key(repo["repo"]): str(repo.get("rev", "")) for repo in remote_repos(facts)}
     disagree = []
     for tool, version in sorted(pins.items()):

@@ -1,4 +1,4 @@
-"""``ml-publish weights add|list|table|verify|upload``: one function per action."""
+"""``ml-publish weights init|add|list|table|verify|upload``: one function per action."""
 
 from __future__ import annotations
 
@@ -9,6 +9,21 @@ from pathlib import Path
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import human_size
+
+
+def init(args: Namespace) -> int:
+    from ml_publish.weights.init_registry import apply_init, describe, plan_init
+    from ml_publish.weights.wheel_check import wheel_carries_registry
+
+    plan = plan_init(Path(args.project), args.package)
+    print("\n".join(describe(plan)))
+    if args.dry_run:
+        print("dry run: nothing was written")
+        return 0
+    apply_init(plan)
+    wheel = wheel_carries_registry(plan.root, plan.package, plan.backend)
+    print(f"built {wheel}: it carries {plan.package.wheel_path}/weights.json")
+    return 0
 
 
 def add(args: Namespace) -> int:

@@ -2,7 +2,9 @@
 
 The commit changes the version where it is written, points the weights this release publishes
 at the new tag's download URLs (marked uploaded: nobody can see the commit before they are),
-and regenerates the README weights table and ``hubconf.py`` from the registry. Re-running it
+and regenerates the README weights table and ``hubconf.py`` from the registry. When git tags
+make the version (setuptools-scm, hatch-vcs), the tag is the bump: the commit holds only the
+weights, and without pending weights there is no commit, only the tag. Re-running it
 after a crash rewrites the same contents and commits or tags only what is still missing.
 """
 
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import UsageError
+from ml_publish.layout.version_source import SCM, UNSUPPORTED, VersionSource
 from ml_publish.release.context import ReleaseContext
-from ml_publish.toml_file import read_toml
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.hubconf import HUBCONF_FILE
 from ml_publish.weights.naming import download_server, release_download_url
@@ -30,21 +32,26 @@ def commit_message(tag: str) -> str:
     return f"Release {tag}"
 
 
-def version_file(project: Project) -> Path:
-    """The one file the version is written in: ``__version__`` first, else a static pyproject."""
-    init = project.package_dir / "__init__.py"
-    if VERSION_LINE.search(init.read_text(encoding="utf-8")):
-        return init
-    pyproject = project.root / "pyproject.toml"
-    if pyproject.is_file() and "version" in read_toml(pyproject).get("project", {}):
-        return pyproject
-    raise UsageError(f"no __version__ in {init} and no static version in pyproject.toml")
+def cannot_bump(source: VersionSource) -> str:
+    return (
+        f"ml-publish release cannot bump the version: {source.where}; write it as a static "
+        "[project] version or a __version__ line, or take it from git tags (setuptools-scm, "
+        "hatch-vcs)"
+    )
+
+
+def version_file(project: Project) -> Path | None:
+    """The one file the version is written in; ``None`` when git tags make the version."""
+    source = project.version_source()
+    if source.kind == UNSUPPORTED:
+        raise UsageError(cannot_bump(source))
+    return source.path if source.kind != SCM else None
 
 
 def current_version(project: Project) -> str:
-    path = version_file(project)
-    if path.name == "pyproject.toml":
-        return str(read_toml(path)["project"]["version"])
+    source = project.version_source()
+    if source.kind == UNSUPPORTED:
+        raise UsageError(cannot_bump(source))
     return project.version()
 
 
@@ -93,15 +100,19 @@ def bump(ctx: ReleaseContext) -> None:
     release_commit = git.resolve(root, "HEAD")
     if git.commit_subject(root, "HEAD") != commit_message(tag):
         path = version_file(ctx.project)
-        write_version(path, ctx.state.version)
+        if path is not None:
+            write_version(path, ctx.state.version)
         point_weights_at_tag(ctx)
         refresh_tables(root)
         # All of them, changed now or by an interrupted earlier run (then already staged).
         candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE]
-        paths = sorted({str(p.relative_to(root)) for p in candidates if p.is_file()})
-        git.commit_paths(root, paths, commit_message(tag))
-        release_commit = git.resolve(root, "HEAD")
-        ctx.note(f"committed {commit_message(tag)}: {', '.join(paths)}")
+        paths = sorted({str(p.relative_to(root)) for p in candidates if p and p.is_file()})
+        if path is None and not set(paths) & set(git.changed_paths(root)):
+            ctx.note(f"git tags make the version: the tag {tag} is the bump, nothing to commit")
+        else:
+            git.commit_paths(root, paths, commit_message(tag))
+            release_commit = git.resolve(root, "HEAD")
+            ctx.note(f"committed {commit_message(tag)}: {', '.join(paths)}")
     if not git.local_tag_exists(root, tag):
         git.create_annotated_tag(root, tag, commit_message(tag))
         ctx.note(f"tagged {(release_commit or '')[:12]} as {tag}")
@@ -112,12 +123,22 @@ def bump(ctx: ReleaseContext) -> None:
 
 
 def plan(ctx: ReleaseContext) -> list[str]:
-    path = version_file(ctx.project).relative_to(ctx.root)
-    lines = [f"set the version {ctx.state.previous_version} -> {ctx.state.version} in {path}"]
+    path = version_file(ctx.project)
+    version = f"{ctx.state.previous_version} -> {ctx.state.version}"
+    if path is None:
+        where = ctx.project.version_source().where
+        lines = [f"take the version from {where}: the tag {ctx.state.tag} is the bump ({version})"]
+    else:
+        lines = [f"set the version {version} in {path.relative_to(ctx.root)}"]
     if ctx.state.weights:
         lines.append(
             f"point {len(ctx.state.weights)} weight file(s) ({', '.join(ctx.state.weights)}) at "
             f"{ctx.state.tag}; regenerate the README weights table and hubconf.py"
         )
-    lines.append(f"commit '{commit_message(ctx.state.tag)}' and tag it {ctx.state.tag} (annotated)")
+    if path is None and not ctx.state.weights:
+        lines.append(f"tag HEAD {ctx.state.tag} (annotated); nothing to commit")
+    else:
+        lines.append(
+            f"commit '{commit_message(ctx.state.tag)}' and tag it {ctx.state.tag} (annotated)"
+        )
     return lines

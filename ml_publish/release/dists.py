@@ -28,7 +28,24 @@ def make(ctx: ReleaseContext) -> list[Path]:
     if ctx.options.dist_dir:
         return given_dists(ctx)
     epoch = git.commit_time(ctx.root, ctx.state.tag)
-    return index.build(ctx.root, ctx.dist_dir, source_date_epoch=epoch)
+    paths = index.build(ctx.root, ctx.dist_dir, source_date_epoch=epoch)
+    check_version(paths, ctx.state.version)
+    return paths
+
+
+def check_version(paths: list[Path], version: str) -> None:
+    """The build made this version (git tags make it for setuptools-scm and hatch-vcs, and a
+    changed tree makes it a development version instead)."""
+    from packaging.utils import canonicalize_version, parse_sdist_filename, parse_wheel_filename
+
+    for path in paths:
+        parse = parse_wheel_filename if path.suffix == ".whl" else parse_sdist_filename
+        built = str(parse(path.name)[1])
+        if canonicalize_version(built) != canonicalize_version(version):
+            raise OperationFailed(
+                f"the build made {path.name}, not version {version}; when git tags make the "
+                "version, commit every change (and ignore build output) so the tag is exact"
+            )
 
 
 def check_and_record(ctx: ReleaseContext, paths: list[Path]) -> None:
@@ -61,7 +78,7 @@ def given_dists(ctx: ReleaseContext) -> list[Path]:
 
 
 def check_wheel(ctx: ReleaseContext, wheel: Path) -> None:
-    registry = f"{ctx.project.package_dir.name}/{REGISTRY_FILE}"
+    registry = f"{ctx.project.import_name.replace('.', '/')}/{REGISTRY_FILE}"
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         if registry not in names:

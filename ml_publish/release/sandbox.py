@@ -168,7 +168,7 @@ def rehearse(
         installed = install_from_index(
             environment_dir, package_index.simple_url, name, ctx.state.version
         )
-        package = ctx.project.package_dir.name
+        package = ctx.project.import_name
         loaded = load_weights(environment_dir, package, ctx.state.weights, workspace)
         owner, repo = repository.split("/")
         assets = [

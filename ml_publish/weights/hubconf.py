@@ -10,6 +10,7 @@ repository and the registry each have a docstring line to themselves.
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import textwrap
@@ -32,7 +33,7 @@ HEADER = '''\
     )
 
 Written by ml-publish from the weights registry,
-{package}/weights.json:
+{registry}:
 change that with ``ml-publish weights add``, not this file.
 """
 '''
@@ -51,6 +52,25 @@ IMPORT_GET_MODEL_SPLIT = """\
 from {package}.model import (
     get_model as _get_model,
 )"""
+
+# A package in src/ (or another source directory): torch.hub puts only the repository's root on
+# sys.path, so hubconf.py adds the source directory and imports the package from there.
+SOURCE_IMPORTS = """
+import sys as _sys
+from importlib import import_module as _import_module
+from pathlib import Path as _Path
+from typing import Any as _Any
+
+from torch import nn as _nn
+
+_sys.path.insert(0, str(_Path(__file__).resolve().parent / {source}))
+{get_model}
+"""
+GET_MODEL = "_get_model = _import_module({module}).get_model"
+GET_MODEL_SPLIT = """\
+_get_model = _import_module(
+    {module},
+).get_model"""
 
 DEPENDENCIES = """
 dependencies = ["torch"]
@@ -104,11 +124,20 @@ def fitted(one_line: str, split: str, **values: str) -> str:
     return line if len(line) <= MAX_COLUMNS else split.format(**values)
 
 
-def render_hubconf(package: str, repository: str, entries: list[WeightEntry]) -> str:
-    """The whole file; with no weights yet, no imports (they would be unused)."""
+def render_hubconf(
+    package: str, repository: str, entries: list[WeightEntry], source_dir: str = ""
+) -> str:
+    """The whole file; with no weights yet, no imports (they would be unused). ``source_dir``
+    is where the package's top-level directory is, relative to the root (``src``), if not
+    there."""
     models = sorted((e for e in entries if not is_data(e.meta)), key=lambda e: e.name)
-    text = HEADER.format(package=package, repository=repository)
-    if models:
+    registry = "/".join(filter(None, [source_dir, package.replace(".", "/"), "weights.json"]))
+    text = HEADER.format(registry=registry, repository=repository)
+    if models and source_dir:
+        module = json.dumps(f"{package}.model")
+        get_model = fitted(GET_MODEL, GET_MODEL_SPLIT, module=module)
+        text += SOURCE_IMPORTS.format(source=json.dumps(source_dir), get_model=get_model)
+    elif models:
         import_line = fitted(IMPORT_GET_MODEL, IMPORT_GET_MODEL_SPLIT, package=package)
         text += IMPORTS.format(import_get_model=import_line)
     text += DEPENDENCIES

@@ -41,7 +41,7 @@ def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry
     """Rewrite hubconf.py (PyTorch projects have one) with an entry point per weight file."""
     hubconf = project.root / HUBCONF_FILE
     if hubconf.is_file():
-        text = render_hubconf(project.package_dir.name, repository, entries)
+        text = render_hubconf(project.import_name, repository, entries, project.source_dir)
         hubconf.write_text(text, encoding="utf-8")
 
 

@@ -80,3 +80,110 @@ def test_lnt103_skips_without_flake8_configuration(tmp_path: Path) -> None:
     skipped = audit(tmp_path, {"pyproject.toml": GOOD_PYPROJECT + BLACK}, "LNT103")
     assert skipped.result == "skip"
     assert "LNT102" in skipped.message
+
+
+# ruff, alone or beside black and flake8: what counts, and how line lengths compare.
+RUFF = "\n[tool.ruff]\nline-length = 100\n"
+RUFF_E501 = RUFF + '\n[tool.ruff.lint]\nextend-select = ["E501"]\n'
+RUFF_HOOKS = """\
+repos:
+  - repo: https://github.com/astral-sh/ruff-pre-commit
+    rev: v0.14.0
+    hooks:
+      - id: ruff-check
+      - id: ruff-format
+"""
+RUFF_ONLY: Files = {
+    "pyproject.toml": GOOD_PYPROJECT + RUFF + MYPY,
+    ".pre-commit-config.yaml": RUFF_HOOKS,
+    **GOOD_PACKAGE,
+}
+FORMAT_IN_CI = """\
+on: push
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: pip install ruff
+      - run: ruff format --check .
+"""
+
+
+def test_lnt101_ruff_format_is_a_formatter(tmp_path: Path) -> None:
+    assert audit(tmp_path / "hook", RUFF_ONLY, "LNT101").result == "pass"
+    table = {"pyproject.toml": GOOD_PYPROJECT + RUFF + "\n[tool.ruff.format]\n", **GOOD_PACKAGE}
+    assert audit(tmp_path / "table", table, "LNT101").result == "pass"
+    in_ci = {**table, "pyproject.toml": GOOD_PYPROJECT, ".github/workflows/lint.yml": FORMAT_IN_CI}
+    assert audit(tmp_path / "ci", in_ci, "LNT101").result == "pass"
+    # [tool.ruff] configures the linter; it formats nothing until something runs ruff format.
+    lint_only = {"pyproject.toml": GOOD_PYPROJECT + RUFF, **GOOD_PACKAGE}
+    failed = audit(tmp_path / "lint-only", lint_only, "LNT101")
+    assert failed.result == "fail"
+    assert "or format with ruff" in failed.message
+
+
+def test_lnt102_ruff_is_a_linter(tmp_path: Path) -> None:
+    assert audit(tmp_path / "pyproject", RUFF_ONLY, "LNT102").result == "pass"
+    ruff_toml: Files = {"ruff.toml": "line-length = 100\n", **GOOD_PACKAGE}
+    assert audit(tmp_path / "ruff-toml", ruff_toml, "LNT102").result == "pass"
+    hook_only: Files = {".pre-commit-config.yaml": RUFF_HOOKS}
+    assert audit(tmp_path / "hook", hook_only, "LNT102").result == "pass"
+    formatter_only = {".pre-commit-config.yaml": RUFF_HOOKS.replace("      - id: ruff-check\n", "")}
+    failed = audit(tmp_path / "format-only", formatter_only, "LNT102")
+    assert failed.result == "fail"
+    assert "or lint with ruff" in failed.message
+
+
+def test_lnt103_ruff_line_lengths(tmp_path: Path) -> None:
+    # ruff alone: one line-length for both, E501 not even selected by default.
+    assert audit(tmp_path / "ruff", RUFF_ONLY, "LNT103").result == "pass"
+    lower = GOOD_PYPROJECT + RUFF_E501 + "\n[tool.ruff.lint.pycodestyle]\nmax-line-length = 88\n"
+    failed = audit(tmp_path / "lower", {**RUFF_ONLY, "pyproject.toml": lower}, "LNT103")
+    assert failed.result == "fail"
+    assert failed.message.startswith("ruff format writes 100 columns but E501 allows 88")
+    higher = lower.replace("max-line-length = 88", "max-line-length = 120")
+    assert audit(tmp_path / "higher", {**RUFF_ONLY, "pyproject.toml": higher}, "LNT103").result == (
+        "pass"
+    )
+    # black formats, ruff lints: ruff's E501 must allow black's lines, and no more.
+    black_ruff = GOOD_PYPROJECT + BLACK + RUFF_E501.replace("100", "88") + MYPY
+    mixed = audit(tmp_path / "mixed", {"pyproject.toml": black_ruff, **GOOD_PACKAGE}, "LNT103")
+    assert mixed.result == "fail"
+    assert mixed.message.endswith("but ruff allows 88; set line-length = 100 for ruff")
+    unchecked = black_ruff.replace('extend-select = ["E501"]', 'ignore = ["E501"]')
+    files: Files = {"pyproject.toml": unchecked, **GOOD_PACKAGE}
+    assert audit(tmp_path / "unchecked", files, "LNT103").result == "pass"
+    # ruff formats, flake8 lints.
+    ruff_flake8: Files = {**RUFF_ONLY, ".flake8": "[flake8]\nmax-line-length = 88\n"}
+    both = audit(tmp_path / "ruff-flake8", ruff_flake8, "LNT103")
+    assert both.result == "fail"
+    assert "ruff format formats to 100 columns (line-length in [tool.ruff]" in both.message
+    assert both.message.endswith("flake8 in .flake8 allows 88; set max-line-length = 100")
+
+
+def test_lnt104_applies_only_where_flake8_runs_beside_black_style(tmp_path: Path) -> None:
+    skipped = audit(tmp_path / "ruff", RUFF_ONLY, "LNT104")
+    assert skipped.result == "skip"
+    assert "flake8 does not run here" in skipped.message
+    beside_ruff = audit(tmp_path / "ruff-format", {**RUFF_ONLY, ".flake8": LENGTH}, "LNT104")
+    assert beside_ruff.result == "fail"
+    assert beside_ruff.message == (
+        "add E203 to extend-ignore in .flake8; the style of ruff format triggers them"
+    )
+
+
+def test_lnt105_pyright_counts_once(tmp_path: Path) -> None:
+    pyright = GOOD_PYPROJECT + '\n[tool.pyright]\ntypeCheckingMode = "strict"\n'
+    assert audit(tmp_path / "pyright", {"pyproject.toml": pyright}, "LNT105").result == "pass"
+    both = {"pyproject.toml": pyright + MYPY}
+    assert audit(tmp_path / "both", both, "LNT105").result == "pass"
+    twice = audit(
+        tmp_path / "twice", {"pyproject.toml": pyright, "pyrightconfig.json": "{}"}, "LNT105"
+    )
+    assert twice.result == "fail"
+    assert "pyright is configured in pyrightconfig.json and [tool.pyright]" in twice.message
+
+
+def test_lnt103_reads_a_line_length_with_a_comment_after_it(tmp_path: Path) -> None:
+    commented = "[flake8]\nmax-line-length = 100  # as black\nextend-ignore = E203\n"
+    assert audit(tmp_path, with_file(".flake8", commented), "LNT103").result == "pass"

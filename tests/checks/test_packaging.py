@@ -114,6 +114,11 @@ def test_pkg109_package_present(tmp_path: Path) -> None:
     failed = audit(tmp_path / "bad", flat, "PKG109")
     assert failed.result == "fail"
     assert "ml-publish adopt" in failed.message
+    # It says what the build backend looks for, as the backend would ship nothing.
+    assert "looked for hatchling's default for the project name 'cell-counter': " in failed.message
+    # A src layout is a package too, wherever the backend finds it.
+    src = {"pyproject.toml": GOOD_PYPROJECT, "src/cell_counter/__init__.py": ""}
+    assert audit(tmp_path / "src", src, "PKG109").result == "pass"
 
 
 def test_pkg110_package_typed(tmp_path: Path) -> None:

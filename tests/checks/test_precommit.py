@@ -32,6 +32,13 @@ MYPY = """\
     hooks:
       - id: mypy
 """
+RUFF = """\
+  - repo: https://github.com/astral-sh/ruff-pre-commit
+    rev: v0.14.0
+    hooks:
+      - id: ruff-check
+      - id: ruff-format
+"""
 ML_PUBLISH = """\
   - repo: https://github.com/ml-publish/ml-publish
     rev: v0.4.0
@@ -129,6 +136,13 @@ def test_pc106_hook_versions_match_pins(tmp_path: Path) -> None:
     extra = audit(tmp_path / "extra", {**GOOD, "pyproject.toml": jupyter}, "PC106")
     assert extra.result == "fail"
     assert "black hook at 24.1.0, pinned 24.2.0" in extra.message
+    ruff_pin = GOOD_PYPROJECT + '\n[dependency-groups]\ndev = ["ruff==0.14.0"]\n'
+    ruff_hook = config(HOOKS, RUFF.replace("v0.14.0", "v0.13.3"))
+    stale_ruff = audit(tmp_path / "ruff", {**ruff_hook, "pyproject.toml": ruff_pin}, "PC106")
+    assert stale_ruff.result == "fail"
+    assert stale_ruff.message.endswith("ruff hook at v0.13.3, pinned 0.14.0")
+    ruff_good = {**config(HOOKS, RUFF), "pyproject.toml": ruff_pin}
+    assert audit(tmp_path / "ruff-good", ruff_good, "PC106").result == "pass"
     unpinned = audit(tmp_path / "unpinned", {**GOOD, "pyproject.toml": GOOD_PYPROJECT}, "PC106")
     assert unpinned.result == "skip"
     assert "not pinned" in unpinned.message

@@ -13,6 +13,7 @@ from ml_publish.weights.naming import MAX_WEIGHT_BYTES
 from ml_publish.weights.registry import WeightEntry
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
+    GOOD_PYPROJECT,
     REGISTRY,
     Files,
     audit,
@@ -50,7 +51,13 @@ def test_wgt101_registry_readable(tmp_path: Path) -> None:
     incomplete = audit(tmp_path / "incomplete", with_weights(partial), "WGT101")
     assert incomplete.result == "fail"
     assert "entry 1 lacks sha256" in incomplete.message
-    two = {**GOOD, "other/__init__.py": "", "other/weights.json": GOOD[REGISTRY]}
+    wheel = '\n[tool.hatch.build.targets.wheel]\npackages = ["cell_counter", "other"]\n'
+    two = {
+        **GOOD,
+        "pyproject.toml": GOOD_PYPROJECT + wheel,
+        "other/__init__.py": "",
+        "other/weights.json": GOOD[REGISTRY],
+    }
     several = audit(tmp_path / "several", two, "WGT101")
     assert several.result == "fail"
     assert "several weights.json registries" in several.message

@@ -79,6 +79,19 @@ def test_the_template_ships_what_the_renderer_writes_for_long_names_too(tmp_path
     assert max(len(line) for line in shipped.splitlines()) <= MAX_COLUMNS
 
 
+@pytest.mark.parametrize("package", ["leaf_seg", "acme.vision", LONG_PACKAGE])
+def test_a_package_in_src_is_imported_from_there(package: str) -> None:
+    """torch.hub puts only the repository's root on sys.path: hubconf.py adds src/."""
+    text = render_hubconf(package, LONG_REPOSITORY, [entry("unet")], source_dir="src")
+
+    assert max(len(line) for line in text.splitlines()) <= MAX_COLUMNS
+    assert black.format_str(text, mode=black.Mode(line_length=79)) == text
+    assert '_sys.path.insert(0, str(_Path(__file__).resolve().parent / "src"))\n' in text
+    assert f'"{package}.model"' in text and "from leaf_seg" not in text
+    assert f"src/{package.replace('.', '/')}/weights.json:" in text
+    compile(text, "hubconf.py", "exec")  # valid Python, whatever the names
+
+
 def test_entry_point_names_are_identifiers() -> None:
     assert entry_point_name("unet-r34.v2") == "unet_r34_v2"
     assert entry_point_name("3d_unet") == "model_3d_unet"

@@ -1,10 +1,13 @@
-"""Facts about a project: the README its weights table lives in."""
+"""Facts about a project: the README its weights table lives in, where its registry is."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
+from ml_publish.errors import UsageError
 from ml_publish.weights.project import open_project
 from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.table import RST_END_MARKER, RST_START_MARKER
@@ -26,3 +29,26 @@ def test_the_weights_table_lands_in_the_readme_pyproject_names(tmp_path: Path) -
     assert refresh_tables(root) == ["README.rst"]
     assert "   * - ``unet``" in (root / "README.rst").read_text()
     assert (root / "README.md").read_text() == "# Old\n"
+
+
+def test_the_registry_is_in_the_package_the_backend_ships(tmp_path: Path) -> None:
+    registry = json.dumps({"format": 1, "weights": []})
+    src = {"pyproject.toml": GOOD_PYPROJECT, "src/cell_counter/__init__.py": ""}
+    root = write_repository(tmp_path / "src", {**src, "src/cell_counter/weights.json": registry})
+
+    project = open_project(root)
+
+    assert project.registry == root / "src" / "cell_counter" / "weights.json"
+    assert project.import_name == "cell_counter"
+
+
+def test_a_package_without_a_registry_is_pointed_at_weights_init(tmp_path: Path) -> None:
+    src = {"pyproject.toml": GOOD_PYPROJECT, "src/cell_counter/__init__.py": ""}
+    root = write_repository(tmp_path, src)
+
+    with pytest.raises(UsageError) as raised:
+        open_project(root)
+
+    assert str(raised.value) == (
+        "no weights.json in src/cell_counter; run ml-publish weights init to add the registry"
+    )
