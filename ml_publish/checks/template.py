@@ -70,6 +70,10 @@ def answer_problems(answers: dict[str, object], same_template: bool) -> list[str
 def template_recorded(facts: RepositoryFacts) -> str | None:
     """pyproject.toml records the template's version and valid answers."""
     table = template_table(facts.pyproject())
+    if table is None and not facts.tool("ml-publish"):
+        # No [tool.ml-publish] at all: a repository ml-publish did not make has nothing to
+        # update (it may still use the hooks and weights init).
+        raise Skip("no [tool.ml-publish] table: not a project made by ml-publish new or adopt")
     if table is None:
         return (
             f"pyproject.toml has no {TABLE}; run ml-publish update --from VERSION with the "

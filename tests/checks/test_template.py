@@ -35,9 +35,15 @@ def test_tpl101_template_recorded(tmp_path: Path) -> None:
     assert audit(tmp_path / "good", GOOD, "TPL101").result == "pass"
     older = with_record(record("0.0.1", python_min="3.9"))
     assert audit(tmp_path / "older", older, "TPL101").result == "pass"
-    missing = audit(tmp_path / "missing", {**GOOD, "pyproject.toml": GOOD_PYPROJECT}, "TPL101")
+    # A project ml-publish made (it has [tool.ml-publish]) from before the record existed.
+    made = GOOD_PYPROJECT + '\n[tool.ml-publish.release]\npublish = "workflow"\n'
+    missing = audit(tmp_path / "missing", {**GOOD, "pyproject.toml": made}, "TPL101")
     assert missing.result == "fail"
     assert "has no [tool.ml-publish.template]; run ml-publish update --from" in missing.message
+    # Any other repository (one that only runs the hooks) has nothing to update.
+    other = audit(tmp_path / "other", {**GOOD, "pyproject.toml": GOOD_PYPROJECT}, "TPL101")
+    assert other.result == "skip"
+    assert "not a project made by ml-publish" in other.message
 
 
 @pytest.mark.parametrize(
