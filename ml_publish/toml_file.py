@@ -23,3 +23,14 @@ def parse_toml(text: str) -> dict[str, Any]:
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; ``ValueError`` when it is not TOML."""
     return parse_toml(path.read_text(encoding="utf-8"))
+
+
+def tool_table(document: dict[str, Any], *keys: str) -> object:
+    """``[tool.<keys>]`` of a parsed pyproject.toml: ``{}`` when a level is missing, and the
+    first level that is not a table when one is not (for the caller to refuse)."""
+    table: object = document.get("tool", {})
+    for key in keys:
+        if not isinstance(table, dict):
+            return table
+        table = table.get(key, {})
+    return table
