@@ -267,6 +267,9 @@ class _Connections:
                 self._relayed[key] = proxy
         try:
             connection.connect()
+        except ssl.SSLCertVerificationError as error:
+            connection.close()
+            raise GitHubError(network.untrusted(error, url.netloc)) from None
         except OSError as error:
             connection.close()
             if proxy is None:

@@ -129,6 +129,15 @@ def tunnel_failure(error: OSError, proxy: Proxy, target: str) -> Exception:
     return ProxyRefused(f"{proxy} refused to connect to {target}: {status} {reason}; {advice}")
 
 
+def untrusted(error: ssl.SSLCertVerificationError, host: str) -> str:
+    """Why TLS to ``host`` failed its certificate check, and what to set."""
+    return (
+        f"the certificate {host} showed is not trusted here ({error.verify_message}); if a proxy "
+        "or firewall inspects TLS on this network, point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) "
+        "at its CA certificate"
+    )
+
+
 def _advice(proxy: Proxy, status: int) -> str:
     if status == 407 and proxy.authorization is None:
         return (
@@ -208,6 +217,9 @@ def describe_failure(error: OSError, url: str) -> str:
             return f"{proxy} answered {answer}; {_advice(proxy, 407)}"
         return answer
     cause = error.reason if isinstance(error, urllib.error.URLError) else error
+    host = urlsplit(url).netloc.rpartition("@")[2]
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return untrusted(cause, host)
     if proxy is not None and isinstance(cause, OSError):
-        return str(tunnel_failure(cause, proxy, urlsplit(url).netloc.rpartition("@")[2]))
+        return str(tunnel_failure(cause, proxy, host))
     return str(cause)
