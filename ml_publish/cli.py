@@ -381,7 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     # --debug counts anywhere before "--", so it can be added to the end of the line that failed.
     end = words.index("--") if "--" in words else len(words)
-    debug = DEBUG in words[:end]
+    leading = words[: next((i for i, word in enumerate(words) if word[:1] != "-"), len(words))]
+    debug = DEBUG in words[:end] or "--verbose" in leading
     words = [word for index, word in enumerate(words) if index >= end or word != DEBUG]
     name = next((word for word in words if not word.startswith("-")), "")
     try:
