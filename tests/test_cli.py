@@ -15,7 +15,7 @@ import pytest
 from ml_publish import __version__
 from ml_publish.cli import COMMANDS, WEIGHTS_ACTIONS
 from ml_publish.sandbox.github_emulator import GitHubEmulator
-from tests.support.processes import run
+from tests.support.processes import quiet_end, run, run_into_closed_pipe
 from tests.support.readme_repos import write_committed
 from tests.support.weights_projects import REPOSITORY, WeightsProject
 
@@ -159,32 +159,6 @@ def test_ctrl_c_exits_130_in_one_line() -> None:
         out, err = process.communicate(timeout=30)
 
     assert (process.returncode, out, err) == (130, "", "ml-publish: error: interrupted\n")
-
-
-def run_into_closed_pipe(words: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``ml-publish WORDS`` writing to a pipe whose reader has already gone (``| head`` done)."""
-    reader, writer = os.pipe()
-    os.close(reader)
-    try:
-        result = subprocess.run(
-            [sys.executable, "-m", "ml_publish", *map(str, words)],
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=writer,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=300,
-            env={**os.environ, "NO_COLOR": "1"},
-        )
-    finally:
-        os.close(writer)
-    return subprocess.CompletedProcess(result.args, result.returncode, "", result.stderr)
-
-
-def quiet_end(result: subprocess.CompletedProcess[str]) -> bool:
-    """Whether the run ended quietly: as the CPython docs advise for a closed pipe (exit 1), or
-    with argparse's --help, which ignores a failed write itself (exit 0)."""
-    return result.returncode in (0, 1) and result.stderr == ""
 
 
 HELP_WORDS = [

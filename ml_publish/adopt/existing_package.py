@@ -16,7 +16,7 @@ import fnmatch
 from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.import_graph import ROOT, Resolution
-from ml_publish.toml_file import parse_toml
+from ml_publish.toml_file import dict_at, parse_toml
 
 NOT_PACKAGES = {"tests", "test", "docs", "doc", "examples", "example", "benchmarks", "scripts"}
 GENERIC_NAMES = frozenset(
@@ -106,14 +106,13 @@ def from_pyproject(text: str) -> list[str] | None:
         document = parse_toml(text)
     except ValueError:
         return None
-    tool = document.get("tool", {})
-    setuptools = tool.get("setuptools", {}).get("packages")
+    setuptools = dict_at(document, "tool", "setuptools").get("packages")
     if isinstance(setuptools, list):
         return top_names([str(name) for name in setuptools])
-    poetry = tool.get("poetry", {}).get("packages")
+    poetry = dict_at(document, "tool", "poetry").get("packages")
     if isinstance(poetry, list):
         return top_names([str(p.get("include", "")) for p in poetry if isinstance(p, dict)])
-    hatch = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+    hatch = dict_at(document, "tool", "hatch", "build", "targets", "wheel")
     if isinstance(hatch.get("packages"), list):
         return top_names([PurePosixPath(str(p)).name for p in hatch["packages"]])
     return None

@@ -82,9 +82,16 @@ class RepositoryFacts:
         table = self.pyproject().get("project", {})
         return table if isinstance(table, dict) else {}
 
+    def tool_tables(self) -> dict[str, Any]:
+        """``[tool]`` of pyproject.toml (``{}`` when it is not a table)."""
+        from ml_publish.toml_file import dict_at
+
+        return dict_at(self.pyproject(), "tool")
+
     def tool(self, name: str) -> dict[str, Any]:
-        table = self.pyproject().get("tool", {}).get(name, {})
-        return table if isinstance(table, dict) else {}
+        from ml_publish.toml_file import dict_at
+
+        return dict_at(self.pyproject(), "tool", name)
 
     # YAML files
 
@@ -163,14 +170,16 @@ class RepositoryFacts:
 
     def declared_packages(self) -> list[Path]:
         """The wheel's packages as pyproject.toml lists them: hatch's paths, setuptools' names."""
+        from ml_publish.toml_file import dict_at
+
         try:
-            tool = self.pyproject().get("tool", {})
+            tool = dict_at(self.pyproject(), "tool")
         except UnreadableFile:
             return []
-        hatch = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+        hatch = dict_at(tool, "hatch", "build", "targets", "wheel")
         if isinstance(hatch.get("packages"), list):
             return [self.root / str(path) for path in hatch["packages"]]
-        setuptools = tool.get("setuptools", {}).get("packages")
+        setuptools = dict_at(tool, "setuptools").get("packages")
         if isinstance(setuptools, list):
             tops = dict.fromkeys(str(name).split(".")[0] for name in setuptools)
             return [self.root / name for name in tops]

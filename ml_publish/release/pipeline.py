@@ -160,7 +160,7 @@ def configured_publish(root: Path) -> str:
     table = tool_table(document, "ml-publish", "release")
     if not isinstance(table, dict):
         raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
-    unknown = sorted(map(str, set(table) - {"publish"}))
+    unknown = sorted(map(repr, set(table) - {"publish"}))
     if unknown:
         raise UsageError(f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish")
     publish = table.get("publish", "local")
