@@ -378,20 +378,10 @@ def usage_error(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
-    # --debug counts anywhere before "--", so it can be added to the end of the line that failed.
-    end = words.index("--") if "--" in words else len(words)
-    leading = words[: next((i for i, word in enumerate(words) if word[:1] != "-"), len(words))]
-    debug = DEBUG in words[:end] or "--verbose" in leading
-    words = [word for index, word in enumerate(words) if index >= end or word != DEBUG]
+    debug, words = debug_asked(list(sys.argv[1:] if argv is None else argv))
     name = next((word for word in words if not word.startswith("-")), "")
     try:
-        try:
-            code = dispatch(words, debug=debug)
-        except SystemExit as leaving:  # argparse, after --help or a usage error
-            if not isinstance(leaving.code, (int, type(None))):
-                raise
-            code = leaving.code or 0
+        code = dispatch(words)
         sys.stdout.flush()  # a reader that is gone shows here, not in the interpreter's exit
         return code
     except BrokenPipeError:
@@ -399,17 +389,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         if debug:
             raise
-        kept = (
-            "; what was finished is kept: the same command carries on" if name in RESUMABLE else ""
-        )
-        return say_error(f"interrupted{kept}", 130)
+        kept = "; what was finished is kept: the same command carries on"
+        return say_error(f"interrupted{kept if name in RESUMABLE else ''}", 130)
     except Exception as error:
         if debug:
             raise
+        if isinstance(error, ReportedError):  # a child process has shown the message
+            return error.exit_code
+        if isinstance(error, MLPublishError):
+            return say_error(str(error), error.exit_code)
         return unexpected(error)
 
 
-def dispatch(words: list[str], *, debug: bool) -> int:
+def debug_asked(words: list[str]) -> tuple[bool, list[str]]:
+    """Whether tracebacks are wanted, and the words without the option that asks.
+
+    ``--debug`` counts anywhere before ``--``, so it can go at the end of the line that failed;
+    ``--verbose``, its name before, only before the command.
+    """
+    end = words.index("--") if "--" in words else len(words)
+    command = next((i for i, word in enumerate(words) if not word.startswith("-")), len(words))
+    debug = DEBUG in words[:end] or "--verbose" in words[:command]
+    kept = [word for i, word in enumerate(words) if word not in (DEBUG, "--verbose") or i >= end]
+    return debug, [word for i, word in enumerate(kept) if word != "--verbose" or i >= command]
+
+
+def dispatch(words: list[str]) -> int:
     """Parse the top level by hand, then run the command named."""
     while words and words[0].startswith("-"):
         option = words.pop(0)
@@ -419,20 +424,20 @@ def dispatch(words: list[str], *, debug: bool) -> int:
         if option == "--version":
             print(f"{PROG} {__version__}")
             return 0
-        if option == "--verbose":  # the name --debug had before
-            debug = True
-            continue
         return usage_error(f"unrecognized option {option!r}")
     if not words:
         return usage_error(f"a command is required: {', '.join(COMMANDS)}")
     name, *rest = words
     if name not in COMMANDS:
         return usage_error(f"unknown command {name!r}; choose from {', '.join(COMMANDS)}")
-    return run_command(name, rest, debug=debug)
+    return run_command(name, rest)
 
 
-def run_command(name: str, words: list[str], *, debug: bool) -> int:
-    args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
+def run_command(name: str, words: list[str]) -> int:
+    try:
+        args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
+    except SystemExit as leaving:  # after --help, or a usage error argparse has shown
+        return leaving.code if isinstance(leaving.code, int) else 0
     module_name, _, function_name = args.run.partition(":")
     # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
     module = __import__(f"ml_publish.commands.{module_name}", fromlist=[function_name])
@@ -440,14 +445,6 @@ def run_command(name: str, words: list[str], *, debug: bool) -> int:
     try:
         exit_code: int = run(args)
         return exit_code
-    except ReportedError:
-        if debug:
-            raise
-        return 2
-    except MLPublishError as error:
-        if debug:
-            raise
-        return say_error(str(error), error.exit_code)
     except EOFError:
         return say_error(
             "the input ended before every question was answered; pass --no-input to take the "
