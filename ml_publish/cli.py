@@ -32,7 +32,8 @@ USAGE = f"usage: {PROG} [--version] [--help] [--debug] COMMAND [ARGS ...]"
 DEBUG = "--debug"
 # Optional extras: the module a missing import names, and the extra that installs it.
 EXTRAS = {"pypiserver": "sandbox", "passlib": "sandbox"}
-# What a Ctrl-C leaves: these commands record each finished step and carry on from there.
+# What a Ctrl-C leaves: these commands record each finished step and carry on from there
+# (not as a rehearsal or a dry run, which keep nothing).
 RESUMABLE = ("release", "weights")
 
 
@@ -379,7 +380,6 @@ def usage_error(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     debug, words = debug_asked(list(sys.argv[1:] if argv is None else argv))
-    name = next((word for word in words if not word.startswith("-")), "")
     try:
         code = dispatch(words)
         sys.stdout.flush()  # a reader that is gone shows here, not in the interpreter's exit
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         kept = "; what was finished is kept: the same command carries on"
-        return say_error(f"interrupted{kept if name in RESUMABLE else ''}", 130)
+        return say_error(f"interrupted{kept if resumable(words) else ''}", 130)
     except Exception as error:
         if debug:
             raise
@@ -399,6 +399,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(error, MLPublishError):
             return say_error(str(error), error.exit_code)
         return unexpected(error)
+
+
+def resumable(words: list[str]) -> bool:
+    """Whether an interrupted run of ``words`` kept work that the same command carries on."""
+    name = next((word for word in words if not word.startswith("-")), "")
+    return name in RESUMABLE and not {"--sandbox", "--dry-run"} & set(words)
 
 
 def debug_asked(words: list[str]) -> tuple[bool, list[str]]:

@@ -272,7 +272,7 @@ class _Connections:
             raise GitHubError(network.untrusted(error, url.netloc)) from None
         except OSError as error:
             connection.close()
-            if proxy is None:
+            if proxy is None or isinstance(error, ssl.SSLError):  # TLS with the server failed
                 raise
             raise network.tunnel_failure(error, proxy, url.netloc) from None
         assert connection.sock is not None
