@@ -1,6 +1,6 @@
 """Uploading a 1 GiB weight file to the GitHub emulator: ml-publish against ``curl -T``.
 
-Goals: at least 0.7x curl's throughput, and a peak RSS of the uploading process of at most
+Goals: at least 0.9x curl's throughput, and a peak RSS of the uploading process of at most
 100 MB. Each upload runs in its own process so its peak RSS is its own. Both of Linux's figures
 are printed: with sendfile(2) getrusage's ru_maxrss reads far above /proc's VmHWM (about 90 MB
 against 22 MB here; with a sparse file both read about 24 MB), and the goal is met by either.
@@ -76,7 +76,7 @@ def main() -> None:
     mine, theirs = statistics.median(ours), statistics.median(reference)
     print(
         f"upload 1 GiB: {SIZE / mine / 1e6:.0f} MB/s vs curl -T {SIZE / theirs / 1e6:.0f} MB/s"
-        f" = {theirs / mine:.2f}x throughput {verdict('>= 0.7x', theirs / mine)}"
+        f" = {theirs / mine:.2f}x throughput {verdict('>= 0.9x', theirs / mine)}"
     )
     by_rusage, by_proc = max(peaks) / 1e6, max(high_water_marks) / 1e6
     print(

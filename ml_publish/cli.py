@@ -5,10 +5,17 @@ The top level (``--help``, ``--version``, choosing the command) is parsed by han
 pre-commit hooks start about as fast as Python itself. Each command's own options are parsed
 with argparse, imported only once that command is chosen, and the command's module (named in
 the table as ``module:function``) is imported only then too.
+
+Whatever a command raises ends here in one line on stderr, never a traceback (``--debug``,
+anywhere on the line, shows it): ml-publish's own errors with their exit code, a missing
+optional extra with the install command (2), Ctrl-C (130; steps already finished stay
+recorded, so the same command carries on), anything else with a pointer to ``--debug`` (1). A
+reader that closes the pipe early (``| head``) ends the run quietly.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ml_publish import __version__
@@ -21,7 +28,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
 PROG = "ml-publish"
-USAGE = f"usage: {PROG} [--version] [--help] [--verbose] COMMAND [ARGS ...]"
+USAGE = f"usage: {PROG} [--version] [--help] [--debug] COMMAND [ARGS ...]"
+DEBUG = "--debug"
+# Optional extras: the module a missing import names, and the extra that installs it.
+EXTRAS = {"pypiserver": "sandbox", "passlib": "sandbox"}
+# What a Ctrl-C leaves: these commands record each finished step and carry on from there
+# (not as a rehearsal or a dry run, which keep nothing).
+RESUMABLE = ("release", "weights")
 
 
 class Command:
@@ -138,6 +151,7 @@ def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--download", action="store_true", help="also download every URL and check its hash"
     )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,7 +169,7 @@ def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add assets to a release that is already published",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
@@ -301,6 +315,19 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rehearse the whole release offline: a local GitHub and pypiserver, then install it",
     )
+    waiting = parser.add_mutually_exclusive_group()
+    waiting.add_argument(
+        "--wait",
+        type=float,
+        metavar="MINUTES",
+        help='how long to wait for the Release workflow (publish = "workflow"; default: 30)',
+    )
+    waiting.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="push the tag and stop; the next ml-publish release finishes once it is published",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or step times")
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
@@ -393,7 +420,7 @@ def top_level_help() -> str:
         "options:\n"
         "  -h, --help  show this help and exit\n"
         "  --version   show the version and exit\n"
-        "  --verbose   show tracebacks when something goes wrong\n\n"
+        "  --debug     show the traceback when something goes wrong (also: --verbose)\n\n"
         f"Run '{PROG} COMMAND --help' for a command's options."
     )
 
@@ -404,8 +431,49 @@ def usage_error(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
-    verbose = False
+    debug, words = debug_asked(list(sys.argv[1:] if argv is None else argv))
+    try:
+        code = dispatch(words)
+        sys.stdout.flush()  # a reader that is gone shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return output_closed()
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        kept = "; what was finished is kept: the same command carries on"
+        return say_error(f"interrupted{kept if resumable(words) else ''}", 130)
+    except Exception as error:
+        if debug:
+            raise
+        if isinstance(error, ReportedError):  # a child process has shown the message
+            return error.exit_code
+        if isinstance(error, MLPublishError):
+            return say_error(str(error), error.exit_code)
+        return unexpected(error)
+
+
+def resumable(words: list[str]) -> bool:
+    """Whether an interrupted run of ``words`` kept work that the same command carries on."""
+    name = next((word for word in words if not word.startswith("-")), "")
+    return name in RESUMABLE and not {"--sandbox", "--dry-run"} & set(words)
+
+
+def debug_asked(words: list[str]) -> tuple[bool, list[str]]:
+    """Whether tracebacks are wanted, and the words without the option that asks.
+
+    ``--debug`` counts anywhere before ``--``, so it can go at the end of the line that failed;
+    ``--verbose``, its name before, only before the command.
+    """
+    end = words.index("--") if "--" in words else len(words)
+    command = next((i for i, word in enumerate(words) if not word.startswith("-")), len(words))
+    debug = DEBUG in words[:end] or "--verbose" in words[:command]
+    kept = [word for i, word in enumerate(words) if word not in (DEBUG, "--verbose") or i >= end]
+    return debug, [word for i, word in enumerate(kept) if word != "--verbose" or i >= command]
+
+
+def dispatch(words: list[str]) -> int:
+    """Parse the top level by hand, then run the command named."""
     while words and words[0].startswith("-"):
         option = words.pop(0)
         if option in ("-h", "--help"):
@@ -414,20 +482,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if option == "--version":
             print(f"{PROG} {__version__}")
             return 0
-        if option == "--verbose":
-            verbose = True
-            continue
         return usage_error(f"unrecognized option {option!r}")
     if not words:
         return usage_error(f"a command is required: {', '.join(COMMANDS)}")
     name, *rest = words
     if name not in COMMANDS:
         return usage_error(f"unknown command {name!r}; choose from {', '.join(COMMANDS)}")
-    return run_command(name, rest, verbose=verbose)
+    return run_command(name, rest)
 
 
-def run_command(name: str, words: list[str], *, verbose: bool) -> int:
-    args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
+def run_command(name: str, words: list[str]) -> int:
+    try:
+        args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
+    except SystemExit as leaving:  # after --help, or a usage error argparse has shown
+        return leaving.code if isinstance(leaving.code, int) else 0
     module_name, _, function_name = args.run.partition(":")
     # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
     module = __import__(f"ml_publish.commands.{module_name}", fromlist=[function_name])
@@ -435,22 +503,50 @@ def run_command(name: str, words: list[str], *, verbose: bool) -> int:
     try:
         exit_code: int = run(args)
         return exit_code
-    except ReportedError:
-        if verbose:
-            raise
-        return 2
-    except MLPublishError as error:
-        if verbose:
-            raise
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return error.exit_code
     except EOFError:
-        print(
-            f"{PROG}: error: the input ended before every question was answered; "
-            "pass --no-input to take the defaults",
-            file=sys.stderr,
+        return say_error(
+            "the input ended before every question was answered; pass --no-input to take the "
+            "defaults",
+            2,
         )
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+
+
+def say_error(message: str, code: int) -> int:
+    """Print ``message`` as ml-publish's error line on stderr; ``code`` to exit with."""
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code
+
+
+def output_closed() -> int:
+    """Stop quietly when the reader of the output has gone (``| head``).
+
+    As the CPython docs advise (the signal module's note on SIGPIPE): the rest of the output
+    goes to devnull, so the interpreter's own flush at exit cannot fail again, and the exit
+    code is 1.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1
+
+
+def unexpected(error: Exception) -> int:
+    """One line for an exception nobody planned for: what it is, and how to see more."""
+    extra = missing_extra(error)
+    if extra is not None:
+        return say_error(extra, 2)
+    text = " ".join(str(error).split()) or "no message"
+    if len(text) > 300:
+        text = text[:297] + "..."
+    what = text if isinstance(error, OSError) else f"unexpected {type(error).__name__}: {text}"
+    return say_error(f"{what}; run with {DEBUG} for the traceback", 1)
+
+
+def missing_extra(error: Exception) -> str | None:
+    """The install command for an optional extra whose missing module ``error`` names."""
+    if not isinstance(error, ModuleNotFoundError):
+        return None
+    module = (error.name or "").partition(".")[0]
+    if module not in EXTRAS:
+        return None
+    return f'{module} is not installed; it comes with: pip install "ml-publish[{EXTRAS[module]}]"'

@@ -32,6 +32,7 @@ from packaging.utils import (
 )
 from pyproject_hooks import quiet_subprocess_runner
 
+from ml_publish import network
 from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed
 
@@ -178,13 +179,17 @@ def files_on_index(
     url = urljoin(simple_url.rstrip("/") + "/", f"{canonicalize_name(project)}/")
     request = urllib.request.Request(url, headers={"Accept": "text/html"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with network.open_url(request, timeout=timeout) as response:
             page = response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         if error.code == 404:
             return {}
-        raise PackageIndexError(f"the index answered {error.code} for {_safe(url)}") from None
-    except (OSError, ValueError) as error:
+        answer = network.describe_failure(error, url)
+        raise PackageIndexError(f"the index answered {answer} for {_safe(url)}") from None
+    except OSError as error:
+        problem = network.describe_failure(error, url)
+        raise PackageIndexError(f"cannot read the index at {_safe(url)}: {problem}") from None
+    except ValueError as error:
         raise PackageIndexError(f"cannot read the index at {_safe(url)}: {error}") from None
     wanted = canonicalize_version(version)
     return {name: sha256 for name, sha256 in _links(page) if _version_of(name) == wanted}
@@ -273,7 +278,9 @@ def _version_of(file_name: str) -> str | None:
         return None
 
 
-def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
+def _run(command: list[str], what: str) -> None:
+    # twine reads the proxy variables itself; it trusts the CA certificates we trust.
+    env = {**os.environ, **network.tool_environment()}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()

@@ -1,11 +1,23 @@
-"""The ``ml-publish`` entry point: version, help, and argument errors."""
+"""The ``ml-publish`` entry point: version, help, argument errors, and how every run ends:
+one line for errors, 130 for Ctrl-C, quietly into a closed pipe, tracebacks only with --debug."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import textwrap
+from pathlib import Path
+
+import pytest
 
 from ml_publish import __version__
-from tests.support.processes import run
+from ml_publish.cli import COMMANDS, WEIGHTS_ACTIONS
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from tests.support.processes import quiet_end, run, run_into_closed_pipe
+from tests.support.readme_repos import write_committed
+from tests.support.weights_projects import REPOSITORY, WeightsProject
 
 
 def test_version_is_the_package_version() -> None:
@@ -60,3 +72,135 @@ def test_unknown_option_is_a_usage_error() -> None:
 
     assert result.returncode == 2
     assert "unrecognized option '--colour'" in result.stderr
+
+
+# A command stood in for by ``run``'s body, to see how the CLI ends what the command raises.
+STAND_IN = """
+import sys, time
+import ml_publish.commands.check as command
+from ml_publish.cli import main
+
+def run(args):
+{body}
+
+command.run = run
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_stand_in(body: str, *words: str) -> subprocess.CompletedProcess[str]:
+    """``ml-publish check WORDS`` with ``body`` (indented) as the check command's code."""
+    code = STAND_IN.format(body=textwrap.indent(textwrap.dedent(body), "    "))
+    return run([sys.executable, "-c", code, *words], expect_success=False)
+
+
+def test_an_unexpected_exception_is_one_line_pointing_at_debug() -> None:
+    result = run_stand_in("return 1 / 0", "check")
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "ml-publish: error: unexpected ZeroDivisionError: division by zero; run with --debug for "
+        "the traceback\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "words", [["check", "--debug"], ["--debug", "check"], ["--verbose", "check"]]
+)
+def test_debug_anywhere_on_the_line_shows_the_traceback(words: list[str]) -> None:
+    result = run_stand_in("return 1 / 0", *words)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("Traceback (most recent call last):")
+    assert result.stderr.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_an_operating_system_error_is_one_line_with_its_file() -> None:
+    result = run_stand_in("open('/nonexistent/dir/weights.bin')", "check")
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        "ml-publish: error: [Errno 2] No such file or directory: '/nonexistent/dir/weights.bin'; "
+        "run with --debug for the traceback\n"
+    )
+
+
+@pytest.mark.parametrize("module", ["passlib", "pypiserver.bottle"])
+def test_a_missing_optional_extra_names_its_install_command(module: str) -> None:
+    result = run_stand_in(f"sys.modules[{module!r}] = None\nimport {module}", "check")
+
+    top = module.partition(".")[0]
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"ml-publish: error: {top} is not installed; it comes with: "
+        'pip install "ml-publish[sandbox]"\n'
+    )
+
+
+def test_a_missing_module_that_is_no_extra_is_unexpected() -> None:
+    result = run_stand_in("import no_such_module_anywhere", "check")
+
+    assert result.returncode == 1
+    assert (
+        "unexpected ModuleNotFoundError: No module named 'no_such_module_anywhere'" in result.stderr
+    )
+
+
+def test_ctrl_c_exits_130_in_one_line() -> None:
+    body = "print('ready', flush=True)\ntime.sleep(60)"
+    code = STAND_IN.format(body=textwrap.indent(body, "    "))
+    command = [sys.executable, "-c", code, "check"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "ready\n"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+
+    assert (process.returncode, out, err) == (130, "", "ml-publish: error: interrupted\n")
+
+
+HELP_WORDS = [
+    [],
+    *[[name] for name in COMMANDS],
+    *[["weights", action] for action in WEIGHTS_ACTIONS],
+]
+
+
+@pytest.mark.parametrize("words", HELP_WORDS, ids=lambda words: " ".join(words) or "top")
+def test_every_commands_help_ends_quietly_into_a_closed_pipe(
+    words: list[str], tmp_path: Path
+) -> None:
+    result = run_into_closed_pipe([*words, "--help"], tmp_path)
+
+    assert quiet_end(result), result.stderr
+
+
+def test_commands_at_work_end_quietly_into_a_closed_pipe(
+    weights_project: WeightsProject, gh: GitHubEmulator, tmp_path: Path
+) -> None:
+    root = weights_project.root
+    big = tmp_path / "big.pth"
+    big.write_bytes(b"\x80\x02" + os.urandom(200_000))
+    files: dict[str, str | bytes] = {"train.py": "print('training')\n", "README.md": "# Run\n"}
+    repository = write_committed(tmp_path / "repository", files)
+    runs: dict[str, list[str | Path]] = {
+        "version": ["--version"],
+        "new": ["new", "--no-input", "-o", tmp_path / "new"],
+        "adopt": ["adopt", "--dry-run", repository],
+        "check": ["check", root],
+        "check --list": ["check", "--list"],
+        "no-weights-in-git": ["no-weights-in-git", big],
+        "weights add": ["weights", "-C", root, "add", big, "--name", "big", "--repo", REPOSITORY],
+        "weights list": ["weights", "-C", root, "list"],
+        "weights upload": [
+            "weights", "-C", root, "upload", "--repo", REPOSITORY, "--api-url", gh.api_url
+        ],
+    }  # fmt: skip
+
+    results = {name: run_into_closed_pipe(words, tmp_path) for name, words in runs.items()}
+
+    assert {name: result.stderr for name, result in results.items() if not quiet_end(result)} == {}
+    assert (tmp_path / "new").is_dir() and "big" in weights_project.entries()  # the work was done
+    assert len([r for r in gh.requests if r.host == "uploads"]) == 3

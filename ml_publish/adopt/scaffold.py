@@ -28,7 +28,7 @@ from ml_publish.adopt.operations import (
     UntrackWeight,
 )
 from ml_publish.adopt.readme import repository_readme, with_repository_readme
-from ml_publish.toml_file import parse_toml
+from ml_publish.toml_file import dict_at, parse_toml
 from ml_publish.versions import VERSION_LINE
 
 # The template's PyTorch modules; a package with its own modules of these names keeps them.
@@ -52,9 +52,7 @@ def line_length_of(analysis: RepositoryAnalysis) -> str | None:
     pyproject = analysis.root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            black = (
-                parse_toml(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("black", {})
-            )
+            black = dict_at(parse_toml(pyproject.read_text(encoding="utf-8")), "tool", "black")
         except ValueError:
             black = {}
         if "line-length" in black:

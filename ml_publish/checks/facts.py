@@ -84,9 +84,16 @@ class RepositoryFacts:
         table = self.pyproject().get("project", {})
         return table if isinstance(table, dict) else {}
 
+    def tool_tables(self) -> dict[str, Any]:
+        """``[tool]`` of pyproject.toml (``{}`` when it is not a table)."""
+        from ml_publish.toml_file import dict_at
+
+        return dict_at(self.pyproject(), "tool")
+
     def tool(self, name: str) -> dict[str, Any]:
-        table = self.pyproject().get("tool", {}).get(name, {})
-        return table if isinstance(table, dict) else {}
+        from ml_publish.toml_file import dict_at
+
+        return dict_at(self.pyproject(), "tool", name)
 
     # YAML files
 

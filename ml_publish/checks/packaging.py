@@ -102,7 +102,7 @@ def version_single_sourced(facts: RepositoryFacts) -> str | None:
     literals = version_literals(facts)
     project = facts.project_table()
     if "version" in project.get("dynamic", []):
-        tools = facts.pyproject().get("tool", {})
+        tools = facts.tool_tables()
         sourced = any(all_keys_in(tools, path) for path in DYNAMIC_VERSION_SOURCES) or any(
             name != "pyproject.toml" for name in literals
         )

@@ -12,6 +12,7 @@ from ml_publish.checks import all_checks
 from ml_publish.checks.base import FAIL, FAMILIES, PASS, SKIP, Check, CheckResult, Skip
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
 from ml_publish.errors import UsageError
+from ml_publish.toml_file import tool_table
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def expand(words: list[str], checks: list[Check], where: str) -> list[str]:
 def read_config(facts: RepositoryFacts) -> dict[str, object]:
     """``[tool.ml-publish.check]`` of the checked repository (empty when there is none)."""
     try:
-        table = facts.pyproject().get("tool", {}).get("ml-publish", {}).get("check", {})
+        table = tool_table(facts.pyproject(), "ml-publish", "check")
     except UnreadableFile:
         return {}
     if not isinstance(table, dict):
@@ -60,7 +61,8 @@ def read_config(facts: RepositoryFacts) -> dict[str, object]:
     unknown = sorted(set(table) - set(CONFIG_KEYS))
     if unknown:
         raise UsageError(
-            f"unknown key {', '.join(unknown)} in {CONFIG_TABLE}; use {' or '.join(CONFIG_KEYS)}"
+            f"unknown key {', '.join(map(repr, unknown))} in {CONFIG_TABLE}; use "
+            f"{' or '.join(CONFIG_KEYS)}"
         )
     return table
 

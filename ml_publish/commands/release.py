@@ -21,6 +21,9 @@ def run(args: Namespace) -> int:
         repository=args.repo,
         allow_branch=args.allow_branch,
         dist_dir=args.dist_dir,
+        progress=not args.quiet,
+        wait_minutes=args.wait,
+        no_wait=args.no_wait,
     )
     project = Path(args.project)
     if args.abandon:

@@ -58,26 +58,30 @@ def table(args: Namespace) -> int:
 
 
 def verify(args: Namespace) -> int:
+    from ml_publish.terminal import for_person
     from ml_publish.weights.verification import verify_weights
 
-    problems = verify_weights(Path(args.project), download=args.download)
+    with for_person(not args.quiet) as display:
+        problems = verify_weights(Path(args.project), download=args.download, display=display)
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
 
 
 def upload(args: Namespace) -> int:
+    from ml_publish.terminal import for_person
     from ml_publish.weights.upload import upload_weights
 
-    names = upload_weights(
-        Path(args.project),
-        repository=args.repo,
-        tag=args.tag,
-        api_url=args.api_url,
-        publish=args.publish,
-        allow_published=args.allow_published,
-        progress=not args.quiet,
-    )
+    with for_person(not args.quiet) as display:
+        names = upload_weights(
+            Path(args.project),
+            repository=args.repo,
+            tag=args.tag,
+            api_url=args.api_url,
+            publish=args.publish,
+            allow_published=args.allow_published,
+            display=display,
+        )
     state = "published" if args.publish else "uploaded to the draft release"
     print(f"{state}: {', '.join(names)}" if names else "no pending weights to upload")
     return 0

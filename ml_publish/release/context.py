@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ml_publish import index
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.state import ReleaseState
+from ml_publish.terminal import Display
 from ml_publish.weights.project import Project
 
 DIST_DIR = Path(".ml-publish") / "dist"
@@ -25,6 +26,8 @@ class ReleaseContext:
     say: Callable[[str], None] = print
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
+    # Where progress is drawn: bars and step times on a terminal, nothing elsewhere.
+    display: Display = field(default_factory=Display)
 
     @property
     def dist_dir(self) -> Path:
@@ -45,6 +48,10 @@ class ReleaseContext:
     def note(self, line: str) -> None:
         """Say ``line``, indented under its step's heading."""
         self.say(f"    {line}")
+
+
+class Paused(Exception):
+    """A step stopped on purpose, leaving the rest to the next run; the message says when."""
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,10 @@ workflow's own build must match: a build that differs is refused, never swapped 
 from __future__ import annotations
 
 import functools
-import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ml_publish import git
+from ml_publish import git, network
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.github import Asset, GitHubClient, Release, RetryPolicy
 from ml_publish.release.context import ReleaseContext
@@ -26,7 +25,6 @@ from ml_publish.weights.drafts import (
 )
 from ml_publish.weights.naming import download_server, release_download_url
 from ml_publish.weights.registry import WeightEntry, load_registry
-from ml_publish.weights.upload_progress import ProgressLine
 from ml_publish.weights.upload_state import UploadState
 from ml_publish.weights.uploader import ReleaseUploader, UploadMismatch
 
@@ -97,9 +95,8 @@ def open_draft(ctx: ReleaseContext, client: GitHubClient) -> tuple[Release, Rele
     release = find_or_create_draft(client, ctx.state.tag, upload_state, notes)
     if not release.draft:
         return release, None  # published already: publish() verifies what it holds
-    progress = ProgressLine.for_stderr(ctx.options.progress)
     uploader = ReleaseUploader(
-        client, release, upload_state, allow_published=False, progress=progress
+        client, release, upload_state, allow_published=False, display=ctx.display
     )
     return release, uploader
 
@@ -204,11 +201,12 @@ def check_served(url: str) -> None:
     """Fetch the first byte of ``url``, as a user's download would start."""
     request = urllib.request.Request(url, headers={"Range": "bytes=0-0"})
     try:
-        with urllib.request.urlopen(request, timeout=SERVED_CHECK_TIMEOUT) as response:
+        with network.open_url(request, timeout=SERVED_CHECK_TIMEOUT) as response:
             response.read(1)
-    except (urllib.error.URLError, OSError) as error:
+    except OSError as error:
+        problem = network.describe_failure(error, url)
         raise OperationFailed(
-            f"{url} does not serve its file ({error}); a private repository's assets are not "
+            f"{url} does not serve its file ({problem}); a private repository's assets are not "
             "public downloads: make the repository public, or host the weights elsewhere"
         ) from None
 

@@ -11,6 +11,10 @@ from ml_publish.errors import UsageError
 BUMPS = ("patch", "minor", "major")
 # Where the release is published: all here, or by the project's release workflow on the tag.
 PUBLISH_MODES = ("local", "workflow")
+# How long a local run waits, by default, for the Release workflow to publish.
+WAIT_MINUTES = 30.0
+# A day: beyond that a wait is surely a mistake (and GitHub cancels runs after 72 hours).
+LONGEST_WAIT_MINUTES = 24 * 60.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,10 @@ class ReleaseOptions:
     dist_dir: str | None = None
     publish: str | None = None
     progress: bool = True
+    # How long to wait for the Release workflow (publish = "workflow"): None for WAIT_MINUTES.
+    wait_minutes: float | None = None
+    # Push the tag and stop; the next run finishes once the workflow has published.
+    no_wait: bool = False
 
     def __post_init__(self) -> None:
         if self.bump is not None and self.version is not None:
@@ -38,10 +46,30 @@ class ReleaseOptions:
             raise UsageError(f"--bump takes {', '.join(BUMPS)}, not {self.bump!r}")
         if self.publish is not None:
             check_publish_mode(self.publish)
+        minutes = self.wait_minutes
+        if minutes is not None and self.no_wait:
+            raise UsageError("give --wait or --no-wait, not both")
+        if minutes is not None and not 0 <= minutes <= LONGEST_WAIT_MINUTES:
+            raise UsageError(
+                f"--wait takes minutes from 0 to {LONGEST_WAIT_MINUTES:.0f}, not {minutes:g}; "
+                "--no-wait pushes the tag and stops"
+            )
 
     @property
     def asks_for_version(self) -> bool:
         return self.bump is not None or self.version is not None
+
+    @property
+    def chose_waiting(self) -> bool:
+        """Whether --wait or --no-wait was given."""
+        return self.no_wait or self.wait_minutes is not None
+
+    @property
+    def wait_seconds(self) -> float | None:
+        """How long to wait for the Release workflow; None: not at all (``--no-wait``)."""
+        if self.no_wait:
+            return None
+        return 60 * (WAIT_MINUTES if self.wait_minutes is None else self.wait_minutes)
 
 
 def check_publish_mode(publish: str) -> str:
@@ -74,13 +102,15 @@ def next_version(current: str, *, bump: str | None, version: str | None) -> str:
                 f"version {wanted} is not greater than the current {now}; choose a higher one"
             )
         return str(wanted)
+    if bump == "patch" and now.is_prerelease and Version(now.base_version) > now:
+        return now.base_version  # 1.2.0rc1 -> 1.2.0, the release it was a candidate for
     major, minor, patch = (list(now.release) + [0, 0])[:3]
     if bump == "major":
         parts = (major + 1, 0, 0)
     elif bump == "minor":
         parts = (major, minor + 1, 0)
-    elif now.is_prerelease:
-        parts = (major, minor, patch)  # 1.2.0rc1 -> 1.2.0, the release it was a candidate for
     else:
         parts = (major, minor, patch + 1)
-    return ".".join(map(str, parts))
+    # The epoch stays: without it 1!2.0 would "rise" to 2.0.1, which sorts below it.
+    epoch = f"{now.epoch}!" if now.epoch else ""
+    return epoch + ".".join(map(str, parts))

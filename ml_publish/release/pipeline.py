@@ -36,13 +36,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ml_publish import git
+from packaging.version import Version
+
+from ml_publish import git, terminal
 from ml_publish.errors import UsageError
 from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
-from ml_publish.release.context import REMOTE, ReleaseContext, Step
+from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.options import ReleaseOptions, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
-from ml_publish.toml_file import read_toml
+from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.project import open_project, resolve_repository
 from ml_publish.weights.registry import load_registry
 from ml_publish.weights.upload import belongs_to_release
@@ -149,13 +151,22 @@ def steps_for(state: ReleaseState) -> list[Step]:
 
 
 def configured_publish(root: Path) -> str:
+    """``publish`` of ``[tool.ml-publish.release]``: "local" (the default) or "workflow"."""
     pyproject = root / "pyproject.toml"
-    document = read_toml(pyproject) if pyproject.is_file() else {}
-    table = document.get("tool", {}).get("ml-publish", {}).get("release", {})
-    unknown = sorted(set(table) - {"publish"})
+    try:
+        document = read_toml(pyproject) if pyproject.is_file() else {}
+    except ValueError as error:
+        raise UsageError(f"{pyproject} is not valid TOML ({error}); fix it first") from None
+    table = tool_table(document, "ml-publish", "release")
+    if not isinstance(table, dict):
+        raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
+    unknown = sorted(map(repr, set(table) - {"publish"}))
     if unknown:
         raise UsageError(f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish")
-    return str(table.get("publish", "local"))
+    publish = table.get("publish", "local")
+    if not isinstance(publish, str):
+        raise UsageError(f'publish in {CONFIG_TABLE} must be "local" or "workflow"')
+    return publish
 
 
 def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
@@ -189,17 +200,37 @@ def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
 
 
 def resumed_state(root: Path, options: ReleaseOptions) -> ReleaseState | None:
+    """The release under way here, if any, when the options let it carry on.
+
+    The same command carries on ("fix the cause and run the same command again"): a
+    ``--bump`` or ``--version`` that names the version under way (reckoned from the version
+    it started from) resumes it; only another version is refused.
+    """
     state = ReleaseState.load(root)
-    if state is None:
-        return None
-    if options.asks_for_version:
-        asked = options.version or ""
-        if options.bump is not None or asked.removeprefix("v") != state.version:
-            raise UsageError(
-                f"the release of {state.tag} is under way ({', '.join(state.done)} done); run "
-                "ml-publish release to finish it, or ml-publish release --abandon to undo it"
-            )
+    if state is None or not options.asks_for_version:
+        return state
+    asked = f"--bump {options.bump}" if options.bump else f"--version {options.version}"
+    try:
+        wanted = next_version(state.previous_version, bump=options.bump, version=options.version)
+    except UsageError:
+        wanted = None
+    if wanted is None or Version(wanted) != Version(state.version):
+        asks = f"asks for {wanted}" if wanted else "asks for another version"
+        raise UsageError(
+            f"the release of {state.tag} is under way ({', '.join(state.done)} done) and "
+            f"{asked} {asks}; run ml-publish release to finish {state.tag}, or ml-publish "
+            "release --abandon to undo it"
+        )
     return state
+
+
+def check_waiting(state: ReleaseState, options: ReleaseOptions) -> None:
+    """--wait and --no-wait are only for a release the Release workflow publishes."""
+    if options.chose_waiting and (state.publish != "workflow" or state.finishing):
+        raise UsageError(
+            "--wait and --no-wait are for releases the Release workflow publishes (publish = "
+            f'"workflow" in {CONFIG_TABLE}); this one publishes from here: drop them'
+        )
 
 
 def release(
@@ -215,7 +246,16 @@ def release(
     resuming = state is not None
     if state is None:
         state = new_state(root, options)
-    ctx = context(root=root, project=open_project(root), options=options, state=state, say=say)
+    check_waiting(state, options)
+    display = terminal.for_person(options.progress and not options.dry_run, say)
+    ctx = context(
+        root=root,
+        project=open_project(root),
+        options=options,
+        state=state,
+        say=say,
+        display=display,
+    )
     steps = steps_for(state)
     if options.dry_run:
         return describe(ctx, steps, resuming)
@@ -225,14 +265,19 @@ def release(
         # Someone may have taken the version on the index since; stop before uploading more.
         # (Before the build is recorded, no file of this version on the index can be ours.)
         dists.compare_with_index(ctx)
-    for number, step in enumerate(steps, 1):
-        heading = f"[{number}/{len(steps)}] {step.title}"
-        if state.is_done(step.name):
-            say(f"{heading}: done earlier")
-            continue
-        say(heading)
-        step.run(ctx)
-        state.mark_done(root, step.name)
+    with display:
+        for number, step in enumerate(steps, 1):
+            heading = f"[{number}/{len(steps)}] {step.title}"
+            if state.is_done(step.name):
+                say(f"{heading}: done earlier")
+                continue
+            try:
+                with display.step(heading):
+                    step.run(ctx)
+            except Paused as paused:
+                ctx.note(str(paused))
+                return ctx
+            state.mark_done(root, step.name)
     ReleaseState.clear(root)
     say(f"Released {state.tag}.")
     return ctx

@@ -44,6 +44,9 @@ SANDBOX_VARIABLES = (
     "TWINE_USERNAME",
     "TWINE_PASSWORD",
 )
+# What ``pip install "ml-publish[sandbox]"`` brings: pypiserver, and passlib for its passwords.
+SANDBOX_MODULES = ("pypiserver", "passlib")
+LOOPBACK = ("127.0.0.1", "localhost")
 LOAD_WEIGHTS = """
 import hashlib, importlib, json, pathlib, sys
 
@@ -97,6 +100,15 @@ def borrowed_environment(
                 os.environ[name] = value
 
 
+def loopback_without_proxy() -> dict[str, str]:
+    """``NO_PROXY`` (both spellings, which the standard library, pip and twine read) with
+    this machine's own addresses added to what it already lists."""
+    current = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
+    hosts = [host for host in current.split(",") if host.strip()] + list(LOOPBACK)
+    value = ",".join(hosts)
+    return {"no_proxy": value, "NO_PROXY": value}
+
+
 def check_project(root: Path) -> Path:
     root = root.resolve()
     if git.tracked_files(root) is None:
@@ -130,11 +142,17 @@ def rehearse(
 
     if options.dry_run:
         raise UsageError("a sandbox release is already a rehearsal; drop --dry-run")
-    if importlib.util.find_spec("pypiserver") is None:
-        raise UsageError('the sandbox needs pypiserver: pip install "ml-publish[sandbox]"')
+    missing = [name for name in SANDBOX_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"the sandbox needs {' and '.join(missing)}, not installed here: pip install "
+            '"ml-publish[sandbox]"'
+        )
     root = check_project(project_root)
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
+        # Its servers are on this machine: a proxy elsewhere could not reach them.
+        stack.enter_context(borrowed_environment(loopback_without_proxy()))
         scratch = tempfile.TemporaryDirectory(prefix="ml-publish-sandbox-")
         workspace = Path(stack.enter_context(scratch))
         gh = stack.enter_context(GitHubEmulator(token=secrets.token_urlsafe(24)))

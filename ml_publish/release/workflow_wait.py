@@ -7,6 +7,12 @@ release that exists in full. Whenever the run can publish nothing more, the wait
 line that names the run and says how to resume; running ``ml-publish release`` again resumes
 the wait. A run that failed for want of a weight on the draft is the one case this machine can
 mend: it puts the weight back from its staging directory and waits for the re-run.
+
+While it waits it says which run it waits for (the newest run of the Release workflow on the
+tag's commit, as the Actions API lists it) and each change of its status. ``--wait MINUTES``
+sets how long (default 30); with ``--no-wait`` it looks once and, unless everything is
+published already, stops after the tag push with the run's address: the next ``ml-publish
+release`` carries on from there.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 from ml_publish import git
 from ml_publish.errors import OperationFailed
 from ml_publish.github import GitHubClient, GitHubError, RateLimited, Release, WorkflowRun
-from ml_publish.release.context import ReleaseContext
+from ml_publish.release.context import Paused, ReleaseContext
 from ml_publish.release.github_release import (
     client_for,
     has_weights_to_upload,
@@ -28,8 +34,6 @@ from ml_publish.weights.upload_state import UploadState
 
 WORKFLOW_FILE = ".github/workflows/release.yml"
 WORKFLOW_NAME = "Release"
-# The Release workflow gets this long to publish what a local run handed over.
-WAIT_SECONDS = 30 * 60
 POLL_SECONDS = 15.0
 RESUME = "then run ml-publish release again: the wait resumes and then pushes the branch"
 STATUS_WORDS = {
@@ -63,12 +67,14 @@ class Sighting:
 
 def await_publish(ctx: ReleaseContext) -> None:
     """Wait until the Release workflow has published the tag's release and its run succeeded."""
-    deadline = ctx.clock() + WAIT_SECONDS
+    wait = ctx.options.wait_seconds
+    deadline = ctx.clock() + (wait or 0)
     commit = git.resolve(ctx.root, f"{ctx.state.tag}^{{commit}}")
     # A failed attempt this machine mended the draft for: the wait goes on for its re-run.
     mended_after: tuple[int, int] | None = None
     with client_for(ctx) as client:
         sighting = look(ctx, client, commit)
+        told = tell(ctx, sighting, None, commit)
         while not sighting.done:
             run = sighting.run
             if run is not None and sighting.failed and (run.id, run.run_attempt) != mended_after:
@@ -78,14 +84,17 @@ def await_publish(ctx: ReleaseContext) -> None:
                 ctx.note(
                     f"{run.html_url} (attempt {run.run_attempt}) concluded {run.conclusion}; put "
                     f"{', '.join(mended)} back on the draft release {ctx.state.tag} from here: "
-                    "re-run the workflow on GitHub now, this wait goes on"
+                    "re-run the workflow on GitHub now" + (", this wait goes on" if wait else "")
                 )
                 mended_after = (run.id, run.run_attempt)
+            elif wait is None:
+                raise Paused(handed_over(ctx, sighting))
             elif ctx.clock() >= deadline:
                 raise OperationFailed(not_published_in_time(ctx, sighting))
             else:
                 ctx.sleep(POLL_SECONDS)
             sighting = look(ctx, client, commit)
+            told = tell(ctx, sighting, told, commit)
     assert sighting.published is not None
     ran = f" and its run {sighting.run.html_url} succeeded" if sighting.run else ""
     ctx.note(f"the Release workflow published {sighting.published.html_url}{ran}")
@@ -113,6 +122,44 @@ def look(ctx: ReleaseContext, client: GitHubClient, commit: str | None) -> Sight
     run = max(ours, key=lambda run: run.id, default=None)  # a re-pushed tag's newest run
     published = release if release is not None and not release.draft else None
     return Sighting(published, run, visible)
+
+
+def tell(ctx: ReleaseContext, sighting: Sighting, told: object, commit: str | None) -> object:
+    """Say which run the wait is for and its status, when either changed since ``told``;
+    what was said, for the next call."""
+    run = sighting.run
+    seen: object = (run.id, run.run_attempt, run.status) if run else sighting.runs_visible
+    if seen == told:
+        return told
+    if run is not None:
+        ctx.note(f"Release workflow run {run.html_url} (attempt {run.run_attempt}): {status(run)}")
+    elif sighting.runs_visible:
+        on = f" on {commit[:12]}" if commit else ""
+        ctx.note(
+            f"waiting for the Release workflow ({WORKFLOW_FILE}) to start on {ctx.state.tag}{on}"
+        )
+    else:
+        ctx.note(
+            "the token may not list Actions runs (give it actions: read): watching the release "
+            f"{ctx.state.tag} only"
+        )
+    return seen
+
+
+def status(run: WorkflowRun) -> str:
+    if run.status == "completed":
+        return f"completed, {run.conclusion}"
+    return STATUS_WORDS.get(run.status, run.status)
+
+
+def handed_over(ctx: ReleaseContext, sighting: Sighting) -> str:
+    """What ``--no-wait`` leaves to the next run."""
+    run = sighting.run
+    where = f"its run {run.html_url} is {status(run)}" if run else "its run has not started yet"
+    return (
+        f"not waiting (--no-wait): the Release workflow publishes {ctx.state.tag} on GitHub and "
+        f"{where}; once it has published, run ml-publish release again to push the branch"
+    )
 
 
 def is_release_run(run: WorkflowRun, commit: str | None) -> bool:
@@ -149,34 +196,44 @@ def ended_without_publishing(ctx: ReleaseContext, run: WorkflowRun, sighting: Si
 
 
 def not_published_in_time(ctx: ReleaseContext, sighting: Sighting) -> str:
-    tag, minutes, run = ctx.state.tag, WAIT_SECONDS // 60, sighting.run
+    tag, minutes, run = ctx.state.tag, waited(ctx), sighting.run
     if run is not None:
         state = STATUS_WORDS.get(run.status, run.status)
         if sighting.failed:
             state = f"concluded {run.conclusion} and was not re-run"
         done = "published the GitHub release" if sighting.published else "published"
         return (
-            f"the Release workflow has not {done} {tag} after {minutes} minutes: its run "
+            f"the Release workflow has not {done} {tag} after {minutes}: its run "
             f"{run.html_url} (attempt {run.run_attempt}) is {state}; once it has finished (re-run "
             f"it on GitHub if it is stuck), {RESUME}"
         )
     if not sighting.runs_visible:
         return (
-            f"the Release workflow has not published {tag} after {minutes} minutes, and the "
+            f"the Release workflow has not published {tag} after {minutes}, and the "
             "token may not list its runs (give it actions: read); look at the repository's "
             f"Actions tab, {RESUME}"
         )
     return (
-        f"no run of the Release workflow ({WORKFLOW_FILE}) started for tag {tag} in {minutes} "
-        "minutes: the file must exist on the tagged commit and Actions be enabled for the "
+        f"no run of the Release workflow ({WORKFLOW_FILE}) started for tag {tag} in {minutes}: "
+        "the file must exist on the tagged commit and Actions be enabled for the "
         f"repository; look at the repository's Actions tab, {RESUME}"
     )
 
 
+def waited(ctx: ReleaseContext) -> str:
+    minutes = (ctx.options.wait_seconds or 0) / 60
+    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+
+
 def plan_await(ctx: ReleaseContext) -> list[str]:
+    if ctx.options.wait_seconds is None:
+        return [
+            f"look once whether the Release workflow has published {ctx.state.tag}; if not, stop "
+            "(--no-wait) and leave the branch push to the next ml-publish release"
+        ]
     return [
-        f"wait up to {WAIT_SECONDS // 60} minutes for the Release workflow's run on "
-        f"{ctx.state.tag} to publish the GitHub release and upload to the index",
+        f"wait up to {waited(ctx)} for the Release workflow's run on {ctx.state.tag} to "
+        "publish the GitHub release and upload to the index, saying the run and its status",
         "stop with the run's address if it ends without publishing; put back from here any "
         "weight its draft lacks",
     ]

@@ -29,6 +29,7 @@ import logging
 import secrets
 import shutil
 import socket
+import ssl
 import sys
 import tempfile
 import threading
@@ -336,10 +337,16 @@ class _HostServer(ThreadingHTTPServer):
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)
+        if emulator.tls is not None:
+            # The handshake happens in the handler's thread, on the first read, not in accept().
+            self.socket = emulator.tls.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
+        scheme = "http" if self.emulator.tls is None else "https"
+        return f"{scheme}://127.0.0.1:{self.server_address[1]}"
 
     def track(self, connection: socket.socket, *, open_now: bool) -> None:
         with self._open_lock:
@@ -371,7 +378,8 @@ class GitHubEmulator:
     uploads and downloads.
 
     Use it as a context manager (``with GitHubEmulator() as gh:``); the servers, their threads
-    and the asset bytes (kept on disk in a temporary directory) are gone after the block.
+    and the asset bytes (kept on disk in a temporary directory) are gone after the block. With
+    ``tls`` (a server context holding a certificate for 127.0.0.1) every host speaks HTTPS.
     """
 
     def __init__(
@@ -380,8 +388,10 @@ class GitHubEmulator:
         token: str = "test-token",
         immutable_releases: bool = False,
         max_asset_size: int = DEFAULT_MAX_ASSET_SIZE,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.token = token
+        self.tls = tls
         self.immutable_releases = immutable_releases
         self.max_asset_size = max_asset_size
         self.faults = Faults()

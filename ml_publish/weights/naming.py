@@ -22,16 +22,21 @@ HASH_PREFIX_LENGTH = 10
 # taking its first match: "people_2020-09-23.pth" would read as hash "23".
 TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
 # Characters GitHub keeps in asset names; anything else it renames.
-SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
-SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# \Z, not $: "$" also matches before a final newline.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+\Z")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}\Z")
 STATUSES = ("pending", "uploaded")
 REQUIRED_FIELDS = ("name", "url", "sha256", "size", "file_name", "status")
 # ``meta.kind`` of a registered file that is data (a split, features), not model weights: it is
 # published the same way, listed under its own heading and given no hubconf.py entry point.
 DATA_KIND = "data"
-# File suffixes kept on a release asset; any other suffix (none, spaces, brackets) becomes this.
-ASSET_SUFFIX = re.compile(r"\.[A-Za-z0-9]+")
+# File suffixes kept on a release asset; any other suffix (none, spaces, brackets, or one too
+# long to be a format's) becomes this.
+ASSET_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,15}")
 FALLBACK_SUFFIX = ".bin"
+# A weight's file name, suffix and replacement mark (".partial-xxxxxxxx") included, must fit
+# in the 255 bytes file systems and GitHub allow.
+MAX_NAME_LENGTH = 200
 
 
 def weight_file_name(name: str, sha256: str, suffix: str) -> str:
@@ -39,11 +44,7 @@ def weight_file_name(name: str, sha256: str, suffix: str) -> str:
 
     Refuses names GitHub would rename and names torch.hub would misread.
     """
-    if not SAFE_NAME.match(name):
-        raise UsageError(
-            f"weight name {name!r} may only use letters, digits, '.', '_' and '-' "
-            "(GitHub renames other characters)"
-        )
+    check_weight_name(name)
     prefix = sha256[:HASH_PREFIX_LENGTH]
     file_name = f"{name}-{prefix}{asset_suffix(suffix)}"
     found = TORCH_HASH_REGEX.search(file_name)
@@ -54,6 +55,20 @@ def weight_file_name(name: str, sha256: str, suffix: str) -> str:
             f"name the weights {name.replace('.', '_')!r} instead"
         )
     return file_name
+
+
+def check_weight_name(name: str) -> None:
+    """Refuse a weight name that cannot become a release asset's file name as it is."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(
+            f"weight name {name[:20]!r}... is {len(name)} characters long; its file name must "
+            f"fit in 255 bytes: use at most {MAX_NAME_LENGTH}"
+        )
+    if not SAFE_NAME.match(name):
+        raise UsageError(
+            f"weight name {name!r} may only use letters, digits, '.', '_' and '-' "
+            "(GitHub renames other characters)"
+        )
 
 
 def asset_suffix(suffix: str) -> str:

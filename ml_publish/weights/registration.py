@@ -18,6 +18,7 @@ from ml_publish.errors import UsageError
 from ml_publish.toml_file import read_toml
 from ml_publish.weights.naming import (
     MAX_WEIGHT_BYTES,
+    check_weight_name,
     download_server,
     release_download_url,
     weight_file_name,
@@ -90,6 +91,7 @@ def add_weights(
 ) -> WeightEntry:
     """Stage ``file`` under its content-addressed name and register it as pending."""
     project = open_project(project_root)
+    check_weight_name(name)
     check_weight_file(file)
     entries = load_registry(project.registry)
     repository = resolve_repository(repository, project_root)

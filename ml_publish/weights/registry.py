@@ -7,14 +7,18 @@ entries follow (file name, fields, how weight files are named) are in ``weights.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import UsageError
-from ml_publish.weights.naming import REQUIRED_FIELDS, SHA256_HEX, STATUSES
+from ml_publish.weights.naming import REQUIRED_FIELDS, SAFE_NAME, SHA256_HEX, STATUSES
 
 REGISTRY_FORMAT = 1
+# Far beyond any file, and still a number every reader of the registry handles (a 64-bit int).
+MAX_REGISTERED_SIZE = 2**63 - 1
+DOWNLOAD_URL = re.compile(r"https?://[^\s/]+/\S*\Z")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class RegistryError(UsageError):
 
 
 def load_registry(path: Path) -> list[WeightEntry]:
-    """Read and validate a registry file."""
+    """Read and validate a registry file; anything else than a registry is a ``RegistryError``."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
@@ -44,6 +48,13 @@ def load_registry(path: Path) -> list[WeightEntry]:
             f"{path} is not valid JSON (line {error.lineno}: {error.msg}); fix it or restore "
             "it from git"
         ) from None
+    except (ValueError, RecursionError) as error:  # not UTF-8, a number too long, too deep
+        reason = " ".join(str(error).split())[:200] or "nested too deeply"
+        raise RegistryError(
+            f"{path} cannot be read as JSON ({reason}); restore it from git"
+        ) from None
+    except OSError as error:
+        raise RegistryError(f"cannot read {path}: {error.strerror or error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("weights"), list):
         raise RegistryError(f"{path} has no 'weights' list; restore it from git")
     entries = [entry_from_json(path, index, raw) for index, raw in enumerate(document["weights"])]
@@ -55,28 +66,50 @@ def load_registry(path: Path) -> list[WeightEntry]:
 
 
 def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
+    """One entry, after checking each field has the type and form ml-publish writes."""
     where = f"{path}, entry {index + 1}"
     if not isinstance(raw, dict):
         raise RegistryError(f"{where} is not an object")
     missing = [name for name in REQUIRED_FIELDS if name not in raw]
     if missing:
         raise RegistryError(f"{where} lacks {', '.join(missing)}")
-    if not isinstance(raw["size"], int) or raw["size"] < 0:
-        raise RegistryError(f"{where}: size must be a whole number of bytes")
-    if not SHA256_HEX.match(str(raw["sha256"])):
-        raise RegistryError(f"{where}: sha256 must be 64 lowercase hex digits")
-    if raw["status"] not in STATUSES:
-        raise RegistryError(f"{where}: status must be one of {', '.join(STATUSES)}")
+    problem = field_problem(raw)
+    if problem is not None:
+        raise RegistryError(f"{where}: {problem}; fix it or restore the file from git")
     return WeightEntry(
-        name=str(raw["name"]),
-        url=str(raw["url"]),
-        sha256=str(raw["sha256"]),
+        name=raw["name"],
+        url=raw["url"],
+        sha256=raw["sha256"],
         size=raw["size"],
-        file_name=str(raw["file_name"]),
-        status=str(raw["status"]),
-        arch=str(raw.get("arch", "")),
+        file_name=raw["file_name"],
+        status=raw["status"],
+        arch=raw.get("arch", ""),
         meta=dict(raw.get("meta", {})),
     )
+
+
+def field_problem(raw: dict[str, Any]) -> str | None:
+    """What is wrong with an entry's fields, or None. Names and file names become paths and
+    asset names, so they must be as ``weights add`` makes them: never a path of their own."""
+    size = raw["size"]
+    if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_REGISTERED_SIZE:
+        return "size must be a whole number of bytes"
+    if not isinstance(raw["sha256"], str) or not SHA256_HEX.match(raw["sha256"]):
+        return "sha256 must be 64 lowercase hex digits"
+    if not isinstance(raw["status"], str) or raw["status"] not in STATUSES:
+        return f"status must be one of {', '.join(STATUSES)}"
+    for key in ("name", "file_name"):
+        value = raw[key]
+        if not isinstance(value, str) or not SAFE_NAME.match(value) or value in (".", ".."):
+            return f"{key} must be letters, digits, '.', '_' and '-' only, as weights add makes it"
+    url = raw["url"]
+    if not isinstance(url, str) or not DOWNLOAD_URL.match(url) or not url.isprintable():
+        return "url must be an http(s) URL without spaces"
+    if not isinstance(raw.get("arch", ""), str):
+        return "arch must be a string"
+    if not isinstance(raw.get("meta", {}), dict):
+        return "meta must be an object"
+    return None
 
 
 def save_registry(path: Path, entries: list[WeightEntry]) -> None:

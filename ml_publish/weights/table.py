@@ -38,11 +38,11 @@ def render_table(entries: list[WeightEntry]) -> str:
     rows = [
         [
             f"`{entry.name}`",
-            entry.arch,
-            str(entry.meta.get("dataset", "")),
+            markdown_text(entry.arch),
+            markdown_text(str(entry.meta.get("dataset", ""))),
             human_size(entry.size),
             f"`{entry.sha256[:10]}`",
-            f"[{entry.file_name}]({entry.url})",
+            f"[{entry.file_name}]({link_target(entry.url)})",
         ]
         for entry in sorted(entries, key=lambda e: e.name)
     ]
@@ -55,9 +55,28 @@ def render_table(entries: list[WeightEntry]) -> str:
     )
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks, tabs and control characters become single spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as one cell of a Markdown table: one line, and no ``|`` or ``<`` that could
+    end the cell or open HTML (a marker comment, say); as entities they still read the same."""
+    return one_line(text).replace("|", "&#124;").replace("<", "&lt;")
+
+
+def link_target(url: str) -> str:
+    """``url`` as a link's target inside a table cell (Markdown or reStructuredText): what
+    would end the cell or the link percent-encoded."""
+    return re.sub(r"[|<>()\\\s]", lambda found: f"%{ord(found[0]):02X}", url)
+
+
 def rst_text(text: str) -> str:
-    """Plain text escaped for reStructuredText, so ``*``, ``_`` or a backquote stay literal."""
-    return re.sub(r"([\\`*_|])", r"\\\1", text)
+    """Plain text escaped for reStructuredText, so ``*``, ``_`` or a backquote stay literal,
+    on one line so it stays in its cell, and never read as a comment or directive (``..``)."""
+    escaped = re.sub(r"([\\`*_|])", r"\\\1", one_line(text))
+    return "\\" + escaped if escaped.startswith("..") else escaped
 
 
 def render_rst_table(entries: list[WeightEntry]) -> str:
@@ -72,7 +91,7 @@ def render_rst_table(entries: list[WeightEntry]) -> str:
             rst_text(str(entry.meta.get("dataset", ""))),
             human_size(entry.size),
             f"``{entry.sha256[:10]}``",
-            f"`{rst_text(entry.file_name)} <{entry.url}>`__",
+            f"`{rst_text(entry.file_name)} <{link_target(entry.url)}>`__",
         ]
         for entry in sorted(entries, key=lambda e: e.name)
     ]
@@ -99,13 +118,27 @@ def render_for(entries: list[WeightEntry], rst: bool) -> str:
     return text
 
 
+def find_marker(readme: str, marker: str, start: int = 0) -> int:
+    """Where ``marker`` first begins a line from ``start`` on (the table's own rows never do),
+    else where it first appears at all; -1 when it does not."""
+    found = re.compile(rf"^[ \t]*{re.escape(marker)}", re.MULTILINE).search(readme, start)
+    return found.end() - len(marker) if found else readme.find(marker, start)
+
+
+def marked_span(readme: str, rst: bool) -> tuple[int, int] | None:
+    """Where the text between the markers starts and ends, or None without both markers."""
+    start_marker, end_marker = table_markers(rst)
+    start = find_marker(readme, start_marker)
+    if start < 0:
+        return None
+    end = find_marker(readme, end_marker, start + len(start_marker))
+    return None if end < 0 else (start + len(start_marker), end)
+
+
 def table_in(readme: str, rst: bool = False) -> str | None:
     """The text between the markers, or ``None`` when the README has no marked table."""
-    start_marker, end_marker = table_markers(rst)
-    start, end = readme.find(start_marker), readme.find(end_marker)
-    if start < 0 or end < start:
-        return None
-    return readme[start + len(start_marker) : end]
+    span = marked_span(readme, rst)
+    return None if span is None else readme[span[0] : span[1]]
 
 
 def with_table(readme: str, entries: list[WeightEntry], *, rst: bool = False) -> str:
@@ -113,13 +146,11 @@ def with_table(readme: str, entries: list[WeightEntry], *, rst: bool = False) ->
 
     ``rst`` for a reStructuredText README: its markers are comments and its table a list-table.
     """
-    start_marker, end_marker = table_markers(rst)
-    start = readme.find(start_marker)
-    end = readme.find(end_marker)
-    if start < 0 or end < start:
+    span = marked_span(readme, rst)
+    if span is None:
+        start_marker, end_marker = table_markers(rst)
         raise UsageError(
             f"the README has no weights table markers; add {start_marker} and {end_marker} "
             "where the table should go"
         )
-    before = readme[: start + len(start_marker)]
-    return f"{before}\n\n{render_for(entries, rst)}\n\n{readme[end:]}"
+    return f"{readme[: span[0]]}\n\n{render_for(entries, rst)}\n\n{readme[span[1] :]}"

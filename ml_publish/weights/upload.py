@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from ml_publish.errors import UsageError
 from ml_publish.github import GitHubClient, RetryPolicy
+from ml_publish.terminal import Display
 from ml_publish.weights.drafts import (
     DOWNLOAD_PATH,
     check_final_url,
@@ -26,7 +27,6 @@ from ml_publish.weights.drafts import (
 )
 from ml_publish.weights.project import check_tag, open_project, resolve_repository
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
-from ml_publish.weights.upload_progress import ProgressLine
 from ml_publish.weights.upload_state import UploadState
 from ml_publish.weights.uploader import ReleaseUploader
 
@@ -39,7 +39,7 @@ def upload_weights(
     api_url: str | None = None,
     publish: bool = False,
     allow_published: bool = False,
-    progress: bool = True,
+    display: Display | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> list[str]:
@@ -65,7 +65,7 @@ def upload_weights(
             release,
             state,
             allow_published=allow_published,
-            progress=ProgressLine.for_stderr(progress),
+            display=display or Display(),
         )
         assets = {entry.name: uploader.sync(entry, files[entry.name]) for entry in pending}
         if publish and release.draft:

@@ -20,8 +20,8 @@ from ml_publish.github import (
     TransientFailure,
     ValidationFailed,
 )
+from ml_publish.terminal import Display
 from ml_publish.weights.registry import WeightEntry
-from ml_publish.weights.upload_progress import ProgressLine
 from ml_publish.weights.upload_state import UploadState
 
 UPLOAD_ATTEMPTS = 4
@@ -47,13 +47,13 @@ class ReleaseUploader:
         state: UploadState,
         *,
         allow_published: bool,
-        progress: ProgressLine,
+        display: Display,
     ) -> None:
         self.client = client
         self.release = release
         self.state = state
         self.allow_published = allow_published
-        self.progress = progress
+        self.display = display
         self.assets = client.list_assets(release.id)
 
     def has_verified(self, entry: WeightEntry) -> bool:
@@ -88,11 +88,11 @@ class ReleaseUploader:
         """Upload ``file`` as ``name``, cleaning up after and retrying failed attempts."""
         problem: GitHubError | None = None
         for attempt in range(UPLOAD_ATTEMPTS):
-            report = self.progress.start(name, entry.size)
             try:
-                asset = self.client.upload_asset(
-                    self.release.upload_url, file, name, on_progress=report
-                )
+                with self.display.transfer(name, entry.size) as report:
+                    asset = self.client.upload_asset(
+                        self.release.upload_url, file, name, on_progress=report
+                    )
             except ValidationFailed as error:
                 if not error.already_exists:
                     raise self._refusal(error) from None
@@ -103,8 +103,6 @@ class ReleaseUploader:
             else:
                 verify(asset, entry, name, file)
                 return asset
-            finally:
-                self.progress.finish()
             # The failed attempt may have finished after all, or left a starter holding the name.
             self.assets = self.client.list_assets(self.release.id)
             left = self._named(name)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import tomlkit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ml_publish.checks import all_checks
 from ml_publish.checks.base import FAIL, FAMILIES, PASS
-from ml_publish.checks.runner import exit_code, run_checks
+from ml_publish.checks.facts import RepositoryFacts
+from ml_publish.checks.runner import choose, exit_code, read_config, run_checks
 from ml_publish.errors import UsageError
 from tests.support.check_cases import CASES, in_check_tests, left_out
+from tests.support.fuzzing import fuzzed, toml_values, tricky_text
 from tests.support.processes import run
 from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_repository
 
@@ -122,7 +128,7 @@ def test_configuration_ignores_with_a_reason(tmp_path: Path) -> None:
     [
         ('ignore = { PKG999 = "x" }', "unknown check 'PKG999' in [tool.ml-publish.check]"),
         ('select = ["WGT", "XYZ1"]', "unknown check 'XYZ1' in [tool.ml-publish.check]"),
-        ('skip = ["PKG101"]', "unknown key skip in [tool.ml-publish.check]"),
+        ('skip = ["PKG101"]', "unknown key 'skip' in [tool.ml-publish.check]"),
         ('ignore = "PKG101"', "ignore in [tool.ml-publish.check] must be a table"),
     ],
 )
@@ -193,3 +199,38 @@ def test_list_shows_every_check_with_its_prerequisites() -> None:
     for check in all_checks():
         assert f"{check.id:<7} {check.title}" in out
     assert "PKG103  [project] has name" in out and "[needs PKG101]" in out
+
+
+CHECK_IDS = [check.id for check in all_checks()]
+# [tool.ml-publish.check] as hand edits leave it: any TOML value at any level of the path, or
+# select and ignore holding IDs, families and anything else.
+check_words = st.sampled_from([*CHECK_IDS[:5], *FAMILIES, "pkg101", " WGT ", "XYZ1"]) | tricky_text
+check_configurations = st.one_of(
+    toml_values.map(lambda value: {"tool": value}),
+    toml_values.map(lambda value: {"tool": {"ml-publish": value}}),
+    toml_values.map(lambda value: {"tool": {"ml-publish": {"check": value}}}),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "select": st.lists(check_words, max_size=3) | toml_values,
+            "ignore": st.dictionaries(check_words, toml_values, max_size=3)
+            | st.lists(check_words, max_size=3)
+            | toml_values,
+        },
+    ).map(lambda table: {"tool": {"ml-publish": {"check": table}}}),
+)
+
+
+@settings(fuzzed, max_examples=100)
+@given(document=check_configurations)
+def test_any_check_configuration_is_used_or_refused_in_one_line(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(tomlkit.dumps(document), encoding="utf-8")
+    try:
+        selection = choose(all_checks(), read_config(RepositoryFacts(tmp_path)), [], [])
+    except UsageError as error:
+        assert error.exit_code == 2 and str(error) and "\n" not in str(error)
+        return
+    assert set(selection.selected) <= set(CHECK_IDS)
+    assert set(selection.ignored) <= set(CHECK_IDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -11,16 +12,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomlkit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ml_publish.cli import main
-from ml_publish.errors import MLPublishError, OperationFailed
+from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.release.context import DIST_DIR
 from ml_publish.release.dists import IndexHoldsOtherFiles
+from ml_publish.release.pipeline import configured_publish
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registry import load_registry
+from tests.support.fuzzing import fuzzed, toml_values
+from tests.support.processes import quiet_end, run_into_closed_pipe
 from tests.support.releases import (
+    OWNER,
+    REPO,
     WEIGHTS,
     ReleaseWorkflow,
     ReleaseWorld,
@@ -31,11 +40,22 @@ from tests.support.releases import (
     reject_pushes_once,
     set_environment,
 )
+from tests.support.terminal import run_on_terminal
 from tests.support.venvs import create_venv
 
 TAG = "v0.1.1"
 # twine tries an upload that gets a 5xx answer this many times before it gives up.
 TWINE_ATTEMPTS = 5
+STEP_TITLES = [
+    "Preflight",
+    "Bump the version",
+    "Build and check the distributions",
+    "Fill a draft GitHub release",
+    "Push the tag",
+    "Publish the GitHub release",
+    "Upload to the package index",
+    "Push the branch",
+]
 ASSETS = [
     "leaf-small",
     "leaf-unet",
@@ -180,12 +200,26 @@ def test_a_github_outage_while_drafting_is_resumed(
     assert_same_as_uninterrupted(release_world, uninterrupted)
 
 
-def test_a_refused_tag_push_is_resumed(
+def test_a_refused_tag_push_is_resumed_by_the_same_command_and_another_version_is_refused(
     release_world: ReleaseWorld, uninterrupted: dict[str, Any]
 ) -> None:
-    reject_pushes_once(release_world.remote, "refs/tags/")
-    run_then_resume(release_world)
-    assert_same_as_uninterrupted(release_world, uninterrupted)
+    world = release_world
+    reject_pushes_once(world.remote, "refs/tags/")
+    with pytest.raises(MLPublishError):
+        world.release()  # --bump patch: 0.1.0 -> 0.1.1, committed and tagged; the push fails
+    before = world.snapshot()
+
+    with pytest.raises(UsageError) as raised:
+        world.release(bump="minor")
+    assert str(raised.value) == (
+        "the release of v0.1.1 is under way (preflight, bump, build, github-draft done) and "
+        "--bump minor asks for 0.2.0; run ml-publish release to finish v0.1.1, or ml-publish "
+        "release --abandon to undo it"
+    )
+    assert world.snapshot() == before
+
+    world.release()  # the same --bump patch names 0.1.1, reckoned from 0.1.0: it carries on
+    assert_same_as_uninterrupted(world, uninterrupted)
 
 
 def test_a_failed_publish_is_resumed(
@@ -247,6 +281,122 @@ def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_ass
     assert ReleaseState.load(world.root) is not None
     world.release(bump=None)
     assert_same_as_uninterrupted(world, uninterrupted)
+
+
+def test_ctrl_c_mid_upload_exits_130_in_one_line_and_the_same_command_carries_on(
+    release_world: ReleaseWorld, uninterrupted: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = release_world
+    unet = next(
+        e for e in load_registry(world.root / "leaf_counter/weights.json") if e.name == "leaf-unet"
+    )
+    # The connection drops mid-file; Ctrl-C comes while the upload waits to be retried.
+    world.gh.faults.cut_upload(1000, name=unet.file_name)
+    words = world.cli_words("--bump", "patch")
+    command = [sys.executable, "-m", "ml_publish", *words]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        deadline = time.monotonic() + 120
+        while world.gh.faults.queued:
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+
+    assert process.returncode == 130
+    assert err == (
+        "ml-publish: error: interrupted; what was finished is kept: the same command carries on\n"
+    )
+    # Piped, the steps are plain lines: no bars, no times, no escape codes.
+    assert "[3/8] Build and check the distributions\n" in out
+    assert "took" not in out and "\x1b" not in out
+    assert ReleaseState.load(world.root) is not None
+    assert main(words) == 0
+    assert "Resuming v0.1.1 (0.1.0 -> 0.1.1)" in capsys.readouterr().out
+    assert_same_as_uninterrupted(world, uninterrupted)
+
+
+def test_on_a_terminal_each_step_shows_its_time_and_each_upload_a_bar(
+    release_world: ReleaseWorld,
+) -> None:
+    environment = {"TERM": "xterm-256color", "NO_COLOR": "", "CI": ""}
+
+    shown = run_on_terminal(
+        release_world.cli_words("--bump", "patch"), cwd=release_world.root, env=environment
+    )
+
+    assert "Released v0.1.1." in shown
+    # Each step's heading, then its time once it is done: lines printed above the live area.
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).replace("\r", "\n")
+    printed = [line for line in plain.split("\n") if re.match(r"\[\d/8\] |    took \d", line)]
+    assert printed == [
+        line
+        for number, title in enumerate(STEP_TITLES, 1)
+        for line in (f"[{number}/8] {title}", printed[2 * number - 1])
+    ]
+    assert all(re.fullmatch(r"    took \d+\.\d s", line) for line in printed[1::2])
+    assert "━" in shown  # the uploads' bars
+    for name in ASSETS[2:]:
+        assert re.search(rf"{re.escape(name)}  \d+\.\d kB in \d+\.\d s", shown), name
+
+
+def test_wait_and_no_wait_are_refused_when_this_machine_publishes(
+    release_world: ReleaseWorld,
+) -> None:
+    before = release_world.snapshot()
+    for waiting in ({"no_wait": True}, {"wait_minutes": 5.0}):
+        with pytest.raises(UsageError, match=r"^--wait and --no-wait are for releases the"):
+            release_world.release(**waiting)
+    assert release_world.snapshot() == before
+
+
+def test_no_wait_pushes_the_tag_and_stops_then_the_next_run_finishes(
+    release_world: ReleaseWorld,
+) -> None:
+    world = release_world
+    world.publish_from_workflow()
+
+    world.release(no_wait=True)
+
+    handed_over = world.said[-1]
+    assert handed_over == (
+        "    not waiting (--no-wait): the Release workflow publishes v0.1.1 on GitHub and its run "
+        "has not started yet; once it has published, run ml-publish release again to push the "
+        "branch"
+    )
+    state = ReleaseState.load(world.root)
+    assert state is not None and state.done[-1] == "push-tag"
+    assert not world.origin_matches_local()
+    # What the workflow does on GitHub meanwhile: its run publishes the draft, then succeeds.
+    (draft,) = world.releases()
+    run = world.gh.state.start_workflow_run(
+        OWNER, REPO, head_branch=TAG, head_sha=git(world.root, "rev-parse", f"{TAG}^{{commit}}")
+    )
+    world.gh.state.update_release(OWNER, REPO, draft.id, {"draft": False})
+    world.gh.state.update_workflow_run(run, "completed", "success")
+    world.said.clear()
+
+    world.release(bump=None)
+
+    assert f"Release workflow run {run_url(world, run.id)} (attempt 1): completed, success" in (
+        "\n".join(world.said)
+    )
+    assert world.said[-1] == "Released v0.1.1."
+    assert git(world.remote, "rev-parse", "main") == git(world.root, "rev-parse", "v0.1.1^{}")
+
+
+def run_url(world: ReleaseWorld, run_id: int) -> str:
+    return f"{world.gh.server_url}/{OWNER}/{REPO}/actions/runs/{run_id}"
+
+
+def test_a_dry_run_ends_quietly_into_a_closed_pipe(release_world: ReleaseWorld) -> None:
+    result = run_into_closed_pipe(
+        [*release_world.cli_words("--bump", "patch", "--dry-run")], release_world.root
+    )
+
+    assert quiet_end(result), result.stderr
 
 
 def test_the_token_and_the_index_password_never_appear_in_output(
@@ -353,3 +503,28 @@ def test_a_pushed_release_cannot_be_abandoned(
     assert main(["release", "-C", str(world.root), "--abandon"]) == 2
     assert "v0.1.1 is already pushed and may be in use" in capsys.readouterr().err
     assert (world.root / RELEASE_STATE_FILE).exists()
+
+
+release_configurations = st.one_of(
+    toml_values.map(lambda value: {"tool": value}),
+    toml_values.map(lambda value: {"tool": {"ml-publish": value}}),
+    toml_values.map(lambda value: {"tool": {"ml-publish": {"release": value}}}),
+    (st.sampled_from(["local", "workflow", "Workflow", ""]) | toml_values).map(
+        lambda publish: {"tool": {"ml-publish": {"release": {"publish": publish}}}}
+    ),
+)
+
+
+@settings(fuzzed, max_examples=100)
+@given(document=release_configurations | st.text(max_size=30))
+def test_any_release_configuration_is_read_or_refused_in_one_line(
+    tmp_path: Path, document: dict[str, Any] | str
+) -> None:
+    text = document if isinstance(document, str) else tomlkit.dumps(document)
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    try:
+        publish = configured_publish(tmp_path)
+    except UsageError as error:
+        assert error.exit_code == 2 and str(error) and "\n" not in str(error)
+        return
+    assert isinstance(publish, str)

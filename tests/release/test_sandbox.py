@@ -17,6 +17,8 @@ import pytest
 from ml_publish.cli import main
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.sandbox import rehearse
+from tests.support.processes import run
+from tests.support.proxies import without_proxies
 from tests.support.releases import WEIGHTS, ReleaseWorld, git
 
 SERVERS = re.compile(r"Sandbox: GitHub at (\S+), pypiserver at (\S+)")
@@ -42,6 +44,10 @@ def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
     world = release_world
     for variable in ("GH_TOKEN", "GITHUB_SERVER_URL", "TWINE_USERNAME", "TWINE_PASSWORD"):
         monkeypatch.delenv(variable)  # the sandbox needs none of the caller's credentials
+    # A proxy for plain HTTP that nothing could pass: the sandbox's servers are on this machine,
+    # so the rehearsal (client, twine, pip, the package's loader) must go past it.
+    without_proxies(monkeypatch)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     project_before = world.snapshot(), git(world.root, "status", "--porcelain", "--ignored")
     said: list[str] = []
     monkeypatch.chdir(world.root)  # as a user runs it; the project's source must not shadow
@@ -72,6 +78,24 @@ def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
     github, pypiserver = SERVERS.search("\n".join(said)).groups()  # type: ignore[union-attr]
     assert refuses_connections(github) and refuses_connections(pypiserver)
     assert "GH_TOKEN" not in os.environ and "TWINE_PASSWORD" not in os.environ
+    assert "NO_PROXY" not in os.environ and "no_proxy" not in os.environ
+
+
+def test_the_sandbox_without_its_extra_says_how_to_install_it(release_world: ReleaseWorld) -> None:
+    hide_passlib = (
+        "import sys; sys.modules['passlib'] = None; from ml_publish.cli import main; "
+        "sys.exit(main(sys.argv[1:]))"
+    )
+    result = run(
+        [sys.executable, "-c", hide_passlib, "release", "--sandbox", "-C", release_world.root],
+        expect_success=False,
+    )
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ml-publish: error: the sandbox needs passlib, not installed here: pip install "
+        '"ml-publish[sandbox]"\n'
+    )
 
 
 def test_ctrl_c_stops_the_servers_and_removes_the_workspace(release_world: ReleaseWorld) -> None:
@@ -98,7 +122,7 @@ def test_ctrl_c_stops_the_servers_and_removes_the_workspace(release_world: Relea
         process.send_signal(signal.SIGINT)
         rest = process.communicate(timeout=60)[0]
     assert process.returncode == 130, "".join(lines) + rest
-    assert "ml-publish: interrupted" in rest
+    assert rest.endswith("ml-publish: error: interrupted\n")  # a rehearsal keeps nothing
     github, pypiserver = SERVERS.search("".join(lines)).groups()  # type: ignore[union-attr]
     assert refuses_connections(github) and refuses_connections(pypiserver)
     assert sandboxes() - before == set()

@@ -13,7 +13,8 @@ from ml_publish.errors import OperationFailed
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.state import ReleaseState
-from ml_publish.release.workflow_wait import POLL_SECONDS, WAIT_SECONDS, await_publish
+from ml_publish.release.options import WAIT_MINUTES
+from ml_publish.release.workflow_wait import POLL_SECONDS, await_publish
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.github_state import Release, WorkflowRun
 from ml_publish.weights.project import Project
@@ -107,9 +108,17 @@ def test_the_wait_lasts_until_the_release_is_published_and_its_run_has_succeeded
     waiting.wait(github)
 
     assert waiting.timeline.polls == 3
-    (line,) = waiting.said
-    assert f"/releases/tag/{TAG}" in line
-    assert f"its run {waiting.gh.server_url}/{REPOSITORY}/actions/runs/{runs[0].id}" in line
+    run_url = f"{waiting.gh.server_url}/{REPOSITORY}/actions/runs/{runs[0].id}"
+    *told, last = waiting.said
+    # The run it waits for, found by the tag's commit, and each change of its status.
+    assert told == [
+        f"    waiting for the Release workflow (.github/workflows/release.yml) to start on {TAG}"
+        f" on {waiting.commit[:12]}",
+        f"    Release workflow run {run_url} (attempt 1): in progress",
+        f"    Release workflow run {run_url} (attempt 1): completed, success",
+    ]
+    assert f"/releases/tag/{TAG}" in last
+    assert f"its run {run_url}" in last
 
 
 @pytest.mark.parametrize("conclusion", ["failure", "cancelled", "timed_out"])
@@ -159,7 +168,7 @@ def test_at_the_deadline_the_wait_names_the_run_and_its_status(waiting: Waiting)
 
     message = failure_of(waiting.wait)
 
-    assert waiting.timeline.polls == WAIT_SECONDS / POLL_SECONDS
+    assert waiting.timeline.polls == WAIT_MINUTES * 60 / POLL_SECONDS
     url = f"{waiting.gh.server_url}/{REPOSITORY}/actions/runs/{run.id}"
     assert message == (
         f"the Release workflow has not published {TAG} after 30 minutes: its run {url} "

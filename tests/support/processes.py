@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -35,3 +36,29 @@ def run(
             f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
         )
     return result
+
+
+def run_into_closed_pipe(words: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``ml-publish WORDS`` writing to a pipe whose reader has already gone (``| head`` done)."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ml_publish", *map(str, words)],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+    finally:
+        os.close(writer)
+    return subprocess.CompletedProcess(result.args, result.returncode, "", result.stderr)
+
+
+def quiet_end(result: subprocess.CompletedProcess[str]) -> bool:
+    """Whether the run ended quietly: as the CPython docs advise for a closed pipe (exit 1), or
+    with argparse's --help, which ignores a failed write itself (exit 0)."""
+    return result.returncode in (0, 1) and result.stderr == ""

@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
-from ml_publish.weights.naming import TORCH_HASH_REGEX, release_download_url, weight_file_name
+from ml_publish.weights.naming import (
+    SAFE_NAME,
+    TORCH_HASH_REGEX,
+    release_download_url,
+    weight_file_name,
+)
+from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import (
     RegistryError,
     WeightEntry,
     load_registry,
     save_registry,
 )
+from tests.support.fuzzing import (
+    fuzzed,
+    json_values,
+    safe_name,
+    sha256,
+    tricky_text,
+    weight_entries,
+)
+from tests.support.processes import run
+from tests.support.weights_projects import WeightsProject
 
 SHA = hashlib.sha256(b"weights").hexdigest()
 
@@ -124,3 +144,151 @@ def test_sha256_matches_hashlib_across_block_boundaries(tmp_path: Path) -> None:
     path.write_bytes(content)
 
     assert sha256_of(path, chunk_size=4096) == hashlib.sha256(content).hexdigest()
+
+
+# A registry as hand edits leave it: a valid entry with some fields replaced by any JSON value,
+# some removed, or any JSON document at all.
+FIELDS = ("name", "url", "sha256", "size", "file_name", "status", "arch", "meta")
+edited_entries = st.builds(
+    lambda changes, removed: {
+        key: value for key, value in {**entry(), **changes}.items() if key not in removed
+    },
+    st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=3),
+    st.sets(st.sampled_from(FIELDS), max_size=1),
+)
+edited_registries = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"format": json_values, "weights": st.lists(edited_entries, max_size=3)}),
+    st.fixed_dictionaries({"format": st.just(1), "weights": st.lists(edited_entries, max_size=3)}),
+)
+
+
+# Not UTF-8; nested deeper than the parser goes; a number longer than Python converts.
+UNREADABLE = [b"\xff\xfe{}", b"[" * 100_000, b'{"weights": [{"size": ' + b"9" * 5000 + b"}]}"]
+
+
+def assert_one_line_usage_error(error: BaseException) -> None:
+    assert isinstance(error, UsageError) and error.exit_code == 2
+    assert str(error) and "\n" not in str(error)
+
+
+@fuzzed
+@given(document=edited_registries)
+def test_a_hand_edited_registry_is_read_or_refused_in_one_line(
+    tmp_path: Path, document: Any
+) -> None:
+    path = write(tmp_path, document)
+    try:
+        entries = load_registry(path)
+    except RegistryError as error:
+        assert_one_line_usage_error(error)
+        return
+    for loaded in entries:
+        assert SAFE_NAME.match(loaded.name) and SAFE_NAME.match(loaded.file_name)
+        assert loaded.file_name not in (".", "..")
+        assert type(loaded.size) is int and 0 <= loaded.size < 2**63
+        assert type(loaded.arch) is str and type(loaded.meta) is dict
+        assert loaded.url.startswith(("http://", "https://")) and loaded.url.isprintable()
+
+
+@fuzzed
+@given(content=st.binary(max_size=200) | st.sampled_from(UNREADABLE))
+def test_bytes_that_are_no_registry_are_refused_in_one_line(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "weights.json"
+    path.write_bytes(content)
+    with pytest.raises(RegistryError) as raised:
+        load_registry(path)
+    assert_one_line_usage_error(raised.value)
+
+
+@fuzzed
+@given(entries=st.lists(weight_entries, max_size=4, unique_by=lambda e: e.name))
+def test_what_ml_publish_writes_it_reads_back_unchanged(
+    tmp_path: Path, entries: list[WeightEntry]
+) -> None:
+    path = tmp_path / "weights.json"
+    save_registry(path, entries)
+    assert load_registry(path) == entries
+
+
+@fuzzed
+@given(
+    name=tricky_text | safe_name,
+    sha=sha256,
+    suffix=tricky_text | st.sampled_from([".pth", ".PT", ".safetensors", ".tar.gz", ""]),
+)
+def test_a_weight_file_name_is_a_safe_asset_name_with_the_hash_torch_hub_reads(
+    tmp_path: Path, name: str, sha: str, suffix: str
+) -> None:
+    try:
+        file_name = weight_file_name(name, sha, suffix)
+    except UsageError as error:
+        assert_one_line_usage_error(error)
+        return
+    assert SAFE_NAME.match(file_name) and file_name.startswith(f"{name}-{sha[:10]}.")
+    found = TORCH_HASH_REGEX.search(file_name)
+    assert found is not None and found.group(1) == sha[:10]
+    # Even with the mark a replacement upload adds, it is one file name a file system takes.
+    replacement = tmp_path / f"{file_name}.partial-0123abcd"
+    replacement.touch()
+    assert replacement.parent == tmp_path
+    replacement.unlink()
+
+
+def test_a_name_too_long_for_a_file_name_is_refused_by_weights_add_and_nothing_is_written(
+    weights_project: WeightsProject, tmp_path: Path
+) -> None:
+    weights = tmp_path / "long.pth"
+    weights.write_bytes(b"0" * 100)
+    registry = open_project(weights_project.root).registry
+    before = registry.read_bytes(), (weights_project.root / "README.md").read_bytes()
+
+    result = run(
+        [sys.executable, "-m", "ml_publish", "weights", "-C", weights_project.root, "add",
+         weights, "--name", "n" * 300],
+        expect_success=False,
+    )  # fmt: skip
+
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ml-publish: error: weight name 'nnnnnnnnnnnnnnnnnnnn'... is 300 characters long; its file "
+        "name must fit in 255 bytes: use at most 200\n"
+    )
+    assert (registry.read_bytes(), (weights_project.root / "README.md").read_bytes()) == before
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"size": "7"},
+        {"size": 10**30},
+        {"file_name": "../../outside.pth"},
+        {"name": "modèle"},
+        {"meta": "dataset=x"},
+        {"url": "javascript:alert(1)"},
+    ],
+    ids=["size as text", "huge size", "path as file name", "non-ascii name", "meta", "url"],
+)
+def test_weights_commands_refuse_a_bad_registry_in_one_line_and_write_nothing(
+    weights_project: WeightsProject, edit: dict[str, object]
+) -> None:
+    root = weights_project.root
+    registry = open_project(root).registry
+    document = json.loads(registry.read_text())
+    document["weights"][0].update(edit)
+    registry.write_text(json.dumps(document))
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+    results = [
+        run(
+            [sys.executable, "-m", "ml_publish", "weights", "-C", root, action],
+            expect_success=False,
+        )
+        for action in ("table", "list", "verify")
+    ]
+
+    for result in results:
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"ml-publish: error: {registry}, entry 1: ")
+        assert result.stderr.count("\n") == 1
+    assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before

@@ -6,6 +6,8 @@ import io
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from readme_renderer.rst import render
 
 from ml_publish.errors import UsageError
@@ -20,6 +22,7 @@ from ml_publish.weights.table import (
     table_in,
     with_table,
 )
+from tests.support.fuzzing import fuzzed, weight_entries
 
 ENTRY = WeightEntry(
     name="unet",
@@ -134,3 +137,53 @@ def test_an_rst_readme_lists_data_files_under_a_rubric() -> None:
     html = rendered_html(updated)
     weights, data = html.split(DATA_HEADING)
     assert "unet-0123456789.pth" in weights and "split_fold_x" in data
+
+
+# README text around the markers, as people write it (never the markers themselves).
+prose = st.text(max_size=60).filter(lambda text: "weights-table" not in text)
+
+
+def markdown_readme(before: str, after: str) -> str:
+    return f"{before}\n{START_MARKER}\nold table\n{END_MARKER}\n{after}"
+
+
+@fuzzed
+@given(entries=st.lists(weight_entries, max_size=4), before=prose, after=prose)
+def test_the_markdown_table_keeps_its_shape_and_its_place_whatever_the_registry_says(
+    entries: list[WeightEntry], before: str, after: str
+) -> None:
+    readme = markdown_readme(before, after)
+
+    written = with_table(readme, entries)
+
+    # The text around the markers is left as it was, and a second run changes nothing.
+    assert written.startswith(f"{before}\n{START_MARKER}") and written.endswith(
+        f"{END_MARKER}\n{after}"
+    )
+    assert with_table(written, entries) == written
+    table = table_in(written)
+    assert table is not None
+    for part in table.strip().split(f"### {DATA_HEADING}"):
+        rows = part.strip().splitlines()
+        if rows != [NO_WEIGHTS]:
+            # Every row has its six cells: no text from the registry adds or ends one.
+            assert {row.count("|") for row in rows} == {7}, rows
+    shown = [e for e in entries if e.meta.get("kind") != "data"]
+    data = [e for e in entries if e.meta.get("kind") == "data"]
+    assert table.count("\n| `") == len(shown) + len(data)
+
+
+@settings(fuzzed, max_examples=40)  # docutils renders each example: fewer, still varied
+@given(entries=st.lists(weight_entries, min_size=1, max_size=3), before=prose)
+def test_the_rst_table_renders_without_a_warning_and_stays_in_place(
+    entries: list[WeightEntry], before: str
+) -> None:
+    readme = f"Title\n=====\n\n{RST_START_MARKER}\n\n{RST_END_MARKER}\n\nAfter\n"
+
+    written = with_table(readme, entries, rst=True)
+
+    assert with_table(written, entries, rst=True) == written
+    assert written.endswith(f"{RST_END_MARKER}\n\nAfter\n")
+    warnings = io.StringIO()
+    assert render(written, stream=warnings) is not None, warnings.getvalue()
+    assert warnings.getvalue() == ""

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.filesize import decimal
 
 from ml_publish.errors import MLPublishError, UsageError
 from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
 from ml_publish.sandbox.github_emulator import GitHubEmulator, RecordedRequest
+from ml_publish.terminal import Display, for_person
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.upload import upload_weights
-from ml_publish.weights.upload_progress import ProgressLine
 from ml_publish.weights.upload_state import STATE_FILE, UploadState
 from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
 from tests.support.processes import run
@@ -52,7 +53,7 @@ def sleeps() -> list[float]:
 def upload(
     project: WeightsProject, gh: GitHubEmulator, sleeps: list[float], **options: Any
 ) -> list[str]:
-    defaults: dict[str, Any] = {"repository": REPOSITORY, "api_url": gh.api_url, "progress": False}
+    defaults: dict[str, Any] = {"repository": REPOSITORY, "api_url": gh.api_url}
     return upload_weights(
         project.root, sleep=sleeps.append, clock=lambda: NOW, **(defaults | options)
     )
@@ -191,9 +192,7 @@ def uploader_for(client: GitHubClient, project: WeightsProject, release_id: int)
     release = client.get_release(release_id)
     assert release is not None
     state = UploadState.load(project.root, REPOSITORY, TAG)
-    return ReleaseUploader(
-        client, release, state, allow_published=False, progress=ProgressLine(None)
-    )
+    return ReleaseUploader(client, release, state, allow_published=False, display=Display())
 
 
 def test_an_upload_that_finished_unanswered_counts_as_done(
@@ -539,16 +538,38 @@ def terminal_as_stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]
         os.close(controller)
 
 
-def test_progress_is_drawn_for_each_file_on_a_terminal(
+def upload_for_a_person(project: WeightsProject, gh: GitHubEmulator) -> None:
+    """Upload as ``weights upload`` does, with the display it would choose here."""
+    with for_person(True) as display:
+        upload(project, gh, [], display=display)
+
+
+def test_a_terminal_gets_a_progress_bar_for_each_file(
     weights_project: WeightsProject, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
     with terminal_as_stderr(monkeypatch) as received:
-        upload(weights_project, gh, [], progress=True)
+        upload_for_a_person(weights_project, gh)
 
     drawn = b"".join(received).decode()
+    assert "━" in drawn and "\x1b[" in drawn  # rich's bars, in colour
     for entry in weights_project.entries().values():
-        assert f"{entry.file_name}  " in drawn
-    assert drawn.count("100%") >= 2
+        assert f"{entry.file_name}  {decimal(entry.size)} in " in drawn  # each one's last word
+    assert "300.0/300.0 kB" in drawn  # bytes sent of the size
+
+
+def test_no_color_gets_a_plain_text_line_for_each_file(
+    weights_project: WeightsProject, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    with terminal_as_stderr(monkeypatch) as received:
+        upload_for_a_person(weights_project, gh)
+
+    drawn = b"".join(received).decode()
+    assert "\x1b" not in drawn and "━" not in drawn
+    for entry in weights_project.entries().values():
+        assert f"{entry.file_name}  {decimal(entry.size)} / {decimal(entry.size)}  100%" in drawn
 
 
 @pytest.mark.parametrize(("terminal", "ci"), [(False, ""), (True, "true")])
@@ -564,10 +585,10 @@ def test_progress_stays_silent_in_ci_and_without_a_terminal(
         monkeypatch.setenv("CI", ci)
     if terminal:
         with terminal_as_stderr(monkeypatch) as received:
-            upload(weights_project, gh, [], progress=True)
+            upload_for_a_person(weights_project, gh)
         assert received == []
     else:
-        upload(weights_project, gh, [], progress=True)
+        upload_for_a_person(weights_project, gh)
     assert capfd.readouterr() == ("", "")
     assert len(uploads(gh.requests)) == 2
 
