@@ -1,58 +1,59 @@
-"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit through ``try-repo``.
+"""The hooks of .pre-commit-hooks.yaml, run by the real pre-commit as a user's config names them.
 
-pre-commit installs this checkout (a local repository, so no network but the package index)
-into its own environment with pip, exactly as it does for users.
+The configuration points at a snapshot of this checkout, tagged as the release (see
+hook_stand_ins), so pre-commit installs it into its own environment with pip, exactly as it
+does for users, once for the whole session: the generated projects' own runs share the cache.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.hook_repository import CHECKOUT, snapshot_checkout
+from ml_publish import REPOSITORY_URL, __version__
+from tests.support.hook_repository import CHECKOUT
+from tests.support.hook_stand_ins import PRE_COMMIT, PreCommitSession
 from tests.support.layout_repos import SHAPES, SRC_RUFF, write_shape
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
-PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
 HOOK_IDS = ("ml-publish-check", "no-weights-in-git", "weights-table")
 
 
 class HookRunner:
-    """``pre-commit try-repo`` of one snapshot of this checkout, with one pre-commit cache."""
+    """``pre-commit run HOOK --all-files`` with a config naming ml-publish's hook repository."""
 
-    def __init__(self, repository: Path, revision: str, home: Path) -> None:
-        self.repository = repository
-        self.revision = revision
-        self.home = home
+    def __init__(self, session: PreCommitSession, configs: Path) -> None:
+        self.session = session
+        self.configs = configs
+
+    def config(self, hook_id: str) -> Path:
+        entry = {"repo": REPOSITORY_URL, "rev": f"v{__version__}", "hooks": [{"id": hook_id}]}
+        repository = self.session.stand_ins.repository(entry)
+        config = {"repos": [{**entry, "repo": repository.as_uri()}]}
+        path = self.configs / f"{hook_id}.yaml"
+        path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        return path
 
     def run(self, hook_id: str, target: Path) -> subprocess.CompletedProcess[str]:
+        command: list[str | Path] = [PRE_COMMIT, "run", hook_id, "--all-files", "--verbose"]
         return run(
-            [
-                PRE_COMMIT,
-                "try-repo",
-                self.repository,
-                hook_id,
-                "--ref",
-                self.revision,
-                "--all-files",
-                "--verbose",
-            ],
+            [*command, "--config", self.config(hook_id)],
             cwd=target,
-            env={"PRE_COMMIT_HOME": str(self.home)},
+            env={"PRE_COMMIT_HOME": str(self.session.home), "PRE_COMMIT_COLOR": "never"},
             expect_success=False,
         )
 
 
 @pytest.fixture(scope="module")
-def hooks(tmp_path_factory: pytest.TempPathFactory) -> HookRunner:
-    repository, revision = snapshot_checkout(tmp_path_factory.mktemp("hook-repository"))
-    return HookRunner(repository, revision, tmp_path_factory.mktemp("pre-commit-home"))
+def hooks(
+    pre_commit_session: PreCommitSession, tmp_path_factory: pytest.TempPathFactory
+) -> HookRunner:
+    return HookRunner(pre_commit_session, tmp_path_factory.mktemp("hook-configs"))
 
 
 def copy_project(rendered: Path, destination: Path) -> Path:

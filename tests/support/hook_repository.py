@@ -1,9 +1,8 @@
-"""This checkout as a hook repository for ``pre-commit try-repo``, at a stable commit.
+"""This checkout as a hook repository for pre-commit, at a stable commit.
 
-pre-commit installs a hook repository once per (repository, revision). ``try-repo`` on a
-checkout with uncommitted changes makes a new shadow commit every time, so each test would
-reinstall ml-publish. A snapshot of the working tree, committed with a fixed date, gives one
-revision per content: one install per test session.
+pre-commit installs a hook repository once per (repository, revision), while a checkout with
+uncommitted changes has no revision to name. A snapshot of the working tree, committed with a
+fixed date, gives one revision per content: one install per test session.
 """
 
 from __future__ import annotations
