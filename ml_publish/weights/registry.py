@@ -2,6 +2,9 @@
 
 The generated package reads this file at run time; only ml-publish writes it. The rules its
 entries follow (file name, fields, how weight files are named) are in ``weights.naming``.
+Two fields are optional and written only when they hold something: ``parts``, the release
+assets of a weight too large for one (``weights.parts``), and ``mirrors``, other URLs serving
+the same bytes, tried in order when the release cannot serve them (``weights.mirrors``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.naming import REQUIRED_FIELDS, SHA256_HEX, STATUSES
+from ml_publish.weights.parts import PART_NAME, Part
 
 REGISTRY_FORMAT = 1
 
@@ -29,6 +33,8 @@ class WeightEntry:
     status: str = "pending"
     arch: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()
+    mirrors: tuple[str, ...] = ()
 
 
 class RegistryError(UsageError):
@@ -76,10 +82,52 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
         status=str(raw["status"]),
         arch=str(raw.get("arch", "")),
         meta=dict(raw.get("meta", {})),
+        parts=parts_from_json(where, raw),
+        mirrors=mirrors_from_json(where, raw),
     )
+
+
+def parts_from_json(where: str, raw: dict[str, Any]) -> tuple[Part, ...]:
+    """An entry's parts, checked to be named after its file and to add up to its size."""
+    listed = raw.get("parts", [])
+    if not isinstance(listed, list):
+        raise RegistryError(f"{where}: parts must be a list")
+    parts = []
+    for number, part in enumerate(listed, start=1):
+        if not isinstance(part, dict) or not all(
+            k in part for k in ("file_name", "size", "sha256")
+        ):
+            raise RegistryError(f"{where}: part {number} needs file_name, size and sha256")
+        name = PART_NAME.match(str(part["file_name"]))
+        if name is None or name["file"] != raw["file_name"] or int(name["number"]) != number:
+            raise RegistryError(f"{where}: part {number} is not named {raw['file_name']}.part-...")
+        if not isinstance(part["size"], int) or part["size"] <= 0:
+            raise RegistryError(f"{where}: part {number}'s size must be a whole number of bytes")
+        if not SHA256_HEX.match(str(part["sha256"])):
+            raise RegistryError(f"{where}: part {number}'s sha256 must be 64 lowercase hex digits")
+        parts.append(Part(str(part["file_name"]), part["size"], str(part["sha256"])))
+    if parts and sum(part.size for part in parts) != raw["size"]:
+        raise RegistryError(f"{where}: the sizes of its parts do not add up to its size")
+    return tuple(parts)
+
+
+def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
+    listed = raw.get("mirrors", [])
+    if not isinstance(listed, list) or not all(isinstance(url, str) for url in listed):
+        raise RegistryError(f"{where}: mirrors must be a list of URLs")
+    return tuple(listed)
+
+
+def entry_to_json(entry: WeightEntry) -> dict[str, Any]:
+    """The entry as the registry stores it: ``parts`` and ``mirrors`` only when there are any."""
+    document = asdict(entry)
+    for optional in ("parts", "mirrors"):
+        if not document[optional]:
+            del document[optional]
+    return document
 
 
 def save_registry(path: Path, entries: list[WeightEntry]) -> None:
     """Write the registry with stable formatting, so diffs stay small."""
-    document = {"format": REGISTRY_FORMAT, "weights": [asdict(entry) for entry in entries]}
+    document = {"format": REGISTRY_FORMAT, "weights": [entry_to_json(entry) for entry in entries]}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,18 +1,27 @@
-"""Check registered weights: staged files against their hashes, and download URLs."""
+"""Check registered weights: staged files against their hashes, and the places serving them.
+
+The release serves each weight whole, or part by part (each part and the whole checked);
+``all_sources`` also downloads it from each of its mirrors.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import urllib.request
 from pathlib import Path
+from typing import Any
 
 from ml_publish.digests import sha256_of
+from ml_publish.weights.downloads import SourceFailed, served_sha256
+from ml_publish.weights.parts import release_assets
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import WeightEntry, load_registry
 
 
-def verify_weights(project_root: Path, *, download: bool = False) -> list[str]:
-    """Problems found: staged files that are missing or differ, and with ``download`` URLs."""
+def verify_weights(
+    project_root: Path, *, download: bool = False, all_sources: bool = False
+) -> list[str]:
+    """Problems found: staged files that are missing or differ, and with ``download`` the
+    release's URLs (with ``all_sources`` every mirror's too)."""
     project = open_project(project_root)
     problems = []
     for entry in load_registry(project.registry):
@@ -22,19 +31,35 @@ def verify_weights(project_root: Path, *, download: bool = False) -> list[str]:
                 problems.append(f"{entry.name}: staged file {staged} is missing")
             elif sha256_of(staged) != entry.sha256:
                 problems.append(f"{entry.name}: {staged} no longer has SHA-256 {entry.sha256}")
-        if download:
-            problems.extend(check_download(entry))
-    return problems
+        if download or all_sources:
+            problems.extend(release_problems(entry))
+        if all_sources:
+            problems.extend(source_problem(entry, url) for url in entry.mirrors)
+    return [problem for problem in problems if problem]
 
 
-def check_download(entry: WeightEntry) -> list[str]:
-    digest = hashlib.sha256()
-    try:
-        with urllib.request.urlopen(entry.url, timeout=60) as response:
-            while chunk := response.read(1 << 20):
-                digest.update(chunk)
-    except OSError as error:
-        return [f"{entry.name}: cannot download {entry.url}: {error}"]
-    if digest.hexdigest() != entry.sha256:
-        return [f"{entry.name}: {entry.url} has SHA-256 {digest.hexdigest()}, not {entry.sha256}"]
+def release_problems(entry: WeightEntry) -> list[str]:
+    """What is wrong with the release's copy: each part's bytes, then the whole file's."""
+    if not entry.parts:
+        return [source_problem(entry, entry.url)]
+    whole = hashlib.sha256()
+    for asset, _ in release_assets(entry):
+        problem = source_problem(asset, asset.url, also=whole)
+        if problem:
+            return [problem]
+    if whole.hexdigest() != entry.sha256:
+        return [
+            f"{entry.name}: its parts join into SHA-256 {whole.hexdigest()}, not {entry.sha256}"
+        ]
     return []
+
+
+def source_problem(entry: WeightEntry, url: str, also: Any = None) -> str:
+    """What is wrong with the bytes ``url`` serves for ``entry``, or an empty string."""
+    try:
+        found = served_sha256(url, entry.size, also=() if also is None else (also,))
+    except SourceFailed as failure:
+        return f"{entry.name}: cannot download {url}: {failure}"
+    if found != entry.sha256:
+        return f"{entry.name}: {url} has SHA-256 {found}, not {entry.sha256}"
+    return ""

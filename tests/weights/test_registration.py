@@ -184,16 +184,24 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert unchanged_state(project) == before
 
 
-def test_files_of_2_gib_or_more_are_refused(project: Path) -> None:
-    huge = project / "huge.ckpt"
+def test_a_file_of_2_gib_is_split_into_parts_github_accepts(project: Path) -> None:
+    huge = project / "huge.bin"
     with huge.open("wb") as sparse:
         sparse.truncate(2 * 1024**3)
 
-    code, _, err = weights_cli(project, "add", "huge.ckpt", "--name", "huge")
+    code, out, err = weights_cli(project, "add", "huge.bin", "--name", "huge")
 
-    assert code == 2
-    assert "must be under 2 GiB" in err and "state dict only" in err
-    assert registry_of(project)["weights"] == []
+    assert (code, err) == (0, "")
+    (entry,) = registry_of(project)["weights"]
+    assert entry["size"] == 2 * 1024**3
+    sizes = [part["size"] for part in entry["parts"]]
+    assert sizes == [2 * 1024**3 - 1024**2, 1024**2]
+    assert [part["file_name"] for part in entry["parts"]] == [
+        f"{entry['file_name']}.part-001-of-002",
+        f"{entry['file_name']}.part-002-of-002",
+    ]
+    assert hashlib.sha256(bytes(1024**2)).hexdigest() == entry["parts"][1]["sha256"]
+    assert f"in 2 parts: {entry['file_name']}.part-001-of-002" in out
 
 
 def test_a_name_registered_with_other_content_is_refused(project: Path) -> None:
