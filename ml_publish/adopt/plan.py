@@ -7,9 +7,10 @@ Nothing is ever deleted: what cannot be moved safely stays where it is, with the
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
@@ -143,9 +144,12 @@ class UntrackWeight:
     path: str
     name: str
     kind: str = "weights"
+    # Register its conversion to safetensors instead (a pickled PyTorch checkpoint).
+    convert: bool = False
 
     def describe(self) -> str:
         label, note = ("data     ", "data, ") if self.kind == "data" else ("weights  ", "")
+        note += "converted to safetensors, " if self.convert else ""
         return f"{label} untrack {self.path}, register it as {self.name!r} ({note}pending upload)"
 
 
@@ -512,3 +516,24 @@ def needs_a_person(analysis: RepositoryAnalysis) -> list[str]:
                 f"{file.path}:{line}: sys.path is edited; after adopt the import works without it"
             )
     return items
+
+
+def with_safetensors(root: Path, plan: Plan) -> tuple[Plan, list[str]]:
+    """The plan registering the pickled PyTorch weights it untracks as safetensors, and their
+    paths; the plan as it is when there are none, or torch and safetensors are not installed
+    (the conversion needs them, and NumPy)."""
+    from ml_publish.weights.conversion import CONVERTERS
+    from ml_publish.weights.safe_load import is_torch_pickle
+
+    if not all(importlib.util.find_spec(name) for name in CONVERTERS):
+        return plan, []
+    pickled = [
+        op.path
+        for op in plan.operations
+        if isinstance(op, UntrackWeight) and op.kind != "data" and is_torch_pickle(root / op.path)
+    ]
+    operations = tuple(
+        replace(op, convert=True) if isinstance(op, UntrackWeight) and op.path in pickled else op
+        for op in plan.operations
+    )
+    return replace(plan, operations=operations), pickled

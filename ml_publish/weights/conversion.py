@@ -10,6 +10,7 @@ slice kept under its own name) are stored as copies of their own.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,19 @@ from ml_publish.weights.checkpoints import import_torch, read_state_dict
 SAFETENSORS_SUFFIX = ".safetensors"
 # The metadata ``safetensors.torch.save_model`` writes: "pt" says the tensors are PyTorch's.
 FORMAT_METADATA = {"format": "pt"}
+# What the conversion imports.
+CONVERTERS = ("torch", "safetensors", "numpy")
 
 
 def import_save_file() -> Any:
-    try:
-        from safetensors.torch import save_file
-    except ImportError:
+    """safetensors' writer, which needs torch, and NumPy to save through."""
+    if not all(importlib.util.find_spec(name) for name in CONVERTERS):
         raise UsageError(
-            "converting to safetensors needs torch and safetensors; pip install torch "
-            "safetensors, or add the file without --format"
-        ) from None
+            "converting to safetensors needs torch, safetensors and numpy; pip install torch "
+            "safetensors numpy, or add the file without --format"
+        )
+    from safetensors.torch import save_file
+
     return save_file
 
 
