@@ -12,6 +12,7 @@ milliseconds, importing nothing and running nothing from the file.
 from __future__ import annotations
 
 import io
+import pickle
 import pickletools
 import re
 import zipfile
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from ml_publish.weights.recognition import HEAD_BYTES, ZIP_MAGIC
+from ml_publish.weights.recognition import ZIP_MAGIC
 
 # The opcodes torch's weights-only unpickler implements; any other is refused.
 SAFE_OPCODES = frozenset(
@@ -43,20 +44,38 @@ SAFE_GLOBAL_PATTERN = re.compile(
     r"torch\.(bool|bfloat16|(c?float|u?int|complex|qu?int|bits)\w*"
     r"|(cuda\.)?[A-Z]\w*(Tensor|Storage)|_utils\._rebuild_\w+)"
 )
-# torch.save's legacy (non-zip) format starts with this number, pickled.
-LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
-# The legacy format's pickles: magic number, protocol, system info, the object, storage keys.
-LEGACY_PICKLES = 5
+# torch.save's legacy (non-zip) format starts with this number, pickled with protocol 2.
+LEGACY_PREFIX = pickle.dumps(0x1950A86A20F9469CFC6C, protocol=2)
+# The legacy format's pickles after it: protocol, system info, the object, storage keys.
+LEGACY_PICKLES = 4
 TORCH_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin")
+# Opcodes a file's start must read as before it counts as a pickle (random bytes never do).
+PICKLE_EVIDENCE = 8
+PICKLE_HEAD_BYTES = 1 << 16
 
 
 def is_torch_pickle(path: Path) -> bool:
     """Whether ``path`` is a file ``torch.save`` wrote (zip or legacy), or a pickle named as one."""
     with path.open("rb") as stream:
-        head = stream.read(HEAD_BYTES)
+        head = stream.read(PICKLE_HEAD_BYTES)
     if head.startswith(ZIP_MAGIC):
         return torch_archive_pickle(path) is not None
-    return head[:1] == b"\x80" and path.suffix.lower() in TORCH_SUFFIXES
+    if head.startswith(LEGACY_PREFIX):
+        return True
+    return path.suffix.lower() in TORCH_SUFFIXES and starts_like_a_pickle(head)
+
+
+def starts_like_a_pickle(head: bytes) -> bool:
+    """Whether ``head`` reads as the start of a pickle, opcode after opcode."""
+    if head[:1] != b"\x80":
+        return False
+    count = 0
+    try:
+        for count, _ in enumerate(pickletools.genops(io.BytesIO(head)), start=1):
+            pass
+    except ValueError:
+        return count >= PICKLE_EVIDENCE
+    return True
 
 
 def torch_archive_pickle(path: Path) -> bytes | None:
@@ -75,18 +94,9 @@ def safe_load_refusal(path: Path) -> str | None:
     if pickled is not None:
         return first_refusal(io.BytesIO(pickled), pickles=1)
     with path.open("rb") as stream:
-        if legacy_magic(stream) != LEGACY_MAGIC:
+        if stream.read(len(LEGACY_PREFIX)) != LEGACY_PREFIX:
             return "it is a pickle, not a file torch.save wrote"
-        return first_refusal(stream, pickles=LEGACY_PICKLES - 1)
-
-
-def legacy_magic(stream: IO[bytes]) -> object:
-    """The value of the first pickle in ``stream``, when it is a plain number."""
-    try:
-        values = [arg for opcode, arg, _ in pickletools.genops(stream) if opcode.name != "PROTO"]
-    except ValueError:
-        return None
-    return values[0] if len(values) == 2 else None
+        return first_refusal(stream, pickles=LEGACY_PICKLES)
 
 
 def first_refusal(stream: IO[bytes], pickles: int) -> str | None:

@@ -57,9 +57,7 @@ def test_modules_and_main_scripts_move_and_their_importers_follow(tmp_path: Path
 def test_subtrees_become_subpackages_with_their_own_utils(tmp_path: Path) -> None:
     plan = plan_for(tmp_path, ["two-subtrees"], package="whales")
 
-    assert CreateFile("whales/alice/__init__.py", "", "a subpackage") in (
-        plan.operations
-    )
+    assert CreateFile("whales/alice/__init__.py", "", "a subpackage") in (plan.operations)
     assert RewriteImports("alice/train_alice.py", (("utils", "whales.alice.utils"),)) in (
         plan.operations
     )

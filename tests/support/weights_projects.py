@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,11 +46,13 @@ def use_emulator(monkeypatch: pytest.MonkeyPatch, gh: GitHubEmulator) -> None:
 
 
 def project_with_weights(
-    rendered: Path, destination: Path, contents: dict[str, bytes]
+    rendered: Path, destination: Path, contents: dict[str, bytes], *, part_size: int = 0
 ) -> WeightsProject:
-    """A copy of the ``rendered`` project with each of ``contents`` added as a weight file."""
+    """A copy of the ``rendered`` project with each of ``contents`` added as a weight file;
+    with ``part_size``, files larger than that are split into parts of that size."""
     root = shutil.copytree(rendered, destination / rendered.name)
     for name, data in contents.items():
         (root / f"{name}.pth").write_bytes(data)
-        add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY)
+        options: dict[str, Any] = {"part_size": part_size} if part_size else {}
+        add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY, **options)
     return WeightsProject(root, dict(contents))

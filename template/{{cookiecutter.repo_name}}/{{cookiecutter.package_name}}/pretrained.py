@@ -38,6 +38,9 @@ REGISTRY_FILE = "weights.json"
 CHUNK_SIZE = 1 << 20
 TIMEOUT_SECONDS = 60
 REFRESH_SECONDS = 0.1
+# Beside the cache file while it downloads: the whole file, or verified parts.
+PARTIAL_SUFFIX = ".partial"
+PARTS_SUFFIX = ".parts.partial"
 
 
 class WeightsError(RuntimeError):
@@ -186,6 +189,8 @@ def fetch_verified(weights: Weights, target: Path, progress: Progress) -> None:
                 fetch_parts(url, weights, target, progress)
             else:
                 fetch_whole(url, weights, target, progress)
+            # Parts a failed source left are of no more use.
+            target.with_name(target.name + PARTS_SUFFIX).unlink(missing_ok=True)
             return
         except SourceError as error:
             failures.append(f"{url}: {error}")
@@ -208,7 +213,7 @@ def fetch_whole(
     progress: Progress,
 ) -> None:
     """Save the file ``url`` serves as ``target`` if its SHA-256 matches."""
-    partial = target.with_name(target.name + ".partial")
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
     digest = hashlib.sha256()
     try:
         with partial.open("wb") as out:
@@ -234,7 +239,7 @@ def fetch_parts(
     download resumes at the first part it lacks; a part that does not hash to
     its SHA-256 is cut off again, and named in the error.
     """
-    partial = target.with_name(target.name + ".parts.partial")
+    partial = target.with_name(target.name + PARTS_SUFFIX)
     done, whole = verified_parts(partial, weights.parts)
     base = url.rpartition("/")[0]
     count = len(weights.parts)
@@ -244,9 +249,9 @@ def fetch_parts(
             start = out.tell()
             digest = hashlib.sha256()
             progress.start(start, f"part {number}/{count}")
+            part_url = f"{base}/{part.file_name}"
             try:
-                part_url = f"{base}/{part.file_name}"
-                copy(part_url, out, part.size, [digest, whole], progress)
+                fetch_part(part_url, out, part, [digest, whole], progress)
                 if digest.hexdigest() != part.sha256:
                     got = digest.hexdigest()
                     raise SourceError(
@@ -261,6 +266,22 @@ def fetch_parts(
         got = f"its parts join into SHA-256 {whole.hexdigest()}"
         raise SourceError(f"{got}, expected {weights.sha256}")
     os.replace(partial, target)
+
+
+def fetch_part(
+    url: str,
+    out: BinaryIO,
+    part: Part,
+    digests: list[Any],
+    progress: Progress,
+) -> None:
+    """Append one part to ``out``; a failure names the part."""
+    try:
+        copy(url, out, part.size, digests, progress)
+    except (OSError, http.client.HTTPException) as error:
+        raise SourceError(f"part {part.file_name}: {reason(error)}") from error
+    except SourceError as error:
+        raise SourceError(f"part {part.file_name}: {error}") from error
 
 
 def verified_parts(partial: Path, parts: tuple[Part, ...]) -> tuple[int, Any]:
