@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.verification import verify_weights
 from tests.support.processes import run
@@ -169,6 +170,11 @@ def unchanged_state(project: Path) -> dict[str, bytes]:
         ),
         (["add", "best.pth", "--name", "w", "--meta", "novalue"], "is not KEY=VALUE"),
         (["add", "best.pth", "--name", "w", "--meta-file", "nope.json"], "does not exist"),
+        (["add", "best.pth", "--name", "w", "--part-size", "2GiB"], "must be under 2 GiB"),
+        (["add", "best.pth", "--name", "w", "--part-size", "0"], "must be more than 0 bytes"),
+        (["add", "best.pth", "--name", "w", "--part-size", "big"], "is not a size"),
+        (["add", "best.pth", "--name", "w", "--part-size", "50B"], "at most 999 fit in a"),
+        (["add", "best.pth", "--name", "w", "--format", "safetensors"], "pip install torch"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(
@@ -242,6 +248,14 @@ def test_the_readme_table_passes_the_projects_markdown_hook(
     add_weights(project, project / "best.pth", name="unet_r34", repository="o/r")
     (project / "second.onnx").write_bytes(b"onnx")
     add_weights(project, project / "second.onnx", name="fast", arch="mobilenet", repository="o/r")
+    (project / "big.bin").write_bytes(os.urandom(3000))
+    add_weights(project, project / "big.bin", name="big", repository="o/r", part_size=1000)
+    registry = project / "cell_segmentation" / "weights.json"
+    mirror = "https://huggingface.co/o/r/resolve/main/big.bin"
+    registry.write_text(
+        registry.read_text().replace('"parts": [', f'"mirrors": ["{mirror}"], "parts": [')
+    )
+    assert refresh_tables(project) == ["README.md"]
 
     run([project_tools.bin("mdformat"), "--check", "README.md"], cwd=project)
 
