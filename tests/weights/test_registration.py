@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from ml_publish.weights.naming import MAX_WEIGHT_BYTES
+from ml_publish.weights.parts import DEFAULT_PART_SIZE
 from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.verification import verify_weights
@@ -190,24 +192,24 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert unchanged_state(project) == before
 
 
-def test_a_file_of_2_gib_is_split_into_parts_github_accepts(project: Path) -> None:
-    huge = project / "huge.bin"
-    with huge.open("wb") as sparse:
-        sparse.truncate(2 * 1024**3)
+def test_a_file_larger_than_the_part_size_is_split_into_parts(project: Path) -> None:
+    content = os.urandom(5 * 1024**2 // 2)
+    (project / "big.bin").write_bytes(content)
 
-    code, out, err = weights_cli(project, "add", "huge.bin", "--name", "huge")
+    code, out, err = weights_cli(project, "add", "big.bin", "--name", "big", "--part-size", "1MiB")
 
     assert (code, err) == (0, "")
     (entry,) = registry_of(project)["weights"]
-    assert entry["size"] == 2 * 1024**3
-    sizes = [part["size"] for part in entry["parts"]]
-    assert sizes == [2 * 1024**3 - 1024**2, 1024**2]
-    assert [part["file_name"] for part in entry["parts"]] == [
-        f"{entry['file_name']}.part-001-of-002",
-        f"{entry['file_name']}.part-002-of-002",
-    ]
-    assert hashlib.sha256(bytes(1024**2)).hexdigest() == entry["parts"][1]["sha256"]
-    assert f"in 2 parts: {entry['file_name']}.part-001-of-002" in out
+    assert entry["size"] == len(content)
+    assert [part["size"] for part in entry["parts"]] == [1024**2, 1024**2, 1024**2 // 2]
+    assert entry["parts"][2] == {
+        "file_name": f"{entry['file_name']}.part-003-of-003",
+        "size": 1024**2 // 2,
+        "sha256": hashlib.sha256(content[2 * 1024**2 :]).hexdigest(),
+    }
+    assert f"in 3 parts: {entry['file_name']}.part-001-of-003" in out
+    # Without --part-size, parts are as large as GitHub allows, with a mebibyte to spare.
+    assert DEFAULT_PART_SIZE == MAX_WEIGHT_BYTES - 1024**2 == 2 * 1024**3 - 1024**2
 
 
 def test_a_name_registered_with_other_content_is_refused(project: Path) -> None:
