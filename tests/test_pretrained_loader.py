@@ -7,7 +7,6 @@ the one a project rendered from the template ships, imported from its file.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 import re
@@ -25,7 +24,12 @@ from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.static_server import serving
 from ml_publish.weights.upload import upload_weights
 from tests.support.terminal import run_command_on_terminal
-from tests.support.weights_projects import REPOSITORY, project_with_weights, use_emulator
+from tests.support.weights_projects import (
+    REPOSITORY,
+    generated_loader,
+    project_with_weights,
+    use_emulator,
+)
 
 BIG = random.Random("big").randbytes(250_000)
 SMALL = random.Random("small").randbytes(20_000)
@@ -40,12 +44,7 @@ def loader_file(plain_project: Path) -> Path:
 @pytest.fixture(scope="session")
 def pretrained(loader_file: Path) -> ModuleType:
     """The template's ``pretrained.py`` as a project ships it (standard library only)."""
-    spec = importlib.util.spec_from_file_location("generated_pretrained", loader_file)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return generated_loader(loader_file)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -56,3 +59,17 @@ def project_with_weights(
         options: dict[str, Any] = {"part_size": part_size} if part_size else {}
         add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY, **options)
     return WeightsProject(root, dict(contents))
+
+
+def generated_loader(pretrained_py: Path) -> ModuleType:
+    """A project's ``<package>/pretrained.py``, imported from its file (standard library only).
+
+    Without its package: only what needs no package resources (``Registry``) works.
+    """
+    name = f"generated_pretrained_{abs(hash(pretrained_py))}"
+    spec = importlib.util.spec_from_file_location(name, pretrained_py)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
