@@ -59,6 +59,10 @@ class Part:
     size: int
     sha256: str
 
+    @classmethod
+    def from_json(cls, part: dict[str, Any]) -> Part:
+        return cls(part["file_name"], int(part["size"]), part["sha256"])
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -76,10 +80,7 @@ class Weights:
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> Weights:
-        parts = [
-            Part(part["file_name"], int(part["size"]), part["sha256"])
-            for part in entry.get("parts", [])
-        ]
+        parts = [Part.from_json(part) for part in entry.get("parts", [])]
         return cls(
             name=entry["name"],
             url=entry["url"],
@@ -190,7 +191,8 @@ def fetch_verified(weights: Weights, target: Path, progress: Progress) -> None:
             else:
                 fetch_whole(url, weights, target, progress)
             # Parts a failed source left are of no more use.
-            target.with_name(target.name + PARTS_SUFFIX).unlink(missing_ok=True)
+            leftover = target.with_name(target.name + PARTS_SUFFIX)
+            leftover.unlink(missing_ok=True)
             return
         except SourceError as error:
             failures.append(f"{url}: {error}")
@@ -247,17 +249,10 @@ def fetch_parts(
         out.seek(0, os.SEEK_END)
         for number, part in enumerate(weights.parts[done:], start=done + 1):
             start = out.tell()
-            digest = hashlib.sha256()
             progress.start(start, f"part {number}/{count}")
             part_url = f"{base}/{part.file_name}"
             try:
-                fetch_part(part_url, out, part, [digest, whole], progress)
-                if digest.hexdigest() != part.sha256:
-                    got = digest.hexdigest()
-                    raise SourceError(
-                        f"part {part.file_name} has SHA-256 {got}, "
-                        f"expected {part.sha256}; it was discarded",
-                    )
+                fetch_part(part_url, out, part, whole, progress)
             except BaseException:
                 out.truncate(start)
                 raise
@@ -272,16 +267,20 @@ def fetch_part(
     url: str,
     out: BinaryIO,
     part: Part,
-    digests: list[Any],
+    whole: Any,
     progress: Progress,
 ) -> None:
-    """Append one part to ``out``; a failure names the part."""
+    """Append one part to ``out`` and ``whole``; a failure names the part."""
+    digest = hashlib.sha256()
     try:
-        copy(url, out, part.size, digests, progress)
+        copy(url, out, part.size, [digest, whole], progress)
     except (OSError, http.client.HTTPException) as error:
         raise SourceError(f"part {part.file_name}: {reason(error)}") from error
     except SourceError as error:
         raise SourceError(f"part {part.file_name}: {error}") from error
+    if digest.hexdigest() != part.sha256:
+        got = f"part {part.file_name} has SHA-256 {digest.hexdigest()}"
+        raise SourceError(f"{got}, expected {part.sha256}; it was discarded")
 
 
 def verified_parts(partial: Path, parts: tuple[Part, ...]) -> tuple[int, Any]:
