@@ -28,7 +28,6 @@ DEFAULT_PART_SIZE = MAX_WEIGHT_BYTES - (1 << 20)
 MAX_PARTS = 999
 # GitHub refuses to add assets to a release that holds this many.
 MAX_RELEASE_ASSETS = 1000
-PART_NAME = re.compile(r"^(?P<file>.+)\.part-(?P<number>\d{3})-of-(?P<count>\d{3})$")
 SIZE = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMG]i?B|B)?\s*$", re.IGNORECASE)
 UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3}
 UNITS |= {"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30}

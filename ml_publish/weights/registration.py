@@ -92,7 +92,7 @@ def add_weights(
     A file larger than ``part_size`` is registered with its parts (``weights.parts``);
     ``file_format="safetensors"`` converts a PyTorch checkpoint first. Registering the same
     content again changes nothing; a pending entry registered from this very file is replaced
-    by its conversion.
+    by what it becomes now (its conversion, or its state dict).
     """
     project = open_project(project_root)
     check_weight_file(file)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.naming import REQUIRED_FIELDS, SHA256_HEX, STATUSES
-from ml_publish.weights.parts import PART_NAME, Part
+from ml_publish.weights.parts import Part, part_file_name
 
 REGISTRY_FORMAT = 1
 
@@ -92,23 +92,28 @@ def parts_from_json(where: str, raw: dict[str, Any]) -> tuple[Part, ...]:
     listed = raw.get("parts", [])
     if not isinstance(listed, list):
         raise RegistryError(f"{where}: parts must be a list")
-    parts = []
-    for number, part in enumerate(listed, start=1):
-        if not isinstance(part, dict) or not all(
-            k in part for k in ("file_name", "size", "sha256")
-        ):
-            raise RegistryError(f"{where}: part {number} needs file_name, size and sha256")
-        name = PART_NAME.match(str(part["file_name"]))
-        if name is None or name["file"] != raw["file_name"] or int(name["number"]) != number:
-            raise RegistryError(f"{where}: part {number} is not named {raw['file_name']}.part-...")
-        if not isinstance(part["size"], int) or part["size"] <= 0:
-            raise RegistryError(f"{where}: part {number}'s size must be a whole number of bytes")
-        if not SHA256_HEX.match(str(part["sha256"])):
-            raise RegistryError(f"{where}: part {number}'s sha256 must be 64 lowercase hex digits")
-        parts.append(Part(str(part["file_name"]), part["size"], str(part["sha256"])))
+    parts = tuple(
+        part_from_json(
+            f"{where}, part {number}", part, part_file_name(raw["file_name"], number, len(listed))
+        )
+        for number, part in enumerate(listed, start=1)
+    )
     if parts and sum(part.size for part in parts) != raw["size"]:
         raise RegistryError(f"{where}: the sizes of its parts do not add up to its size")
-    return tuple(parts)
+    return parts
+
+
+def part_from_json(where: str, raw: object, file_name: str) -> Part:
+    """One part, which must be named ``file_name``."""
+    if not isinstance(raw, dict) or not all(k in raw for k in ("file_name", "size", "sha256")):
+        raise RegistryError(f"{where} needs file_name, size and sha256")
+    if raw["file_name"] != file_name:
+        raise RegistryError(f"{where} must be named {file_name}")
+    if not isinstance(raw["size"], int) or raw["size"] <= 0:
+        raise RegistryError(f"{where}: size must be a whole number of bytes")
+    if not SHA256_HEX.match(str(raw["sha256"])):
+        raise RegistryError(f"{where}: sha256 must be 64 lowercase hex digits")
+    return Part(file_name, raw["size"], str(raw["sha256"]))
 
 
 def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
