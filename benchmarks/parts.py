@@ -34,7 +34,7 @@ DOWNLOAD = """
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from leaf_counter.pretrained import Registry
+from cell_segmentation.pretrained import Registry
 registry = Registry.from_text(Path(sys.argv[2]).read_text())
 registry.download("big", cache_dir=Path(sys.argv[3]), progress=False)
 """
