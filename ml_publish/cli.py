@@ -61,15 +61,19 @@ class Command:
         import argparse
 
         parser = argparse.ArgumentParser(prog=prog, description=self.summary)
+        self.add_to(parser, "action")
+        return parser
+
+    def add_to(self, parser: argparse.ArgumentParser, dest: str) -> None:
+        """Give ``parser`` this command's options, and a sub-parser per action (nested ones
+        too: ``weights mirror add``)."""
         self.add_arguments(parser)
         parser.set_defaults(run=self.run)
         if self.actions:
-            subparsers = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+            subparsers = parser.add_subparsers(dest=dest, metavar="ACTION", required=True)
             for name, action in self.actions.items():
                 subparser = subparsers.add_parser(name, help=action.summary)
-                action.add_arguments(subparser)
-                subparser.set_defaults(run=action.run)
-        return parser
+                action.add_to(subparser, f"{dest}_{name}")
 
 
 def no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -136,6 +140,18 @@ def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
         "--strip-prefix",
         help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
     )
+    parser.add_argument(
+        "--format",
+        choices=("safetensors",),
+        help="convert a PyTorch checkpoint first (safetensors: loads without pickle; needs "
+        "torch and safetensors)",
+    )
+    parser.add_argument(
+        "--part-size",
+        metavar="SIZE",
+        help="split files larger than this into release assets of this size (default: just "
+        "under GitHub's 2 GiB limit); e.g. 1900MiB",
+    )
     add_repository_arguments(parser)
 
 
@@ -152,6 +168,25 @@ def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
         "--download", action="store_true", help="also download every URL and check its hash"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--all-sources",
+        action="store_true",
+        help="download every weight from the release and from each of its mirrors too",
+    )
+
+
+def add_mirror_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the registered weight's name")
+    parser.add_argument("url", help="an HTTPS URL serving the whole file")
+
+
+def add_mirror_add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_mirror_arguments(parser)
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="download the whole file and check its SHA-256, not only its size",
+    )
 
 
 def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
@@ -366,6 +401,18 @@ WEIGHTS_ACTIONS = {
         add_weights_upload_arguments,
         "weights:upload",
     ),
+    "mirror": Command(
+        "add or remove another URL serving a weight's bytes, tried after the release",
+        no_arguments,
+        actions={
+            "add": Command(
+                "add a mirror, once it serves the registered size (--verify: and SHA-256)",
+                add_mirror_add_arguments,
+                "weights:mirror_add",
+            ),
+            "remove": Command("remove a mirror", add_mirror_arguments, "weights:mirror_remove"),
+        },
+    ),
 }
 
 COMMANDS = {
@@ -403,7 +450,7 @@ COMMANDS = {
         "demo:run",
     ),
     "weights": Command(
-        "register, check and upload weight files: init, add, list, table, verify, upload",
+        "register, check and upload weight files: init, add, list, table, verify, upload, mirror",
         add_project_argument,
         actions=WEIGHTS_ACTIONS,
     ),

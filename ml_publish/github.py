@@ -401,9 +401,17 @@ class GitHubClient:
         return Asset.from_json(self._expect(reply, 200, f"renaming asset {asset_id} to {name}"))
 
     def upload_asset(
-        self, upload_url: str, path: Path, name: str, *, on_progress: Progress | None = None
+        self,
+        upload_url: str,
+        path: Path,
+        name: str,
+        *,
+        offset: int = 0,
+        length: int | None = None,
+        on_progress: Progress | None = None,
     ) -> Asset:
-        """Stream ``path`` to the release's ``upload_url`` as asset ``name``.
+        """Stream ``path`` (or ``length`` bytes of it from ``offset``: one part of a file too
+        large for one asset) to the release's ``upload_url`` as asset ``name``.
 
         Rate limits are waited out here (GitHub refuses those before claiming the name); any
         other transient failure raises ``TransientFailure`` for the caller to clean up after.
@@ -412,7 +420,7 @@ class GitHubClient:
         what = f"uploading {name}"
         for attempt in itertools.count():
             try:
-                reply = self._send_file(url, path, on_progress)
+                reply = self._send_file(url, path, (offset, length), on_progress)
             except (OSError, http.client.HTTPException) as error:
                 raise TransientFailure(self._scrub(f"{what} failed: {_describe(error)}")) from None
             wait = self._rate_limit_wait(reply)
@@ -424,14 +432,21 @@ class GitHubClient:
             raise TransientFailure(self._scrub(message), reply.status)
         return Asset.from_json(self._expect(reply, 201, what))
 
-    def _send_file(self, url: str, path: Path, on_progress: Progress | None) -> _Reply:
+    def _send_file(
+        self,
+        url: str,
+        path: Path,
+        span: tuple[int, int | None],
+        on_progress: Progress | None,
+    ) -> _Reply:
         parts = urlsplit(url)
         # A fresh connection: a keep-alive one gone stale would fail only after the headers.
         self._connections.drop(parts)
         connection, _ = self._connections.get(parts)
+        offset, length = span
         try:
             with path.open("rb") as source:
-                size = os.fstat(source.fileno()).st_size
+                size = os.fstat(source.fileno()).st_size - offset if length is None else length
                 target, proxy_headers = self._connections.target(parts)
                 connection.putrequest("POST", target)
                 headers = self._headers("application/octet-stream") | proxy_headers
@@ -441,7 +456,7 @@ class GitHubClient:
                 connection.endheaders()
                 assert connection.sock is not None
                 try:
-                    _send_body(connection.sock, source, size, on_progress)
+                    _send_body(connection.sock, source, offset, size, on_progress)
                 except OSError:
                     # GitHub may refuse (422, 401) and hang up before reading the whole body;
                     # its answer says more than the broken pipe does, if it sent one.
@@ -594,21 +609,27 @@ class GitHubClient:
 
 
 def _send_body(
-    sock: socket.socket, source: io.BufferedReader, size: int, on_progress: Progress | None
+    sock: socket.socket,
+    source: io.BufferedReader,
+    offset: int,
+    size: int,
+    on_progress: Progress | None,
 ) -> None:
-    """Send ``size`` bytes of ``source``: zero-copy on plain TCP, large blocks through TLS."""
+    """Send ``size`` bytes of ``source`` from ``offset``: zero-copy on plain TCP, large blocks
+    through TLS."""
     sent = 0
     if isinstance(sock, ssl.SSLSocket):
         buffer = bytearray(UPLOAD_BLOCK)
         view = memoryview(buffer)
-        while sent < size and (read := source.readinto(buffer)):
+        source.seek(offset)
+        while sent < size and (read := source.readinto(view[: min(UPLOAD_BLOCK, size - sent)])):
             sock.sendall(view[:read])
             sent += read
             if on_progress is not None:
                 on_progress(read)
     else:
         while sent < size:
-            count = sock.sendfile(source, sent, min(UPLOAD_BLOCK, size - sent))
+            count = sock.sendfile(source, offset + sent, min(UPLOAD_BLOCK, size - sent))
             if count == 0:
                 break
             sent += count

@@ -18,6 +18,7 @@ from tests.support.releases import (
     make_releasable,
     set_environment,
 )
+from tests.support.torch_files import TorchFiles, write_torch_files
 from tests.support.venvs import VirtualEnv, create_venv
 from tests.support.weights_projects import WeightsProject, project_with_weights, use_emulator
 
@@ -114,3 +115,11 @@ def release_world(
         set_environment(monkeypatch, gh, index)
         root, remote = make_releasable(plain_project, tmp_path)
         yield ReleaseWorld(root, remote, gh, index)
+
+
+@pytest.fixture(scope="session")
+def torch_files(
+    project_tools: VirtualEnv, rendered_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> TorchFiles:
+    """PyTorch files real torch wrote, once, and whether ``weights_only=True`` loads each."""
+    return write_torch_files(project_tools, rendered_project, tmp_path_factory.mktemp("torch"))

@@ -113,8 +113,9 @@ class RunningApp:
 def demo_projects(tmp_path_factory: pytest.TempPathFactory) -> DemoProjects:
     """Both demo-app projects with the colour classifier registered, installed in one venv."""
     venv = create_venv(tmp_path_factory.mktemp("demo-venv") / "venv")
-    # First and by itself, so pip never reaches for a bigger torch build than this one.
-    venv.pip_install(TORCH_REQUIREMENT)
+    # First and by itself, so pip never reaches for a bigger torch build than this one; with
+    # safetensors, which the project's model.py imports to save the weights below.
+    venv.pip_install(TORCH_REQUIREMENT, "safetensors>=0.4")
     roots = {}
     for name, answers in APPS.items():
         root = render(tmp_path_factory.mktemp(name), answers)

@@ -144,7 +144,10 @@ def untrack_and_register(root: Path, operation: UntrackWeight) -> None:
     ignored = with_ignored_files(read(root, ".gitignore"), [operation.path])
     write_if_changed(root, ".gitignore", ignored)
     meta = {"kind": DATA_KIND} if operation.kind == DATA_KIND else {}
-    add_weights(root, root / operation.path, name=operation.name, meta=meta)
+    file_format = "safetensors" if operation.convert else None
+    add_weights(
+        root, root / operation.path, name=operation.name, meta=meta, file_format=file_format
+    )
 
 
 def with_version_line(source: str, version: str) -> str:

@@ -118,9 +118,12 @@ class UntrackWeight:
     path: str
     name: str
     kind: str = "weights"
+    # Register its conversion to safetensors instead (a pickled PyTorch checkpoint).
+    convert: bool = False
 
     def describe(self) -> str:
         label, note = ("data     ", "data, ") if self.kind == "data" else ("weights  ", "")
+        note += "converted to safetensors, " if self.convert else ""
         return f"{label} untrack {self.path}, register it as {self.name!r} ({note}pending upload)"
 
 

@@ -7,8 +7,10 @@ order. Nothing is ever deleted: what cannot be moved safely stays where it is, w
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from pathlib import PurePosixPath
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
@@ -258,3 +260,24 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
                 "after adopt the import works without it"
             )
     return items
+
+
+def with_safetensors(root: Path, plan: Plan) -> tuple[Plan, list[str]]:
+    """The plan registering the pickled PyTorch weights it untracks as safetensors, and their
+    paths; the plan as it is when there are none, or torch and safetensors are not installed
+    (the conversion needs them, and NumPy)."""
+    from ml_publish.weights.conversion import CONVERTERS
+    from ml_publish.weights.safe_load import is_torch_pickle
+
+    if not all(importlib.util.find_spec(name) for name in CONVERTERS):
+        return plan, []
+    pickled = [
+        op.path
+        for op in plan.operations
+        if isinstance(op, UntrackWeight) and op.kind != "data" and is_torch_pickle(root / op.path)
+    ]
+    operations = tuple(
+        replace(op, convert=True) if isinstance(op, UntrackWeight) and op.path in pickled else op
+        for op in plan.operations
+    )
+    return replace(plan, operations=operations), pickled

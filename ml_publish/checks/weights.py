@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
@@ -13,6 +14,7 @@ from ml_publish.weights.naming import (
     REGISTRY_FILE,
     REQUIRED_FIELDS,
     SHA256_HEX,
+    STAGING_DIR,
     TORCH_HASH_REGEX,
     is_data,
 )
@@ -102,18 +104,26 @@ def names_unique(facts: RepositoryFacts) -> str | None:
 
 @check("WGT105", requires=("WGT101",))
 def sizes_below_release_limit(facts: RepositoryFacts) -> str | None:
-    """Every weight file is below GitHub's 2 GiB release-asset limit."""
+    """Every release asset (a weight file, or each of its parts) is below GitHub's 2 GiB limit."""
     too_big = [
         str(entry["name"])
         for entry in facts.registry_entries()
-        if not isinstance(entry["size"], int) or entry["size"] >= MAX_WEIGHT_BYTES
+        if any(not isinstance(size, int) or size >= MAX_WEIGHT_BYTES for size in asset_sizes(entry))
     ]
     if too_big:
         return (
-            f"GitHub refuses release assets of 2 GiB or more: {', '.join(too_big)}; save in "
-            "half precision or split the checkpoint (e.g. safetensors shards)"
+            f"GitHub refuses release assets of 2 GiB or more: {', '.join(too_big)}; register "
+            "the file again with ml-publish weights add, which splits it into parts"
         )
     return None
+
+
+def asset_sizes(entry: dict[str, Any]) -> list[object]:
+    """The sizes of the release assets of a registry entry: its parts', or its own."""
+    parts = entry.get("parts")
+    if isinstance(parts, list) and parts:
+        return [part.get("size") if isinstance(part, dict) else None for part in parts]
+    return [entry["size"]]
 
 
 @check("WGT106")
@@ -168,3 +178,26 @@ def gitignore_covers_checkpoints(facts: RepositoryFacts) -> str | None:
     if missing:
         return f".gitignore does not ignore {', '.join(missing)}; add patterns such as *.pt"
     return None
+
+
+@check("WGT109", requires=("WGT101",))
+def staged_weights_load_safely(facts: RepositoryFacts) -> str | None:
+    """Staged PyTorch weights load with torch.load(weights_only=True), torch's default."""
+    from ml_publish.weights.safe_load import is_torch_pickle, safe_load_refusal
+
+    refused = []
+    for entry in facts.registry_entries():
+        staged = facts.root / STAGING_DIR / str(entry["file_name"])
+        if entry["status"] != "pending" or is_data(entry.get("meta")) or not staged.is_file():
+            continue
+        if is_torch_pickle(staged) and (reason := safe_load_refusal(staged)) is not None:
+            refused.append((str(entry["name"]), f"{STAGING_DIR}/{entry['file_name']}", reason))
+    if not refused:
+        return None
+    name, path, _ = refused[0]
+    listed = "; ".join(f"{path} ({reason})" for _, path, reason in refused)
+    return (
+        f"torch.load(weights_only=True), the default since torch 2.6, refuses {listed}; convert "
+        f"to safetensors, which loads without pickle: ml-publish weights add {path} --name "
+        f"{name} --format safetensors"
+    )

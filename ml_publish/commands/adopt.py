@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ml_publish.adopt.adoption import carry_out, plan_adoption, report
 from ml_publish.adopt.operations import Plan
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, SeveralPackages
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, SeveralPackages, with_safetensors
 from ml_publish.errors import UsageError
 from ml_publish.template import parse_assignments, template_variables
 
@@ -28,6 +28,8 @@ def run(args: Namespace) -> int:
     if license_answer:
         answers["license"] = license_answer
         plan = make_plan(args, answers)
+    if interactive:
+        plan = offer_safetensors(Path(args.path), plan)
     print(plan.describe())
     if args.dry_run:
         diff = plan.conversion_diff()
@@ -73,6 +75,20 @@ def ask_to_modernize(plan: Plan) -> bool:
         f"{len(names)} file(s) are not Python 3 ({shown}); convert them with fissix "
         "(adopt --modernize)?"
     )
+
+
+def offer_safetensors(root: Path, plan: Plan) -> Plan:
+    """On a terminal, offer to register the pickled PyTorch weights adopt untracks as
+    safetensors (which loads without running code); the plan with or without it."""
+    converted, pickled = with_safetensors(root, plan)
+    if not pickled or not sys.stdin.isatty():
+        return plan
+    shown = ", ".join(pickled[:5]) + (" ..." if len(pickled) > 5 else "")
+    question = (
+        f"{len(pickled)} weight file(s) are pickled PyTorch checkpoints ({shown}); register "
+        "them converted to safetensors, which loads without running code from the file?"
+    )
+    return converted if confirm(question) else plan
 
 
 def ask_package(several: SeveralPackages) -> str:

@@ -1,4 +1,4 @@
-"""``ml-publish weights init|add|list|table|verify|upload``: one function per action."""
+"""``ml-publish weights init|add|list|table|verify|upload|mirror``: one function per action."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import human_size
@@ -38,8 +39,12 @@ def add(args: Namespace) -> int:
         strip_prefix=args.strip_prefix,
         repository=args.repo,
         tag=args.tag,
+        part_size=parse_part_size(args.part_size) if args.part_size else DEFAULT_PART_SIZE,
+        file_format=args.format,
     )
     print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
+    if entry.parts:
+        print(f"  in {len(entry.parts)} parts: {', '.join(p.file_name for p in entry.parts)}")
     return 0
 
 
@@ -62,7 +67,12 @@ def verify(args: Namespace) -> int:
     from ml_publish.weights.verification import verify_weights
 
     with for_person(not args.quiet) as display:
-        problems = verify_weights(Path(args.project), download=args.download, display=display)
+        problems = verify_weights(
+            Path(args.project),
+            download=args.download,
+            all_sources=args.all_sources,
+            display=display,
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
@@ -84,6 +94,23 @@ def upload(args: Namespace) -> int:
         )
     state = "published" if args.publish else "uploaded to the draft release"
     print(f"{state}: {', '.join(names)}" if names else "no pending weights to upload")
+    return 0
+
+
+def mirror_add(args: Namespace) -> int:
+    from ml_publish.weights.mirrors import add_mirror
+
+    entry = add_mirror(Path(args.project), args.name, args.url, verify=args.verify)
+    checked = "SHA-256" if args.verify else "size"
+    print(f"{entry.name} mirrors ({checked} checked): {', '.join(entry.mirrors)}")
+    return 0
+
+
+def mirror_remove(args: Namespace) -> int:
+    from ml_publish.weights.mirrors import remove_mirror
+
+    entry = remove_mirror(Path(args.project), args.name, args.url)
+    print(f"{entry.name} mirrors: {', '.join(entry.mirrors) or 'none'}")
     return 0
 
 

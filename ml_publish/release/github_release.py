@@ -24,6 +24,7 @@ from ml_publish.weights.drafts import (
     publish_release,
 )
 from ml_publish.weights.naming import download_server, release_download_url
+from ml_publish.weights.parts import release_assets
 from ml_publish.weights.registry import WeightEntry, load_registry
 from ml_publish.weights.upload_state import UploadState
 from ml_publish.weights.uploader import ReleaseUploader, UploadMismatch
@@ -71,8 +72,13 @@ def release_notes(ctx: ReleaseContext) -> str:
     weights = released_weights(ctx)
     if weights:
         lines += ["", "## Pretrained weights", "", "| Name | File | SHA-256 |", "|---|---|---|"]
-        lines += [f"| {e.name} | {e.file_name} | `{e.sha256}` |" for e in weights]
+        lines += [f"| {e.name} | {file_cell(e)} | `{e.sha256}` |" for e in weights]
     return "\n".join(lines) + "\n"
+
+
+def file_cell(entry: WeightEntry) -> str:
+    """The file's name, and for a split weight how many parts it comes in."""
+    return f"{entry.file_name} ({len(entry.parts)} parts)" if entry.parts else entry.file_name
 
 
 def fill_draft(ctx: ReleaseContext, *, with_dists: bool = True) -> None:
@@ -107,7 +113,7 @@ def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) 
     if uploader is None:
         return release
     put_weights(ctx, uploader)
-    count = len(ctx.state.weights)
+    count = len(released_assets(ctx))
     if with_dists:
         entries = dist_entries(ctx)
         if ctx.state.finishing:
@@ -120,13 +126,21 @@ def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) 
 
 
 def put_weights(ctx: ReleaseContext, uploader: ReleaseUploader) -> None:
-    """Make the draft hold each weight, from the staged file if the draft lacks it."""
+    """Make the draft hold each weight (each part of a split one), from the staged file if the
+    draft lacks it."""
     for entry in released_weights(ctx):
         staged = ctx.project.staging_dir / entry.file_name
-        if not staged.is_file() and not uploader.has_verified(entry):
-            raise weight_problem(ctx, entry, asset_named(uploader, entry.file_name), staged)
-        asset = uploader.sync(entry, staged)
-        check_final_url(entry, final_download_url(asset, ctx.state.tag))
+        for asset_entry, offset in release_assets(entry):
+            if not staged.is_file() and not uploader.has_verified(asset_entry):
+                asset = asset_named(uploader, asset_entry.file_name)
+                raise weight_problem(ctx, asset_entry, asset, staged)
+            asset = uploader.sync(asset_entry, staged, offset)
+            check_final_url(asset_entry, final_download_url(asset, ctx.state.tag))
+
+
+def released_assets(ctx: ReleaseContext) -> list[WeightEntry]:
+    """The release assets of the released weights: each whole file, or each part."""
+    return [asset for entry in released_weights(ctx) for asset, _ in release_assets(entry)]
 
 
 def asset_named(uploader: ReleaseUploader, name: str) -> Asset | None:
@@ -189,7 +203,7 @@ def publish(ctx: ReleaseContext) -> None:
         if release.draft:
             release = publish_release(client, release)
             ctx.note(f"published {release.html_url}")
-        expected = released_weights(ctx) + dist_entries(ctx)
+        expected = released_assets(ctx) + dist_entries(ctx)
         check_published_urls(client, release, expected)
     for entry in expected:
         check_served(entry.url)

@@ -11,6 +11,7 @@ from ml_publish.errors import UsageError
 from ml_publish.github import find_token
 from ml_publish.release.context import REMOTE, ReleaseContext
 from ml_publish.toml_file import read_toml
+from ml_publish.weights.parts import MAX_RELEASE_ASSETS, asset_count
 from ml_publish.weights.registry import load_registry
 
 
@@ -118,6 +119,14 @@ def weights_problems(ctx: ReleaseContext) -> list[str]:
     if pending and not ctx.state.github:
         return [f"{len(pending)} pending weight file(s) need the GitHub release; drop --no-github"]
     problems = []
+    # The sdist and the wheel go on the release too.
+    assets = asset_count(pending) + 2
+    if assets > MAX_RELEASE_ASSETS:
+        problems.append(
+            f"the release would hold {assets} assets ({len(pending)} pending weight file(s) in "
+            f"{assets - 2} assets, the sdist and the wheel); GitHub allows {MAX_RELEASE_ASSETS}: "
+            "release fewer weights at once, or register large ones with a larger --part-size"
+        )
     for entry in pending:
         staged = ctx.project.staging_dir / entry.file_name
         if not staged.is_file():

@@ -30,6 +30,7 @@ from ml_publish.release.github_release import (
     put_weights,
     released_weights,
 )
+from ml_publish.weights.parts import release_assets
 from ml_publish.weights.upload_state import UploadState
 
 WORKFLOW_FILE = ".github/workflows/release.yml"
@@ -175,7 +176,11 @@ def mend_weights(ctx: ReleaseContext, client: GitHubClient) -> list[str]:
     _, uploader = open_draft(ctx, client)
     if uploader is None:
         return []
-    wrong = [entry.name for entry in released_weights(ctx) if not uploader.has_verified(entry)]
+    wrong = [
+        entry.name
+        for entry in released_weights(ctx)
+        if not all(uploader.has_verified(asset) for asset, _ in release_assets(entry))
+    ]
     if wrong:
         put_weights(ctx, uploader)
     return wrong

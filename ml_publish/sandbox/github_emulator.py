@@ -276,6 +276,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "GET" or match is None:
             raise ApiError(404, "Not Found")
         owner, repo, tag, name = (unquote(part) for part in match.groups())
+        faults = self._host.emulator.faults
+        fault = faults.take(["download_error", "download_cut"], self.command, self._path, name)
+        if fault is not None and fault.kind == "download_error":
+            raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
         asset = self._host.emulator.state.download(owner, repo, tag, name)
         self._record()
         first, last = _byte_range(self.headers.get("Range"), asset.size)
@@ -287,9 +291,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {first}-{last}/{asset.size}")
         self.send_header("Content-Disposition", f"attachment; filename={asset.name}")
         self.end_headers()
+        remaining = last - first + 1
+        if fault is not None:  # a cut: the whole length announced, fewer bytes sent, a hang-up
+            self.close_connection = True
+            remaining = min(remaining, int(fault.amount))
         with asset.file.open("rb") as source:
             source.seek(first)
-            remaining = last - first + 1
             while remaining > 0 and (chunk := source.read(min(CHUNK_SIZE, remaining))):
                 self.wfile.write(chunk)
                 remaining -= len(chunk)

@@ -54,6 +54,16 @@ class Faults:
         """Answer an upload 502 after reading it, leaving an empty starter asset, as GitHub may."""
         self._queue(Fault("bad_gateway", times, asset_name=name))
 
+    def fail_download(self, status: int, *, name: str | None = None, times: int = 1) -> None:
+        """Answer a download of asset ``name`` with ``status`` (a 404, a 503) instead of it."""
+        if not 400 <= status <= 599:
+            raise ValueError(f"a failed download answers 4xx or 5xx, not {status}")
+        self._queue(Fault("download_error", times, asset_name=name, status=status))
+
+    def cut_download(self, after_bytes: int, *, name: str | None = None, times: int = 1) -> None:
+        """Close a download's connection after ``after_bytes`` of the announced length."""
+        self._queue(Fault("download_cut", times, asset_name=name, amount=after_bytes))
+
     def server_error(
         self,
         status: int = 502,

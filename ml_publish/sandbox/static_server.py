@@ -19,7 +19,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 def serving(root: Path) -> Iterator[str]:
     """Serve ``root`` over HTTP until the block ends; yield the server's base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval keeps the shutdown fast; the default would cost up to 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

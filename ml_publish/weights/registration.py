@@ -17,18 +17,25 @@ from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
 from ml_publish.toml_file import read_toml
 from ml_publish.weights.naming import (
-    MAX_WEIGHT_BYTES,
     check_weight_name,
     download_server,
     release_download_url,
     weight_file_name,
 )
+from ml_publish.weights.parts import (
+    DEFAULT_PART_SIZE,
+    check_part_count,
+    hash_in_parts,
+    parts_for,
+)
 from ml_publish.weights.project import Project, check_tag, open_project, resolve_repository
+from ml_publish.weights.recognition import HEAD_BYTES, content_kind
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
-from ml_publish.weights.table import human_size
 
 LIGHTNING_SUFFIX = ".ckpt"
+# What ``--format`` converts to.
+FORMATS = ("safetensors",)
 GITIGNORE_LINE = ".ml-publish/"
 OWN_GITIGNORE = "# Written by ml-publish: nothing in this directory is ever committed.\n*\n"
 
@@ -64,18 +71,12 @@ def read_meta_file(path: Path) -> dict[str, Any]:
 
 
 def check_weight_file(path: Path) -> int:
-    """The file's size, after refusing what cannot be published."""
+    """The file's size, after refusing what cannot be registered."""
     if not path.exists():
         raise UsageError(f"{path} does not exist")
     if not path.is_file():
         raise UsageError(f"{path} is not a file; add weight files one at a time")
-    size = path.stat().st_size
-    if size >= MAX_WEIGHT_BYTES:
-        raise UsageError(
-            f"{path} is {human_size(size)}; GitHub release assets must be under 2 GiB: save "
-            "a state dict only (no optimizer), in half precision, or split it into shards"
-        )
-    return size
+    return path.stat().st_size
 
 
 def add_weights(
@@ -88,50 +89,124 @@ def add_weights(
     strip_prefix: str | None = None,
     repository: str | None = None,
     tag: str | None = None,
+    part_size: int = DEFAULT_PART_SIZE,
+    file_format: str | None = None,
 ) -> WeightEntry:
-    """Stage ``file`` under its content-addressed name and register it as pending."""
+    """Stage ``file`` under its content-addressed name and register it as pending.
+
+    A file larger than ``part_size`` is registered with its parts (``weights.parts``);
+    ``file_format="safetensors"`` converts a PyTorch checkpoint first. Registering the same
+    content again changes nothing; a pending entry registered from this very file is replaced
+    by what it becomes now (its conversion, or its state dict).
+    """
     project = open_project(project_root)
     check_weight_name(name)
     check_weight_file(file)
+    if file_format not in (None, *FORMATS):
+        raise UsageError(f"--format {file_format!r} is not one of {', '.join(FORMATS)}")
     entries = load_registry(project.registry)
     repository = resolve_repository(repository, project_root)
     tag = check_tag(tag or f"v{project.version()}")
+    meta = dict(meta or {})
     project.staging_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=project.staging_dir) as scratch:
-        source, suffix = file, file.suffix
-        if strip_prefix is not None or file.suffix == LIGHTNING_SUFFIX:
-            from ml_publish.weights.checkpoints import extract_state_dict
-
-            source, suffix = Path(scratch) / "state_dict.pth", ".pth"
-            extract_state_dict(file, source, strip_prefix)
-        sha256 = sha256_of(source)
+        source, suffix = prepared(file, Path(scratch), strip_prefix, file_format, meta)
+        sha256, spans = content_hashes(source, part_size)
         file_name = weight_file_name(name, sha256, suffix)
         existing = next((e for e in entries if e.name == name), None)
         if existing is not None:
             if existing.sha256 == sha256:
                 return existing
-            raise UsageError(
-                f"{name!r} is already registered with other content ({existing.sha256[:10]}); "
-                "choose a new name, such as one with a version suffix"
-            )
+            if not registered_from(existing, file):
+                raise UsageError(
+                    f"{name!r} is already registered with other content "
+                    f"({existing.sha256[:10]}); choose a new name, such as one with a version "
+                    "suffix"
+                )
+            arch, meta = arch or existing.arch, {**existing.meta, **meta}
         staged = project.staging_dir / file_name
         stage(source, staged)
-    server = download_server()
     entry = WeightEntry(
         name=name,
-        url=release_download_url(server, repository, tag, file_name),
+        url=release_download_url(download_server(), repository, tag, file_name),
         sha256=sha256,
         size=staged.stat().st_size,
         file_name=file_name,
         status="pending",
         arch=arch,
-        meta=meta or {},
+        meta=meta,
+        parts=parts_for(file_name, spans),
     )
-    save_registry(project.registry, [*entries, entry])
-    refresh_readme(project, [*entries, entry])
-    refresh_hubconf(project, repository, [*entries, entry])
+    entries = replaced(entries, existing, entry, project.staging_dir)
+    save_registry(project.registry, entries)
+    refresh_readme(project, entries)
+    refresh_hubconf(project, repository, entries)
     ignore_staging_dir(project)
     return entry
+
+
+def prepared(
+    file: Path,
+    scratch: Path,
+    strip_prefix: str | None,
+    file_format: str | None,
+    meta: dict[str, Any],
+) -> tuple[Path, str]:
+    """The file to register and its suffix: ``file`` itself, its state dict, or its conversion.
+
+    A conversion records the file it was made from in ``meta["converted_from"]``.
+    """
+    if file_format == "safetensors" and not is_safetensors(file):
+        from ml_publish.weights.conversion import SAFETENSORS_SUFFIX, convert_to_safetensors
+
+        converted = scratch / f"converted{SAFETENSORS_SUFFIX}"
+        convert_to_safetensors(file, converted, strip_prefix)
+        meta["converted_from"] = {"file_name": file.name, "sha256": sha256_of(file)}
+        return converted, SAFETENSORS_SUFFIX
+    if strip_prefix is not None and is_safetensors(file):
+        raise UsageError(f"{file} is safetensors already; --strip-prefix reads PyTorch checkpoints")
+    if strip_prefix is not None or file.suffix == LIGHTNING_SUFFIX:
+        from ml_publish.weights.checkpoints import extract_state_dict
+
+        extracted = scratch / "state_dict.pth"
+        extract_state_dict(file, extracted, strip_prefix)
+        return extracted, ".pth"
+    return file, file.suffix
+
+
+def content_hashes(source: Path, part_size: int) -> tuple[str, list[tuple[int, str]]]:
+    """The file's SHA-256, and the size and SHA-256 of each part when it needs more than one."""
+    size = source.stat().st_size
+    if size <= part_size:
+        return sha256_of(source), []
+    check_part_count(source, size, part_size)
+    return hash_in_parts(source, part_size)
+
+
+def is_safetensors(file: Path) -> bool:
+    with file.open("rb") as stream:
+        return content_kind(stream.read(HEAD_BYTES)) == "a safetensors file"
+
+
+def registered_from(existing: WeightEntry, file: Path) -> bool:
+    """Whether ``existing`` is a pending entry of exactly ``file``, which a conversion of it
+    may replace (nothing has been published at its URL yet)."""
+    return (
+        existing.status == "pending"
+        and existing.size == file.stat().st_size
+        and sha256_of(file) == existing.sha256
+    )
+
+
+def replaced(
+    entries: list[WeightEntry], old: WeightEntry | None, new: WeightEntry, staging_dir: Path
+) -> list[WeightEntry]:
+    """The registry with ``new`` in ``old``'s place (whose staged file goes), or at the end."""
+    if old is None:
+        return [*entries, new]
+    if not any(e.file_name == old.file_name for e in entries if e is not old):
+        (staging_dir / old.file_name).unlink(missing_ok=True)
+    return [new if entry is old else entry for entry in entries]
 
 
 def stage(source: Path, staged: Path) -> None:

@@ -2,6 +2,9 @@
 
 The generated package reads this file at run time; only ml-publish writes it. The rules its
 entries follow (file name, fields, how weight files are named) are in ``weights.naming``.
+Two fields are optional and written only when they hold something: ``parts``, the release
+assets of a weight too large for one (``weights.parts``), and ``mirrors``, other URLs serving
+the same bytes, tried in order when the release cannot serve them (``weights.mirrors``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.naming import REQUIRED_FIELDS, SAFE_NAME, SHA256_HEX, STATUSES
+from ml_publish.weights.parts import Part, part_file_name
 
 REGISTRY_FORMAT = 1
 # Far beyond any file, and still a number every reader of the registry handles (a 64-bit int).
@@ -33,6 +37,8 @@ class WeightEntry:
     status: str = "pending"
     arch: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[Part, ...] = ()
+    mirrors: tuple[str, ...] = ()
 
 
 class RegistryError(UsageError):
@@ -85,6 +91,8 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
         status=raw["status"],
         arch=raw.get("arch", ""),
         meta=dict(raw.get("meta", {})),
+        parts=parts_from_json(where, raw),
+        mirrors=mirrors_from_json(where, raw),
     )
 
 
@@ -112,7 +120,52 @@ def field_problem(raw: dict[str, Any]) -> str | None:
     return None
 
 
+def parts_from_json(where: str, raw: dict[str, Any]) -> tuple[Part, ...]:
+    """An entry's parts, checked to be named after its file and to add up to its size."""
+    listed = raw.get("parts", [])
+    if not isinstance(listed, list):
+        raise RegistryError(f"{where}: parts must be a list")
+    parts = tuple(
+        part_from_json(
+            f"{where}, part {number}", part, part_file_name(raw["file_name"], number, len(listed))
+        )
+        for number, part in enumerate(listed, start=1)
+    )
+    if parts and sum(part.size for part in parts) != raw["size"]:
+        raise RegistryError(f"{where}: the sizes of its parts do not add up to its size")
+    return parts
+
+
+def part_from_json(where: str, raw: object, file_name: str) -> Part:
+    """One part, which must be named ``file_name``."""
+    if not isinstance(raw, dict) or not all(k in raw for k in ("file_name", "size", "sha256")):
+        raise RegistryError(f"{where} needs file_name, size and sha256")
+    if raw["file_name"] != file_name:
+        raise RegistryError(f"{where} must be named {file_name}")
+    if not isinstance(raw["size"], int) or raw["size"] <= 0:
+        raise RegistryError(f"{where}: size must be a whole number of bytes")
+    if not SHA256_HEX.match(str(raw["sha256"])):
+        raise RegistryError(f"{where}: sha256 must be 64 lowercase hex digits")
+    return Part(file_name, raw["size"], str(raw["sha256"]))
+
+
+def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
+    listed = raw.get("mirrors", [])
+    if not isinstance(listed, list) or not all(isinstance(url, str) for url in listed):
+        raise RegistryError(f"{where}: mirrors must be a list of URLs")
+    return tuple(listed)
+
+
+def entry_to_json(entry: WeightEntry) -> dict[str, Any]:
+    """The entry as the registry stores it: ``parts`` and ``mirrors`` only when there are any."""
+    document = asdict(entry)
+    for optional in ("parts", "mirrors"):
+        if not document[optional]:
+            del document[optional]
+    return document
+
+
 def save_registry(path: Path, entries: list[WeightEntry]) -> None:
     """Write the registry with stable formatting, so diffs stay small."""
-    document = {"format": REGISTRY_FORMAT, "weights": [asdict(entry) for entry in entries]}
+    document = {"format": REGISTRY_FORMAT, "weights": [entry_to_json(entry) for entry in entries]}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.naming import is_data
+from ml_publish.weights.parts import part_url
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +33,27 @@ def human_size(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def markdown_link(text: str, url: str) -> str:
+    return f"[{text}]({link_target(url)})"
+
+
+def rst_link(text: str, url: str) -> str:
+    return f"`{rst_text(text)} <{link_target(url)}>`__"
+
+
+def download_cell(entry: WeightEntry, link: Callable[[str, str], str]) -> str:
+    """Where to download the file: its release URL (or one per part), then its mirrors."""
+    if entry.parts:
+        parts = [link(f"part {n}", part_url(entry.url, p)) for n, p in enumerate(entry.parts, 1)]
+        cell = f"{entry.file_name} in {len(parts)} parts: {', '.join(parts)}"
+    else:
+        cell = link(entry.file_name, entry.url)
+    if entry.mirrors:
+        hosts = [link(urlsplit(url).hostname or url, url) for url in entry.mirrors]
+        cell += f"; mirrors: {', '.join(hosts)}"
+    return cell
+
+
 def render_table(entries: list[WeightEntry]) -> str:
     """The Markdown table, or a sentence when there is nothing to list."""
     if not entries:
@@ -42,7 +66,7 @@ def render_table(entries: list[WeightEntry]) -> str:
             markdown_text(str(entry.meta.get("dataset", ""))),
             human_size(entry.size),
             f"`{entry.sha256[:10]}`",
-            f"[{entry.file_name}]({link_target(entry.url)})",
+            download_cell(entry, markdown_link),
         ]
         for entry in sorted(entries, key=lambda e: e.name)
     ]
@@ -91,7 +115,7 @@ def render_rst_table(entries: list[WeightEntry]) -> str:
             rst_text(str(entry.meta.get("dataset", ""))),
             human_size(entry.size),
             f"``{entry.sha256[:10]}``",
-            f"`{rst_text(entry.file_name)} <{link_target(entry.url)}>`__",
+            download_cell(entry, rst_link),
         ]
         for entry in sorted(entries, key=lambda e: e.name)
     ]

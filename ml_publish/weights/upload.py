@@ -25,6 +25,7 @@ from ml_publish.weights.drafts import (
     find_or_create_draft,
     publish_release,
 )
+from ml_publish.weights.parts import MAX_RELEASE_ASSETS, release_assets
 from ml_publish.weights.project import check_tag, open_project, resolve_repository
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 from ml_publish.weights.upload_state import UploadState
@@ -67,13 +68,18 @@ def upload_weights(
             allow_published=allow_published,
             display=display or Display(),
         )
-        assets = {entry.name: uploader.sync(entry, files[entry.name]) for entry in pending}
+        check_room(uploader, pending)
+        synced = [
+            (asset_entry, uploader.sync(asset_entry, files[entry.name], offset))
+            for entry in pending
+            for asset_entry, offset in release_assets(entry)
+        ]
         if publish and release.draft:
-            for entry in pending:
-                check_final_url(entry, final_download_url(assets[entry.name], tag))
+            for asset_entry, asset in synced:
+                check_final_url(asset_entry, final_download_url(asset, tag))
             release = publish_release(client, release)
         if not release.draft:
-            check_published_urls(client, release, pending)
+            check_published_urls(client, release, [asset_entry for asset_entry, _ in synced])
             published = {entry.name for entry in pending}
             save_registry(
                 project.registry,
@@ -96,6 +102,18 @@ def pending_on_release(entries: list[WeightEntry], repository: str, tag: str) ->
             f"{repository}; upload with the tag and repository it was added with"
         )
     return on_release
+
+
+def check_room(uploader: ReleaseUploader, pending: list[WeightEntry]) -> None:
+    """Refuse before uploading anything when the release cannot hold every new asset."""
+    present = {asset.name for asset in uploader.assets}
+    new = [a for e in pending for a, _ in release_assets(e) if a.file_name not in present]
+    total = len(present) + len(new)
+    if new and total > MAX_RELEASE_ASSETS:
+        raise UsageError(
+            f"release {uploader.release.tag_name} would hold {total} assets; GitHub allows "
+            f"{MAX_RELEASE_ASSETS}: upload fewer weights to it, or use a larger --part-size"
+        )
 
 
 def belongs_to_release(entry: WeightEntry, repository: str, tag: str) -> bool:

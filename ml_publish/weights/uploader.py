@@ -61,8 +61,12 @@ class ReleaseUploader:
         current = self._named(entry.file_name)
         return current is not None and self._holds(current, entry, entry.file_name)
 
-    def sync(self, entry: WeightEntry, file: Path) -> Asset:
-        """The release's asset for ``entry``, uploaded or replaced only if it is not right."""
+    def sync(self, entry: WeightEntry, file: Path, offset: int = 0) -> Asset:
+        """The release's asset for ``entry``, uploaded or replaced only if it is not right.
+
+        Its bytes are ``entry.size`` bytes of ``file`` from ``offset`` (a part of a split weight)
+        or the whole file.
+        """
         current = self._named(entry.file_name)
         if current is not None and self._holds(current, entry, entry.file_name):
             self.state.record(entry.file_name, current.id, entry.sha256)
@@ -72,26 +76,31 @@ class ReleaseUploader:
             raise refusal
         finished = self._finished_replacement(entry)
         if current is None and finished is None and self.release.draft:
-            asset = self._upload(entry, file, entry.file_name)
+            asset = self._upload(entry, file, offset, entry.file_name)
         else:
             # On a published release, too, the registered URL serves only verified bytes.
-            new = finished or self._upload(entry, file, temporary_name(entry.file_name))
+            new = finished or self._upload(entry, file, offset, temporary_name(entry.file_name))
             if current is not None:
                 # Only now that the new copy is verified may the old one go.
                 self.client.delete_asset(current.id)
             asset = self.client.rename_asset(new.id, entry.file_name)
-        verify(asset, entry, entry.file_name, file)
+        verify(asset, entry, entry.file_name, file, offset)
         self.state.record(entry.file_name, asset.id, entry.sha256)
         return asset
 
-    def _upload(self, entry: WeightEntry, file: Path, name: str) -> Asset:
+    def _upload(self, entry: WeightEntry, file: Path, offset: int, name: str) -> Asset:
         """Upload ``file`` as ``name``, cleaning up after and retrying failed attempts."""
         problem: GitHubError | None = None
         for attempt in range(UPLOAD_ATTEMPTS):
             try:
                 with self.display.transfer(name, entry.size) as report:
                     asset = self.client.upload_asset(
-                        self.release.upload_url, file, name, on_progress=report
+                        self.release.upload_url,
+                        file,
+                        name,
+                        offset=offset,
+                        length=entry.size,
+                        on_progress=report,
                     )
             except ValidationFailed as error:
                 if not error.already_exists:
@@ -101,7 +110,7 @@ class ReleaseUploader:
                 problem = error
                 self.client.retry.sleep(self.client.retry.backoff(attempt))
             else:
-                verify(asset, entry, name, file)
+                verify(asset, entry, name, file, offset)
                 return asset
             # The failed attempt may have finished after all, or left a starter holding the name.
             self.assets = self.client.list_assets(self.release.id)
@@ -161,8 +170,9 @@ class ReleaseUploader:
         return GitHubError(f"{error}; this is permanent, retrying will not help", 422)
 
 
-def verify(asset: Asset, entry: WeightEntry, name: str, file: Path) -> None:
-    """Stop unless GitHub's answer shows ``file`` stored completely under ``name``."""
+def verify(asset: Asset, entry: WeightEntry, name: str, file: Path, offset: int = 0) -> None:
+    """Stop unless GitHub's answer shows ``entry``'s bytes of ``file`` (from ``offset``) stored
+    completely under ``name``."""
     problem = None
     if asset.name != name:
         problem = f"GitHub stored {name} as {asset.name!r}"
@@ -170,8 +180,8 @@ def verify(asset: Asset, entry: WeightEntry, name: str, file: Path) -> None:
         problem = f"GitHub holds {asset.size} bytes of {name} ({asset.state}), not {entry.size}"
     elif asset.digest is not None and asset.digest != f"sha256:{entry.sha256}":
         problem = f"GitHub computed {asset.digest} for {name}, not sha256:{entry.sha256}"
-    elif asset.digest is None and sha256_of(file) != entry.sha256:
-        problem = f"{file} no longer has SHA-256 {entry.sha256}"
+    elif asset.digest is None and sha256_of(file, offset=offset, length=entry.size) != entry.sha256:
+        problem = f"{file} no longer has the bytes of SHA-256 {entry.sha256} for {name}"
     if problem is not None:
         raise UploadMismatch(
             f"{problem}; nothing was published: check the staged files with "

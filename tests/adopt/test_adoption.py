@@ -128,6 +128,8 @@ def test_metadata_dependencies_scripts_and_weights(abandoned: Path) -> None:
         "numpy>=1.24.2",
         "pandas",
         "torch>=1.13.1",
+        # The template's model.py loads safetensors weights.
+        "safetensors>=0.4",
     ]
     assert project["project"]["scripts"] == {"train": "whale_id.train:main"}
     assert project["tool"]["black"]["line-length"] == 120

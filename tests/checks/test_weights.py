@@ -20,6 +20,7 @@ from tests.support.tiny_repos import (
     weight_entry,
     with_weights,
 )
+from tests.support.torch_files import TorchFiles
 
 UNET = weight_entry("unet", b"unet weights")
 GOOD = with_weights(UNET)
@@ -162,3 +163,40 @@ def test_wgt108_gitignore_covers_checkpoints(tmp_path: Path) -> None:
     for directory in ("checkpoints/", "lightning_logs/", "wandb/", ".ml-publish/"):
         assert directory in directories.message
     assert "model.pt" not in directories.message
+
+
+def test_wgt109_staged_weights_load_with_weights_only(
+    tmp_path: Path, torch_files: TorchFiles
+) -> None:
+    seen = {}
+    for name in torch_files.verdicts:
+        content = (torch_files / name).read_bytes()
+        entry = weight_entry("w", content)
+        staged = {f".ml-publish/weights/{entry['file_name']}": content}
+        result = audit(tmp_path / name, {**with_weights(entry), **staged}, "WGT109")
+        seen[name] = "loads" if result.result == "pass" else "refused"
+        if name == "lightning.ckpt":
+            assert result.message.startswith(
+                "torch.load(weights_only=True), the default since torch 2.6, refuses "
+                f".ml-publish/weights/{entry['file_name']} (it needs argparse.Namespace, which "
+                "the safe loader refuses); convert to safetensors, which loads without pickle: "
+                f"ml-publish weights add .ml-publish/weights/{entry['file_name']} --name w "
+                "--format safetensors"
+            )
+
+    # What torch itself did with each file, in the same run that wrote them.
+    assert seen == torch_files.verdicts
+    assert sorted(name for name, verdict in seen.items() if verdict == "refused") == [
+        "lightning.ckpt",
+        "pickled.pth",
+        "whole_model.pth",
+    ]
+
+
+def test_wgt109_leaves_data_and_published_weights_alone(tmp_path: Path) -> None:
+    pickled = pickle.dumps({"fold": list(range(50_000))}, protocol=4)
+    data = weight_entry("split", pickled, meta={"kind": "data"})
+    uploaded = weight_entry("old", pickled + b"old", status="uploaded")
+    staged = {f".ml-publish/weights/{e['file_name']}": pickled for e in (data, uploaded)}
+
+    assert audit(tmp_path, {**with_weights(data, uploaded), **staged}, "WGT109").result == "pass"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import signal
 import subprocess
@@ -24,12 +25,14 @@ from ml_publish.release.pipeline import configured_publish
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
+from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import load_registry
 from tests.support.fuzzing import fuzzed, toml_values
 from tests.support.processes import quiet_end, run_into_closed_pipe
 from tests.support.releases import (
     OWNER,
     REPO,
+    REPOSITORY,
     WEIGHTS,
     ReleaseWorkflow,
     ReleaseWorld,
@@ -42,6 +45,7 @@ from tests.support.releases import (
 )
 from tests.support.terminal import run_on_terminal
 from tests.support.venvs import create_venv
+from tests.support.weights_projects import generated_loader
 
 TAG = "v0.1.1"
 # twine tries an upload that gets a 5xx answer this many times before it gives up.
@@ -80,6 +84,34 @@ def uninterrupted(
             world = ReleaseWorld(root, remote, gh, index)
             world.release()
             return world.comparable()
+
+
+def test_a_split_weight_is_released_part_by_part_and_its_loader_joins_it(
+    release_world: ReleaseWorld, tmp_path: Path
+) -> None:
+    world = release_world
+    content = random.Random("split").randbytes(50_000)
+    (tmp_path / "split.pth").write_bytes(content)
+    add_weights(
+        world.root, tmp_path / "split.pth", name="split", part_size=20_000, repository=REPOSITORY
+    )
+    git(world.root, "commit", "--quiet", "--all", "--message", "Add a weight in parts")
+
+    world.release()
+
+    registry = world.root / "leaf_counter" / "weights.json"
+    (split,) = [entry for entry in load_registry(registry) if entry.name == "split"]
+    (release,) = world.releases()
+    digests = {asset.name: asset.digest for asset in release.assets}
+    assert split.file_name not in digests
+    assert [digests[part.file_name] for part in split.parts] == [
+        f"sha256:{part.sha256}" for part in split.parts
+    ]
+    pretrained = generated_loader(world.root / "leaf_counter" / "pretrained.py")
+    loaded = pretrained.Registry.from_text(registry.read_text()).download(
+        "split", cache_dir=tmp_path / "cache", progress=False
+    )
+    assert loaded.read_bytes() == content
 
 
 def test_release_publishes_everything_and_a_fresh_venv_installs_it_and_loads_the_weights(

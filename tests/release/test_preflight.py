@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from ml_publish.cli import main
+from ml_publish.weights.registration import add_weights
+from tests.support.releases import REPOSITORY as REPO
 from tests.support.releases import ReleaseWorld, git
 
 Arrange = Callable[[ReleaseWorld, pytest.MonkeyPatch], None]
@@ -53,6 +55,14 @@ def stale_staged_weights(world: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -
     staged.write_bytes(b"\0" * staged.stat().st_size)
 
 
+def too_many_assets(world: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A weight in 997 parts: with the two others and the dists, 1,001 release assets."""
+    (world.root / "huge.pth").write_bytes(bytes(997))
+    add_weights(world.root, world.root / "huge.pth", name="huge", part_size=1, repository=REPO)
+    (world.root / "huge.pth").unlink()
+    git(world.root, "commit", "--quiet", "--all", "--message", "Add a weight in 997 parts")
+
+
 def version_taken_on_index(world: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     other = world.root.parent / "leaf_counter-0.1.1-py3-none-any.whl"
     other.write_bytes(b"someone else's wheel")
@@ -74,6 +84,7 @@ CASES: list[tuple[str, Arrange, list[str], str]] = [
     ("other branch", other_branch, ["--bump", "patch"], "not main; switch to main"),
     ("stale weights", stale_staged_weights, ["--bump", "patch"], "no longer matches"),
     ("version on index", version_taken_on_index, ["--bump", "patch"], "bump the version"),
+    ("too many assets", too_many_assets, ["--bump", "patch"], "the release would hold 1001 assets"),
 ]
 
 

@@ -119,3 +119,21 @@ def failing_console_scripts(fresh: FreshVenv, scripts: tuple[str, ...], cwd: Pat
         if result.returncode != 0:
             failed.append(f"{name} --help exited {result.returncode}: {result.stderr[-2000:]}")
     return failed
+
+
+def ml_publish_with_torch(root: Path, tools: VirtualEnv) -> FreshVenv:
+    """A venv running this checkout of ml-publish with this test run's packages first, and
+    torch, safetensors and NumPy (which only ``tools`` has) after them.
+
+    Only the directories themselves go on ``sys.path``: .pth files inside them are not read,
+    so the checkout is named too, in place of its editable install.
+    """
+    venv.EnvBuilder(with_pip=False, clear=True).create(root)
+    fresh = FreshVenv(root)
+    checkout = Path(__file__).resolve().parents[2]
+    ours = Path(sysconfig.get_paths()["purelib"])
+    layers = [checkout, ours, site_packages(tools.root)]
+    (fresh.site_packages / "_layers.pth").write_text(
+        "".join(f"{layer}\n" for layer in layers), encoding="utf-8"
+    )
+    return fresh

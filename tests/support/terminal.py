@@ -9,17 +9,29 @@ from pathlib import Path
 
 
 def run_on_terminal(
-    arguments: list[str], *, cwd: Path, env: dict[str, str], typed: str = ""
+    arguments: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    typed: str = "",
+    python: Path = Path(sys.executable),
 ) -> str:
     """``python -m ml_publish ARGUMENTS`` with a terminal as stdin and stdout; what it printed.
 
     ``typed`` is sent as keystrokes up front; the terminal buffers it until asked.
     """
+    command = [str(python), "-m", "ml_publish", *arguments]
+    return run_command_on_terminal(command, cwd=cwd, env=env, typed=typed)
+
+
+def run_command_on_terminal(
+    command: list[str], *, cwd: Path, env: dict[str, str], typed: str = ""
+) -> str:
+    """``command`` with a terminal as stdin, stdout and stderr; what it printed."""
     pid, fd = pty.fork()
-    if pid == 0:  # the child: stdin and stdout are the pseudo-terminal
+    if pid == 0:  # the child: stdin, stdout and stderr are the pseudo-terminal
         os.chdir(cwd)
-        command = [sys.executable, "-m", "ml_publish", *arguments]
-        os.execve(sys.executable, command, {**os.environ, "COLUMNS": "120", **env})
+        os.execve(command[0], command, {**os.environ, "COLUMNS": "120", **env})
     if typed:
         os.write(fd, typed.encode())
     chunks = []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -45,11 +49,27 @@ def use_emulator(monkeypatch: pytest.MonkeyPatch, gh: GitHubEmulator) -> None:
 
 
 def project_with_weights(
-    rendered: Path, destination: Path, contents: dict[str, bytes]
+    rendered: Path, destination: Path, contents: dict[str, bytes], *, part_size: int = 0
 ) -> WeightsProject:
-    """A copy of the ``rendered`` project with each of ``contents`` added as a weight file."""
+    """A copy of the ``rendered`` project with each of ``contents`` added as a weight file;
+    with ``part_size``, files larger than that are split into parts of that size."""
     root = shutil.copytree(rendered, destination / rendered.name)
     for name, data in contents.items():
         (root / f"{name}.pth").write_bytes(data)
-        add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY)
+        options: dict[str, Any] = {"part_size": part_size} if part_size else {}
+        add_weights(root, root / f"{name}.pth", name=name, repository=REPOSITORY, **options)
     return WeightsProject(root, dict(contents))
+
+
+def generated_loader(pretrained_py: Path) -> ModuleType:
+    """A project's ``<package>/pretrained.py``, imported from its file (standard library only).
+
+    Without its package: only what needs no package resources (``Registry``) works.
+    """
+    name = f"generated_pretrained_{abs(hash(pretrained_py))}"
+    spec = importlib.util.spec_from_file_location(name, pretrained_py)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

@@ -16,6 +16,7 @@ from ml_publish.cli import main
 from ml_publish.errors import OperationFailed
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.sandbox import rehearse
+from ml_publish.sandbox.static_server import serving
 from ml_publish.weights.init_registry import (
     AppendToReadme,
     CreateFile,
@@ -24,7 +25,6 @@ from ml_publish.weights.init_registry import (
     plan_init,
 )
 from ml_publish.weights.wheel_check import wheel_carries_registry
-from ml_publish.sandbox.static_server import serving
 from tests.support.abandoned_repos import snapshot
 from tests.support.layout_repos import SHAPES, SRC_RUFF, commit_all, shape_files, write_shape
 from tests.support.processes import run

@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+from ml_publish.weights.naming import MAX_WEIGHT_BYTES
+from ml_publish.weights.parts import DEFAULT_PART_SIZE
+from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.verification import verify_weights
 from tests.support.processes import run
@@ -169,6 +172,11 @@ def unchanged_state(project: Path) -> dict[str, bytes]:
         ),
         (["add", "best.pth", "--name", "w", "--meta", "novalue"], "is not KEY=VALUE"),
         (["add", "best.pth", "--name", "w", "--meta-file", "nope.json"], "does not exist"),
+        (["add", "best.pth", "--name", "w", "--part-size", "2GiB"], "must be under 2 GiB"),
+        (["add", "best.pth", "--name", "w", "--part-size", "0"], "must be more than 0 bytes"),
+        (["add", "best.pth", "--name", "w", "--part-size", "big"], "is not a size"),
+        (["add", "best.pth", "--name", "w", "--part-size", "50B"], "at most 999 fit in a"),
+        (["add", "best.pth", "--name", "w", "--format", "safetensors"], "pip install torch"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_changes_nothing(
@@ -184,16 +192,24 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert unchanged_state(project) == before
 
 
-def test_files_of_2_gib_or_more_are_refused(project: Path) -> None:
-    huge = project / "huge.ckpt"
-    with huge.open("wb") as sparse:
-        sparse.truncate(2 * 1024**3)
+def test_a_file_larger_than_the_part_size_is_split_into_parts(project: Path) -> None:
+    content = os.urandom(5 * 1024**2 // 2)
+    (project / "big.bin").write_bytes(content)
 
-    code, _, err = weights_cli(project, "add", "huge.ckpt", "--name", "huge")
+    code, out, err = weights_cli(project, "add", "big.bin", "--name", "big", "--part-size", "1MiB")
 
-    assert code == 2
-    assert "must be under 2 GiB" in err and "state dict only" in err
-    assert registry_of(project)["weights"] == []
+    assert (code, err) == (0, "")
+    (entry,) = registry_of(project)["weights"]
+    assert entry["size"] == len(content)
+    assert [part["size"] for part in entry["parts"]] == [1024**2, 1024**2, 1024**2 // 2]
+    assert entry["parts"][2] == {
+        "file_name": f"{entry['file_name']}.part-003-of-003",
+        "size": 1024**2 // 2,
+        "sha256": hashlib.sha256(content[2 * 1024**2 :]).hexdigest(),
+    }
+    assert f"in 3 parts: {entry['file_name']}.part-001-of-003" in out
+    # Without --part-size, parts are as large as GitHub allows, with a mebibyte to spare.
+    assert DEFAULT_PART_SIZE == MAX_WEIGHT_BYTES - 1024**2 == 2 * 1024**3 - 1024**2
 
 
 def test_a_name_registered_with_other_content_is_refused(project: Path) -> None:
@@ -234,6 +250,14 @@ def test_the_readme_table_passes_the_projects_markdown_hook(
     add_weights(project, project / "best.pth", name="unet_r34", repository="o/r")
     (project / "second.onnx").write_bytes(b"onnx")
     add_weights(project, project / "second.onnx", name="fast", arch="mobilenet", repository="o/r")
+    (project / "big.bin").write_bytes(os.urandom(3000))
+    add_weights(project, project / "big.bin", name="big", repository="o/r", part_size=1000)
+    registry = project / "cell_segmentation" / "weights.json"
+    mirror = "https://huggingface.co/o/r/resolve/main/big.bin"
+    registry.write_text(
+        registry.read_text().replace('"parts": [', f'"mirrors": ["{mirror}"], "parts": [')
+    )
+    assert refresh_tables(project) == ["README.md"]
 
     run([project_tools.bin("mdformat"), "--check", "README.md"], cwd=project)
 

@@ -56,6 +56,12 @@ def entry(name: str = "unet", **changes: object) -> dict[str, object]:
     return raw
 
 
+def part(number: int, count: int, size: int) -> dict[str, object]:
+    """Part ``number`` of ``count`` of the default entry's file."""
+    file_name = f"unet-{SHA[:10]}.pth.part-{number:03d}-of-{count:03d}"
+    return {"file_name": file_name, "size": size, "sha256": SHA}
+
+
 def write(tmp_path: Path, document: object) -> Path:
     path = tmp_path / "weights.json"
     path.write_text(json.dumps(document), encoding="utf-8")
@@ -82,6 +88,11 @@ def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
         ({"weights": [entry(), entry()]}, "lists unet more than once"),
         ({"entries": []}, "has no 'weights' list"),
         ([], "has no 'weights' list"),
+        ({"weights": [entry(parts={})]}, "parts must be a list"),
+        ({"weights": [entry(parts=[part(1, 2, 4), part(2, 2, 4)])]}, "do not add up to its size"),
+        ({"weights": [entry(parts=[part(1, 2, 3), part(3, 2, 4)])]}, "must be named unet-"),
+        ({"weights": [entry(parts=[part(1, 2, 7), {"size": 7}])]}, "part 2 needs file_name"),
+        ({"weights": [entry(mirrors="https://x.org/w")]}, "mirrors must be a list of URLs"),
     ],
 )
 def test_invalid_registries_name_the_problem(
@@ -89,6 +100,19 @@ def test_invalid_registries_name_the_problem(
 ) -> None:
     with pytest.raises(RegistryError, match=message):
         load_registry(write(tmp_path, document))
+
+
+def test_parts_and_mirrors_round_trip_and_are_written_only_when_there_are_any(
+    tmp_path: Path,
+) -> None:
+    split = entry(parts=[part(1, 2, 4), part(2, 2, 3)], mirrors=["https://x.org/unet.pth"])
+    path = write(tmp_path, {"format": 1, "weights": [split, entry("plain")]})
+
+    save_registry(path, load_registry(path))
+
+    saved = json.loads(path.read_text(encoding="utf-8"))["weights"]
+    assert saved == [split, entry("plain")]
+    assert load_registry(path)[0].parts[1].file_name.endswith(".pth.part-002-of-002")
 
 
 def test_broken_json_names_the_line(tmp_path: Path) -> None:

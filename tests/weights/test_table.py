@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from readme_renderer.rst import render
 
 from ml_publish.errors import UsageError
+from ml_publish.weights.parts import Part
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import (
     DATA_HEADING,
@@ -187,3 +188,39 @@ def test_the_rst_table_renders_without_a_warning_and_stays_in_place(
     warnings = io.StringIO()
     assert render(written, stream=warnings) is not None, warnings.getvalue()
     assert warnings.getvalue() == ""
+
+
+BIG = replace(
+    ENTRY,
+    name="big",
+    file_name="big-0123456789.pth",
+    url="https://github.com/o/r/releases/download/v1/big-0123456789.pth",
+    parts=tuple(
+        Part(f"big-0123456789.pth.part-00{n}-of-002", 61_728_394 + n, "b" * 64) for n in (1, 2)
+    ),
+    mirrors=(
+        "https://huggingface.co/o/r/resolve/main/big-0123456789.pth",
+        "https://zenodo.org/records/1/files/big-0123456789.pth",
+    ),
+)
+RELEASE = "https://github.com/o/r/releases/download/v1"
+
+
+def test_split_weights_link_each_part_and_mirrors_follow() -> None:
+    updated = with_table(README, [BIG])
+
+    assert (
+        f"| big-0123456789.pth in 2 parts: [part 1]({RELEASE}/big-0123456789.pth.part-001-of-002)"
+        f", [part 2]({RELEASE}/big-0123456789.pth.part-002-of-002); mirrors: "
+        f"[huggingface.co]({BIG.mirrors[0]}), [zenodo.org]({BIG.mirrors[1]}) |"
+    ) in updated
+    assert with_table(updated, [BIG]) == updated
+
+
+def test_an_rst_readme_links_parts_and_mirrors_too() -> None:
+    html = rendered_html(with_table(RST_README, [BIG, ENTRY], rst=True))
+
+    assert f'<a href="{RELEASE}/big-0123456789.pth.part-002-of-002" rel="nofollow">part 2</a>' in (
+        html
+    )
+    assert f'<a href="{BIG.mirrors[1]}" rel="nofollow">zenodo.org</a>' in html

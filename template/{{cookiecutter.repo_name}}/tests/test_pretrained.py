@@ -7,7 +7,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import pretrained
 from {{ cookiecutter.package_name }}.pretrained import WeightsError
-from tests.weights_server import publish, registry_of
+from tests.weights_server import RELEASE_PATH, publish, registry_of
 
 # torch.hub's rule for the hash in a file name: the hex run after the last "-".
 TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
@@ -64,6 +64,82 @@ def test_missing_file_is_a_clear_error(mirror: Path, tmp_path: Path) -> None:
 
     with pytest.raises(WeightsError, match="could not download tiny"):
         registry_of(entry).download("tiny", cache_dir=tmp_path)
+
+
+def test_split_weights_are_joined_verified_and_cached(
+    mirror: Path,
+    tmp_path: Path,
+) -> None:
+    content = bytes(range(256)) * 40
+    entry = publish(mirror, content, part_size=4000)
+    cache = tmp_path / "cache"
+
+    path = registry_of(entry).download("tiny", cache_dir=cache, progress=False)
+
+    assert len(entry["parts"]) == 3
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in cache.iterdir()) == [entry["file_name"]]
+
+
+def test_a_bad_part_is_named_and_the_parts_before_it_are_kept(
+    mirror: Path,
+    tmp_path: Path,
+) -> None:
+    content = bytes(range(256)) * 40
+    entry = publish(mirror, content, part_size=4000)
+    first, second, _ = (mirror / part["file_name"] for part in entry["parts"])
+    good = second.read_bytes()
+    second.write_bytes(bytes(len(good)))
+    cache = tmp_path / "cache"
+
+    with pytest.raises(WeightsError, match=f"part {second.name} has SHA-256"):
+        registry_of(entry).download("tiny", cache_dir=cache, progress=False)
+
+    assert not (cache / str(entry["file_name"])).exists()
+    # The next try starts at the bad part: the first is not asked for again.
+    second.write_bytes(good)
+    first.unlink()
+    path = registry_of(entry).download("tiny", cache_dir=cache, progress=False)
+    assert path.read_bytes() == content
+
+
+def test_a_mirror_serves_what_the_release_cannot(
+    served: tuple[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, directory = served
+    monkeypatch.setenv(pretrained.MIRROR_VARIABLE, url)
+    entry = publish(directory, b"weights" * 100)
+    (directory / "copy.pth").write_bytes(b"weights" * 100)
+    (directory / str(entry["file_name"])).unlink()
+    mirrors = [f"{url}/gone.pth", f"{url}/{RELEASE_PATH}/copy.pth"]
+    registry = registry_of({**entry, "mirrors": mirrors})
+
+    path = registry.download("tiny", cache_dir=tmp_path, progress=False)
+
+    assert path.read_bytes() == b"weights" * 100
+
+
+def test_when_every_source_fails_the_error_names_each(
+    served: tuple[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url, directory = served
+    monkeypatch.setenv(pretrained.MIRROR_VARIABLE, url)
+    entry = publish(directory, b"weights")
+    (directory / str(entry["file_name"])).write_bytes(b"weightz")
+    registry = registry_of({**entry, "mirrors": [f"{url}/gone.pth"]})
+    cache = tmp_path / "cache"
+
+    with pytest.raises(WeightsError) as failure:
+        registry.download("tiny", cache_dir=cache, progress=False)
+
+    message = str(failure.value)
+    assert f"{url}/{RELEASE_PATH}/{entry['file_name']}: SHA-256 " in message
+    assert f"{url}/gone.pth: 404 " in message
+    assert list(cache.iterdir()) == []
 
 
 def test_unknown_name_lists_the_known_ones() -> None:

@@ -1,0 +1,240 @@
+"""The generated package's loader (``pretrained.py``) against the GitHub emulator and mirrors.
+
+Weights are published with ``weights upload`` to the emulator, whose download host fails on
+request (a status, a cut connection, a delay); mirrors are local static servers. The loader is
+the one a project rendered from the template ships, imported from its file.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.static_server import serving
+from ml_publish.weights.upload import upload_weights
+from tests.support.terminal import run_command_on_terminal
+from tests.support.weights_projects import (
+    REPOSITORY,
+    generated_loader,
+    project_with_weights,
+    use_emulator,
+)
+
+BIG = random.Random("big").randbytes(250_000)
+SMALL = random.Random("small").randbytes(20_000)
+PART_SIZE = 100_000
+
+
+@pytest.fixture(scope="session")
+def loader_file(plain_project: Path) -> Path:
+    return plain_project / "leaf_counter" / "pretrained.py"
+
+
+@pytest.fixture(scope="session")
+def pretrained(loader_file: Path) -> ModuleType:
+    """The template's ``pretrained.py`` as a project ships it (standard library only)."""
+    return generated_loader(loader_file)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A project's weights published on the emulator: ``big`` in 3 parts, ``small`` whole."""
+
+    gh: GitHubEmulator
+    registry_file: Path
+    cache: Path
+    pretrained: ModuleType
+
+    def download(self, name: str) -> Path:
+        registry = self.pretrained.Registry.from_text(self.registry_file.read_text())
+        path: Path = registry.download(name, cache_dir=self.cache, progress=False)
+        return path
+
+    def weights(self, name: str) -> Any:
+        return self.pretrained.Registry.from_text(self.registry_file.read_text()).get(name)
+
+    def downloads(self, since: int = 0) -> list[str]:
+        """The asset names the download host was asked for."""
+        return [
+            r.path.rpartition("/")[2] for r in self.gh.requests[since:] if r.host == "downloads"
+        ]
+
+    def asset(self, name: str) -> Any:
+        (release,) = self.gh.state.releases(*REPOSITORY.split("/"))
+        return next(asset for asset in release.assets if asset.name == name)
+
+    def with_mirrors(self, name: str, *urls: str) -> None:
+        """Register ``urls`` as the mirrors of the weight ``name``."""
+        document = json.loads(self.registry_file.read_text())
+        (entry,) = [entry for entry in document["weights"] if entry["name"] == name]
+        entry["mirrors"] = list(urls)
+        self.registry_file.write_text(json.dumps(document))
+
+
+@pytest.fixture
+def published(
+    rendered_project: Path,
+    tmp_path: Path,
+    gh: GitHubEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    pretrained: ModuleType,
+) -> Published:
+    use_emulator(monkeypatch, gh)
+    monkeypatch.delenv(pretrained.MIRROR_VARIABLE, raising=False)
+    contents = {"big": BIG, "small": SMALL}
+    project = project_with_weights(rendered_project, tmp_path, contents, part_size=PART_SIZE)
+    upload_weights(project.root, repository=REPOSITORY, api_url=gh.api_url, publish=True)
+    registry = tmp_path / "weights.json"
+    shutil.copyfile(next(project.root.glob("*/weights.json")), registry)
+    return Published(gh, registry, tmp_path / "cache", pretrained)
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Iterator[str]:
+    """A static server holding a good copy of ``small`` at ``/small.pth``."""
+    served = tmp_path / "mirror"
+    served.mkdir()
+    (served / "small.pth").write_bytes(SMALL)
+    with serving(served) as url:
+        yield url
+
+
+def test_a_split_weight_is_downloaded_part_by_part_and_joined(published: Published) -> None:
+    path = published.download("big")
+
+    assert path.read_bytes() == BIG
+    assert [p.name for p in published.cache.iterdir()] == [path.name]
+    assert published.downloads() == [part.file_name for part in published.weights("big").parts]
+
+
+def test_a_download_cut_mid_part_resumes_at_that_part(published: Published) -> None:
+    first, second, third = (part.file_name for part in published.weights("big").parts)
+    published.gh.faults.cut_download(after_bytes=30_000, name=second)
+
+    with pytest.raises(published.pretrained.WeightsError) as failure:
+        published.download("big")
+
+    assert f"part {second}: it served 30000 bytes, not 100000; nothing" in str(failure.value)
+    (partial,) = published.cache.iterdir()
+    assert partial.read_bytes() == BIG[:PART_SIZE]  # the first part, verified and kept
+    before = len(published.gh.requests)
+
+    assert published.download("big").read_bytes() == BIG
+    assert published.downloads(before) == [second, third]
+
+
+def test_a_corrupted_part_is_named_and_discarded_and_nothing_is_cached(
+    published: Published,
+) -> None:
+    big = published.weights("big")
+    second = published.asset(big.parts[1].file_name)
+    second.file.write_bytes(bytes(second.size))
+
+    with pytest.raises(published.pretrained.WeightsError) as failure:
+        published.download("big")
+
+    assert f"part {second.name} has SHA-256 " in str(failure.value)
+    assert f"expected {big.parts[1].sha256}; it was discarded" in str(failure.value)
+    assert not (published.cache / big.file_name).exists()
+    (partial,) = published.cache.iterdir()
+    assert partial.stat().st_size == PART_SIZE
+
+
+@pytest.mark.parametrize("failure", ["503", "404", "timeout", "wrong bytes"])
+def test_the_mirror_serves_when_the_release_fails(
+    published: Published,
+    mirror: str,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    small = published.weights("small")
+    if failure in ("503", "404"):
+        published.gh.faults.fail_download(int(failure), name=small.file_name)
+    elif failure == "timeout":
+        monkeypatch.setattr(published.pretrained, "TIMEOUT_SECONDS", 0.5)
+        published.gh.faults.delay(5, path=small.file_name)
+    else:
+        published.asset(small.file_name).file.write_bytes(bytes(small.size))
+    published.with_mirrors("small", f"{mirror}/small.pth")
+
+    path = published.download("small")
+
+    assert path.read_bytes() == SMALL
+    assert [p.name for p in published.cache.iterdir()] == [small.file_name]
+    # The release was asked first (a held request is recorded only once it is answered).
+    assert published.downloads() == ([] if failure == "timeout" else [small.file_name])
+    assert published.gh.faults.queued == 0
+
+
+def test_when_every_source_fails_one_error_lists_them_all(
+    published: Published, mirror: str
+) -> None:
+    small = published.weights("small")
+    published.gh.faults.fail_download(503, name=small.file_name)
+    published.with_mirrors("small", f"{mirror}/gone.pth", "http://127.0.0.1:9/small.pth")
+
+    with pytest.raises(published.pretrained.WeightsError) as failure:
+        published.download("small")
+
+    assert str(failure.value).startswith(
+        f"could not download small; {small.url}: 503 Service Unavailable; {mirror}/gone.pth: "
+        "404 File not found; http://127.0.0.1:9/small.pth: "
+    )
+    assert str(failure.value).endswith("; nothing was cached")
+    assert list(published.cache.iterdir()) == []
+
+
+def test_the_mirror_variable_replaces_the_release_and_goes_first(
+    published: Published, mirror: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = published.weights("small")
+    local = tmp_path / "local"
+    path = local / small.url.split("/", 3)[3]
+    path.parent.mkdir(parents=True)
+    path.write_bytes(SMALL)
+    published.with_mirrors("small", f"{mirror}/small.pth")
+
+    with serving(local) as url:
+        monkeypatch.setenv(published.pretrained.MIRROR_VARIABLE, url)
+        assert published.download("small").read_bytes() == SMALL
+
+    assert published.downloads() == []
+
+
+SHOW_PROGRESS = """
+import importlib.util, sys
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("generated_pretrained", sys.argv[1])
+pretrained = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = pretrained
+spec.loader.exec_module(pretrained)
+registry = pretrained.Registry.from_text(Path(sys.argv[2]).read_text())
+registry.download("big", cache_dir=Path(sys.argv[3]))
+"""
+
+
+def test_on_a_terminal_the_download_draws_one_progress_line(
+    published: Published, loader_file: Path, tmp_path: Path
+) -> None:
+    script = [sys.executable, "-c", SHOW_PROGRESS, str(loader_file)]
+    command = [*script, str(published.registry_file), str(published.cache)]
+
+    printed = run_command_on_terminal(command, cwd=tmp_path, env={})
+
+    # Redrawn in place (the terminal shows each newline as \r\n): one line, ended once.
+    (line,) = printed.removesuffix("\r\n").split("\n")
+    states = line.removeprefix("\r").split("\r")
+    assert [state.split("  ")[1] for state in states[:3]] == ["part 1/3", "part 2/3", "part 3/3"]
+    assert re.fullmatch(r"big  part 3/3  0\.2 / 0\.2 MB  100%  \d+\.\d MB/s", states[-1].rstrip())
+    assert (published.cache / published.weights("big").file_name).read_bytes() == BIG
