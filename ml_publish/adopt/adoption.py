@@ -12,6 +12,7 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.hook_baseline import HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import AddVersion, ModernizeFile, MoveFile, Plan, UntrackWeight
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
@@ -135,6 +136,15 @@ def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
     return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
 
 
+def legacy_files(root: Path, plan: Plan) -> list[str]:
+    """Every file of the repository after the moves that is not the template's own text."""
+    return [
+        name
+        for name in git.listed_files(root) or []
+        if name not in plan.template_paths and not (root / name).is_symlink()
+    ]
+
+
 def adopt(
     root: Path,
     *,
@@ -165,9 +175,10 @@ def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool
     legacy, unparseable = legacy_python_files(root, plan)
     try:
         baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
+        hooks = write_hook_baseline(root, legacy_files(root, plan))
     except (OSError, ValueError, MLPublishError) as error:
         raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
-    return Adoption(plan, baseline)
+    return Adoption(plan, baseline, hooks)
 
 
 def check_own_result(root: Path, plan: Plan, *, tree_was_clean: bool) -> None:
@@ -188,6 +199,7 @@ class Adoption:
 
     plan: Plan
     baseline: Baseline | None
+    hooks: HookBaseline | None = None
 
 
 def report(adoption: Adoption) -> str:
@@ -203,6 +215,8 @@ def report(adoption: Adoption) -> str:
     lines = [f"Adopted into the package {plan.package!r}: {done}."]
     if adoption.baseline is not None:
         lines.append(adoption.baseline.describe())
+    if adoption.hooks is not None and adoption.hooks.excluded:
+        lines.append(adoption.hooks.describe())
     if plan.notes:
         lines.append("Notes:")
         lines += [f"  {note}" for note in plan.notes]

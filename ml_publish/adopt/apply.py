@@ -50,16 +50,21 @@ RESTORE_CLEAN = (
 RESTORE_DIRTY = "the tree had uncommitted changes; see what adopt changed with 'git status'"
 
 
-def read(root: Path, path: str) -> str:
+def read(root: Path, path: str, *, newline: str | None = None) -> str:
+    """The file's text; ``newline=""`` keeps its line endings (CRLF stays CRLF)."""
     file = root / path
-    return file.read_text(encoding="utf-8") if file.is_file() else ""
+    if not file.is_file():
+        return ""
+    with file.open(encoding="utf-8", newline=newline) as stream:
+        return stream.read()
 
 
-def write_if_changed(root: Path, path: str, text: str) -> None:
+def write_if_changed(root: Path, path: str, text: str, *, newline: str | None = None) -> None:
+    """Write ``text`` unless the file holds it; ``newline=""`` writes its line endings as given."""
     file = root / path
-    if not file.is_file() or file.read_text(encoding="utf-8") != text:
+    if not file.is_file() or read(root, path, newline=newline) != text:
         file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text, encoding="utf-8")
+        file.write_text(text, encoding="utf-8", newline=newline)
 
 
 def merged(operation: MergeFile, existing: str) -> str:
@@ -89,10 +94,11 @@ def perform(root: Path, operation: Operation) -> None:
         if (root / operation.source).exists() and not (root / operation.destination).exists():
             git.move(root, operation.source, operation.destination)
     elif isinstance(operation, RewriteImports):
-        source = read(root, operation.path)
+        # Only import lines change: a file written on Windows keeps its CRLF line endings.
+        source = read(root, operation.path, newline="")
         renames = dict(operation.renames)
         rewrite = rewrite_notebook if operation.path.endswith(".ipynb") else rewrite_source
-        write_if_changed(root, operation.path, rewrite(source, renames))
+        write_if_changed(root, operation.path, rewrite(source, renames), newline="")
     elif isinstance(operation, AddConsoleScript):
         # Written by the pyproject.toml merge, which carries the scripts (see with_template).
         pass

@@ -36,6 +36,7 @@ from tests.support.fresh_install import (
     module_name,
     read_wheel,
 )
+from tests.support.hook_stand_ins import PreCommitSession
 from tests.support.import_check import (
     CodeFile,
     ImportFindings,
@@ -327,6 +328,12 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+@pytest.fixture(scope="module")
+def hook_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same for the mypy that pre-commit's mypy hook installs, a mypy of its own."""
+    return tmp_path_factory.mktemp("hook-mypy-cache")
+
+
 def assert_lints(root: Path, package: str, tools: VirtualEnv, mypy_cache: Path) -> None:
     """The pinned black, flake8 and mypy pass with the lint baseline."""
     run([tools.bin("black"), "--check", "."], cwd=root)
@@ -336,7 +343,12 @@ def assert_lints(root: Path, package: str, tools: VirtualEnv, mypy_cache: Path) 
 
 @pytest.mark.parametrize("shape", sorted(FEATURES) + sorted(SHAPES))
 def test_each_abandoned_shape_is_adopted_without_losing_anything(
-    tmp_path: Path, shape: str, project_tools: VirtualEnv, mypy_cache: Path
+    tmp_path: Path,
+    shape: str,
+    project_tools: VirtualEnv,
+    mypy_cache: Path,
+    pre_commit_session: PreCommitSession,
+    hook_mypy_cache: Path,
 ) -> None:
     # A package name per shape (from the directory's name), so the shared mypy cache keeps
     # each shape's modules apart.
@@ -369,6 +381,9 @@ def test_each_abandoned_shape_is_adopted_without_losing_anything(
     check = [sys.executable, "-m", "ml_publish", "check", "--format", "json"]
     report = json.loads(run(check, cwd=root, expect_success=False).stdout)["checks"]
     assert [f"{c['id']}: {c['message']}" for c in report if c["result"] == "fail"] == []  # (7)
+    # The project's own pre-commit configuration, every hook, as its CI's lint job runs it.
+    config = pre_commit_session.stand_ins.config_for(root, tmp_path / "pre-commit-config.yaml")
+    pre_commit_session.run_all_files(root, config, mypy_cache=hook_mypy_cache)  # (5)
     adopt_shape(root, shape)
     assert git_status(root) == []  # (8)
 

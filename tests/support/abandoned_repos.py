@@ -770,6 +770,39 @@ SHAPES: dict[str, Files] = {
             "old_seed(0)\nprint(resnet18())\n"
         ),
     },
+    # F25: text the template's other pre-commit hooks fail, as most real repositories have it:
+    # a README in setext/``*`` style with typos and a Python 2 code block, a Windows-edited
+    # trainer (CRLF) with a debugger call, a blanket noqa and a type comment, a YAML file with
+    # a duplicated key, a requirements file without its last newline, notes with trailing
+    # spaces and the author's own CI workflow. After: the project's own pre-commit run passes,
+    # each of these files excluded from exactly the hooks it fails, and nothing is rewritten.
+    "messy-text-files": {
+        "README.md": (
+            "Road Segmentation\n=================\n\nOur model for teh road masks.  \n\n"
+            "* train: `python train.py`\n* predict\n\nUsage\n-----\n\n"
+            '```python\nprint "loading"\nmodel = load("best.pth")\n```\n\n'
+            "1) download\n2) train\n\nWe recieve the data from the organisers."
+        ),
+        "train.py": (
+            "import argparse\r\n\r\nfrom utils import seed_everything\r\n\r\n\r\n"
+            "def main():\r\n    parser = argparse.ArgumentParser()\r\n"
+            "    parser.add_argument(\"--epochs\", type=int, default=3)  # noqa\r\n"
+            "    args = parser.parse_args()\r\n    seed_everything(0)\r\n"
+            "    epochs = args.epochs  # type: int\r\n"
+            "    if epochs < 0:\r\n        import pdb\r\n\r\n        pdb.set_trace()\r\n"
+            "    print(\"trainning for\", epochs)\r\n\r\n\r\n"
+            "if __name__ == \"__main__\":\r\n    main()\r\n"
+        ).encode(),
+        "utils.py": UTILS,
+        "configs/unet.yaml": "model:\n  name: unet\n  name: unet_v2\nlr: 0.001\n",
+        "requirements.txt": "numpy\npandas",
+        "notes.txt": "fold 3 was the best   \nLB 0.871\n",
+        "docs/ideas.md": "# Ideas\n\n+ mixup\n+ bigger encoder\n",
+        ".github/workflows/tests.yml": (
+            "name: tests\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: actions/checkout@v2\n      - run: pip install -r requirements.txt\n"
+        ),
+    },
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.

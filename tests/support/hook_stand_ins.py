@@ -190,8 +190,14 @@ class PreCommitSession:
     home: Path  # PRE_COMMIT_HOME: each hook environment is installed once per session
     pip_constraint: Path  # what pre-commit's pip may install, e.g. the CPU build of torch
 
-    def run_all_files(self, project: Path, config: Path) -> subprocess.CompletedProcess[str]:
-        """``pre-commit run --all-files`` in ``project`` with ``config``; fails if any hook does."""
+    def run_all_files(
+        self, project: Path, config: Path, *, mypy_cache: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """``pre-commit run --all-files`` in ``project`` with ``config``; fails if any hook does.
+
+        ``mypy_cache``, shared between projects, spares the mypy hook analysing torch again.
+        """
+        cache = {"MYPY_CACHE_DIR": str(mypy_cache)} if mypy_cache else {}
         return run(
             [PRE_COMMIT, "run", "--all-files", "--show-diff-on-failure", "--config", config],
             cwd=project,
@@ -199,6 +205,7 @@ class PreCommitSession:
                 "PRE_COMMIT_HOME": str(self.home),
                 "PIP_CONSTRAINT": str(self.pip_constraint),
                 "PRE_COMMIT_COLOR": "never",
+                **cache,
             },
             timeout=1800,
         )

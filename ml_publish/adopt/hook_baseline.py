@@ -1,0 +1,310 @@
+"""Step 5 of adopt: the template's other pre-commit hooks, held off the legacy files they fail.
+
+CI's lint job runs ``pre-commit run --all-files``, and the template's hooks check more than
+black, flake8 and mypy (whose baseline is ``baseline.py``): whitespace, line endings, YAML and
+TOML syntax, debugger calls, spelling, Markdown formatting, Python code blocks in documents,
+blanket ``noqa`` and type comments. A real repository fails some of them on day one: a typo
+in a comment, a README in another Markdown style, a ``print "x"`` block in the README, a YAML
+file with a duplicated key. Each such hook gets an ``exclude:`` naming exactly the legacy files
+it fails on today, so new files are held to every hook and the list can be worked down.
+
+Which files fail is found by running each hook's own tool, the package its hook repository
+installs, on a scratch copy of the files it would see (pre-commit's ``types`` and ``files``
+filters, read with ``identify`` as pre-commit reads them); a file fails when the tool names it
+or changes it. The pygrep hooks are patterns, searched line by line as pre-commit's pygrep
+language does. zizmor is not run here: the author's own workflow files are excluded from it and
+listed for a person. Only a configuration that came from the template is edited.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from identify.identify import tags_from_path
+
+from ml_publish.errors import OperationFailed
+
+CONFIG = ".pre-commit-config.yaml"
+# The template's configuration starts with this line; another configuration is the author's.
+TEMPLATE_HEADER = "# black, flake8 and mypy here run the versions pinned in the `dev` extra"
+LEGACY_COMMENT = "# Legacy files adopted by ml-publish fail this hook today: fix them, then remove."
+VERBOSE = "(?x)"
+LIST_START = "^(\n"
+# Characters that may follow a path where a tool names it: the path ends there.
+PATH_END = re.compile(r"""[\s:"',)]|$""")
+
+
+@dataclass(frozen=True)
+class ToolHook:
+    """A hook whose failures are found by running its tool on a scratch copy of the files."""
+
+    hook_id: str
+    module: str  # run as ``python -m module FILES``
+    types: frozenset[str] = frozenset({"text"})  # pre-commit's ``types``: every tag
+    types_or: frozenset[str] = frozenset()  # pre-commit's ``types_or``: any tag
+
+
+@dataclass(frozen=True)
+class PatternHook:
+    """A pygrep hook: a file fails when one of its lines matches ``pattern``."""
+
+    hook_id: str
+    pattern: str
+    types: frozenset[str] = frozenset({"python"})
+    types_or: frozenset[str] = frozenset()
+
+
+# The definitions (entry, types) of the hook repositories at the revisions the template pins.
+TOOL_HOOKS = (
+    ToolHook("trailing-whitespace", "pre_commit_hooks.trailing_whitespace_fixer"),
+    ToolHook("end-of-file-fixer", "pre_commit_hooks.end_of_file_fixer"),
+    ToolHook("mixed-line-ending", "pre_commit_hooks.mixed_line_ending"),
+    ToolHook("check-yaml", "pre_commit_hooks.check_yaml", frozenset({"yaml"})),
+    ToolHook("check-toml", "pre_commit_hooks.check_toml", frozenset({"toml"})),
+    ToolHook("debug-statements", "pre_commit_hooks.debug_statement_hook", frozenset({"python"})),
+    ToolHook("codespell", "codespell_lib"),
+    ToolHook("mdformat", "mdformat", frozenset({"markdown"})),
+    ToolHook(
+        "blacken-docs",
+        "blacken_docs",
+        frozenset(),
+        frozenset({"rst", "markdown", "tex", "python", "pyi"}),
+    ),
+)
+PATTERN_HOOKS = (
+    PatternHook("python-check-blanket-noqa", r"(?i)# noqa(?!: )"),
+    PatternHook("python-check-blanket-type-ignore", r"# type:? *ignore(?!\[|\w)"),
+    PatternHook("python-use-type-annotations", r"# type(?!: *ignore([^a-zA-Z0-9]|$))"),
+)
+WORKFLOW_HOOK = "zizmor"
+WORKFLOW_FILES = re.compile(r"(\.github/workflows/.*)|(action\.ya?ml)$")
+
+
+@dataclass(frozen=True)
+class HookBaseline:
+    """The legacy files each hook is kept off, by hook id."""
+
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        if not self.excluded:
+            return ""
+        files: dict[str, list[str]] = {}
+        for hook_id, paths in self.excluded.items():
+            for path in paths:
+                files.setdefault(path, []).append(hook_id)
+        lines = [f"pre-commit: {len(files)} legacy file(s) excluded from hooks they fail today:"]
+        lines += [f"  {path}: {', '.join(sorted(ids))}" for path, ids in sorted(files.items())]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class HookSettings:
+    """What the configuration says of one hook: its ``files`` and its own ``exclude``."""
+
+    files: str
+    exclude: str
+
+
+def write_hook_baseline(root: Path, legacy_files: Iterable[str]) -> HookBaseline:
+    """Find the hooks each legacy file fails, and exclude it from exactly those."""
+    config = root / CONFIG
+    if not config.is_file() or not config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER):
+        return HookBaseline()
+    text = config.read_text(encoding="utf-8")
+    settings = hook_settings(text)
+    candidates = sorted(path for path in legacy_files if (root / path).is_file())
+    tags = {path: tags_from_path(str(root / path)) for path in candidates}
+    excluded: dict[str, tuple[str, ...]] = {}
+    for hook_id, failing in failures(root, settings, tags).items():
+        if failing:
+            excluded[hook_id] = tuple(sorted(failing))
+    for hook_id in settings:
+        text = with_legacy_exclude(text, hook_id, excluded.get(hook_id, ()))
+    config.write_text(text, encoding="utf-8")
+    return HookBaseline(excluded)
+
+
+def hook_settings(text: str) -> dict[str, HookSettings]:
+    """Each hook of the configuration, its own exclude without an earlier legacy list."""
+    document = yaml.safe_load(text) or {}
+    found = {}
+    for repo in document.get("repos", []):
+        for hook in repo.get("hooks", []):
+            original, _ = split_legacy_exclude(str(hook.get("exclude", "")))
+            found[str(hook["id"])] = HookSettings(str(hook.get("files", "")), original)
+    return found
+
+
+def applies(
+    settings: HookSettings, path: str, tags: set[str], hook: ToolHook | PatternHook
+) -> bool:
+    """Whether pre-commit would hand ``path`` to this hook."""
+    if settings.files and not re.search(settings.files, path):
+        return False
+    if settings.exclude and re.search(settings.exclude, path):
+        return False
+    if not hook.types <= tags:
+        return False
+    return not hook.types_or or bool(hook.types_or & tags)
+
+
+def failures(
+    root: Path, settings: dict[str, HookSettings], tags: dict[str, set[str]]
+) -> dict[str, set[str]]:
+    """The legacy files each configured hook fails, its tool run on a scratch copy."""
+    found: dict[str, set[str]] = {}
+    for pattern in PATTERN_HOOKS:
+        if pattern.hook_id in settings:
+            own = settings[pattern.hook_id]
+            seen = [p for p, t in tags.items() if applies(own, p, t, pattern)]
+            found[pattern.hook_id] = {p for p in seen if pattern_matches(root / p, pattern)}
+    if WORKFLOW_HOOK in settings:
+        found[WORKFLOW_HOOK] = {path for path in tags if WORKFLOW_FILES.search(path)}
+    with tempfile.TemporaryDirectory(prefix="ml-publish-hooks-") as scratch:
+        runs = []
+        for hook in TOOL_HOOKS:
+            if hook.hook_id in settings:
+                seen = [p for p, t in tags.items() if applies(settings[hook.hook_id], p, t, hook)]
+                if seen:
+                    copy = Path(scratch).resolve() / hook.hook_id
+                    runs.append((hook, start_on_copy(root, hook, seen, copy)))
+        for tool, collect in runs:
+            found[tool.hook_id] = collect()
+    return found
+
+
+def start_on_copy(
+    root: Path, hook: ToolHook, paths: list[str], copy: Path
+) -> Callable[[], set[str]]:
+    """Start ``hook``'s tool on copies of ``paths``; the returned call waits for the failures."""
+    for path in paths:
+        (copy / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / path, copy / path)
+    command = [sys.executable, "-m", hook.module, *(str(copy / path) for path in paths)]
+    try:
+        process = subprocess.Popen(
+            command,
+            cwd=copy,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
+    except OSError as error:
+        raise OperationFailed(f"could not run {hook.module} for {hook.hook_id}: {error}") from error
+
+    def collect() -> set[str]:
+        said, _ = process.communicate()
+        return {
+            path
+            for path in paths
+            if named(said, str(copy / path))
+            or (copy / path).read_bytes() != (root / path).read_bytes()
+        }
+
+    return collect
+
+
+def named(output: str, path: str) -> bool:
+    """Whether a tool's ``output`` names ``path`` (not merely a longer path starting so)."""
+    start = output.find(path)
+    while start != -1:
+        if PATH_END.match(output, start + len(path)):
+            return True
+        start = output.find(path, start + 1)
+    return False
+
+
+def pattern_matches(path: Path, hook: PatternHook) -> bool:
+    pattern = re.compile(hook.pattern.encode())
+    return any(pattern.search(line) for line in path.read_bytes().splitlines())
+
+
+def legacy_exclude(original: str, paths: Iterable[str]) -> str:
+    """A verbose pattern: the hook's own exclude, or one of the legacy paths, one per line."""
+    listed = "".join(f"    {re.escape(path)}|\n" for path in paths).rstrip("|\n")
+    before = f"{original}|" if original else ""
+    return f"{VERBOSE}{before}{LIST_START}{listed}\n)$"
+
+
+def split_legacy_exclude(exclude: str) -> tuple[str, tuple[str, ...]]:
+    """The hook's own exclude and the escaped legacy paths, from ``legacy_exclude``'s text."""
+    if not exclude.startswith(VERBOSE) or LIST_START not in exclude:
+        return exclude, ()
+    before, _, listed = exclude[len(VERBOSE) :].partition(LIST_START)
+    rows = (row.strip() for row in listed.splitlines())
+    paths = tuple(row.rstrip("|") for row in rows if row not in ("", ")$"))
+    return before.removesuffix("|"), paths
+
+
+def with_legacy_exclude(text: str, hook_id: str, paths: tuple[str, ...]) -> str:
+    """The configuration text with ``hook_id``'s legacy list set to ``paths`` (none: removed).
+
+    The text is edited, not dumped, so comments and layout stay as the template wrote them.
+    """
+    lines = text.splitlines(keepends=True)
+    start = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if re.fullmatch(rf"\s*- id: {re.escape(hook_id)}\s*", line)
+        ),
+        None,
+    )
+    if start is None:
+        return text
+    dash = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and indent_of(lines[end]) > dash:
+        end += 1
+    body = lines[start + 1 : end]
+    key = " " * (dash + 2)
+    kept, original, skipping = [], "", False
+    for line in body:
+        if skipping and line.strip() and indent_of(line) > len(key):
+            continue
+        skipping = False
+        if line.strip() == LEGACY_COMMENT:
+            continue
+        if line.startswith(f"{key}exclude:"):
+            value = line.split(":", 1)[1].strip()
+            if value == "|":
+                skipping = True
+                block = scalar_block(body, body.index(line), len(key))
+                original = split_legacy_exclude(block)[0]
+            else:
+                original = str(yaml.safe_load(value))
+            continue
+        kept.append(line)
+    if paths:
+        pattern = legacy_exclude(original, paths)
+        scalar = "".join(f"{key}  {row}\n" for row in pattern.splitlines())
+        kept = [f"{key}{LEGACY_COMMENT}\n", f"{key}exclude: |\n{scalar}", *kept]
+    elif original:
+        kept = [f"{key}exclude: {original}\n", *kept]
+    return "".join([*lines[: start + 1], *kept, *lines[end:]])
+
+
+def scalar_block(body: list[str], at: int, key_indent: int) -> str:
+    """The text of the ``|`` block scalar whose key is ``body[at]``."""
+    rows = []
+    for line in body[at + 1 :]:
+        if not line.strip() or indent_of(line) <= key_indent:
+            break
+        rows.append(line.strip())
+    return "\n".join(rows) + "\n"
+
+
+def indent_of(line: str) -> int:
+    """A line's indentation; blank lines count as inside any block."""
+    return len(line) - len(line.lstrip()) if line.strip() else sys.maxsize
