@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ml_publish.adopt.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
+from ml_publish.adopt.existing_package import package_directory
 from ml_publish.adopt.python_files import is_module_name
 
 STAYING_SCRIPT = "a script that nothing imports; it stays and imports the package"
@@ -63,6 +64,9 @@ class MovePlanner:
         self.analysis = analysis
         self.package = package
         self.fixed_prefix = fixed_prefix
+        # A src-layout package (src/<package>/) moves up to the root, keeping its name.
+        directory = package_directory(package, analysis.files)
+        self.lifted_prefix = f"{directory}/" if directory != package else None
         self.files = {f.path: f for f in analysis.python_files}
         self.packages = frozenset(analysis.packages)
         self.imports: dict[str, set[str]] = {}
@@ -113,6 +117,8 @@ class MovePlanner:
         return link_target_in_repository(path, self.analysis.symlinks[path]) in self.analysis.files
 
     def destination(self, path: str) -> str:
+        if self.lifted_prefix and path.startswith(self.lifted_prefix):
+            return f"{self.package}/{path.removeprefix(self.lifted_prefix)}"
         return f"{self.package}/{path}"
 
     def wanted(self, file: PythonFile) -> bool:
@@ -120,6 +126,8 @@ class MovePlanner:
         facts = file.facts
         if self.imported_by.get(file.path):
             return True
+        if self.lifted_prefix and file.path.startswith(self.lifted_prefix):
+            return True  # the package itself
         if facts.main_function and facts.main_block:
             return True
         return not facts.is_script

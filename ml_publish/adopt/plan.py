@@ -126,7 +126,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
         notes=tuple(notes_on(moves)),
-        existing_package=f"{name}/__init__.py" in analysis.files,
+        existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )
 

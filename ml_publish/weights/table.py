@@ -54,22 +54,35 @@ def download_cell(entry: WeightEntry, link: Callable[[str, str], str]) -> str:
     return cell
 
 
+HEADER = ["Name", "Architecture", "Dataset", "Size", "SHA-256", "Download"]
+
+
+def table_rows(
+    entries: list[WeightEntry],
+    code: str,
+    text: Callable[[str], str],
+    link: Callable[[str, str], str],
+) -> list[list[str]]:
+    """One row of cells per entry, by name, in a markup given by its code quote, its escaping
+    of plain text and its links."""
+    return [
+        [
+            f"{code}{entry.name}{code}",
+            text(entry.arch),
+            text(str(entry.meta.get("dataset", ""))),
+            human_size(entry.size),
+            f"{code}{entry.sha256[:10]}{code}",
+            download_cell(entry, link),
+        ]
+        for entry in sorted(entries, key=lambda e: e.name)
+    ]
+
+
 def render_table(entries: list[WeightEntry]) -> str:
     """The Markdown table, or a sentence when there is nothing to list."""
     if not entries:
         return NO_WEIGHTS
-    header = ["Name", "Architecture", "Dataset", "Size", "SHA-256", "Download"]
-    rows = [
-        [
-            f"`{entry.name}`",
-            markdown_text(entry.arch),
-            markdown_text(str(entry.meta.get("dataset", ""))),
-            human_size(entry.size),
-            f"`{entry.sha256[:10]}`",
-            download_cell(entry, markdown_link),
-        ]
-        for entry in sorted(entries, key=lambda e: e.name)
-    ]
+    header, rows = HEADER, table_rows(entries, "`", markdown_text, markdown_link)
     # Padded as mdformat-gfm pads tables, so the project's Markdown hook leaves it alone.
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [header, ["-" * width for width in widths], *rows]
@@ -107,18 +120,7 @@ def render_rst_table(entries: list[WeightEntry]) -> str:
     """The table as a reStructuredText list-table, or a sentence when there is nothing to list."""
     if not entries:
         return NO_WEIGHTS
-    header = ["Name", "Architecture", "Dataset", "Size", "SHA-256", "Download"]
-    rows = [
-        [
-            f"``{entry.name}``",
-            rst_text(entry.arch),
-            rst_text(str(entry.meta.get("dataset", ""))),
-            human_size(entry.size),
-            f"``{entry.sha256[:10]}``",
-            download_cell(entry, rst_link),
-        ]
-        for entry in sorted(entries, key=lambda e: e.name)
-    ]
+    header, rows = HEADER, table_rows(entries, "``", rst_text, rst_link)
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for first, *others in [header, *rows]:
         lines.append(f"   * - {first}")

@@ -208,3 +208,31 @@ def test_moved_links_keep_pointing_at_the_same_file(tmp_path: Path) -> None:
         "pkg/models/base.yaml": "../../shared/base.yaml"
     }
     assert "models/outside.txt" not in moves.package_data
+
+
+def test_a_src_layout_package_keeps_its_name_and_moves_up_to_the_root(tmp_path: Path) -> None:
+    root = write_repository(
+        tmp_path / "repo",
+        {
+            "setup.py": (
+                "from setuptools import setup, find_packages\n\nsetup(name='gan-inpaint', "
+                "package_dir={'': 'src'}, packages=find_packages('src'))\n"
+            ),
+            "src/inpaint/__init__.py": "from .ops import gated\n",
+            "src/inpaint/ops.py": "def gated():\n    pass\n",
+            "src/inpaint/defaults.yaml": "width: 48\n",
+            "scripts/run.py": "import sys\nsys.path.append('src')\nfrom inpaint import gated\n",
+        },
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root))
+    moves = decide_moves(analyse_repository(root), plan.package)
+
+    assert plan.package == "inpaint" and plan.existing_package
+    assert moves.destinations == {
+        "src/inpaint/__init__.py": "inpaint/__init__.py",
+        "src/inpaint/ops.py": "inpaint/ops.py",
+    }
+    assert moves.package_data == {"src/inpaint/defaults.yaml": "inpaint/defaults.yaml"}
+    assert moves.new_inits == ()

@@ -520,6 +520,37 @@ SHAPES: dict[str, Files] = {
             "the segmentation model", "from steelseg.model import SegModel", "print(SegModel())"
         ),
     },
+    # F26: the src layout: setup.py with package_dir={"": "src"} and find_packages("src"),
+    # relative imports inside src/inpaint/, a config file beside the code, and scripts that
+    # put src/ on sys.path (one from its own directory, one from the working directory).
+    # After: the package is still inpaint (moved up to the root, the template's layout, where
+    # torch.hub finds it), its data file ships, the distribution name is setup.py's, and the
+    # scripts import it unchanged.
+    "setup-py-src-layout": {
+        "setup.py": (
+            "from setuptools import find_packages, setup\n\nsetup(\n"
+            '    name="inpaint-gan",\n    version="0.3.1",\n    package_dir={"": "src"},\n'
+            '    packages=find_packages("src"),\n    package_data={"inpaint": ["defaults.yaml"]},\n'
+            '    install_requires=["torch>=1.4", "pyyaml"],\n)\n'
+        ),
+        "src/inpaint/__init__.py": "from .models.generator import Generator\n",
+        "src/inpaint/defaults.yaml": "channels: 48\n",
+        "src/inpaint/models/__init__.py": "",
+        "src/inpaint/models/generator.py": (
+            "from ..ops import gated\n\n\nclass Generator:\n    def __init__(self, width=48):\n"
+            "        self.conv = gated(3, width)\n"
+        ),
+        "src/inpaint/ops.py": "def gated(cin, cout):\n    return (cin, cout)\n",
+        "scripts/train.py": (
+            "import os\nimport sys\n\n"
+            'sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))\n\n'
+            "from inpaint import Generator  # noqa: E402\n"
+            "from inpaint.ops import gated  # noqa: E402\n\nprint(Generator(), gated(1, 2))\n"
+        ),
+        "demo.py": (
+            'import sys\n\nsys.path.append("src")\nfrom inpaint import Generator\n\nGenerator()\n'
+        ),
+    },
     # R14 (gcn, 2016): an old setup.py whose package keeps data files inside the package
     # directory (package_data), and a train.py inside the package that trains at import.
     # After: the package stays gcnlite; README and data/*.txt ship in the wheel; gcnlite.train
@@ -786,12 +817,12 @@ SHAPES: dict[str, Files] = {
         "train.py": (
             "import argparse\r\n\r\nfrom utils import seed_everything\r\n\r\n\r\n"
             "def main():\r\n    parser = argparse.ArgumentParser()\r\n"
-            "    parser.add_argument(\"--epochs\", type=int, default=3)  # noqa\r\n"
+            '    parser.add_argument("--epochs", type=int, default=3)  # noqa\r\n'
             "    args = parser.parse_args()\r\n    seed_everything(0)\r\n"
             "    epochs = args.epochs  # type: int\r\n"
             "    if epochs < 0:\r\n        import pdb\r\n\r\n        pdb.set_trace()\r\n"
-            "    print(\"trainning for\", epochs)\r\n\r\n\r\n"
-            "if __name__ == \"__main__\":\r\n    main()\r\n"
+            '    print("trainning for", epochs)\r\n\r\n\r\n'
+            'if __name__ == "__main__":\r\n    main()\r\n'
         ).encode(),
         "utils.py": UTILS,
         "configs/unet.yaml": "model:\n  name: unet\n  name: unet_v2\nlr: 0.001\n",
@@ -811,9 +842,14 @@ SHAPE_OPTIONS: dict[str, dict[str, object]] = {
     "mit-license-file": {"answers": {}},
 }
 # The package a shape must be adopted into, when it already names one.
-SHAPE_PACKAGES = {"setup-py-package": "steelseg", "setup-py-package-data": "gcnlite"}
+SHAPE_PACKAGES = {
+    "setup-py-package": "steelseg",
+    "setup-py-package-data": "gcnlite",
+    "setup-py-src-layout": "inpaint",
+}
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
+    "setup-py-src-layout": ("inpaint/defaults.yaml",),
     "setup-py-package-data": (
         "gcnlite/README",
         "gcnlite/data/cora.content.txt",

@@ -1,0 +1,185 @@
+"""The hook baseline: legacy files excluded from exactly the pre-commit hooks they fail."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ml_publish.adopt.hook_baseline import (
+    CONFIG,
+    LEGACY_COMMENT,
+    TEMPLATE_HEADER,
+    legacy_exclude,
+    named,
+    split_legacy_exclude,
+    with_legacy_exclude,
+    write_hook_baseline,
+)
+from ml_publish.template_files import template_dir
+
+TEMPLATE_CONFIG = (
+    f"{TEMPLATE_HEADER} of pyproject.toml.\n"
+    "repos:\n"
+    "  - repo: https://github.com/codespell-project/codespell\n"
+    "    rev: v2.4.3\n"
+    "    hooks:\n"
+    "      - id: codespell\n"
+    "        exclude: ^LICENSE$\n"
+    "\n"
+    "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
+    "    rev: v6.0.0\n"
+    "    hooks:\n"
+    "      - id: trailing-whitespace\n"
+    "      - id: end-of-file-fixer\n"
+    "      - id: check-yaml\n"
+    "      - id: debug-statements\n"
+    "\n"
+    "  - repo: https://github.com/hukkin/mdformat\n"
+    "    rev: 1.0.0\n"
+    "    hooks:\n"
+    "      - id: mdformat\n"
+    "        additional_dependencies: [mdformat-gfm==1.0.0]\n"
+    "\n"
+    "  - repo: https://github.com/pre-commit/pygrep-hooks\n"
+    "    rev: v1.10.0\n"
+    "    hooks:\n"
+    "      - id: python-check-blanket-noqa\n"
+    "\n"
+    "  - repo: https://github.com/zizmorcore/zizmor-pre-commit\n"
+    "    rev: v1.32.0\n"
+    "    hooks:\n"
+    "      - id: zizmor\n"
+)
+
+
+def hooks_of(text: str) -> dict[str, dict[str, object]]:
+    document = yaml.safe_load(text)
+    return {hook["id"]: hook for repo in document["repos"] for hook in repo["hooks"]}
+
+
+def test_the_template_configuration_starts_with_the_header_the_baseline_looks_for() -> None:
+    config = template_dir() / "{{cookiecutter.repo_name}}" / CONFIG
+
+    assert config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER)
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [("README.md",), ("feat_[svd]_(v2).py", "a b/c#d.py", "x|y.md"), ("docs/ideas.md", "train.py")],
+)
+def test_the_exclude_matches_exactly_the_listed_paths_and_reads_back(
+    paths: tuple[str, ...],
+) -> None:
+    pattern = legacy_exclude("^LICENSE$", paths)
+
+    for path in (*paths, "LICENSE"):
+        assert re.search(pattern, path), path
+    for other in ("docs/README.md", "README.mdx", "LICENSE.txt", "train.pyc", "a b/c"):
+        assert not re.search(pattern, other), other
+    assert split_legacy_exclude(pattern) == ("^LICENSE$", tuple(map(re.escape, paths)))
+
+
+def test_a_plain_exclude_is_the_hooks_own() -> None:
+    assert split_legacy_exclude("^LICENSE$") == ("^LICENSE$", ())
+
+
+def test_the_legacy_list_is_added_replaced_and_removed_in_the_text() -> None:
+    added = with_legacy_exclude(TEMPLATE_CONFIG, "codespell", ("README.md", "train.py"))
+    exclude = str(hooks_of(added)["codespell"]["exclude"])
+    assert re.search(exclude, "LICENSE") and re.search(exclude, "train.py")
+    assert LEGACY_COMMENT in added
+    # Everything else is the template's text, comments and blank lines included.
+    assert added.replace(added[added.index(f"        {LEGACY_COMMENT}") :], "") in TEMPLATE_CONFIG
+
+    replaced = with_legacy_exclude(added, "codespell", ("README.md",))
+    assert not re.search(str(hooks_of(replaced)["codespell"]["exclude"]), "train.py")
+    assert with_legacy_exclude(replaced, "codespell", ("README.md",)) == replaced
+
+    assert with_legacy_exclude(replaced, "codespell", ()) == TEMPLATE_CONFIG
+
+
+def test_a_hook_without_exclude_gets_one_and_loses_it_again() -> None:
+    added = with_legacy_exclude(TEMPLATE_CONFIG, "check-yaml", ("configs/unet.yaml",))
+
+    assert hooks_of(added)["check-yaml"]["exclude"] == "(?x)^(\n    configs/unet\\.yaml\n)$\n"
+    assert "exclude" not in hooks_of(added)["end-of-file-fixer"]
+    assert with_legacy_exclude(added, "check-yaml", ()) == TEMPLATE_CONFIG
+
+
+def test_a_tool_names_a_path_only_where_the_path_ends() -> None:
+    assert named('Error: File "/s/README.md" is not formatted.', "/s/README.md")
+    assert named("/s/train.py:3: teh ==> the", "/s/train.py")
+    assert named("Fixing /s/notes.txt", "/s/notes.txt")
+    assert not named("/s/train.py.orig:3: teh ==> the", "/s/train.py")
+
+
+def messy_repository(root: Path) -> Path:
+    files = {
+        "README.md": "Title\n=====\n\n* one\n\nWe recieve data.\n",
+        "clean.md": "# Title\n\n- one\n",
+        "train.py": "import pdb  # noqa\n\npdb.set_trace()\n",
+        "ok.py": "print('fine')\n",
+        "configs/a.yaml": "a: 1\na: 2\n",
+        "configs/b.yaml": "a: 1\n",
+        "notes.txt": "trailing   \nno newline",
+        "LICENSE": "Teh license text.\n",
+        ".github/workflows/old.yml": "on: push\njobs: {}\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    (root / CONFIG).write_text(TEMPLATE_CONFIG, encoding="utf-8")
+    return root
+
+
+def test_each_legacy_file_is_excluded_from_exactly_the_hooks_its_tools_fail(
+    tmp_path: Path,
+) -> None:
+    root = messy_repository(tmp_path)
+    legacy = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    before = {name: (root / name).read_bytes() for name in legacy if name != CONFIG}
+
+    baseline = write_hook_baseline(root, [name for name in legacy if name != CONFIG])
+
+    assert baseline.excluded == {
+        "codespell": ("README.md",),
+        "trailing-whitespace": ("notes.txt",),
+        "end-of-file-fixer": ("notes.txt",),
+        "check-yaml": ("configs/a.yaml",),
+        "debug-statements": ("train.py",),
+        "mdformat": ("README.md",),
+        "python-check-blanket-noqa": ("train.py",),
+        "zizmor": (".github/workflows/old.yml",),
+    }
+    # LICENSE has a typo too, but the hook's own exclude already keeps codespell off it.
+    hooks = hooks_of((root / CONFIG).read_text(encoding="utf-8"))
+    assert re.search(str(hooks["codespell"]["exclude"]), "LICENSE")
+    assert not re.search(str(hooks["mdformat"]["exclude"]), "clean.md")
+    # The tools ran on copies: no legacy file was touched.
+    assert {name: (root / name).read_bytes() for name in before} == before
+    assert "notes.txt: end-of-file-fixer, trailing-whitespace" in baseline.describe()
+
+
+def test_running_it_again_changes_nothing(tmp_path: Path) -> None:
+    root = messy_repository(tmp_path)
+    legacy = ["README.md", "notes.txt", "train.py"]
+    write_hook_baseline(root, legacy)
+    first = (root / CONFIG).read_text(encoding="utf-8")
+
+    write_hook_baseline(root, legacy)
+
+    assert (root / CONFIG).read_text(encoding="utf-8") == first
+
+
+def test_the_authors_own_configuration_is_left_alone(tmp_path: Path) -> None:
+    root = messy_repository(tmp_path)
+    own = TEMPLATE_CONFIG.replace(TEMPLATE_HEADER, "# my hooks")
+    (root / CONFIG).write_text(own, encoding="utf-8")
+
+    baseline = write_hook_baseline(root, ["README.md", "train.py"])
+
+    assert baseline.excluded == {}
+    assert (root / CONFIG).read_text(encoding="utf-8") == own
