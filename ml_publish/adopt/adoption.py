@@ -12,9 +12,16 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
-from ml_publish.adopt.hook_baseline import HookBaseline, write_hook_baseline
+from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
-from ml_publish.adopt.operations import AddVersion, ModernizeFile, MoveFile, Plan, UntrackWeight
+from ml_publish.adopt.operations import (
+    AddVersion,
+    CreateFile,
+    ModernizeFile,
+    MoveFile,
+    Plan,
+    UntrackWeight,
+)
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
@@ -175,7 +182,9 @@ def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool
     legacy, unparseable = legacy_python_files(root, plan)
     try:
         baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
-        hooks = write_hook_baseline(root, legacy_files(root, plan))
+        created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
+        first_run = CONFIG in created
+        hooks = write_hook_baseline(root, legacy_files(root, plan), first_run=first_run)
     except (OSError, ValueError, MLPublishError) as error:
         raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
     return Adoption(plan, baseline, hooks)

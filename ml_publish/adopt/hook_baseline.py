@@ -86,6 +86,7 @@ PATTERN_HOOKS = (
 )
 WORKFLOW_HOOK = "zizmor"
 WORKFLOW_FILES = re.compile(r"(\.github/workflows/.*)|(action\.ya?ml)$")
+TEMPLATE_WORKFLOWS = frozenset({".github/workflows/ci.yml", ".github/workflows/release.yml"})
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,18 @@ class HookSettings:
 
     files: str
     exclude: str
+    listed: tuple[str, ...] = ()  # the legacy paths an earlier run listed, escaped
 
 
-def write_hook_baseline(root: Path, legacy_files: Iterable[str]) -> HookBaseline:
-    """Find the hooks each legacy file fails, and exclude it from exactly those."""
+def write_hook_baseline(
+    root: Path, legacy_files: Iterable[str], *, first_run: bool
+) -> HookBaseline:
+    """Find the hooks each legacy file fails, and exclude it from exactly those.
+
+    ``first_run``: adopt created the configuration just now. Only then is a workflow at one of
+    the template's own paths the author's (adopt kept it); on a later run it is the template's,
+    perhaps rendered with other answers, unless an earlier run listed it.
+    """
     config = root / CONFIG
     if not config.is_file() or not config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER):
         return HookBaseline()
@@ -124,7 +133,15 @@ def write_hook_baseline(root: Path, legacy_files: Iterable[str]) -> HookBaseline
     candidates = sorted(path for path in legacy_files if (root / path).is_file())
     tags = {path: tags_from_path(str(root / path)) for path in candidates}
     excluded: dict[str, tuple[str, ...]] = {}
-    for hook_id, failing in failures(root, settings, tags).items():
+    found = failures(root, settings, tags)
+    if WORKFLOW_HOOK in found and not first_run:
+        listed = settings[WORKFLOW_HOOK].listed
+        found[WORKFLOW_HOOK] = {
+            path
+            for path in found[WORKFLOW_HOOK]
+            if path not in TEMPLATE_WORKFLOWS or re.escape(path) in listed
+        }
+    for hook_id, failing in found.items():
         if failing:
             excluded[hook_id] = tuple(sorted(failing))
     for hook_id in settings:
@@ -139,8 +156,8 @@ def hook_settings(text: str) -> dict[str, HookSettings]:
     found = {}
     for repo in document.get("repos", []):
         for hook in repo.get("hooks", []):
-            original, _ = split_legacy_exclude(str(hook.get("exclude", "")))
-            found[str(hook["id"])] = HookSettings(str(hook.get("files", "")), original)
+            original, listed = split_legacy_exclude(str(hook.get("exclude", "")))
+            found[str(hook["id"])] = HookSettings(str(hook.get("files", "")), original, listed)
     return found
 
 

@@ -12,6 +12,7 @@ from ml_publish.adopt.hook_baseline import (
     CONFIG,
     LEGACY_COMMENT,
     TEMPLATE_HEADER,
+    TEMPLATE_WORKFLOWS,
     legacy_exclude,
     named,
     split_legacy_exclude,
@@ -64,6 +65,8 @@ def test_the_template_configuration_starts_with_the_header_the_baseline_looks_fo
     config = template_dir() / "{{cookiecutter.repo_name}}" / CONFIG
 
     assert config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER)
+    workflows = config.parent / ".github" / "workflows"
+    assert {f".github/workflows/{p.name}" for p in workflows.iterdir()} == TEMPLATE_WORKFLOWS
 
 
 @pytest.mark.parametrize(
@@ -142,7 +145,9 @@ def test_each_legacy_file_is_excluded_from_exactly_the_hooks_its_tools_fail(
     legacy = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
     before = {name: (root / name).read_bytes() for name in legacy if name != CONFIG}
 
-    baseline = write_hook_baseline(root, [name for name in legacy if name != CONFIG])
+    baseline = write_hook_baseline(
+        root, [name for name in legacy if name != CONFIG], first_run=True
+    )
 
     assert baseline.excluded == {
         "codespell": ("README.md",),
@@ -166,10 +171,10 @@ def test_each_legacy_file_is_excluded_from_exactly_the_hooks_its_tools_fail(
 def test_running_it_again_changes_nothing(tmp_path: Path) -> None:
     root = messy_repository(tmp_path)
     legacy = ["README.md", "notes.txt", "train.py"]
-    write_hook_baseline(root, legacy)
+    write_hook_baseline(root, legacy, first_run=True)
     first = (root / CONFIG).read_text(encoding="utf-8")
 
-    write_hook_baseline(root, legacy)
+    write_hook_baseline(root, legacy, first_run=False)
 
     assert (root / CONFIG).read_text(encoding="utf-8") == first
 
@@ -179,7 +184,26 @@ def test_the_authors_own_configuration_is_left_alone(tmp_path: Path) -> None:
     own = TEMPLATE_CONFIG.replace(TEMPLATE_HEADER, "# my hooks")
     (root / CONFIG).write_text(own, encoding="utf-8")
 
-    baseline = write_hook_baseline(root, ["README.md", "train.py"])
+    baseline = write_hook_baseline(root, ["README.md", "train.py"], first_run=True)
 
     assert baseline.excluded == {}
     assert (root / CONFIG).read_text(encoding="utf-8") == own
+
+
+def test_a_workflow_at_the_templates_path_is_the_authors_only_on_the_first_run(
+    tmp_path: Path,
+) -> None:
+    root = messy_repository(tmp_path)
+    (root / ".github/workflows/ci.yml").write_text("on: push\njobs: {}\n", encoding="utf-8")
+    workflows = [".github/workflows/ci.yml", ".github/workflows/old.yml"]
+
+    assert write_hook_baseline(root, workflows, first_run=False).excluded == {
+        "zizmor": (".github/workflows/old.yml",)
+    }
+    assert write_hook_baseline(root, workflows, first_run=True).excluded == {
+        "zizmor": tuple(workflows)
+    }
+    # Listed once, it stays listed.
+    assert write_hook_baseline(root, workflows, first_run=False).excluded == {
+        "zizmor": tuple(workflows)
+    }
