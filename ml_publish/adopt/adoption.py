@@ -12,6 +12,7 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.existing_package import package_directory
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
@@ -117,8 +118,11 @@ def with_conversions(plan: Plan, conversions: list[Conversion]) -> Plan:
 
 
 def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan:
-    """An existing package without ``__version__`` gets one: the build reads it from there."""
-    init = f"{plan.package}/__init__.py"
+    """An existing package without ``__version__`` gets one: the build reads it from there.
+
+    It is written where the package is before the moves (``src/<package>/`` for the src layout).
+    """
+    init = f"{package_directory(plan.package, analysis.files)}/__init__.py"
     facts = next((f.facts for f in analysis.python_files if f.path == init), None)
     if facts is None or facts.version is not None or facts.parse_error:
         return plan

@@ -154,7 +154,11 @@ def assert_nothing_lost(
     renames = {
         op.path: dict(op.renames) for op in plan.operations if isinstance(op, RewriteImports)
     }
-    versions = {op.path: op.version for op in plan.operations if isinstance(op, AddVersion)}
+    versions = {
+        moved.get(op.path, op.path): op.version
+        for op in plan.operations
+        if isinstance(op, AddVersion)
+    }
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     line_length = pyproject["tool"]["black"]["line-length"]
     for path, data in before.items():
