@@ -37,6 +37,11 @@ CONDA_TO_PYPI: dict[str, str | None] = {
 OPTION_LINE = re.compile(r"^(-[a-zA-Z]|--[a-z-]+)(\s+|=)?(.*)$")
 BARE_URL = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:)")
 EGG_NAME = re.compile(r"#egg=([A-Za-z0-9._-]+)")
+# requirements-dev.txt, requirements_test.txt, requirements.docs.txt: what people develop with.
+DEVELOPMENT_FILE = re.compile(
+    r"[-_.](dev|develop|development|test|tests|testing|lint|docs?|ci)\.txt$"
+)
+DEVELOPMENT_NOTE = "development requirements, not the package's: left out of [project.dependencies]"
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,9 @@ def read_requirements_file(
         option = OPTION_LINE.match(line)
         if option and not BARE_URL.match(line):
             flag, value = option[1], option[3].strip()
-            if flag in ("-r", "--requirement"):
+            if flag in ("-r", "--requirement") and DEVELOPMENT_FILE.search(value):
+                problems.append(f"{value}: {DEVELOPMENT_NOTE}")
+            elif flag in ("-r", "--requirement"):
                 included = str((path.parent / value).relative_to(root))
                 more, more_problems = read_requirements_file(root, included, seen)
                 found += more
@@ -199,6 +206,9 @@ def read_dependencies(root: Path) -> DependencyReport:
     problems: list[str] = []
     seen: set[str] = set()
     for path in sorted(root.glob(REQUIREMENTS_GLOB)):
+        if DEVELOPMENT_FILE.search(path.name):
+            problems.append(f"{path.name}: {DEVELOPMENT_NOTE}")
+            continue
         more, more_problems = read_requirements_file(root, path.name, seen)
         found += more
         problems += more_problems
@@ -219,7 +229,7 @@ def read_dependencies(root: Path) -> DependencyReport:
         for text in options.get("install_requires", "").splitlines():
             if text.strip():
                 collect(parse_requirement(text.strip(), "setup.cfg"), found, problems)
-    return DependencyReport(tuple(unique_by_name(found)), python, tuple(problems))
+    return DependencyReport(tuple(unique_by_name(found)), python, tuple(dict.fromkeys(problems)))
 
 
 def unique_by_name(found: list[FoundRequirement]) -> list[FoundRequirement]:
@@ -230,8 +240,14 @@ def unique_by_name(found: list[FoundRequirement]) -> list[FoundRequirement]:
     return list(chosen.values())
 
 
+def public_version(version: str) -> str:
+    """``1.7.1+cu110`` → ``1.7.1``: PyPI has no local versions, so metadata cannot ask for one."""
+    return version.split("+", 1)[0]
+
+
 def relax(requirement: FoundRequirement) -> str | None:
-    """What ``[project.dependencies]`` should say: exact pins become lower bounds.
+    """What ``[project.dependencies]`` should say: exact pins become lower bounds, local
+    versions (``+cu110``) their public version.
 
     ``None`` for direct URLs, which PyPI refuses in metadata.
     """
@@ -240,9 +256,9 @@ def relax(requirement: FoundRequirement) -> str | None:
     parsed = Requirement(requirement.text)
     specifiers = [
         (
-            f">={spec.version}"
+            f">={public_version(spec.version)}"
             if spec.operator in ("==", "===") and "*" not in spec.version
-            else str(spec)
+            else f"{spec.operator}{public_version(spec.version)}"
         )
         for spec in parsed.specifier
     ]

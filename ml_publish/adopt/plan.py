@@ -125,7 +125,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
-        notes=tuple(notes_on(moves)),
+        notes=(*notes_on(moves), *analysis.dependencies.problems),
         existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )

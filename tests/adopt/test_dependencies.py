@@ -92,3 +92,30 @@ def test_relax_turns_exact_pins_into_lower_bounds_and_drops_urls() -> None:
         'opencv-python[contrib]<5,>=4; sys_platform == "linux"'
     )
     assert relax(found("timm @ git+https://x/y", direct=True)) is None
+
+
+def test_a_local_version_becomes_its_public_version() -> None:
+    requirement = FoundRequirement("torch==1.7.1+cu110", "requirements.txt", "torch")
+
+    assert relax(requirement) == "torch>=1.7.1"
+    assert relax(FoundRequirement("torch!=2.0.0+cu118", "r", "torch")) == "torch!=2.0.0"
+
+
+def test_development_requirements_are_not_the_packages(tmp_path: Path) -> None:
+    write_repository(
+        tmp_path,
+        {
+            "requirements.txt": "numpy\n-r requirements-dev.txt\n",
+            "requirements-dev.txt": "pytest\nflake8\n",
+            "requirements_docs.txt": "sphinx\n",
+        },
+    )
+    report = read_dependencies(tmp_path)
+
+    assert [r.name for r in report.requirements] == ["numpy"]
+    assert report.problems == (
+        "requirements-dev.txt: development requirements, not the package's: left out of "
+        "[project.dependencies]",
+        "requirements_docs.txt: development requirements, not the package's: left out of "
+        "[project.dependencies]",
+    )
