@@ -73,6 +73,12 @@ class ImportRewriter(cst.CSTTransformer):
             if new is None:
                 kept.append(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))
                 continue
+            if "." in module and alias.asname is not None:
+                # `import utils.io as io` binds the submodule itself: the same, renamed.
+                statements.append(
+                    cst.Import(names=[cst.ImportAlias(name=name_node(new), asname=alias.asname)])
+                )
+                continue
             if "." in module:
                 # `import utils.io` binds `utils`; keep both the binding and the submodule.
                 statements.append(cst.Import(names=[cst.ImportAlias(name=name_node(new))]))

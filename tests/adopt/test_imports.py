@@ -24,6 +24,8 @@ RENAMES = {"utils": "whale_id.utils", "models": "whale_id.models"}
         ("from models.unet import Unet\n", "from whale_id.models.unet import Unet\n"),
         ("import os, utils\n", "import os\nfrom whale_id import utils\n"),
         ("import utils.io\n", "import whale_id.utils.io\nfrom whale_id import utils\n"),
+        # `as` binds the submodule itself, so it must stay the submodule.
+        ("import models.unet as unet\n", "import whale_id.models.unet as unet\n"),
         ("def f():\n    import models\n", "def f():\n    from whale_id import models\n"),
         ("from . import utils\n", "from . import utils\n"),
         ("import numpy as np\nimport utilities\n", "import numpy as np\nimport utilities\n"),
