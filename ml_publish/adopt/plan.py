@@ -70,9 +70,11 @@ def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str
     name = requested or re.sub(r"\W+", "_", analysis.root.resolve().name).strip("_").lower()
     if not name or not is_module_name(name) or name[0].isdigit():
         raise UsageError(f"{name!r} is not a usable package name; pass --package NAME")
-    taken = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in analysis.python_files}
-    if name in taken and name not in analysis.packages:
-        raise UsageError(f"{name!r} is already a module here; pass --package with another name")
+    # A root module of the same name (cyclegan.py in CycleGAN/) simply moves into the package
+    # (cyclegan.cyclegan); a directory of that name that is no package cannot become one.
+    directories = {PurePosixPath(f.path).parts[0] for f in analysis.python_files if "/" in f.path}
+    if name in directories and name not in analysis.packages:
+        raise UsageError(f"{name!r} is already a directory here; pass --package with another name")
     return name
 
 

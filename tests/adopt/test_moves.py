@@ -9,7 +9,9 @@ import pytest
 
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.moves import Moves, decide_moves, retargeted_links
+from ml_publish.adopt.operations import MoveFile, RewriteImports
 from ml_publish.adopt.plan import SeveralPackages, make_plan
+from ml_publish.errors import UsageError
 from tests.support.tiny_repos import write_repository
 
 MAIN = "\n\ndef main():\n    pass\n\n\nif __name__ == '__main__':\n    main()\n"
@@ -236,3 +238,33 @@ def test_a_src_layout_package_keeps_its_name_and_moves_up_to_the_root(tmp_path: 
     }
     assert moves.package_data == {"src/inpaint/defaults.yaml": "inpaint/defaults.yaml"}
     assert moves.new_inits == ()
+
+
+def test_a_root_module_named_like_the_repository_moves_into_its_package(tmp_path: Path) -> None:
+    root = write_repository(
+        tmp_path / "CycleGAN",
+        {
+            "cyclegan.py": "class CycleGAN:\n    pass\n",
+            "train.py": "import cyclegan\nfrom cyclegan import CycleGAN\n" + MAIN,
+        },
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root))
+
+    assert plan.package == "cyclegan"
+    assert MoveFile("cyclegan.py", "cyclegan/cyclegan.py") in plan.operations
+    assert RewriteImports("cyclegan/train.py", (("cyclegan", "cyclegan.cyclegan"),)) in (
+        plan.operations
+    )
+
+
+def test_a_directory_named_like_the_package_that_is_no_package_needs_another_name(
+    tmp_path: Path,
+) -> None:
+    root = write_repository(
+        tmp_path / "cyclegan", {"cyclegan/net.py": "x = 1\n", "train.py": "print(1)\n"}, git=True
+    )
+
+    with pytest.raises(UsageError, match="'cyclegan' is already a directory here; pass --package"):
+        make_plan(analyse_repository(root))

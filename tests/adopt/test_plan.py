@@ -121,7 +121,7 @@ def test_the_plan_reads_as_a_list_of_operations(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("package", "error"),
-    [("2fast", "'2fast' is not a usable package name"), ("utils", "'utils' is already a module")],
+    [("2fast", "'2fast' is not a usable package name"), ("x-y", "'x-y' is not a usable")],
 )
 def test_unusable_package_names_are_refused(tmp_path: Path, package: str, error: str) -> None:
     with pytest.raises(UsageError, match=error):
