@@ -8,7 +8,8 @@ The rules, in the order they apply:
 2. A file another file imports is a library, whatever else it is (a ``__main__`` demo block,
    argument parsing at import): it moves. So do modules that are not scripts and scripts with
    a ``main()`` (they become console scripts). A script that nothing imports stays at the root
-   and imports the package.
+   and imports the package, and so do settings files that nothing imports (assignments, no
+   function or class: configs read by path, as mmcv's ``Config.fromfile`` reads them).
 3. Everything a moving file imports moves too, and a package moves whole: never its
    ``__init__.py`` without its submodules (its data files go with it).
 4. All or nothing: a file that imports one that cannot move stays, and so does everything that
@@ -28,6 +29,7 @@ from ml_publish.adopt.existing_package import package_directory
 from ml_publish.adopt.python_files import is_module_name
 
 STAYING_SCRIPT = "a script that nothing imports; it stays and imports the package"
+STAYING_SETTINGS = "settings that nothing imports (no function or class); they stay, read by path"
 # Directories whose files stay where they are (their imports are still rewritten).
 STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 
@@ -130,7 +132,16 @@ class MovePlanner:
             return True  # the package itself
         if facts.main_function and facts.main_block:
             return True
-        return not facts.is_script
+        return not facts.is_script and not self.is_settings_file(file)
+
+    def is_settings_file(self, file: PythonFile) -> bool:
+        """Settings that nothing imports (``configs/unet.py``: assignments, no function or
+        class, no local import): read by path (``runpy``, mmcv's ``Config.fromfile``), so they
+        stay where the commands in the README name them."""
+        facts = file.facts
+        if facts.is_script or facts.defines_code:
+            return False
+        return not self.imported_by.get(file.path) and not self.imports.get(file.path)
 
     def package_mates(self, path: str) -> list[str]:
         """Every Python file of the top-level regular package ``path`` belongs to."""
@@ -177,7 +188,9 @@ class MovePlanner:
         destinations = {path: self.destination(path) for path in moving}
         silent = {path for path in blocked if self.silent_reason(path) == blocked[path]}
         stays = {
-            f.path: stuck.get(f.path, STAYING_SCRIPT)
+            f.path: stuck.get(
+                f.path, STAYING_SETTINGS if self.is_settings_file(f) else STAYING_SCRIPT
+            )
             for f in candidates
             if f.path not in destinations and f.path not in silent
         }

@@ -96,10 +96,15 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     links = retargeted_links(moves, analysis.symlinks)
     operations += [RetargetLink(path, target) for path, target in sorted(links.items())]
     operations += rewrites(analysis, moves)
+    script_notes = []
     for file in analysis.python_files:
         if file.path in moves.destinations and file.facts.main_function and file.facts.main_block:
             module = module_of(moves.destinations[file.path])
             operations.append(AddConsoleScript(console_name(file.path), f"{module}:main"))
+            script_notes.append(
+                f"python {file.path} is now the command {console_name(file.path)} "
+                f"(or python -m {module}) once the package is installed"
+            )
     operations.append(dependencies_operation(analysis))
     operations += [MoveFlake8Section(name) for name in analysis.flake8_sections]
     fate = setup_py_fate(analysis)
@@ -127,7 +132,7 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
-        notes=(*notes_on(moves), *analysis.dependencies.problems),
+        notes=(*script_notes, *notes_on(moves), *analysis.dependencies.problems),
         existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )

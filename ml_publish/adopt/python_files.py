@@ -58,6 +58,7 @@ class SourceFacts:
     absolute_paths: tuple[tuple[int, str], ...] = field(default=())
     dynamic_imports: tuple[tuple[int, str], ...] = ()
     functions: frozenset[str] = frozenset()
+    defines_code: bool = True  # a top-level function or class; without one, settings at most
     version: str | None = None
 
     @property
@@ -115,6 +116,9 @@ def import_statement(node: ast.AST) -> list[ImportStatement]:
         names = tuple(alias.name for alias in node.names)
         return [ImportStatement(node.module or "", names, node.level, node.lineno)]
     return []
+
+
+CODE_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def analyse_source(source: str) -> SourceFacts:
@@ -175,6 +179,7 @@ def analyse_source(source: str) -> SourceFacts:
             for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         ),
+        defines_code=any(isinstance(node, CODE_DEFINITIONS) for node in tree.body),
         version=version[2] if (version := VERSION_LINE.search(source)) else None,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.moves import Moves, decide_moves, retargeted_links
+from ml_publish.adopt.moves import STAYING_SETTINGS, Moves, decide_moves, retargeted_links
 from ml_publish.adopt.operations import MoveFile, RewriteImports
 from ml_publish.adopt.plan import SeveralPackages, make_plan
 from ml_publish.errors import UsageError
@@ -268,3 +268,24 @@ def test_a_directory_named_like_the_package_that_is_no_package_needs_another_nam
 
     with pytest.raises(UsageError, match="'cyclegan' is already a directory here; pass --package"):
         make_plan(analyse_repository(root))
+
+
+def test_settings_files_that_nothing_imports_stay_where_paths_name_them(tmp_path: Path) -> None:
+    moves = moves_for(
+        tmp_path,
+        {
+            "configs/_base_/unet.py": "model = dict(type='UNet', depth=5)\n",
+            "configs/unet_512.py": "_base_ = ['./_base_/unet.py']\nlr = 0.01\n",
+            "defaults.py": "LR = 0.01\n",
+            "reexports.py": "from defaults import LR\n",
+            "train.py": "import runpy\n\n\ndef main():\n    runpy.run_path('configs/unet_512.py')\n"
+            + MAIN.split("def main():\n    pass\n")[1],
+        },
+    )
+
+    # Imported (defaults.py) or importing (reexports.py) makes a module a library again.
+    assert set(moves.destinations) == {"defaults.py", "reexports.py", "train.py"}
+    assert moves.stays == {
+        "configs/_base_/unet.py": STAYING_SETTINGS,
+        "configs/unet_512.py": STAYING_SETTINGS,
+    }
