@@ -12,7 +12,6 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
-from ml_publish.adopt.existing_package import package_directory
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
@@ -118,16 +117,26 @@ def with_conversions(plan: Plan, conversions: list[Conversion]) -> Plan:
 
 
 def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan:
-    """An existing package without ``__version__`` gets one: the build reads it from there.
+    """The author's ``__init__.py`` of the package gets a ``__version__`` if it has none: the
+    build reads the version from there (the template's own ``__init__.py`` has one).
 
-    It is written where the package is before the moves (``src/<package>/`` for the src layout).
+    It is written before the moves, in the file that becomes ``<package>/__init__.py``: the
+    package's own, one under ``src/`` (the src layout), or one at the repository's root.
     """
-    init = f"{package_directory(plan.package, analysis.files)}/__init__.py"
-    facts = next((f.facts for f in analysis.python_files if f.path == init), None)
+    init = f"{plan.package}/__init__.py"
+    source = next(
+        (
+            op.source
+            for op in plan.operations
+            if isinstance(op, MoveFile) and op.destination == init
+        ),
+        init,
+    )
+    facts = next((f.facts for f in analysis.python_files if f.path == source), None)
     if facts is None or facts.version is not None or facts.parse_error:
         return plan
     # First: registering weights reads the package's version.
-    return replace(plan, operations=(AddVersion(init, version), *plan.operations))
+    return replace(plan, operations=(AddVersion(source, version), *plan.operations))
 
 
 def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:

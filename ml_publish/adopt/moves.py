@@ -139,7 +139,7 @@ class MovePlanner:
         class, no local import): read by path (``runpy``, mmcv's ``Config.fromfile``), so they
         stay where the commands in the README name them."""
         facts = file.facts
-        if facts.is_script or facts.defines_code:
+        if facts.is_script or facts.defines_code or file.path.endswith("__init__.py"):
             return False
         return not self.imported_by.get(file.path) and not self.imports.get(file.path)
 

@@ -111,7 +111,7 @@ def version_single_sourced(facts: RepositoryFacts) -> str | None:
                 "version is dynamic but nothing supplies it; add e.g. [tool.hatch.version] "
                 'path = "<package>/__init__.py" with __version__ = "0.1.0" there'
             )
-        return None
+        return hatch_version_file_problem(facts)
     if "version" not in project:
         raise Skip("no version in [project]")
     others = sorted(name for name in literals if name != "pyproject.toml")
@@ -119,6 +119,26 @@ def version_single_sourced(facts: RepositoryFacts) -> str | None:
         return (
             f"the version is written both in pyproject.toml and in {', '.join(others)}; keep "
             "__version__ and make the version dynamic (e.g. [tool.hatch.version] path)"
+        )
+    return None
+
+
+def hatch_version_file_problem(facts: RepositoryFacts) -> str | None:
+    """hatch's ``[tool.hatch.version] path`` must name a file with a ``__version__`` line (the
+    build fails on anything else: "unable to parse the version from the file")."""
+    version = facts.tool("hatch").get("version")
+    if not isinstance(version, dict) or "pattern" in version:
+        return None  # a custom pattern reads other lines; hatch's own error is clear enough
+    path = version.get("path")
+    if not isinstance(path, str):
+        return None
+    text = facts.text(path)
+    if text is None:
+        return f"[tool.hatch.version] path names {path}, which does not exist"
+    if not VERSION_LINE.search(text):
+        return (
+            f"[tool.hatch.version] reads the version from {path}, which has no "
+            '__version__ = "X.Y.Z" line; the build fails until it has one'
         )
     return None
 

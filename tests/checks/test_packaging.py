@@ -73,6 +73,19 @@ def test_pkg105_version_single_sourced(tmp_path: Path) -> None:
     )
     assert nowhere.result == "fail"
     assert "nothing supplies it" in nowhere.message
+    # hatch reads the version from the file it names: a file without it fails the build.
+    unversioned = audit(
+        tmp_path / "unversioned", {**GOOD, "cell_counter/__init__.py": '"""Counts."""\n'}, "PKG105"
+    )
+    assert unversioned.result == "fail"
+    assert unversioned.message == (
+        "[tool.hatch.version] reads the version from cell_counter/__init__.py, which has no "
+        '__version__ = "X.Y.Z" line; the build fails until it has one'
+    )
+    gone = {k: v for k, v in GOOD.items() if k != "cell_counter/__init__.py"}
+    missing = audit(tmp_path / "missing", {**gone, "cell_counter/py.typed": ""}, "PKG105")
+    assert missing.result == "fail"
+    assert "names cell_counter/__init__.py, which does not exist" in missing.message
 
 
 def test_pkg106_no_direct_references(tmp_path: Path) -> None:
