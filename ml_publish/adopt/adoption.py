@@ -67,6 +67,17 @@ def plan_adoption(
     plan = with_conversions(make_plan(analysis, package), conversions)
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
+    asked = answers.get("license")
+    if asked and scaffold.answers.get("license") != asked:
+        kept = scaffold.answers.get("license")
+        plan = replace(
+            plan,
+            notes=(
+                *plan.notes,
+                f"license={asked} ignored: the repository's own license ({kept}) stays, as its "
+                "authors gave it",
+            ),
+        )
     if own and scaffold.answers.get("framework") == "none":
         names = " and ".join(PurePosixPath(path).name for path in own)
         note = f"{plan.package} has its own {names}: the template's PyTorch modules"

@@ -35,6 +35,7 @@ from ml_publish.versions import VERSION_LINE
 PYTORCH_MODULES = ("model.py", "transforms.py")
 # Rendered files that only make sense for a new project, or that adopt writes itself.
 NOT_FOR_ADOPTED = ("notebooks/", "app.py")
+TEMPLATE_LICENSE_FILE = "LICENSE"
 # The template's name for a license whose SPDX identifier it does not use as its choice.
 TEMPLATE_CHOICES = {"LicenseRef-Proprietary": "Proprietary"}
 
@@ -124,6 +125,11 @@ def answers_for(
     choice = TEMPLATE_CHOICES.get(recognised, recognised) if recognised else None
     if choice is not None and choice in template.template_variables()["license"].choices:
         answers["license"] = choice
+        if analysis.license_file == TEMPLATE_LICENSE_FILE:
+            # The template's LICENSE cannot go beside the author's of the same name, so the
+            # author's license stands (adoption.py notes the ignored answer). Under another name
+            # (MIT-LICENSE) an answer adds the template's LICENSE, the maintainer's choice.
+            given = {key: value for key, value in given.items() if key != "license"}
     elif "license" not in given:
         licensed = False
     answers.update(given)

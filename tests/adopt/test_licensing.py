@@ -5,10 +5,12 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from ml_publish.adopt.adoption import plan_adoption
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.scaffold import Scaffold, render_scaffold
 from ml_publish.template_files import template_dir
 from tests.support.abandoned_repos import write_abandoned_repository
+from tests.support.processes import run
 
 LICENSES = template_dir() / "templates" / "licenses"
 MIT = (LICENSES / "MIT.txt").read_text().replace("{%", "").replace("%}", "")
@@ -85,3 +87,19 @@ def test_a_weights_license_alone_leaves_the_code_unlicensed(tmp_path: Path) -> N
     # Nothing in the README claims a license nobody chose.
     assert "[![License]" not in readme and "](LICENSE)" not in readme
     assert "## License\n\n**TODO:** choose a license" in readme
+
+
+def test_an_answer_cannot_replace_the_authors_license_of_the_same_name(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "whale-id", ["flat-scripts"])
+    (root / "LICENSE").write_text(MIT, encoding="utf-8")
+    run(["git", "add", "LICENSE"], cwd=root)
+    run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "mit"], cwd=root)
+
+    plan = plan_adoption(root, package=None, answers={"license": "Apache-2.0"}, allow_dirty=False)
+    scaffold = render_scaffold(analyse_repository(root), "whale_id", {"license": "Apache-2.0"})
+
+    assert project(scaffold)["license"] == "MIT"
+    assert (
+        "license=Apache-2.0 ignored: the repository's own license (MIT) stays, as its authors "
+        "gave it"
+    ) in plan.notes
