@@ -9,7 +9,9 @@ repository's root) and the checkout both find it. Without metadata, a top-level 
 with an ``__init__.py`` that the rest of the code imports is the package, unless its name is
 one of the generic names research code gives its helper directories (``models``, ``utils``,
 ``datasets``, ...): those become subpackages of a new package instead, as they would collide
-with everyone else's on an install.
+with everyone else's on an install. The metadata's generic names are no package either:
+``find_packages()`` also finds ``models/`` and ``utils/`` beside ``steelnet/``, and they move
+into ``steelnet``.
 """
 
 from __future__ import annotations
@@ -68,7 +70,9 @@ def declared_packages(root: Path, files: tuple[str, ...]) -> list[str] | None:
         return None
     on_disk = set(root_packages(files)) | set(src_layout_packages(files))
     declared = sorted({package.name.split(".")[0] for package in layout.packages} & on_disk)
-    return declared or None
+    # find_packages() also finds the helper directories (models/, utils/): not the package.
+    named = sorted(set(declared) - GENERIC_NAMES)
+    return named or None
 
 
 def imported_packages(files: tuple[str, ...], imports: tuple[Resolution, ...]) -> list[str]:

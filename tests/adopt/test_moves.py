@@ -289,3 +289,28 @@ def test_settings_files_that_nothing_imports_stay_where_paths_name_them(tmp_path
         "configs/_base_/unet.py": STAYING_SETTINGS,
         "configs/unet_512.py": STAYING_SETTINGS,
     }
+
+
+def test_helper_directories_find_packages_declares_move_into_the_named_package(
+    tmp_path: Path,
+) -> None:
+    root = write_repository(
+        tmp_path / "repo",
+        {
+            "setup.py": "from setuptools import setup, find_packages\n"
+            "setup(name='steelnet', packages=find_packages())\n",
+            "models/__init__.py": "from .unet import UNet\n",
+            "models/unet.py": "class UNet:\n    pass\n",
+            "utils/__init__.py": "",
+            "steelnet/__init__.py": "from models import UNet\n",
+        },
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root))
+
+    assert plan.package == "steelnet"
+    assert MoveFile("models/unet.py", "steelnet/models/unet.py") in plan.operations
+    assert RewriteImports("steelnet/__init__.py", (("models", "steelnet.models"),)) in (
+        plan.operations
+    )
