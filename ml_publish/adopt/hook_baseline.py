@@ -222,12 +222,15 @@ def start_on_copy(
 
     def collect() -> set[str]:
         said, _ = process.communicate()
-        return {
+        failing = {
             path
             for path in paths
             if named(said, str(copy / path))
             or (copy / path).read_bytes() != (root / path).read_bytes()
         }
+        # A tool that fails without naming a file (it crashed on one) would fail the hook on
+        # day one all the same: every file it was given is held off it.
+        return failing if failing or process.returncode == 0 else set(paths)
 
     return collect
 

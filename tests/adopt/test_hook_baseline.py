@@ -13,9 +13,11 @@ from ml_publish.adopt.hook_baseline import (
     LEGACY_COMMENT,
     TEMPLATE_HEADER,
     TEMPLATE_WORKFLOWS,
+    ToolHook,
     legacy_exclude,
     named,
     split_legacy_exclude,
+    start_on_copy,
     with_legacy_exclude,
     write_hook_baseline,
 )
@@ -207,3 +209,15 @@ def test_a_workflow_at_the_templates_path_is_the_authors_only_on_the_first_run(
     assert write_hook_baseline(root, workflows, first_run=False).excluded == {
         "zizmor": tuple(workflows)
     }
+
+
+def test_a_tool_that_fails_without_naming_a_file_holds_off_all_it_was_given(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "data.json").write_text("not json\n", encoding="utf-8")
+    # json.tool exits 1 with a message that names no file, as a tool crashing on one would.
+    tool = ToolHook("check-json", "json.tool")
+
+    collect = start_on_copy(tmp_path, tool, ["data.json"], tmp_path / "scratch")
+
+    assert collect() == {"data.json"}
