@@ -5,62 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-import yaml
-
 from ml_publish.adopt.hook_baseline import (
     CONFIG,
-    LEGACY_COMMENT,
     TEMPLATE_HEADER,
     TEMPLATE_WORKFLOWS,
     ToolHook,
-    legacy_exclude,
     named,
-    split_legacy_exclude,
     start_on_copy,
-    with_legacy_exclude,
     write_hook_baseline,
 )
 from ml_publish.template_files import template_dir
-
-TEMPLATE_CONFIG = (
-    f"{TEMPLATE_HEADER} of pyproject.toml.\n"
-    "repos:\n"
-    "  - repo: https://github.com/codespell-project/codespell\n"
-    "    rev: v2.4.3\n"
-    "    hooks:\n"
-    "      - id: codespell\n"
-    "        exclude: ^LICENSE$\n"
-    "\n"
-    "  - repo: https://github.com/pre-commit/pre-commit-hooks\n"
-    "    rev: v6.0.0\n"
-    "    hooks:\n"
-    "      - id: trailing-whitespace\n"
-    "      - id: end-of-file-fixer\n"
-    "      - id: check-yaml\n"
-    "      - id: debug-statements\n"
-    "\n"
-    "  - repo: https://github.com/hukkin/mdformat\n"
-    "    rev: 1.0.0\n"
-    "    hooks:\n"
-    "      - id: mdformat\n"
-    "        additional_dependencies: [mdformat-gfm==1.0.0]\n"
-    "\n"
-    "  - repo: https://github.com/pre-commit/pygrep-hooks\n"
-    "    rev: v1.10.0\n"
-    "    hooks:\n"
-    "      - id: python-check-blanket-noqa\n"
-    "\n"
-    "  - repo: https://github.com/zizmorcore/zizmor-pre-commit\n"
-    "    rev: v1.32.0\n"
-    "    hooks:\n"
-    "      - id: zizmor\n"
-)
-
-
-def hooks_of(text: str) -> dict[str, dict[str, object]]:
-    document = yaml.safe_load(text)
-    return {hook["id"]: hook for repo in document["repos"] for hook in repo["hooks"]}
+from tests.support.pre_commit_configs import TEMPLATE_CONFIG, hooks_of
 
 
 def test_the_template_configuration_starts_with_the_header_the_baseline_looks_for() -> None:
@@ -69,49 +24,6 @@ def test_the_template_configuration_starts_with_the_header_the_baseline_looks_fo
     assert config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER)
     workflows = config.parent / ".github" / "workflows"
     assert {f".github/workflows/{p.name}" for p in workflows.iterdir()} == TEMPLATE_WORKFLOWS
-
-
-@pytest.mark.parametrize(
-    "paths",
-    [("README.md",), ("feat_[svd]_(v2).py", "a b/c#d.py", "x|y.md"), ("docs/ideas.md", "train.py")],
-)
-def test_the_exclude_matches_exactly_the_listed_paths_and_reads_back(
-    paths: tuple[str, ...],
-) -> None:
-    pattern = legacy_exclude("^LICENSE$", paths)
-
-    for path in (*paths, "LICENSE"):
-        assert re.search(pattern, path), path
-    for other in ("docs/README.md", "README.mdx", "LICENSE.txt", "train.pyc", "a b/c"):
-        assert not re.search(pattern, other), other
-    assert split_legacy_exclude(pattern) == ("^LICENSE$", tuple(map(re.escape, paths)))
-
-
-def test_a_plain_exclude_is_the_hooks_own() -> None:
-    assert split_legacy_exclude("^LICENSE$") == ("^LICENSE$", ())
-
-
-def test_the_legacy_list_is_added_replaced_and_removed_in_the_text() -> None:
-    added = with_legacy_exclude(TEMPLATE_CONFIG, "codespell", ("README.md", "train.py"))
-    exclude = str(hooks_of(added)["codespell"]["exclude"])
-    assert re.search(exclude, "LICENSE") and re.search(exclude, "train.py")
-    assert LEGACY_COMMENT in added
-    # Everything else is the template's text, comments and blank lines included.
-    assert added.replace(added[added.index(f"        {LEGACY_COMMENT}") :], "") in TEMPLATE_CONFIG
-
-    replaced = with_legacy_exclude(added, "codespell", ("README.md",))
-    assert not re.search(str(hooks_of(replaced)["codespell"]["exclude"]), "train.py")
-    assert with_legacy_exclude(replaced, "codespell", ("README.md",)) == replaced
-
-    assert with_legacy_exclude(replaced, "codespell", ()) == TEMPLATE_CONFIG
-
-
-def test_a_hook_without_exclude_gets_one_and_loses_it_again() -> None:
-    added = with_legacy_exclude(TEMPLATE_CONFIG, "check-yaml", ("configs/unet.yaml",))
-
-    assert hooks_of(added)["check-yaml"]["exclude"] == "(?x)^(\n    configs/unet\\.yaml\n)$\n"
-    assert "exclude" not in hooks_of(added)["end-of-file-fixer"]
-    assert with_legacy_exclude(added, "check-yaml", ()) == TEMPLATE_CONFIG
 
 
 def test_a_tool_names_a_path_only_where_the_path_ends() -> None:
