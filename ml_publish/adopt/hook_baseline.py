@@ -36,6 +36,8 @@ from ml_publish.errors import OperationFailed
 CONFIG = ".pre-commit-config.yaml"
 # The template's configuration starts with this line; another configuration is the author's.
 TEMPLATE_HEADER = "# black, flake8 and mypy here run the versions pinned in the `dev` extra"
+# Well under Linux's ARG_MAX (2 MiB with the environment) and Windows' 32,767 characters.
+BATCH_CHARACTERS = 30_000
 # Characters that may follow a path where a tool names it: the path ends there.
 PATH_END = re.compile(r"""[\s:"',)]|$""")
 
@@ -200,15 +202,57 @@ def failures(
 def start_on_copy(
     root: Path, hook: ToolHook, paths: list[str], copy: Path
 ) -> Callable[[], set[str]]:
-    """Start ``hook``'s tool on copies of ``paths``; the returned call waits for the failures."""
+    """Start ``hook``'s tool on copies of ``paths``; the returned call waits for the failures.
+
+    The files go to the tool in batches that fit a command line, as pre-commit hands them
+    over: a repository with tens of thousands of label files must not overflow ``ARG_MAX``.
+    """
     for path in paths:
         (copy / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / path, copy / path)
-    command = [sys.executable, "-m", hook.module, *(str(copy / path) for path in paths)]
+    batches = command_batches(paths, len(str(copy)) + 1)
+    first = start_tool(hook, [str(copy / path) for path in batches[0]], copy)
+
+    def collect() -> set[str]:
+        failing: set[str] = set()
+        for index, given in enumerate(batches):
+            files = [str(copy / path) for path in given]
+            process = first if index == 0 else start_tool(hook, files, copy)
+            said, _ = process.communicate()
+            found = {
+                path
+                for path in given
+                if named(said, str(copy / path))
+                or (copy / path).read_bytes() != (root / path).read_bytes()
+            }
+            # A tool that fails without naming a file (it crashed on one) would fail the hook
+            # on day one all the same: every file it was given is held off it.
+            failing |= found if found or process.returncode == 0 else set(given)
+        return failing
+
+    return collect
+
+
+def command_batches(paths: list[str], prefix: int) -> list[list[str]]:
+    """``paths`` in order, in batches whose arguments (each ``prefix`` characters longer, the
+    scratch directory) stay under ``BATCH_CHARACTERS`` together."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for path in paths:
+        length = prefix + len(path) + 1
+        if batches[-1] and size + length > BATCH_CHARACTERS:
+            batches.append([])
+            size = 0
+        batches[-1].append(path)
+        size += length
+    return batches
+
+
+def start_tool(hook: ToolHook, files: list[str], cwd: Path) -> subprocess.Popen[str]:
     try:
-        process = subprocess.Popen(
-            command,
-            cwd=copy,
+        return subprocess.Popen(
+            [sys.executable, "-m", hook.module, *files],
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -217,20 +261,6 @@ def start_on_copy(
         )
     except OSError as error:
         raise OperationFailed(f"could not run {hook.module} for {hook.hook_id}: {error}") from error
-
-    def collect() -> set[str]:
-        said, _ = process.communicate()
-        failing = {
-            path
-            for path in paths
-            if named(said, str(copy / path))
-            or (copy / path).read_bytes() != (root / path).read_bytes()
-        }
-        # A tool that fails without naming a file (it crashed on one) would fail the hook on
-        # day one all the same: every file it was given is held off it.
-        return failing if failing or process.returncode == 0 else set(paths)
-
-    return collect
 
 
 def named(output: str, path: str) -> bool:

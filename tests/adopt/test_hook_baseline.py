@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 from ml_publish.adopt.hook_baseline import (
+    BATCH_CHARACTERS,
     CONFIG,
     TEMPLATE_HEADER,
     TEMPLATE_WORKFLOWS,
     ToolHook,
+    command_batches,
     named,
     start_on_copy,
     write_hook_baseline,
@@ -133,3 +135,25 @@ def test_a_tool_that_fails_without_naming_a_file_holds_off_all_it_was_given(
     collect = start_on_copy(tmp_path, tool, ["data.json"], tmp_path / "scratch")
 
     assert collect() == {"data.json"}
+
+
+def test_files_go_to_a_tool_in_batches_that_fit_a_command_line() -> None:
+    names = [f"labels/{index:05d}-{'x' * 80}.txt" for index in range(1200)]
+    batches = command_batches(names, 40)
+
+    assert [name for batch in batches for name in batch] == names
+    assert len(batches) > 1
+    assert all(sum(40 + len(n) + 1 for n in batch) <= BATCH_CHARACTERS for batch in batches)
+
+
+def test_a_failure_is_found_in_any_batch(tmp_path: Path) -> None:
+    (tmp_path / "labels").mkdir()
+    names = [f"labels/{index:04d}-{'y' * 60}.txt" for index in range(600)]
+    for name in names:
+        (tmp_path / name).write_text("0 0.5 0.5 0.1 0.1\n", encoding="utf-8")
+    (tmp_path / names[-1]).write_text("0 0.5 0.5   \n", encoding="utf-8")  # trailing spaces
+
+    whitespace = ToolHook("trailing-whitespace", "pre_commit_hooks.trailing_whitespace_fixer")
+    collect = start_on_copy(tmp_path, whitespace, names, tmp_path / "scratch")
+
+    assert collect() == {names[-1]}
