@@ -264,7 +264,7 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
         for line in file.facts.sys_path_edits:
             items.append(
                 f"{moves.destinations.get(file.path, file.path)}:{line}: sys.path is edited; "
-                "after adopt the import works without it"
+                "the moved modules no longer need it (other imports may)"
             )
     return items
 
