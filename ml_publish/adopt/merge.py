@@ -213,9 +213,10 @@ def merge_pyproject(
 
 
 def tidy_toml(text: str) -> str:
-    """One blank line before each table header and nowhere two, as people write TOML."""
+    """One blank line before each table header, nowhere two, and one newline at the end, as
+    people write TOML (and as the end-of-file-fixer hook wants it)."""
     text = re.sub(r"(?m)([^\n])\n(\[)", r"\1\n\n\2", text)
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
 def section_bounds(text: str, name: str) -> tuple[int, int] | None:

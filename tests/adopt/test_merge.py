@@ -17,6 +17,7 @@ from ml_publish.adopt.merge import (
     merge_pyproject,
     merge_readme,
     move_flake8_section,
+    tidy_toml,
     with_ignored_files,
 )
 
@@ -207,3 +208,9 @@ def test_git_ignores_exactly_the_listed_files_whatever_their_names(tmp_path: Pat
         "my model.pt",
         "qa.pkl",
     ]
+
+
+def test_a_merged_pyproject_ends_with_one_newline() -> None:
+    assert tidy_toml('[tool.a]\nx = 1\n\n[tool.b]\ny = "^7"\n\n\n') == (
+        '[tool.a]\nx = 1\n\n[tool.b]\ny = "^7"\n'
+    )
