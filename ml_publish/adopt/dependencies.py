@@ -1,9 +1,9 @@
 """Where an abandoned repository says what it needs, read into PEP 508 requirements.
 
 Sources: ``requirements*.txt`` (following ``-r`` includes), ``environment.yml`` (its conda and
-pip sections), ``setup.py`` (literal ``install_requires``), ``setup.cfg`` and an existing
-``pyproject.toml``. Nothing here writes; ``relax`` turns an exact pin into the lower bound the
-package metadata should carry.
+pip sections), ``setup.py`` (literal ``install_requires``), ``setup.cfg`` and Poetry's
+``[tool.poetry.dependencies]`` (see poetry.py). Nothing here writes; ``relax`` turns an exact
+pin into the lower bound the package metadata should carry.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+
+from ml_publish.adopt.poetry import POETRY_SOURCE, read_poetry
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
@@ -224,6 +226,12 @@ def read_dependencies(root: Path) -> DependencyReport:
         install_requires = setup.get("install_requires", [])
         for text in install_requires if isinstance(install_requires, list) else []:
             collect(parse_requirement(str(text), "setup.py"), found, problems)
+    poetry = read_poetry(root)
+    if poetry is not None:
+        for text in poetry.requirements:
+            collect(parse_requirement(text, POETRY_SOURCE), found, problems)
+        problems += poetry.problems
+        python = python or poetry.python
     if (root / "setup.cfg").is_file():
         options = read_setup_cfg(root).get("options", {})
         for text in options.get("install_requires", "").splitlines():

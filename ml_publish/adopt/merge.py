@@ -182,9 +182,10 @@ def merge_pyproject(
 
     A project that already has ``[project]`` keeps its layout and comments, and gains the
     template's missing keys. One that only configures tools (``[tool.black]``) gets the
-    template's layout with its own settings laid over it. The dependencies the project lists
-    win, then ``dependencies`` (what its requirement files say), then the template's defaults.
-    Console scripts are added unless a script of that name exists.
+    template's layout with its own settings laid over it, and the template's build backend.
+    The dependencies the project lists win, then ``dependencies`` (what its requirement files
+    say), then the template's defaults. Console scripts are added unless a script of that name
+    exists.
     """
     original = tomlkit.parse(existing)
     defaults = tomlkit.parse(template)
@@ -195,6 +196,11 @@ def merge_pyproject(
         leading, _ = split_leading_comments(existing)
         document = tomlkit.parse(leading + template)
         overlay(document, original)
+        if "build-system" in defaults:
+            # The metadata is the template's [project] now, with its version read by the
+            # template's backend: a backend that read it from elsewhere ([tool.poetry], setup.cfg)
+            # would build without it.
+            document["build-system"] = defaults["build-system"]
     project = document.setdefault("project", tomlkit.table())
     listed = tomlkit.array()
     listed.extend(original.get("project", {}).get("dependencies", []))

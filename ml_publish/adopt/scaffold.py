@@ -16,6 +16,7 @@ from pathlib import Path
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.licensing import licensed_files, repository_license
+from ml_publish.adopt.poetry import read_poetry
 from ml_publish.adopt.merge import sparing
 from ml_publish.adopt.operations import (
     AddConsoleScript,
@@ -103,6 +104,17 @@ def answers_for(
         ):
             if isinstance(setup.get(key), str):
                 answers[answer] = str(setup[key])
+    poetry = read_poetry(analysis.root)
+    if poetry is not None:
+        for value, answer in (
+            (poetry.name, "distribution_name"),
+            (poetry.description, "description"),
+            (poetry.author[0] if poetry.author else None, "author_name"),
+            (poetry.author[1] if poetry.author else None, "author_email"),
+            (poetry.version, "version"),
+        ):
+            if value and answer not in answers:
+                answers[answer] = value
     if "version" not in answers:
         version = version_in_root_modules(analysis)
         if version:

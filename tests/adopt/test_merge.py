@@ -214,3 +214,19 @@ def test_a_merged_pyproject_ends_with_one_newline() -> None:
     assert tidy_toml('[tool.a]\nx = 1\n\n[tool.b]\ny = "^7"\n\n\n') == (
         '[tool.a]\nx = 1\n\n[tool.b]\ny = "^7"\n'
     )
+
+
+def test_a_pyproject_without_project_gets_the_templates_backend() -> None:
+    poetry = (
+        '[tool.poetry]\nname = "segkit"\n\n[build-system]\nrequires = ["poetry-core"]\n'
+        'build-backend = "poetry.core.masonry.api"\n'
+    )
+    template = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[project]\nname = "segkit"\ndynamic = ["version"]\n'
+    )
+
+    merged = tomllib.loads(merge_pyproject(poetry, template))
+
+    assert merged["build-system"]["build-backend"] == "hatchling.build"
+    assert merged["tool"]["poetry"] == {"name": "segkit"}

@@ -551,6 +551,20 @@ SHAPES: dict[str, Files] = {
             'import sys\n\nsys.path.append("src")\nfrom inpaint import Generator\n\nGenerator()\n'
         ),
     },
+    # F27: a Poetry project: name, version, authors and dependencies in [tool.poetry] with
+    # caret constraints, built by poetry-core. After: [project] carries them (lower bounds,
+    # Python from "^3.9"), the template's backend builds it, the package keeps its name.
+    "poetry-package": {
+        "pyproject.toml": (
+            '[tool.poetry]\nname = "segkit"\nversion = "0.4.0"\ndescription = "Segmentation kit"\n'
+            'authors = ["Ada Lovelace <ada@example.org>"]\n\n[tool.poetry.dependencies]\n'
+            'python = "^3.10"\ntorch = "^2.0"\n\n[build-system]\n'
+            'requires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n'
+        ),
+        "segkit/__init__.py": '"""Segmentation kit."""\n\nfrom .net import Net\n',
+        "segkit/net.py": TORCH_NET.format(name="Net"),
+        "demo.py": "from segkit import Net\n\nprint(Net(3))\n",
+    },
     # R14 (gcn, 2016): an old setup.py whose package keeps data files inside the package
     # directory (package_data), and a train.py inside the package that trains at import.
     # After: the package stays gcnlite; README and data/*.txt ship in the wheel; gcnlite.train
@@ -846,6 +860,7 @@ SHAPE_PACKAGES = {
     "setup-py-package": "steelseg",
     "setup-py-package-data": "gcnlite",
     "setup-py-src-layout": "inpaint",
+    "poetry-package": "segkit",
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {

@@ -1,0 +1,98 @@
+"""A Poetry project's metadata (``[tool.poetry]``), read into the template's ``[project]``.
+
+Poetry keeps name, version, description, authors and dependencies in its own table, with its
+own constraint syntax: ``^1.2`` (compatible), ``~1.2`` (same minor), ``*`` (any), or a table
+with ``version``, ``extras``, ``optional``, ``git`` or ``path``. The package metadata takes their
+lower bounds, as adopt does for requirement files; optional dependencies (extras) and git or
+path dependencies are left out and said so. ``python = "^3.9"`` is the minimum Python.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+POETRY_SOURCE = "pyproject.toml [tool.poetry]"
+LOWER_BOUND = re.compile(r"^\s*(?:\^|~=?|>=|==)?\s*v?(\d+(?:\.\d+)*)")
+
+
+@dataclass(frozen=True)
+class PoetryMetadata:
+    name: str | None
+    version: str | None
+    description: str | None
+    author: tuple[str, str] | None  # name and email of the first author
+    python: str | None  # the minimum Python, "3.9"
+    requirements: tuple[str, ...]  # PEP 508 lower bounds
+    problems: tuple[str, ...]
+
+
+def read_poetry(root: Path) -> PoetryMetadata | None:
+    """The ``[tool.poetry]`` metadata of ``root``'s pyproject.toml, or ``None`` without one."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return None
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    poetry = document.get("tool", {}).get("poetry")
+    if not isinstance(poetry, dict):
+        return None
+    requirements: list[str] = []
+    problems: list[str] = []
+    python = None
+    for name, constraint in (poetry.get("dependencies") or {}).items():
+        if name.lower() == "python":
+            python = minimum_python(str(constraint))
+            continue
+        requirement = pep508(name, constraint)
+        if requirement is None:
+            problems.append(f"{POETRY_SOURCE}: {name} = {constraint!r} left out of the metadata")
+        else:
+            requirements.append(requirement)
+    return PoetryMetadata(
+        name=text_or_none(poetry.get("name")),
+        version=text_or_none(poetry.get("version")),
+        description=text_or_none(poetry.get("description")),
+        author=first_author(poetry.get("authors")),
+        python=python,
+        requirements=tuple(requirements),
+        problems=tuple(problems),
+    )
+
+
+def pep508(name: str, constraint: object) -> str | None:
+    """``torch = "^2.0"`` → ``torch>=2.0``; ``None`` for optional, git and path dependencies."""
+    extras = ""
+    if isinstance(constraint, dict):
+        if constraint.get("optional") or "git" in constraint or "path" in constraint:
+            return None
+        if "url" in constraint:
+            return None
+        listed = constraint.get("extras") or []
+        extras = f"[{','.join(sorted(map(str, listed)))}]" if listed else ""
+        constraint = constraint.get("version", "*")
+    if not isinstance(constraint, str):
+        return None
+    bound = LOWER_BOUND.match(constraint)
+    return f"{name}{extras}>={bound[1]}" if bound else f"{name}{extras}"
+
+
+def minimum_python(constraint: str) -> str | None:
+    found = LOWER_BOUND.match(constraint)
+    return ".".join(found[1].split(".")[:2]) if found else None
+
+
+def first_author(authors: object) -> tuple[str, str] | None:
+    """``["Ada Lovelace <ada@example.org>", ...]`` → ``("Ada Lovelace", "ada@example.org")``."""
+    if not isinstance(authors, list) or not authors:
+        return None
+    match = re.match(r"^\s*([^<]+?)\s*(?:<([^>]+)>)?\s*$", str(authors[0]))
+    return (match[1], match[2] or "") if match else None
+
+
+def text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
