@@ -21,6 +21,7 @@ from ml_publish.adopt.operations import (
     MoveFile,
     Plan,
     UntrackWeight,
+    headed,
 )
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
@@ -150,30 +151,25 @@ def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan
     return replace(plan, operations=(AddVersion(source, version), *plan.operations))
 
 
-def legacy_python_files(root: Path, plan: Plan) -> tuple[list[str], list[str]]:
-    """The repository's own Python files after the moves: those that parse, and those that don't.
-
-    Files that did not parse were never moved or rewritten, so the plan still names them. A
-    file the template also has (an existing package's ``__init__.py``) is the author's unless
-    adopt creates it or it is still the template's text.
-    """
-    own = [
-        name
-        for name in git.listed_files(root) or []
-        if name.endswith(".py")
-        and name not in plan.template_paths
-        and not (root / name).is_symlink()  # the file it points to is checked, if it is ours
-    ]
-    return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
-
-
 def legacy_files(root: Path, plan: Plan) -> list[str]:
-    """Every file of the repository after the moves that is not the template's own text."""
+    """The repository's own files after the moves: every listed file but the template's.
+
+    A file the template also has (an existing package's ``__init__.py``) is the author's unless
+    adopt creates it or it is still the template's text. Links are left out: the file one points
+    to is checked, if it is ours.
+    """
     return [
         name
         for name in git.listed_files(root) or []
         if name not in plan.template_paths and not (root / name).is_symlink()
     ]
+
+
+def python_files_of(legacy: list[str], plan: Plan) -> tuple[list[str], list[str]]:
+    """The legacy Python files: those that parse, and those that don't (never moved or
+    rewritten, so the plan still names them)."""
+    own = [name for name in legacy if name.endswith(".py")]
+    return [n for n in own if n not in plan.unparseable], [n for n in own if n in plan.unparseable]
 
 
 def adopt(
@@ -203,12 +199,14 @@ def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool
     """Apply a plan made by ``plan_adoption``, then write the lint baseline."""
     apply_plan(root, plan, tree_was_clean=tree_was_clean)
     check_own_result(root, plan, tree_was_clean=tree_was_clean)
-    legacy, unparseable = legacy_python_files(root, plan)
+    legacy = legacy_files(root, plan)
+    parseable, unparseable = python_files_of(legacy, plan)
     try:
-        baseline = write_baseline(root, plan.package, legacy, unparseable, format_code=format_code)
+        baseline = write_baseline(
+            root, plan.package, parseable, unparseable, format_code=format_code
+        )
         created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
-        first_run = CONFIG in created
-        hooks = write_hook_baseline(root, legacy_files(root, plan), first_run=first_run)
+        hooks = write_hook_baseline(root, legacy, first_run=CONFIG in created)
     except (OSError, ValueError, MLPublishError) as error:
         raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
     return Adoption(plan, baseline, hooks)
@@ -250,12 +248,8 @@ def report(adoption: Adoption) -> str:
         lines.append(adoption.baseline.describe())
     if adoption.hooks is not None and adoption.hooks.excluded:
         lines.append(adoption.hooks.describe())
-    if plan.notes:
-        lines.append("Notes:")
-        lines += [f"  {note}" for note in plan.notes]
-    if plan.needs_a_person:
-        lines.append("Needs a person:")
-        lines += [f"  {item}" for item in plan.needs_a_person]
+    lines += headed("Notes:", plan.notes)
+    lines += headed("Needs a person:", plan.needs_a_person)
     lines += [
         "Next:",
         "  git add --all && git commit -m 'Adopt the ml-publish layout'",

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from ml_publish import git
 from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
+from ml_publish.adopt.poetry import PoetryMetadata, read_poetry
 from ml_publish.adopt.existing_package import existing_packages
 from ml_publish.adopt.import_graph import ROOT, Resolution, SourceTree, added_roots, resolve
 from ml_publish.adopt.python_files import (
@@ -88,6 +89,7 @@ class RepositoryAnalysis:
     flake8_sections: tuple[str, ...]
     setup_py_problems: tuple[str, ...]
     setup_py_literals: dict[str, object]
+    poetry: PoetryMetadata | None
     shadowing: tuple[tuple[str, str], ...]
     invalid_module_names: tuple[str, ...]
     symlinks: dict[str, str] = field(default_factory=dict)
@@ -239,6 +241,7 @@ def analyse_repository(
     )
     tracked = git.tracked_files(root) or []
     setup_literals, setup_problems = read_setup_py(root) if "setup.py" in files else ({}, [])
+    poetry = read_poetry(root)
     return RepositoryAnalysis(
         root=root,
         is_git=is_git,
@@ -249,7 +252,7 @@ def analyse_repository(
         packages=tuple(packages),
         directories_without_init=tuple(sorted(code_dirs - set(packages))),
         local_imports=resolved,
-        dependencies=read_dependencies(root),
+        dependencies=read_dependencies(root, poetry),
         license_file=find_code_license(root),
         tracked_weights=tuple(
             (name, kind)
@@ -264,6 +267,7 @@ def analyse_repository(
         ),
         setup_py_problems=tuple(setup_problems),
         setup_py_literals=setup_literals,
+        poetry=poetry,
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
         symlinks=symlinks,
         existing_packages=tuple(existing_packages(root, tuple(files), resolved)),

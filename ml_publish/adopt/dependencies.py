@@ -17,7 +17,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ml_publish.adopt.poetry import POETRY_SOURCE, read_poetry
+from ml_publish.adopt.poetry import POETRY_SOURCE, PoetryMetadata
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
@@ -202,8 +202,12 @@ def read_setup_cfg(root: Path) -> dict[str, dict[str, str]]:
     return {section: dict(parser.items(section)) for section in parser.sections()}
 
 
-def read_dependencies(root: Path) -> DependencyReport:
-    """Every requirement the repository declares, with the problems met on the way."""
+def read_dependencies(root: Path, poetry: PoetryMetadata | None = None) -> DependencyReport:
+    """Every requirement the repository declares, with the problems met on the way.
+
+    ``poetry``: its ``[tool.poetry]`` metadata, which the analysis reads once for this and for
+    the template's answers.
+    """
     found: list[FoundRequirement] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -226,7 +230,6 @@ def read_dependencies(root: Path) -> DependencyReport:
         install_requires = setup.get("install_requires", [])
         for text in install_requires if isinstance(install_requires, list) else []:
             collect(parse_requirement(str(text), "setup.py"), found, problems)
-    poetry = read_poetry(root)
     if poetry is not None:
         for text in poetry.requirements:
             collect(parse_requirement(text, POETRY_SOURCE), found, problems)

@@ -126,9 +126,9 @@ def write_hook_baseline(
     perhaps rendered with other answers, unless an earlier run listed it.
     """
     config = root / CONFIG
-    if not config.is_file() or not config.read_text(encoding="utf-8").startswith(TEMPLATE_HEADER):
+    text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    if not text.startswith(TEMPLATE_HEADER):
         return HookBaseline()
-    text = config.read_text(encoding="utf-8")
     settings = hook_settings(text)
     candidates = sorted(path for path in legacy_files if (root / path).is_file())
     tags = {path: tags_from_path(str(root / path)) for path in candidates}

@@ -6,6 +6,7 @@ order, each idempotent. The plan is printed for people before anything changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
@@ -206,13 +207,12 @@ class Plan:
         """The plan as people read it before anything changes."""
         lines = [f"Plan for package {self.package!r}:"]
         lines += [f"  {line}" for op in self.operations for line in op.describe().splitlines()]
-        if self.left_in_place:
-            lines.append("Left where they are:")
-            lines += [f"  {path}: {why}" for path, why in self.left_in_place]
-        if self.notes:
-            lines.append("Notes:")
-            lines += [f"  {note}" for note in self.notes]
-        if self.needs_a_person:
-            lines.append("Needs a person:")
-            lines += [f"  {item}" for item in self.needs_a_person]
+        lines += headed("Left where they are:", [f"{p}: {why}" for p, why in self.left_in_place])
+        lines += headed("Notes:", self.notes)
+        lines += headed("Needs a person:", self.needs_a_person)
         return "\n".join(lines)
+
+
+def headed(heading: str, items: Sequence[str]) -> list[str]:
+    """``heading`` and the items indented under it; nothing when there are no items."""
+    return [heading, *(f"  {item}" for item in items)] if items else []

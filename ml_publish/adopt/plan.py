@@ -99,11 +99,11 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     script_notes = []
     for file in analysis.python_files:
         if file.path in moves.destinations and file.facts.main_function and file.facts.main_block:
-            module = module_of(moves.destinations[file.path])
-            operations.append(AddConsoleScript(console_name(file.path), f"{module}:main"))
+            module, command = module_of(moves.destinations[file.path]), console_name(file.path)
+            operations.append(AddConsoleScript(command, f"{module}:main"))
             script_notes.append(
-                f"python {file.path} is now the command {console_name(file.path)} "
-                f"(or python -m {module}) once the package is installed"
+                f"python {file.path} is now the command {command} (or python -m {module}) once "
+                "the package is installed"
             )
     operations.append(dependencies_operation(analysis))
     operations += [MoveFlake8Section(name) for name in analysis.flake8_sections]

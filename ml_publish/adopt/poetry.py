@@ -68,9 +68,7 @@ def pep508(name: str, constraint: object) -> str | None:
     """``torch = "^2.0"`` → ``torch>=2.0``; ``None`` for optional, git and path dependencies."""
     extras = ""
     if isinstance(constraint, dict):
-        if constraint.get("optional") or "git" in constraint or "path" in constraint:
-            return None
-        if "url" in constraint:
+        if constraint.get("optional") or {"git", "path", "url"} & constraint.keys():
             return None
         listed = constraint.get("extras") or []
         extras = f"[{','.join(sorted(map(str, listed)))}]" if listed else ""

@@ -16,7 +16,6 @@ from pathlib import Path
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.licensing import licensed_files, repository_license
-from ml_publish.adopt.poetry import read_poetry
 from ml_publish.adopt.merge import sparing
 from ml_publish.adopt.operations import (
     AddConsoleScript,
@@ -104,7 +103,7 @@ def answers_for(
         ):
             if isinstance(setup.get(key), str):
                 answers[answer] = str(setup[key])
-    poetry = read_poetry(analysis.root)
+    poetry = analysis.poetry
     if poetry is not None:
         for value, answer in (
             (poetry.name, "distribution_name"),
