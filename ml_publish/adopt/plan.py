@@ -132,10 +132,17 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
-        notes=(*script_notes, *notes_on(moves), *analysis.dependencies.problems),
+        notes=(*script_notes, *notes_on(moves), *dependency_notes(analysis)),
         existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )
+
+
+def dependency_notes(analysis: RepositoryAnalysis) -> list[str]:
+    """What reading the requirements left out; setup.py's own problems are said where setup.py
+    is listed as left in place, not twice."""
+    said = set(analysis.setup_py_problems)
+    return [problem for problem in analysis.dependencies.problems if problem not in said]
 
 
 def notes_on(moves: Moves) -> list[str]:

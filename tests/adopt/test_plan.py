@@ -20,6 +20,7 @@ from ml_publish.adopt.operations import (
 from ml_publish.adopt.plan import make_plan
 from ml_publish.errors import UsageError
 from tests.support.abandoned_repos import write_abandoned_repository
+from tests.support.tiny_repos import write_repository
 
 
 def plan_for(tmp_path: Path, features: list[str], package: str | None = None) -> Plan:
@@ -139,3 +140,21 @@ def test_a_literal_setup_py_goes_and_a_computed_one_stays(tmp_path: Path) -> Non
         "kept for you to delete once checked (setup.py computes version, packages, "
         "install_requires; check them by hand)"
     )
+
+
+def test_what_setup_py_computes_is_said_once(tmp_path: Path) -> None:
+    root = write_repository(
+        tmp_path / "repo",
+        {
+            "setup.py": "from setuptools import setup, find_packages\n"
+            "setup(name='x', packages=find_packages(), install_requires=['numpy'])\n",
+            "requirements.txt": "-f https://download.pytorch.org/whl/torch_stable.html\ntorch\n",
+        },
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root))
+
+    said = [*plan.notes, *(why for _, why in plan.left_in_place)]
+    assert sum("setup.py computes packages" in line for line in said) == 1
+    assert "requirements.txt:1: pip option -f left out of the metadata" in plan.notes
