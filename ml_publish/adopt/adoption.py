@@ -39,11 +39,14 @@ def plan_adoption(
     answers: dict[str, str],
     allow_dirty: bool,
     modernize: bool = False,
+    take_default_package: bool = False,
 ) -> Plan:
     """Check the repository can be adopted and plan it; changes nothing.
 
     With ``modernize`` the files that are not Python 3 are converted in memory first, and the
-    plan is made from the converted text (writing it is the plan's first step).
+    plan is made from the converted text (writing it is the plan's first step). With
+    ``take_default_package``, several candidate packages become subpackages of a new one named
+    after the repository instead of raising ``SeveralPackages``.
     """
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
@@ -65,7 +68,8 @@ def plan_adoption(
     converted = {c.path: c.converted for c in conversions if c.changed}
     if converted:
         analysis = analyse_repository(root, converted)
-    plan = with_conversions(make_plan(analysis, package), conversions)
+    plan = make_plan(analysis, package, take_default=take_default_package)
+    plan = with_conversions(plan, conversions)
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
     asked = answers.get("license")
@@ -181,6 +185,7 @@ def adopt(
     allow_dirty: bool = False,
     format_code: bool = True,
     modernize: bool = False,
+    take_default_package: bool = False,
 ) -> Adoption:
     """Plan the adoption and, unless ``dry_run``, carry it out and write the lint baseline."""
     plan = plan_adoption(
@@ -189,6 +194,7 @@ def adopt(
         answers=answers or {},
         allow_dirty=allow_dirty,
         modernize=modernize,
+        take_default_package=take_default_package,
     )
     if dry_run:
         return Adoption(plan, None)

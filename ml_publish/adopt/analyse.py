@@ -66,6 +66,8 @@ class Notebook:
     imports: tuple[ImportStatement, ...]
     parse_error: str | None = None
     sys_path_entries: tuple[str, ...] = ()
+    # Code cells that are not Python even with IPython's syntax masked: (cell number, why).
+    unreadable_cells: tuple[tuple[int, str], ...] = ()
 
 
 # An import that resolves to files of the repository (see import_graph).
@@ -136,18 +138,28 @@ def repository_files(root: Path) -> tuple[list[str], bool]:
 def notebook_imports(root: Path, path: str) -> Notebook:
     try:
         document = json.loads((root / path).read_text(encoding="utf-8"))
-        cells = [c for c in document.get("cells", []) if c.get("cell_type") == "code"]
+        cells = [
+            (number, cell)
+            for number, cell in enumerate(document.get("cells", []), start=1)
+            if cell.get("cell_type") == "code"
+        ]
     except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
         return Notebook(path, (), "not a readable notebook (JSON)")
     imports: list[ImportStatement] = []
     entries: list[str] = []
-    for cell in cells:
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        facts = analyse_source(strip_notebook_magics(text))
+    unreadable: list[tuple[int, str]] = []
+    for number, cell in cells:
+        facts = analyse_source(strip_notebook_magics(cell_text(cell.get("source", ""))))
+        if facts.parse_error:
+            unreadable.append((number, facts.parse_error))
         imports += facts.imports
         entries += facts.sys_path_entries
-    return Notebook(path, tuple(imports), sys_path_entries=tuple(entries))
+    return Notebook(path, tuple(imports), None, tuple(entries), tuple(unreadable))
+
+
+def cell_text(source: object) -> str:
+    """A cell's source as one string (notebooks store it as a string or a list of lines)."""
+    return "".join(map(str, source)) if isinstance(source, list) else str(source)
 
 
 def local_imports(

@@ -14,13 +14,10 @@ Relative imports, and imports of anything not renamed, are left alone.
 from __future__ import annotations
 
 import json
-import re
 
 import libcst as cst
 
-# IPython lines libcst cannot parse, swapped for comments while a notebook cell is rewritten.
-MAGIC_LINE = re.compile(r"^\s*[%!?]")
-PLACEHOLDER = "# ml-publish-magic-{}"
+from ml_publish.adopt.notebook_cells import masked_cell
 
 
 def dotted(node: cst.BaseExpression) -> str:
@@ -136,15 +133,16 @@ def rewrite_source(source: str, renames: dict[str, str]) -> str:
 
 
 def rewrite_cell(source: str, renames: dict[str, str]) -> str:
-    """A notebook cell rewritten like a module, its IPython magics kept as they were."""
-    lines = source.split("\n")
-    magics = {i: line for i, line in enumerate(lines) if MAGIC_LINE.match(line)}
-    masked = "\n".join(
-        PLACEHOLDER.format(i) if i in magics else line for i, line in enumerate(lines)
-    )
-    rewritten = rewrite_source(masked, renames).split("\n")
-    placeholders = {PLACEHOLDER.format(i): line for i, line in magics.items()}
-    return "\n".join(placeholders.get(line, line) for line in rewritten)
+    """A notebook cell rewritten like a module, its IPython magics and shell escapes kept as
+    they were; a cell that is not Python even so (a ``%%bash`` cell, a syntax error) is
+    returned unchanged (the analysis lists those)."""
+    cell = masked_cell(source)
+    if cell.python is None:
+        return source
+    try:
+        return cell.unmasked(rewrite_source(cell.python, renames))
+    except cst.ParserSyntaxError:
+        return source
 
 
 def rewrite_notebook(text: str, renames: dict[str, str]) -> str:

@@ -52,22 +52,31 @@ CARRIED_SETUP_KEYS = {
 class SeveralPackages(UsageError):
     """The repository has more than one package that could be the one to publish."""
 
-    def __init__(self, candidates: tuple[str, ...]) -> None:
+    def __init__(self, candidates: tuple[str, ...], default: str) -> None:
         self.candidates = candidates
+        self.default = default  # a new package named after the repository, holding them all
         super().__init__(
             f"the repository has several packages ({', '.join(candidates)}); pass --package with "
             "the one to publish (or a new name, to make them all subpackages of it)"
         )
 
 
-def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str:
-    """``--package``, else the package the repository already is, else the directory's name."""
+def repository_package_name(analysis: RepositoryAnalysis) -> str:
+    """The import name made from the repository directory's name (``whale-id`` → ``whale_id``)."""
+    return re.sub(r"\W+", "_", analysis.root.resolve().name).strip("_").lower()
+
+
+def package_name_for(
+    analysis: RepositoryAnalysis, requested: str | None, *, take_default: bool = False
+) -> str:
+    """``--package``, else the package the repository already is, else the directory's name;
+    with several candidates, that name too when ``take_default`` (``adopt --yes``)."""
     candidates = analysis.existing_packages
-    if requested is None and len(candidates) > 1:
-        raise SeveralPackages(candidates)
-    if requested is None and candidates:
+    if requested is None and len(candidates) > 1 and not take_default:
+        raise SeveralPackages(candidates, repository_package_name(analysis))
+    if requested is None and len(candidates) == 1:
         return candidates[0]
-    name = requested or re.sub(r"\W+", "_", analysis.root.resolve().name).strip("_").lower()
+    name = requested or repository_package_name(analysis)
     if not name or not is_module_name(name) or name[0].isdigit():
         raise UsageError(f"{name!r} is not a usable package name; pass --package NAME")
     # A root module of the same name (cyclegan.py in CycleGAN/) simply moves into the package
@@ -78,9 +87,15 @@ def package_name_for(analysis: RepositoryAnalysis, requested: str | None) -> str
     return name
 
 
-def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
-    """The operations for ``analysis``; pure: it reads nothing and changes nothing."""
-    name = package_name_for(analysis, package)
+def make_plan(
+    analysis: RepositoryAnalysis, package: str | None = None, *, take_default: bool = False
+) -> Plan:
+    """The operations for ``analysis``; pure: it reads nothing and changes nothing.
+
+    ``take_default``: with several candidate packages and no ``package``, make a new package
+    named after the repository holding them all (and say so) instead of asking.
+    """
+    name = package_name_for(analysis, package, take_default=take_default)
     moves = decide_moves(analysis, name)
     if moves.unresolvable:
         raise UsageError(
@@ -127,15 +142,39 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
         tuple(left),
         tuple(
             needs_a_person(analysis, moves)
+            + unreadable_cell_items(analysis)
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),
-        notes=(*script_notes, *notes_on(moves), *dependency_notes(analysis)),
+        notes=(
+            *default_package_note(analysis, package, name),
+            *script_notes,
+            *notes_on(moves),
+            *dependency_notes(analysis),
+        ),
         existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )
+
+
+def default_package_note(
+    analysis: RepositoryAnalysis, requested: str | None, name: str
+) -> list[str]:
+    """What adopt chose for the user when several packages could have been the one."""
+    candidates = analysis.existing_packages
+    if requested is not None or len(candidates) < 2:
+        return []
+    what = (
+        f"{name!r}, named like the repository, holds the others"
+        if name in candidates
+        else f"they became subpackages of a new package {name!r} named after the repository"
+    )
+    return [
+        f"the repository has several packages ({', '.join(candidates)}): {what} (the "
+        "default; pass --package to publish one of them instead)"
+    ]
 
 
 def dependency_notes(analysis: RepositoryAnalysis) -> list[str]:
@@ -195,6 +234,21 @@ def untracked_from_the_package(untracked: list[UntrackWeight], package: str) -> 
         for op in untracked
         if op.path.startswith(f"{package}/")
     ]
+
+
+def unreadable_cell_items(analysis: RepositoryAnalysis) -> list[str]:
+    """Notebook cells that are not Python even with IPython's syntax set aside: adopt leaves
+    them as they are, so their imports of moved modules are for a person to check."""
+    items = []
+    for notebook in analysis.notebooks:
+        if notebook.unreadable_cells:
+            numbers = ", ".join(str(number) for number, _ in notebook.unreadable_cells)
+            first, why = notebook.unreadable_cells[0]
+            items.append(
+                f"{notebook.path}: cell(s) {numbers} are not Python adopt can read, IPython's "
+                f"magics aside (cell {first}: {why}); left as they were, their imports unchecked"
+            )
+    return items
 
 
 def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:

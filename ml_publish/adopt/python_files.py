@@ -11,6 +11,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+from ml_publish.adopt.notebook_cells import masked_cell
 from ml_publish.adopt.sys_path import sys_path_additions
 from ml_publish.versions import VERSION_LINE
 
@@ -211,8 +212,6 @@ def is_module_name(stem: str) -> bool:
 
 
 def strip_notebook_magics(source: str) -> str:
-    """A notebook cell without IPython magics and shell escapes, so ``ast`` can read it."""
-    lines = [
-        "" if line.lstrip().startswith(("%", "!", "?")) else line for line in source.splitlines()
-    ]
-    return "\n".join(lines)
+    """A notebook cell with IPython's magics and shell escapes masked, so ``ast`` can read it;
+    empty for a cell magic whose body is not Python (``%%bash``)."""
+    return masked_cell(source).python or ""

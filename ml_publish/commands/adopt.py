@@ -47,22 +47,25 @@ def run(args: Namespace) -> int:
 
 
 def make_plan(args: Namespace, answers: dict[str, str]) -> Plan:
-    """The plan for the options given, asking which package when several could be it."""
+    """The plan for the options given. When several packages could be the one, a terminal is
+    asked; ``--yes`` (or no terminal) takes the default: a new package named after the
+    repository, holding them all, which the plan's notes say."""
 
-    def plan_for(package: str | None) -> Plan:
+    def plan_for(package: str | None, take_default: bool) -> Plan:
         return plan_adoption(
             Path(args.path),
             package=package,
             answers=answers,
             allow_dirty=args.allow_dirty,
             modernize=args.modernize,
+            take_default_package=take_default,
         )
 
     try:
-        return plan_for(args.package)
+        return plan_for(args.package, args.yes or not sys.stdin.isatty())
     except SeveralPackages as several:
         args.package = ask_package(several)
-        return plan_for(args.package)
+        return plan_for(args.package, False)
 
 
 def ask_to_modernize(plan: Plan) -> bool:
@@ -92,13 +95,13 @@ def offer_safetensors(root: Path, plan: Plan) -> Plan:
 
 
 def ask_package(several: SeveralPackages) -> str:
-    """On a terminal, ask which of the repository's packages is the one to publish."""
-    if not sys.stdin.isatty():
-        raise several
-    answer = input(f"Which package is the one to publish ({', '.join(several.candidates)})? ")
-    if not answer.strip():
-        raise several
-    return answer.strip()
+    """On a terminal, ask which of the repository's packages is the one to publish; Enter takes
+    the default, a new package named after the repository holding them all."""
+    answer = input(
+        f"Which package is the one to publish ({', '.join(several.candidates)}; Enter for a new "
+        f"package {several.default!r} holding them all)? "
+    )
+    return answer.strip() or several.default
 
 
 def confirm(question: str) -> bool:
