@@ -22,6 +22,7 @@ from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, r
 from ml_publish.adopt.poetry import PoetryMetadata, read_poetry
 from ml_publish.adopt.existing_package import existing_packages
 from ml_publish.adopt.import_graph import ROOT, Resolution, SourceTree, added_roots, resolve
+from ml_publish.adopt.script_directories import inherited_directories, with_inherited
 from ml_publish.adopt.python_files import (
     ImportStatement,
     SourceFacts,
@@ -96,6 +97,8 @@ class RepositoryAnalysis:
     invalid_module_names: tuple[str, ...]
     symlinks: dict[str, str] = field(default_factory=dict)
     existing_packages: tuple[str, ...] = ()
+    # Where each file's absolute imports were looked up besides its directory and the root.
+    search_roots: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def unparseable(self) -> tuple[PythonFile, ...]:
@@ -162,24 +165,47 @@ def cell_text(source: object) -> str:
     return "".join(map(str, source)) if isinstance(source, list) else str(source)
 
 
+Importer = tuple[str, tuple[ImportStatement, ...], tuple[str, ...]]
+# Each round may find files that lend more directories; real graphs settle in two or three.
+RESOLUTION_ROUNDS = 8
+
+
 def local_imports(
-    tree: SourceTree, importers: list[tuple[str, tuple[ImportStatement, ...], tuple[str, ...]]]
-) -> list[LocalImport]:
+    tree: SourceTree, importers: list[Importer]
+) -> tuple[list[LocalImport], dict[str, list[str]]]:
     """Every import of ``importers`` (path, imports, sys.path entries) that names repository
-    files. A helper such as ``_init_paths.py`` that edits ``sys.path`` when imported lends its
-    directories to its importer."""
+    files, and the directories each importer's absolute imports were searched in besides its
+    own and the root. A helper such as ``_init_paths.py`` that edits ``sys.path`` when imported
+    lends its directories to its importer; the scripts that reach a module lend it theirs (see
+    script_directories), which may find more files: resolved again until nothing changes."""
+    inherited: dict[str, tuple[str, ...]] = {}
+    for _ in range(RESOLUTION_ROUNDS):
+        found, roots = resolved_with(tree, importers, inherited)
+        again = inherited_directories((hit.importer, hit.files) for hit in found)
+        if again == inherited:
+            break
+        inherited = again
+    return found, roots
+
+
+def resolved_with(
+    tree: SourceTree, importers: list[Importer], inherited: dict[str, tuple[str, ...]]
+) -> tuple[list[LocalImport], dict[str, list[str]]]:
+    """One pass of ``local_imports`` with the scripts' directories known so far."""
     edits = {path: added_roots(path, entries) for path, _, entries in importers if entries}
     found: list[LocalImport] = []
+    search: dict[str, list[str]] = {}
     for importer, statements, entries in importers:
-        own = added_roots(importer, entries)
+        own = with_inherited({importer: added_roots(importer, entries)}, inherited, importer)
         first = [resolve(tree, importer, statement, own) for statement in statements]
         lent = [root for hit in first if hit for f in hit.files for root in edits.get(f, [])]
+        search[importer] = list(dict.fromkeys([*own, *lent]))
         for statement, hit in zip(statements, first):
             if lent and statement.level == 0:
-                hit = resolve(tree, importer, statement, [*own, *lent])
-            if hit is not None and not another_package_meant(hit, [*own, *lent]):
+                hit = resolve(tree, importer, statement, search[importer])
+            if hit is not None and not another_package_meant(hit, search[importer]):
                 found.append(hit)
-    return found
+    return found, search
 
 
 def another_package_meant(hit: LocalImport, explicit_roots: list[str]) -> bool:
@@ -244,7 +270,8 @@ def analyse_repository(
     tree = SourceTree(f.path for f in python_files)
     importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in python_files]
     importers += [(n.path, n.imports, n.sys_path_entries) for n in notebooks]
-    resolved = tuple(local_imports(tree, importers))
+    hits, search_roots = local_imports(tree, importers)
+    resolved = tuple(hits)
     top_level = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in python_files}
     shadowing = tuple(
         (name, "the standard library" if name in sys.stdlib_module_names else "a PyPI package")
@@ -283,4 +310,5 @@ def analyse_repository(
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
         symlinks=symlinks,
         existing_packages=tuple(existing_packages(root, tuple(files), resolved)),
+        search_roots=search_roots,
     )

@@ -106,12 +106,28 @@ class MovePlanner:
             return "not a valid module name; it stays a script that imports the package"
         if path in self.analysis.shadowed_modules:
             return f"never imported: the package {PurePosixPath(path).stem}/ beside it shadows it"
+        hidden = self.module_hidden_by_directory(path)
+        if hidden is not None:
+            return (
+                f"{posixpath.dirname(path)}/ stays whole: as a subpackage it would hide {hidden}, "
+                "which its name means now"
+            )
         destination = self.destination(path)
         if destination in self.analysis.files:
             return f"{destination} already exists in the package"
         beside = destination.removesuffix(".py")
         if f"{beside}/__init__.py" in self.analysis.files:
             return f"{beside}/ is already in the package and would shadow it"
+        return None
+
+    def module_hidden_by_directory(self, path: str) -> str | None:
+        """The module ``x.py`` that a directory ``x/`` holding ``path`` (no ``__init__.py``, so
+        ``import x`` finds the module first) would hide once moved and made a subpackage."""
+        directory = posixpath.dirname(path)
+        while directory and directory not in self.packages:
+            if f"{directory}.py" in self.files:
+                return f"{directory}.py"
+            directory = posixpath.dirname(directory)
         return None
 
     def link_stays_inside(self, path: str) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.adopt.analyse import LocalImport, RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
 from ml_publish.adopt.moves import (
     Moves,
@@ -112,9 +114,14 @@ def make_plan(
     operations += [RetargetLink(path, target) for path, target in sorted(links.items())]
     operations += rewrites(analysis, moves)
     script_notes = []
+    commands = distinct_console_names(
+        f.path
+        for f in analysis.python_files
+        if f.path in moves.destinations and f.facts.main_function and f.facts.main_block
+    )
     for file in analysis.python_files:
-        if file.path in moves.destinations and file.facts.main_function and file.facts.main_block:
-            module, command = module_of(moves.destinations[file.path]), console_name(file.path)
+        if file.path in commands:
+            module, command = module_of(moves.destinations[file.path]), commands[file.path]
             operations.append(AddConsoleScript(command, f"{module}:main"))
             script_notes.append(
                 f"python {file.path} is now the command {command} (or python -m {module}) once "
@@ -210,6 +217,17 @@ def moved_module(analysis_top: str, moves: Moves) -> str | None:
     return None
 
 
+def module_in_package(hit: LocalImport, moves: Moves) -> str | None:
+    """A bare import of a sibling in a package that stays (``from unet import UNet`` in
+    ``carol/run_train.py``, found beside it as ``python carol/run_train.py`` runs): the
+    package's dotted name, as only the package is on the path once it is installed."""
+    prefix = f"{moves.package}/"
+    importer = moves.destinations.get(hit.importer, hit.importer)
+    if not (importer.startswith(prefix) and hit.top.startswith(prefix)):
+        return None
+    return module_of(hit.top)
+
+
 def rewrites(analysis: RepositoryAnalysis, moves: Moves) -> list[RewriteImports]:
     """One operation per file that imports a moved module by the name it had."""
     unparseable = {f.path for f in analysis.unparseable}
@@ -217,7 +235,7 @@ def rewrites(analysis: RepositoryAnalysis, moves: Moves) -> list[RewriteImports]
     for hit in analysis.local_imports:
         if hit.statement.level or hit.importer in unparseable:
             continue
-        new = moved_module(hit.top, moves)
+        new = moved_module(hit.top, moves) or module_in_package(hit, moves)
         if new is not None and new != hit.top_name:
             by_importer.setdefault(hit.importer, {}).setdefault(hit.top_name, new)
     return [
@@ -276,6 +294,18 @@ def module_of(path: str) -> str:
 
 def console_name(path: str) -> str:
     return PurePosixPath(path).stem.replace("_", "-")
+
+
+def distinct_console_names(paths: Iterable[str]) -> dict[str, str]:
+    """Each script's command; scripts of the same name in different directories (three
+    authors' ``run_train.py``) are told apart by their directory: ``alice-run-train``."""
+    listed = list(paths)
+    names = {path: console_name(path) for path in listed}
+    taken = Counter(names.values())
+    return {
+        path: name if taken[name] == 1 else console_name(path.replace("/", "-"))
+        for path, name in names.items()
+    }
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:

@@ -90,7 +90,7 @@ def unresolved_imports(
     for path, statements, entries in importers:
         if path in skipped:
             continue
-        roots = added_roots(path, entries)
+        roots = after.search_roots.get(path) or added_roots(path, entries)
         old = original.get(path, path)
         for statement in statements:
             key = (old, statement.level, statement.module)
