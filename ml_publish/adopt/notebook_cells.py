@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
 ESCAPES = ("!", "%", "?", ",", ";", "/")
 CELL_MAGIC = re.compile(r"^%%(\w*)")
-# `lhs = !cmd` / `lhs = %magic`: the first plain `=` of the line, then the escape.
-ASSIGNED_MAGIC = re.compile(r"^\s*[^=#'\"]*?(?<![=!<>+\-*/%&|^@:])=(?!=)\s*(!|%+\w)")
+# What follows the first plain `=` of `lhs = !cmd` or `lhs = %magic`.
+ASSIGNED_MAGIC = re.compile(r"\s*(!|%+\w)")
+# Characters before `=` that make it part of another operator (`!=`, `+=`, `<=`, ...).
+OPERATOR_CHARACTERS = "=!<>+-*/%&|^@:"
 PLACEHOLDER = "pass  # ml-publish-magic-{}"
 
 
@@ -50,10 +52,20 @@ class LineState:
         return self.depth > 0 or self.quote is not None or self.backslash
 
 
-def scan(line: str, state: LineState) -> tuple[LineState, int]:
-    """The state after ``line`` (brackets, strings and comments as Python's tokenizer sees
-    them) and where its code ends (a comment's ``#``, else the line's end)."""
+@dataclass(frozen=True)
+class ScannedLine:
+    """One line as Python's tokenizer reads it: the state after it, where its code ends (a
+    comment's ``#``, else the line's end) and the characters outside strings and brackets."""
+
+    state: LineState
+    code_end: int
+    top_level: tuple[int, ...]
+
+
+def scan(line: str, state: LineState) -> ScannedLine:
+    """``line`` scanned from ``state``: brackets, strings and comments."""
     depth, quote, index = state.depth, state.quote, 0
+    top_level: list[int] = []
     while index < len(line):
         char = line[index]
         if quote is not None:
@@ -66,29 +78,41 @@ def scan(line: str, state: LineState) -> tuple[LineState, int]:
                 continue
         elif char == "#":
             break
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth = max(0, depth - 1)
         elif char in "'\"":
             quote = line[index : index + 3] if line[index : index + 3] in ('"""', "'''") else char
             index += len(quote)
             continue
+        else:
+            depth = max(0, depth + (char in "([{") - (char in ")]}"))
+            if depth == 0 and char not in ")]}":
+                top_level.append(index)
         index += 1
     code_end = min(index, len(line))
-    backslash = line[:code_end].rstrip().endswith("\\") and code_end == len(line)
+    backslash = code_end == len(line) and line.rstrip().endswith("\\")
     if quote is not None and len(quote) == 1 and not backslash:
         quote = None  # a one-quote string ends with its line (or is a syntax error)
-    return LineState(depth, quote, backslash), code_end
+    return ScannedLine(LineState(depth, quote, backslash), code_end, tuple(top_level))
+
+
+def assigns_from_magic(line: str) -> bool:
+    """``lhs = !cmd`` or ``lhs = %magic``: the first ``=`` outside strings and brackets that
+    is an assignment (IPython's ``_find_assign_op``), then an escape."""
+    for index in scan(line, LineState()).top_level:
+        if line[index] != "=":
+            continue
+        before, after = line[index - 1 : index], line[index + 1 : index + 2]
+        if before not in OPERATOR_CHARACTERS and after != "=":
+            return ASSIGNED_MAGIC.match(line, index + 1) is not None
+    return False
 
 
 def is_magic_start(line: str) -> bool:
     """Whether a logical line starting with ``line`` is IPython's rather than Python's."""
-    if line.lstrip().startswith(ESCAPES) or ASSIGNED_MAGIC.match(line):
+    if line.lstrip().startswith(ESCAPES) or assigns_from_magic(line):
         return True
-    state, code_end = scan(line, LineState())
+    scanned = scan(line, LineState())
     # `obj?`: a question mark ending the code, outside any string, asks for help.
-    return not state.continues and line[:code_end].rstrip().endswith("?")
+    return not scanned.state.continues and line[: scanned.code_end].rstrip().endswith("?")
 
 
 @dataclass(frozen=True)
@@ -123,7 +147,7 @@ def masked_cell(source: str) -> MaskedCell:
         line = lines[index]
         if magic_indent is None and not state.continues and is_magic_start(line):
             magic_indent = line[: len(line) - len(line.lstrip())]
-        state = scan(line, state)[0]
+        state = scan(line, state).state
         if magic_indent is not None:
             placeholder = magic_indent + PLACEHOLDER.format(index)
             magics[placeholder] = line

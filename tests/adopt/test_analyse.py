@@ -113,3 +113,60 @@ def test_a_notebook_importing_a_well_known_name_means_the_real_package(tmp_path:
 
     assert ("notebooks/ours.ipynb", "datasets.salt", "datasets/__init__.py") in found
     assert not any(importer == "notebooks/hf.ipynb" for importer, _, _ in found)
+
+
+def test_notebook_cells_with_ipython_syntax_show_their_imports(tmp_path: Path) -> None:
+    cells = [
+        ["files = !ls\n", "for f in files:\n", "    !echo $f\n", "from utils import seed\n"],
+        ["%%time\n", "import models\n"],
+        ["%%bash\n", "python -c 'import features'\n"],
+        ["import features\n", "print 'python 2'\n"],
+    ]
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# EDA"]},
+            *({"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells),
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    files = {
+        "utils.py": "def seed():\n    pass\n",
+        "models.py": "",
+        "features.py": "",
+        "eda.ipynb": json.dumps(notebook),
+    }
+    root = write_repository(tmp_path / "repo", files, git=True)
+
+    analysis = analyse_repository(root)
+
+    assert imports_by_importer(root) == {
+        ("eda.ipynb", "utils", "utils.py"),
+        ("eda.ipynb", "models", "models.py"),
+    }
+    assert analysis.notebooks[0].unreadable_cells == (
+        (5, "a Python 2 print statement (line 2): print 'python 2'"),
+    )
+
+
+def test_a_module_finds_its_imports_where_the_scripts_that_reach_it_run(tmp_path: Path) -> None:
+    files = {
+        "alice/run_train.py": "from losses.dice import dice\n",
+        "alice/losses/__init__.py": "",
+        "alice/losses/dice.py": "from augment import flip\n",
+        "alice/augment.py": "def flip():\n    pass\n",
+        "bob/augment.py": "def flip():\n    pass\n",
+        "augment.py": "def flip():\n    pass\n",
+        "shared/losses.py": "from augment import flip\n",
+        "bob/run.py": "import sys\nsys.path.append('..')\nfrom shared import losses\n",
+        "train.py": "from shared import losses\n",
+    }
+    root = write_repository(tmp_path / "repo", files, git=True)
+
+    found = imports_by_importer(root)
+
+    # python alice/run_train.py puts alice/ first on sys.path, for dice.py too.
+    assert ("alice/losses/dice.py", "augment", "alice/augment.py") in found
+    # Reached from the root as well (train.py), a module is looked up from the root first.
+    assert ("shared/losses.py", "augment", "augment.py") in found

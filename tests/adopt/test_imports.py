@@ -67,6 +67,50 @@ def test_notebook_cells_are_rewritten_and_magics_kept() -> None:
     )
 
 
+def test_a_cell_full_of_ipython_syntax_has_only_its_python_imports_rewritten() -> None:
+    cell = (
+        "files = !ls\n"
+        "for f in files:\n"
+        "    !echo $f\n"
+        "import os, utils\n"
+        "utils.seed??\n"
+        "!pip install \\\n"
+        "    timm\n"
+        "from models import Unet"
+    )
+
+    assert rewrite_cell(cell, RENAMES) == (
+        "files = !ls\n"
+        "for f in files:\n"
+        "    !echo $f\n"
+        "import os\n"
+        "from whale_id import utils\n"
+        "utils.seed??\n"
+        "!pip install \\\n"
+        "    timm\n"
+        "from whale_id.models import Unet"
+    )
+
+
+def test_a_timed_cell_is_rewritten_below_its_magic() -> None:
+    assert rewrite_cell("%%time\nimport utils\n", RENAMES) == (
+        "%%time\nfrom whale_id import utils\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "%%bash\nimport utils\n",
+        "%%writefile run.py\nimport utils\n",
+        "import utils\nprint 'python 2'\n",
+        "if True:\nimport utils\n",
+    ],
+)
+def test_a_cell_that_is_not_python_is_left_exactly_as_it_was(cell: str) -> None:
+    assert rewrite_cell(cell, RENAMES) == cell
+
+
 def test_notebooks_keep_their_cells_and_metadata() -> None:
     rewritten = json.loads(rewrite_notebook(NOTEBOOK, RENAMES))
     original = json.loads(NOTEBOOK)

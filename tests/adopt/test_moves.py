@@ -9,7 +9,7 @@ import pytest
 
 from ml_publish.adopt.analyse import analyse_repository
 from ml_publish.adopt.moves import STAYING_SETTINGS, Moves, decide_moves, retargeted_links
-from ml_publish.adopt.operations import MoveFile, RewriteImports
+from ml_publish.adopt.operations import AddConsoleScript, MoveFile, RewriteImports
 from ml_publish.adopt.plan import SeveralPackages, make_plan
 from ml_publish.errors import UsageError
 from tests.support.tiny_repos import write_repository
@@ -313,4 +313,83 @@ def test_helper_directories_find_packages_declares_move_into_the_named_package(
     assert MoveFile("models/unet.py", "steelnet/models/unet.py") in plan.operations
     assert RewriteImports("steelnet/__init__.py", (("models", "steelnet.models"),)) in (
         plan.operations
+    )
+
+
+def test_a_directory_that_would_hide_a_module_of_its_name_stays_whole(tmp_path: Path) -> None:
+    moves = moves_for(
+        tmp_path,
+        {
+            "unet.py": "class UNet:\n    pass\n",
+            "train.py": "from unet import UNet\n" + MAIN,
+            "unet/model.py": "class Big:\n    pass\n",
+            "unet/train.py": "from model import Big\n" + MAIN,
+        },
+    )
+
+    assert moves.destinations == {"train.py": "pkg/train.py", "unet.py": "pkg/unet.py"}
+    reason = "unet/ stays whole: as a subpackage it would hide unet.py, which its name means now"
+    assert moves.stays == {"unet/model.py": reason, "unet/train.py": reason}
+
+
+def test_subtrees_with_modules_of_one_name_stay_apart(tmp_path: Path) -> None:
+    files = {f"{author}/unet.py": f"NAME = '{author}'\n" for author in ("alice", "bob")}
+    files |= {
+        f"{author}/run_train.py": "from unet import NAME\n" + MAIN for author in ("alice", "bob")
+    }
+    root = write_repository(tmp_path / "repo", files, git=True)
+
+    plan = make_plan(analyse_repository(root), "pkg")
+
+    assert [op for op in plan.operations if isinstance(op, RewriteImports)] == [
+        RewriteImports("pkg/alice/run_train.py", (("unet", "pkg.alice.unet"),)),
+        RewriteImports("pkg/bob/run_train.py", (("unet", "pkg.bob.unet"),)),
+    ]
+    assert [op for op in plan.operations if isinstance(op, AddConsoleScript)] == [
+        AddConsoleScript("alice-run-train", "pkg.alice.run_train:main"),
+        AddConsoleScript("bob-run-train", "pkg.bob.run_train:main"),
+    ]
+
+
+def test_bare_imports_of_siblings_in_a_package_that_stays_name_the_package(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "carol/__init__.py": "",
+        "carol/unet.py": "class UNet:\n    pass\n",
+        "carol/run_train.py": "from unet import UNet\n" + MAIN,
+        "ensemble.py": "from carol.unet import UNet\nprint(UNet)\n",
+    }
+    root = write_repository(tmp_path / "repo", files, git=True)
+
+    plan = make_plan(analyse_repository(root))
+
+    assert plan.package == "carol"
+    assert [op for op in plan.operations if isinstance(op, RewriteImports)] == [
+        RewriteImports("carol/run_train.py", (("unet", "carol.unet"),))
+    ]
+
+
+def test_several_packages_with_the_default_taken_become_subpackages(tmp_path: Path) -> None:
+    root = write_repository(
+        tmp_path / "two-stage",
+        {
+            "setup.py": "from setuptools import setup\nsetup(packages=['alpha', 'beta'])\n",
+            "alpha/__init__.py": "",
+            "beta/__init__.py": "",
+        },
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root), take_default=True)
+
+    assert plan.package == "two_stage"
+    assert [op for op in plan.operations if isinstance(op, MoveFile)] == [
+        MoveFile("alpha/__init__.py", "two_stage/alpha/__init__.py"),
+        MoveFile("beta/__init__.py", "two_stage/beta/__init__.py"),
+    ]
+    assert plan.notes[0] == (
+        "the repository has several packages (alpha, beta): they became subpackages of a new "
+        "package 'two_stage' named after the repository (the default; pass --package to publish "
+        "one of them instead)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,28 @@ def test_what_setup_py_computes_is_said_once(tmp_path: Path) -> None:
     said = [*plan.notes, *(why for _, why in plan.left_in_place)]
     assert sum("setup.py computes packages" in line for line in said) == 1
     assert "requirements.txt:1: pip option -f left out of the metadata" in plan.notes
+
+
+def test_notebook_cells_adopt_cannot_read_are_listed_before_anything_changes(
+    tmp_path: Path,
+) -> None:
+    cells = [["%%bash\n", "ls\n"], ["import utils\n", "print 'done'\n"], ["x = !ls\n"]]
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    root = write_repository(
+        tmp_path / "whale-id",
+        {"utils.py": "X = 1\n", "eda.ipynb": json.dumps(notebook)},
+        git=True,
+    )
+
+    plan = make_plan(analyse_repository(root))
+
+    assert (
+        "eda.ipynb: cell(s) 2 are not Python adopt can read, IPython's magics aside (cell 2: a "
+        "Python 2 print statement (line 2): print 'done'); left as they were, their imports "
+        "unchecked"
+    ) in plan.needs_a_person

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAYOUT_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -848,12 +849,14 @@ SHAPES: dict[str, Files] = {
             "      - uses: actions/checkout@v2\n      - run: pip install -r requirements.txt\n"
         ),
     },
+    **LAYOUT_SHAPES,
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
     "python2-modernize": {"modernize": True},
     "mit-license-file": {"answers": {}},
+    **LAYOUT_OPTIONS,
 }
 # The package a shape must be adopted into, when it already names one.
 SHAPE_PACKAGES = {
@@ -861,6 +864,7 @@ SHAPE_PACKAGES = {
     "setup-py-package-data": "gcnlite",
     "setup-py-src-layout": "inpaint",
     "poetry-package": "segkit",
+    **LAYOUT_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
