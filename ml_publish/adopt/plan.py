@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.analyse import LocalImport, RepositoryAnalysis
 from ml_publish.adopt.dependencies import relax
+from ml_publish.adopt.layout_choices import (
+    default_package_note,
+    distinct_console_names,
+    unreadable_cell_items,
+)
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
@@ -114,11 +117,12 @@ def make_plan(
     operations += [RetargetLink(path, target) for path, target in sorted(links.items())]
     operations += rewrites(analysis, moves)
     script_notes = []
-    commands = distinct_console_names(
+    scripts = [
         f.path
         for f in analysis.python_files
         if f.path in moves.destinations and f.facts.main_function and f.facts.main_block
-    )
+    ]
+    commands = distinct_console_names(scripts, console_name)
     for file in analysis.python_files:
         if file.path in commands:
             module, command = module_of(moves.destinations[file.path]), commands[file.path]
@@ -164,24 +168,6 @@ def make_plan(
         existing_package=name in analysis.existing_packages,
         analysis=analysis,
     )
-
-
-def default_package_note(
-    analysis: RepositoryAnalysis, requested: str | None, name: str
-) -> list[str]:
-    """What adopt chose for the user when several packages could have been the one."""
-    candidates = analysis.existing_packages
-    if requested is not None or len(candidates) < 2:
-        return []
-    what = (
-        f"{name!r}, named like the repository, holds the others"
-        if name in candidates
-        else f"they became subpackages of a new package {name!r} named after the repository"
-    )
-    return [
-        f"the repository has several packages ({', '.join(candidates)}): {what} (the "
-        "default; pass --package to publish one of them instead)"
-    ]
 
 
 def dependency_notes(analysis: RepositoryAnalysis) -> list[str]:
@@ -254,21 +240,6 @@ def untracked_from_the_package(untracked: list[UntrackWeight], package: str) -> 
     ]
 
 
-def unreadable_cell_items(analysis: RepositoryAnalysis) -> list[str]:
-    """Notebook cells that are not Python even with IPython's syntax set aside: adopt leaves
-    them as they are, so their imports of moved modules are for a person to check."""
-    items = []
-    for notebook in analysis.notebooks:
-        if notebook.unreadable_cells:
-            numbers = ", ".join(str(number) for number, _ in notebook.unreadable_cells)
-            first, why = notebook.unreadable_cells[0]
-            items.append(
-                f"{notebook.path}: cell(s) {numbers} are not Python adopt can read, IPython's "
-                f"magics aside (cell {first}: {why}); left as they were, their imports unchecked"
-            )
-    return items
-
-
 def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
     """Imports by string of modules that moved: adopt cannot see what they will build."""
     moved_tops = {
@@ -294,18 +265,6 @@ def module_of(path: str) -> str:
 
 def console_name(path: str) -> str:
     return PurePosixPath(path).stem.replace("_", "-")
-
-
-def distinct_console_names(paths: Iterable[str]) -> dict[str, str]:
-    """Each script's command; scripts of the same name in different directories (three
-    authors' ``run_train.py``) are told apart by their directory: ``alice-run-train``."""
-    listed = list(paths)
-    names = {path: console_name(path) for path in listed}
-    taken = Counter(names.values())
-    return {
-        path: name if taken[name] == 1 else console_name(path.replace("/", "-"))
-        for path, name in names.items()
-    }
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:
