@@ -23,6 +23,7 @@ from ml_publish.adopt.merge import (
     with_ignored_files,
 )
 from ml_publish.adopt.modernize import write_conversions
+from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
 from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
@@ -138,6 +139,9 @@ def perform(root: Path, operation: Operation) -> None:
         )
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)
+    elif isinstance(operation, DeclarePlainReadme):
+        pyproject = with_plain_readme(read(root, "pyproject.toml"), operation.path)
+        write_if_changed(root, "pyproject.toml", pyproject)
 
 
 def untrack_and_register(root: Path, operation: UntrackWeight) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -848,6 +849,7 @@ SHAPES: dict[str, Files] = {
             "      - uses: actions/checkout@v2\n      - run: pip install -r requirements.txt\n"
         ),
     },
+    **METADATA_SHAPES,
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
@@ -861,6 +863,7 @@ SHAPE_PACKAGES = {
     "setup-py-package-data": "gcnlite",
     "setup-py-src-layout": "inpaint",
     "poetry-package": "segkit",
+    **METADATA_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
