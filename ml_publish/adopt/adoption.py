@@ -28,6 +28,7 @@ from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.pypi_readme import readme_problem
 from ml_publish.adopt.readme import repository_readme
 from ml_publish.adopt.readme_license import with_readme_license
+from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
@@ -71,6 +72,7 @@ def plan_adoption(
         analysis = analyse_repository(root, converted)
     plan = with_conversions(make_plan(analysis, package), conversions)
     plan = with_readme_license(plan, root, NO_LICENSE_ITEM)
+    plan = with_undeclared_imports(plan, analysis, converted)
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
     asked = answers.get("license")

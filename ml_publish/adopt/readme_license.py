@@ -42,8 +42,8 @@ MENTIONS = (
     re.compile(rf"img\.shields\.io/badge/{LICENSE}-(?P<name>(?:[^-/)\s\]]|--)+)-", re.I),
     re.compile(rf"^[#*_\s]*{LICENSE}[*_\s]*[:\u2013-][*_\s]*(?P<name>[^\n]{{1,60}})", re.I | re.M),
     re.compile(
-        rf"(?:released|licen[cs]ed|distributed|available|published|provided) under (?:the )?"
-        rf"(?:terms of (?:the )?)?(?P<name>[^\n]{{1,60}})",
+        r"(?:released|licen[cs]ed|distributed|available|published|provided) under (?:the )?"
+        r"(?:terms of (?:the )?)?(?P<name>[^\n]{1,60})",
         re.I,
     ),
     re.compile(rf"^#+ *{LICENSE} *\n+(?P<name>[^\n]{{1,80}})", re.I | re.M),

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import re
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 # Import name (dotted under a namespace package) → the distribution to add, then the others that
 # provide it too.
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
@@ -96,8 +100,7 @@ DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "keras": ("keras", "tensorflow"),
 }
 # Common import names whose distribution has the same name (``_`` read as ``-``).
-SAME_NAME = frozenset(
-    """
+SAME_NAME = frozenset("""
     torchvision torchaudio torchtext torchdata torchmetrics numpy scipy pandas matplotlib seaborn
     tqdm timm transformers datasets tokenizers accelerate diffusers evaluate peft safetensors
     huggingface_hub sentence_transformers einops albumentations imgaug kornia lightning
@@ -112,8 +115,7 @@ SAME_NAME = frozenset(
     xformers triton sacrebleu rouge_score jinja2 markdown pygments docutils IPython ipywidgets
     tensorflow_hub tensorflow_datasets tensorflow_addons tensorflow_probability torch_geometric
     dgl ogb captum shap lime thop fvcore iopath mmdet mmseg mmengine opacus sentencepiece
-    """.split()
-)
+    """.split())
 # Import names no PyPI distribution provides, and why.
 NOT_ON_PYPI = {
     "google.colab": "only Google Colab provides it",
@@ -138,7 +140,7 @@ def import_name(module: str) -> str:
     return ".".join(parts[:2]) if parts[0] in NAMESPACES else parts[0]
 
 
-def distribution_for(name: str, installed: dict[str, list[str]] | None = None) -> str | None:
+def distribution_for(name: str, installed: Mapping[str, list[str]] | None = None) -> str | None:
     """The distribution that provides the import name ``name``, when that is certain: the
     table's, a common same-named one, or the one distribution ``installed`` (what
     ``importlib.metadata.packages_distributions()`` returns) gives it; else ``None``."""

@@ -14,7 +14,9 @@ import ast
 from ml_publish.checks.import_names import NAMESPACES
 
 # What an ``except`` clause names when it would catch a missing module.
-CATCHES_IMPORT_ERROR = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+CATCHES_IMPORT_ERROR = frozenset(
+    {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+)
 
 
 def required_imports(source: str) -> list[tuple[int, str]]:

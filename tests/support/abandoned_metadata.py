@@ -35,10 +35,14 @@ Training
 
 Run ``python train.py`` with the images in ``data/``.
 """
-BADGE_README = """\
+BADGE = (
+    "[![License: MIT](https://img.shields.io/badge/License-MIT-yellow.svg)]"
+    "(https://opensource.org/licenses/MIT)"
+)
+BADGE_README = f"""\
 # Leaf Counter
 
-[![License: MIT](https://img.shields.io/badge/License-MIT-yellow.svg)](https://opensource.org/licenses/MIT)
+{BADGE}
 
 Counts leaves in plant photographs.
 
