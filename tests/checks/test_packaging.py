@@ -165,7 +165,7 @@ if TYPE_CHECKING:
     import pandas
 
 
-def test_helper():
+def load_helpers():
     import pytest
 
     return pytest, json, cv2, torch, __version__, helpers
