@@ -29,10 +29,9 @@ from ml_publish.adopt.dependencies import (
 from ml_publish.adopt.operations import MoveFile, Plan, SetDependencies
 from ml_publish.checks.import_names import (
     NOT_ON_PYPI,
+    DeclaredNames,
     distribution_for,
     import_name,
-    is_provided,
-    provided_names,
 )
 from ml_publish.checks.imported_modules import required_imports
 
@@ -98,11 +97,8 @@ def undeclared_imports(
 
     ``overrides`` holds the text of files converted to Python 3 but not written yet.
     """
-    declared: set[str] = set()
-    for name in [r.name for r in analysis.dependencies.requirements]:
-        declared |= provided_names(name)
-    for name in declared_in_pyproject(analysis.root):
-        declared |= provided_names(name)
+    requirements = [r.name for r in analysis.dependencies.requirements]
+    declared = DeclaredNames([*requirements, *declared_in_pyproject(analysis.root)])
     own = own_names(analysis, plan.package)
     found: dict[str, Undeclared] = {}
     for source, final in shipped_sources(plan, analysis).items():
@@ -115,7 +111,7 @@ def undeclared_imports(
             continue  # left as it is; the lint baseline lists it
         for line, module in imports:
             top = module.split(".")[0]
-            if top in sys.stdlib_module_names or top in own or is_provided(module, declared):
+            if top in sys.stdlib_module_names or top in own or declared.provide(module):
                 continue
             name = import_name(module)
             found.setdefault(name, Undeclared(name, f"{final}:{line}"))

@@ -153,8 +153,8 @@ def distribution_for(name: str, installed: Mapping[str, list[str]] | None = None
 
 
 def provided_names(distribution: str) -> set[str]:
-    """The import names (lowercase) a distribution gives: its own name read as one, the table's,
-    and its installed top-level names when it is installed here."""
+    """The import names (lowercase) a distribution gives by its name: its own name read as one,
+    and the table's (see ``DeclaredNames`` for its installed metadata)."""
     canonical = re.sub(r"[-_.]+", "-", distribution).lower()
     names = {canonical.replace("-", "_"), canonical.replace("-", ".")}
     names |= {
@@ -162,7 +162,27 @@ def provided_names(distribution: str) -> set[str]:
         for name, providers in DISTRIBUTIONS.items()
         if canonical in {re.sub(r"[-_.]+", "-", p).lower() for p in providers}
     }
-    return names | installed_top_levels(distribution)
+    return names
+
+
+class DeclaredNames:
+    """The import names some distributions give; their installed metadata (reading a RECORD
+    of thousands of lines for torch) is read only for an import their names do not explain."""
+
+    def __init__(self, distributions: list[str]) -> None:
+        self.distributions = distributions
+        self.names = {name for d in distributions for name in provided_names(d)}
+        self.installed_read = False
+
+    def provide(self, module: str) -> bool:
+        """Whether one of the distributions provides the dotted import ``module``."""
+        if is_provided(module, self.names):
+            return True
+        if self.installed_read:
+            return False
+        self.installed_read = True
+        self.names |= {name for d in self.distributions for name in installed_top_levels(d)}
+        return is_provided(module, self.names)
 
 
 def installed_top_levels(distribution: str) -> set[str]:

@@ -249,14 +249,11 @@ def undeclared_imports(facts: RepositoryFacts) -> dict[str, str]:
     own modules and what no PyPI distribution provides are left out."""
     import sys
 
-    from ml_publish.checks.import_names import NOT_ON_PYPI, import_name, is_provided
-    from ml_publish.checks.import_names import provided_names
+    from ml_publish.checks.import_names import NOT_ON_PYPI, DeclaredNames, import_name
     from ml_publish.checks.imported_modules import required_imports
 
-    declared: set[str] = set()
-    for requirement in metadata_requirements(facts):
-        name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
-        declared |= provided_names(name[1]) if name else set()
+    names = [re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", r) for r in metadata_requirements(facts)]
+    declared = DeclaredNames([name[1] for name in names if name])
     local = own_top_level_names(facts)
     found: dict[str, str] = {}
     for path in shipped_python_files(facts):
@@ -266,7 +263,7 @@ def undeclared_imports(facts: RepositoryFacts) -> dict[str, str]:
             continue  # a file that does not parse is another check's business
         for line, module in imports:
             top = module.split(".")[0]
-            if top in sys.stdlib_module_names or top in local or is_provided(module, declared):
+            if top in sys.stdlib_module_names or top in local or declared.provide(module):
                 continue
             if import_name(module) not in NOT_ON_PYPI:
                 where = f"{path.relative_to(facts.root).as_posix()}:{line}"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from ml_publish.checks.import_names import (
+    DeclaredNames,
     distribution_for,
+    installed_top_levels,
     import_name,
     is_provided,
     provided_names,
@@ -61,8 +63,16 @@ def test_provided_names() -> None:
     assert provided_names("opencv-python-headless") >= {"opencv_python_headless", "cv2"}
     assert provided_names("scikit-learn") >= {"scikit_learn", "sklearn"}
     assert provided_names("google-cloud-storage") >= {"google.cloud.storage"}
-    # Installed here (ml-publish depends on it): its top-level name comes from its metadata.
-    assert "yaml" in provided_names("PyYAML")
+
+
+def test_installed_metadata_is_read_only_when_the_names_do_not_explain_an_import() -> None:
+    # Installed here (ml-publish depends on them): their top-level names are in their metadata.
+    assert installed_top_levels("PyYAML") == {"_yaml", "yaml"}
+    assert installed_top_levels("no-such-distribution") == set()
+    declared = DeclaredNames(["pyyaml", "typing-extensions"])
+    assert [declared.provide("yaml"), declared.installed_read] == [True, False]
+    assert [declared.provide("numpy_nowhere"), declared.installed_read] == [False, True]
+    assert "_yaml" in declared.names
 
 
 def test_is_provided() -> None:
