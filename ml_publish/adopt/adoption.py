@@ -28,8 +28,8 @@ from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.pypi_readme import readme_problem
 from ml_publish.adopt.readme import repository_readme
 from ml_publish.adopt.readme_license import with_readme_license
-from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
+from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.weights.naming import DATA_KIND

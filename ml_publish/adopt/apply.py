@@ -23,7 +23,6 @@ from ml_publish.adopt.merge import (
     with_ignored_files,
 )
 from ml_publish.adopt.modernize import write_conversions
-from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
 from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
@@ -41,6 +40,7 @@ from ml_publish.adopt.operations import (
     SetDependencies,
     UntrackWeight,
 )
+from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
 from ml_publish.errors import MLPublishError, OperationFailed
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.naming import DATA_KIND
