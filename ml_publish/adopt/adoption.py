@@ -17,6 +17,7 @@ from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
     AddVersion,
     CreateFile,
+    MergeFile,
     ModernizeFile,
     MoveFile,
     Plan,
@@ -24,7 +25,11 @@ from ml_publish.adopt.operations import (
     headed,
 )
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
+from ml_publish.adopt.pypi_readme import readme_problem
+from ml_publish.adopt.readme import repository_readme
+from ml_publish.adopt.readme_license import with_readme_license
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
+from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
 from ml_publish.weights.naming import DATA_KIND
@@ -70,6 +75,8 @@ def plan_adoption(
         analysis = analyse_repository(root, converted)
     plan = make_plan(analysis, package, take_default=take_default_package)
     plan = with_conversions(plan, conversions)
+    plan = with_readme_license(plan, root, NO_LICENSE_ITEM)
+    plan = with_undeclared_imports(plan, analysis, converted)
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
     asked = answers.get("license")
@@ -99,7 +106,27 @@ def plan_adoption(
             plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
         )
     plan = with_template(plan, template_files, current)
+    plan = with_renderable_readme(plan, root, current)
     return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+
+
+def with_renderable_readme(plan: Plan, root: Path, current: dict[str, str]) -> Plan:
+    """The plan declaring the README plain text when PyPI cannot render it (see pypi_readme)."""
+    pyproject = current.get("pyproject.toml", "")
+    readme = repository_readme(plan.existing_files, pyproject)
+    if readme is None:
+        return plan
+    merged = (op for op in plan.operations if isinstance(op, MergeFile) and op.path == readme)
+    template_readme = next((op.template_text for op in merged), None)
+    text = (root / readme).read_text(encoding="utf-8", errors="replace")
+    operation = readme_problem(readme, text, pyproject, template_readme)
+    if operation is None:
+        return plan
+    return replace(
+        plan,
+        operations=(*plan.operations, operation),
+        needs_a_person=(*plan.needs_a_person, operation.needs_a_person()),
+    )
 
 
 def own_modules(root: Path, plan: Plan) -> dict[str, str]:
@@ -278,4 +305,5 @@ READABLE = {
     "AddVersion": "__version__ added to the package",
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
+    "DeclarePlainReadme": "README declared plain text for PyPI",
 }

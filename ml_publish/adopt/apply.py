@@ -40,6 +40,7 @@ from ml_publish.adopt.operations import (
     SetDependencies,
     UntrackWeight,
 )
+from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
 from ml_publish.errors import MLPublishError, OperationFailed
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.naming import DATA_KIND
@@ -138,6 +139,9 @@ def perform(root: Path, operation: Operation) -> None:
         )
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)
+    elif isinstance(operation, DeclarePlainReadme):
+        pyproject = with_plain_readme(read(root, "pyproject.toml"), operation.path)
+        write_if_changed(root, "pyproject.toml", pyproject)
 
 
 def untrack_and_register(root: Path, operation: UntrackWeight) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.modernize import Conversion, unified_diff
+from ml_publish.adopt.pypi_readme import DeclarePlainReadme
 
 PINNED_REQUIREMENTS_FILE = "requirements-pinned.txt"
 
@@ -179,6 +180,7 @@ Operation = (
     | AddVersion
     | RetargetLink
     | ModernizeFile
+    | DeclarePlainReadme
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 

@@ -211,3 +211,24 @@ def citation_problems(citation: Any) -> list[str]:
         if key in citation and not str(citation[key]).strip():
             problems.append(f"{key} must not be empty")
     return problems
+
+
+@check("DOC110", requires=("DOC101",))
+def readme_renders_on_pypi(facts: RepositoryFacts) -> str | None:
+    """PyPI renders the README as the metadata declares it (twine check --strict passes)."""
+    from ml_publish.checks.long_description import declared_content_type, rendering_problem
+
+    name = facts.readme_name() or ""
+    try:
+        declared = facts.project_table().get("readme")
+    except UnreadableFile:
+        declared = None
+    content_type = declared_content_type(declared, name)
+    problem = rendering_problem(facts.text(name) or "", content_type)
+    if problem is None:
+        return None
+    plain = f'readme = {{ file = "{name}", content-type = "text/plain" }}'
+    return (
+        f"{name} will not render on PyPI as {content_type} ({problem}), so twine check --strict "
+        f"and ml-publish release fail; fix it, or declare it as plain text: {plain}"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
@@ -217,3 +218,77 @@ def package_typed(facts: RepositoryFacts) -> str | None:
     if untyped:
         return f"add an empty py.typed file to {', '.join(untyped)} (PEP 561)"
     return None
+
+
+@check("PKG111", requires=("PKG101", "PKG109"))
+def imports_declared(facts: RepositoryFacts) -> str | None:
+    """Every third-party module the package imports is a declared dependency."""
+    project = facts.project_table()
+    if "dependencies" in project.get("dynamic", []):
+        raise Skip("the dependencies are dynamic; the build backend reads them elsewhere")
+    undeclared = undeclared_imports(facts)
+    if not undeclared:
+        return None
+    from ml_publish.checks.import_names import distribution_for
+
+    described = []
+    for name, where in list(undeclared.items())[:6]:
+        distribution = distribution_for(name)
+        provider = distribution if distribution else "distribution unknown"
+        described.append(f"{name} ({provider}; {where})")
+    more = f" and {len(undeclared) - 6} more" if len(undeclared) > 6 else ""
+    return (
+        f"the package imports what no dependency provides: {', '.join(described)}{more}; add "
+        "them to [project] dependencies, or to an extra with the import in try/except ImportError"
+    )
+
+
+def undeclared_imports(facts: RepositoryFacts) -> dict[str, str]:
+    """Third-party import names the package needs and no dependency or extra provides, each
+    with where it is first imported (``pkg/x.py:3``); the standard library, the repository's
+    own modules and what no PyPI distribution provides are left out."""
+    import sys
+
+    from ml_publish.checks.import_names import NOT_ON_PYPI, DeclaredNames, import_name
+    from ml_publish.checks.imported_modules import required_imports
+
+    names = [re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", r) for r in metadata_requirements(facts)]
+    declared = DeclaredNames([name[1] for name in names if name])
+    local = own_top_level_names(facts)
+    found: dict[str, str] = {}
+    for path in shipped_python_files(facts):
+        try:
+            imports = required_imports(path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError):
+            continue  # a file that does not parse is another check's business
+        for line, module in imports:
+            top = module.split(".")[0]
+            if top in sys.stdlib_module_names or top in local or declared.provide(module):
+                continue
+            if import_name(module) not in NOT_ON_PYPI:
+                where = f"{path.relative_to(facts.root).as_posix()}:{line}"
+                found.setdefault(import_name(module), where)
+    return found
+
+
+def shipped_python_files(facts: RepositoryFacts) -> list[Path]:
+    """The Python files of the packages the wheel ships, caches and hidden directories aside."""
+    return [
+        path
+        for package in facts.package_dirs()
+        for path in sorted(package.rglob("*.py"))
+        if not any(
+            part.startswith(".") or part == "__pycache__"
+            for part in path.relative_to(package).parts
+        )
+    ]
+
+
+def own_top_level_names(facts: RepositoryFacts) -> set[str]:
+    """Names the repository's own code is imported by: the shipped packages' top levels and
+    every module and directory at the root and in ``src/``."""
+    names = {name.split(".")[0] for name in facts.package_layout().names}
+    for base in (facts.root, facts.root / "src"):
+        if base.is_dir():
+            names |= {path.stem if path.suffix == ".py" else path.name for path in base.iterdir()}
+    return names

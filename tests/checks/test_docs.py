@@ -225,3 +225,40 @@ def test_doc105_a_weights_license_is_not_the_code_license(tmp_path: Path) -> Non
     assert failed.message.startswith("no license for the code: LICENSE-weights is named for")
     with_code = audit(tmp_path / "both", {**weights_only, "MIT-LICENSE": MIT}, "DOC107")
     assert with_code.result == "pass"
+
+
+RAW_RST = "Cell counter\n============\n\n.. raw:: html\n\n   <p align='center'>logo</p>\n"
+
+
+def test_doc110_readme_renders_on_pypi(tmp_path: Path) -> None:
+    assert audit(tmp_path / "good", GOOD, "DOC110").result == "pass"
+    rst = {**declaring_readme("README.rst"), "README.rst": RST_README}
+    assert audit(tmp_path / "rst", rst, "DOC110").result == "pass"
+    raw = {**declaring_readme("README.rst"), "README.rst": RAW_RST}
+
+    failed = audit(tmp_path / "raw", raw, "DOC110")
+
+    assert failed.result == "fail"
+    assert failed.message == (
+        'README.rst will not render on PyPI as text/x-rst (line 4: "raw" directive disabled.), '
+        "so twine check --strict and ml-publish release fail; fix it, or declare it as plain "
+        'text: readme = { file = "README.rst", content-type = "text/plain" }'
+    )
+
+
+def declaring_content_type(readme: str, content_type: str) -> Files:
+    """GOOD with pyproject.toml naming ``readme`` with ``content_type`` in a table."""
+    table = f'readme = {{ file = "{readme}", content-type = "{content_type}" }}'
+    return {**GOOD, "pyproject.toml": GOOD_PYPROJECT.replace('readme = "README.md"', table)}
+
+
+def test_doc110_follows_the_declared_content_type(tmp_path: Path) -> None:
+    as_text = {**declaring_content_type("README.rst", "text/plain"), "README.rst": RAW_RST}
+    assert audit(tmp_path / "plain", as_text, "DOC110").result == "pass"
+    role = {**declaring_readme("README.rst"), "README.rst": "Title\n=====\n\nSee :ref:`setup`.\n"}
+    unknown_role = audit(tmp_path / "role", role, "DOC110")
+    assert unknown_role.result == "fail"
+    assert '(line 4: Unknown interpreted text role "ref".)' in unknown_role.message
+    html = audit(tmp_path / "html", declaring_content_type("README.md", "text/html"), "DOC110")
+    assert html.result == "fail"
+    assert "(PyPI accepts text/markdown, text/x-rst, text/plain, not text/html)" in html.message

@@ -144,3 +144,69 @@ def test_pkg110_package_typed(tmp_path: Path) -> None:
     wheel = '\n[tool.hatch.build.targets.wheel]\npackages = ["cell_counter"]\n'
     left: Files = {**GOOD, "pyproject.toml": GOOD_PYPROJECT + wheel, "utils/__init__.py": ""}
     assert audit(tmp_path / "left", left, "PKG110").result == "pass"
+
+
+MODEL_IMPORTS = """\
+import json
+from typing import TYPE_CHECKING
+
+import cv2
+import torch
+
+from cell_counter import __version__
+from . import helpers
+
+try:
+    import wandb
+except ImportError:
+    wandb = None
+
+if TYPE_CHECKING:
+    import pandas
+
+
+def load_helpers():
+    import pytest
+
+    return pytest, json, cv2, torch, __version__, helpers
+
+
+if __name__ == "__main__":
+    import matplotlib
+"""
+
+
+def test_pkg111_imports_declared(tmp_path: Path) -> None:
+    # cv2 from opencv-python-headless, pytest from the test extra; wandb is optional, pandas
+    # only for type checkers, matplotlib only when run as a script.
+    headless = GOOD_PYPROJECT.replace('["torch>=2.1"]', '["torch>=2.1", "opencv-python-headless"]')
+    package: Files = {"cell_counter/model.py": MODEL_IMPORTS, "cell_counter/helpers.py": ""}
+    good = {**with_pyproject(headless), **package}
+    assert audit(tmp_path / "good", good, "PKG111").result == "pass"
+    tensorflow = "import tensorflow as tf\nfrom sklearn.svm import SVC\nimport detectron2\n"
+    bad = {**GOOD, **package, "cell_counter/tf_model.py": tensorflow}
+
+    failed = audit(tmp_path / "bad", bad, "PKG111")
+
+    assert failed.result == "fail"
+    assert failed.message == (
+        "the package imports what no dependency provides: cv2 (opencv-python; "
+        "cell_counter/model.py:4), tensorflow (tensorflow; cell_counter/tf_model.py:1), "
+        "sklearn (scikit-learn; cell_counter/tf_model.py:2); add them to [project] "
+        "dependencies, or to an extra with the import in try/except ImportError"
+    )
+
+
+def test_pkg111_skips_dynamic_dependencies(tmp_path: Path) -> None:
+    dynamic = GOOD_PYPROJECT.replace(
+        'dynamic = ["version"]', 'dynamic = ["version", "dependencies"]'
+    )
+    files = {
+        **with_pyproject(dynamic.replace('dependencies = ["torch>=2.1"]\n', "")),
+        "cell_counter/model.py": "import cv2\n",
+    }
+    skipped = audit(tmp_path / "dynamic", files, "PKG111")
+    assert (skipped.result, skipped.message) == (
+        "skip",
+        "the dependencies are dynamic; the build backend reads them elsewhere",
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAYOUT_SHAPES
+from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -850,6 +851,7 @@ SHAPES: dict[str, Files] = {
         ),
     },
     **LAYOUT_SHAPES,
+    **METADATA_SHAPES,
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
@@ -865,6 +867,7 @@ SHAPE_PACKAGES = {
     "setup-py-src-layout": "inpaint",
     "poetry-package": "segkit",
     **LAYOUT_PACKAGES,
+    **METADATA_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
