@@ -5,24 +5,27 @@ analyse (read only) → plan (typed operations, printed) → apply → lint base
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.conflict_baseline import write_conflict_baseline
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
     AddVersion,
     CreateFile,
+    ForwardHookConfig,
     ModernizeFile,
     MoveFile,
     Plan,
     UntrackWeight,
     headed,
 )
+from ml_publish.adopt.own_tooling import with_own_tooling
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
@@ -95,6 +98,7 @@ def plan_adoption(
             plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
         )
     plan = with_template(plan, template_files, current)
+    plan = with_own_tooling(plan, root, template_files, scaffold.answers)
     return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
 
 
@@ -207,9 +211,10 @@ def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool
         )
         created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
         hooks = write_hook_baseline(root, legacy, first_run=CONFIG in created)
+        conflicts = write_conflict_baseline(root, legacy)
     except (OSError, ValueError, MLPublishError) as error:
         raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
-    return Adoption(plan, baseline, hooks)
+    return Adoption(plan, baseline, hooks, conflicts)
 
 
 def check_own_result(root: Path, plan: Plan, *, tree_was_clean: bool) -> None:
@@ -231,6 +236,8 @@ class Adoption:
     plan: Plan
     baseline: Baseline | None
     hooks: HookBaseline | None = None
+    # Files committed with conflict markers, recorded for TPL103: path -> conflicts.
+    conflicts: dict[str, int] = field(default_factory=dict)
 
 
 def report(adoption: Adoption) -> str:
@@ -246,8 +253,15 @@ def report(adoption: Adoption) -> str:
     lines = [f"Adopted into the package {plan.package!r}: {done}."]
     if adoption.baseline is not None:
         lines.append(adoption.baseline.describe())
-    if adoption.hooks is not None and adoption.hooks.excluded:
+    if adoption.hooks is not None and adoption.hooks.describe():
         lines.append(adoption.hooks.describe())
+    lines += headed(
+        "conflict markers: files committed with them, recorded in [tool.ml-publish.check]:",
+        [f"{path}: {count} conflict(s)" for path, count in sorted(adoption.conflicts.items())],
+    )
+    for operation in plan.operations:
+        if isinstance(operation, ForwardHookConfig):
+            lines += headed(f"{operation.path} brought forward:", operation.changes)
     lines += headed("Notes:", plan.notes)
     lines += headed("Needs a person:", plan.needs_a_person)
     lines += [
@@ -272,4 +286,6 @@ READABLE = {
     "AddVersion": "__version__ added to the package",
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
+    "ForwardHookConfig": "pre-commit configuration brought forward",
+    "SetFlake8LineLength": "flake8 line length set to black's",
 }

@@ -22,12 +22,14 @@ from ml_publish.adopt.merge import (
     move_flake8_section,
     with_ignored_files,
 )
+from ml_publish.adopt.line_lengths import with_flake8_length
 from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
     AddVersion,
     CreateFile,
+    ForwardHookConfig,
     MergeFile,
     ModernizeFile,
     MoveFile,
@@ -38,6 +40,7 @@ from ml_publish.adopt.operations import (
     RetargetLink,
     RewriteImports,
     SetDependencies,
+    SetFlake8LineLength,
     UntrackWeight,
 )
 from ml_publish.errors import MLPublishError, OperationFailed
@@ -136,6 +139,11 @@ def perform(root: Path, operation: Operation) -> None:
         write_if_changed(
             root, operation.path, with_version_line(read(root, operation.path), operation.version)
         )
+    elif isinstance(operation, ForwardHookConfig):
+        write_if_changed(root, operation.path, operation.text)
+    elif isinstance(operation, SetFlake8LineLength):
+        flake8 = read(root, ".flake8")
+        write_if_changed(root, ".flake8", with_flake8_length(flake8, operation.length))
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)
 

@@ -214,7 +214,7 @@ def removed_hooks(text: str) -> list[str]:
 
 def too_old(language_version: str, oldest: tuple[int, ...]) -> bool:
     match = OLD_PYTHON.match(language_version)
-    return bool(match) and (int(match[1]), int(match[2])) < oldest
+    return match is not None and (int(match[1]), int(match[2])) < oldest
 
 
 def why(oldest: tuple[int, ...]) -> str:

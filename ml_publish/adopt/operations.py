@@ -166,6 +166,31 @@ class MergeFile:
         return f"merge     {self.path} (yours kept; the template's missing parts added)"
 
 
+@dataclass(frozen=True)
+class ForwardHookConfig:
+    """Bring the author's own pre-commit configuration forward (see hook_config.py)."""
+
+    path: str
+    text: str
+    changes: tuple[str, ...]
+
+    def describe(self) -> str:
+        lines = [f"hooks     {self.path}: brought forward, every hook and argument kept"]
+        return "\n".join([*lines, *(f"            {change}" for change in self.changes)])
+
+
+@dataclass(frozen=True)
+class SetFlake8LineLength:
+    """Make the author's .flake8 allow the line length black formats to (LNT103)."""
+
+    length: int
+    was: int | None
+
+    def describe(self) -> str:
+        was = f"it allowed {self.was}" if self.was else "it had flake8's default, 79"
+        return f"flake8    .flake8 max-line-length = {self.length}, black's line length ({was})"
+
+
 Operation = (
     MoveFile
     | CreateFile
@@ -179,6 +204,8 @@ Operation = (
     | AddVersion
     | RetargetLink
     | ModernizeFile
+    | ForwardHookConfig
+    | SetFlake8LineLength
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 
