@@ -20,6 +20,7 @@ template's too, and hooks adopt has no tool for are named in the report, uncheck
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -57,6 +58,7 @@ class ToolHook:
     forced: tuple[str, ...] = ()  # always given: what makes the tool check outside a hook run
     # The template does not configure it: its files are held to it too, not only the legacy.
     authors_only: bool = False
+    asks_git: bool = False  # it runs git in the repository, so it is shown the real one
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ TOOL_HOOKS = (
         "check-merge-conflict",
         "pre_commit_hooks.check_merge_conflict",
         forced=("--assume-in-merge",),  # it checks only during a merge otherwise
+        asks_git=True,
     ),
     ToolHook("codespell", "codespell_lib"),
     ToolHook("mdformat", "mdformat", frozenset({"markdown"})),
@@ -278,13 +281,17 @@ def start_on_copy(
         shutil.copyfile(root / path, copy / path)
     arguments = [*(hook.args if settings.args is None else settings.args), *hook.forced]
     batches = command_batches(paths, len(str(copy)) + 1)
-    first = start_tool(hook, [*arguments, *(str(copy / path) for path in batches[0])], copy)
+    first = start_tool(
+        hook, [*arguments, *(str(copy / path) for path in batches[0])], copy, root
+    )
 
     def collect() -> set[str]:
         failing: set[str] = set()
         for index, given in enumerate(batches):
             files = [str(copy / path) for path in given]
-            process = first if index == 0 else start_tool(hook, [*arguments, *files], copy)
+            process = (
+                first if index == 0 else start_tool(hook, [*arguments, *files], copy, root)
+            )
             said, _ = process.communicate()
             found = {
                 path
@@ -315,11 +322,15 @@ def command_batches(paths: list[str], prefix: int) -> list[list[str]]:
     return batches
 
 
-def start_tool(hook: ToolHook, files: list[str], cwd: Path) -> subprocess.Popen[str]:
+def start_tool(hook: ToolHook, files: list[str], cwd: Path, root: Path) -> subprocess.Popen[str]:
+    """Start the hook's tool on ``files`` in the scratch copy ``cwd``; a tool that asks git
+    about the repository (is it merging?) is pointed at ``root``'s."""
+    env = {**os.environ, "GIT_DIR": str(root / ".git")} if hook.asks_git else None
     try:
         return subprocess.Popen(
             [sys.executable, "-m", hook.module, *files],
             cwd=cwd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

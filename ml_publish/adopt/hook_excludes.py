@@ -55,7 +55,7 @@ def with_legacy_exclude(text: str, hook_id: str, paths: tuple[str, ...]) -> str:
         (
             i
             for i, line in enumerate(lines)
-            if re.fullmatch(rf"\s*-\s+id:\s*(['\"]?){re.escape(hook_id)}\1\s*", line)
+            if re.fullmatch(rf"\s*-\s+id:\s*(['\"]?){re.escape(hook_id)}\1\s*(#.*)?\s*", line)
         ),
         None,
     )
