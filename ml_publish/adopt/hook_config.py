@@ -222,9 +222,14 @@ def why(oldest: tuple[int, ...]) -> str:
 
 
 def template_revs(template_text: str) -> dict[str, str]:
-    """The revision the template pins for each of its hook repositories, by ``url_key``."""
-    document = yaml.safe_load(template_text) or {}
-    return {url_key(str(r["repo"])): str(r["rev"]) for r in document.get("repos", []) if "rev" in r}
+    """The revision the template pins for each of its hook repositories, by ``url_key``, as
+    written (composed, not loaded: a plain ``26.10`` is a tag here, not a number)."""
+    repos = value_of(yaml.compose(template_text), "repos")
+    return {
+        url_key(scalar(item, "repo")): scalar(item, "rev")
+        for item in sequence_items(repos)
+        if scalar(item, "rev")
+    }
 
 
 def guard_ids(template_text: str) -> str:
