@@ -287,5 +287,5 @@ READABLE = {
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
     "ForwardHookConfig": "pre-commit configuration brought forward",
-    "SetFlake8LineLength": "flake8 line length set to black's",
+    "SettleFlake8": ".flake8 made to agree with black",
 }

@@ -22,7 +22,7 @@ from ml_publish.adopt.merge import (
     move_flake8_section,
     with_ignored_files,
 )
-from ml_publish.adopt.line_lengths import with_flake8_length
+from ml_publish.adopt.line_lengths import flake8_settled
 from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
@@ -40,7 +40,7 @@ from ml_publish.adopt.operations import (
     RetargetLink,
     RewriteImports,
     SetDependencies,
-    SetFlake8LineLength,
+    SettleFlake8,
     UntrackWeight,
 )
 from ml_publish.errors import MLPublishError, OperationFailed
@@ -141,9 +141,10 @@ def perform(root: Path, operation: Operation) -> None:
         )
     elif isinstance(operation, ForwardHookConfig):
         write_if_changed(root, operation.path, operation.text)
-    elif isinstance(operation, SetFlake8LineLength):
-        flake8 = read(root, ".flake8")
-        write_if_changed(root, ".flake8", with_flake8_length(flake8, operation.length))
+    elif isinstance(operation, SettleFlake8):
+        write_if_changed(
+            root, ".flake8", flake8_settled(read(root, ".flake8"), operation.length)[0]
+        )
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)
 

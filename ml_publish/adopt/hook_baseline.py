@@ -281,17 +281,13 @@ def start_on_copy(
         shutil.copyfile(root / path, copy / path)
     arguments = [*(hook.args if settings.args is None else settings.args), *hook.forced]
     batches = command_batches(paths, len(str(copy)) + 1)
-    first = start_tool(
-        hook, [*arguments, *(str(copy / path) for path in batches[0])], copy, root
-    )
+    first = start_tool(hook, [*arguments, *(str(copy / path) for path in batches[0])], copy, root)
 
     def collect() -> set[str]:
         failing: set[str] = set()
         for index, given in enumerate(batches):
             files = [str(copy / path) for path in given]
-            process = (
-                first if index == 0 else start_tool(hook, [*arguments, *files], copy, root)
-            )
+            process = first if index == 0 else start_tool(hook, [*arguments, *files], copy, root)
             said, _ = process.communicate()
             found = {
                 path

@@ -180,15 +180,15 @@ class ForwardHookConfig:
 
 
 @dataclass(frozen=True)
-class SetFlake8LineLength:
-    """Make the author's .flake8 allow the line length black formats to (LNT103)."""
+class SettleFlake8:
+    """Make the author's .flake8 agree with black: its line length (LNT103), the codes its
+    style triggers ignored (LNT104); every other setting stays."""
 
     length: int
-    was: int | None
+    changes: tuple[str, ...]
 
     def describe(self) -> str:
-        was = f"it allowed {self.was}" if self.was else "it had flake8's default, 79"
-        return f"flake8    .flake8 max-line-length = {self.length}, black's line length ({was})"
+        return f"flake8    .flake8: {'; '.join(self.changes)}"
 
 
 Operation = (
@@ -205,7 +205,7 @@ Operation = (
     | RetargetLink
     | ModernizeFile
     | ForwardHookConfig
-    | SetFlake8LineLength
+    | SettleFlake8
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ml_publish.adopt.hook_config import CONFIG, bring_forward
-from ml_publish.adopt.line_lengths import MAX_LINE_LENGTH, flake8_section
-from ml_publish.adopt.operations import ForwardHookConfig, Plan, SetFlake8LineLength
+from ml_publish.adopt.line_lengths import flake8_settled
+from ml_publish.adopt.operations import ForwardHookConfig, Plan, SettleFlake8
 
 FLAKE8_CONFIG = ".flake8"
 
@@ -35,12 +35,11 @@ def with_own_tooling(
             operations.append(ForwardHookConfig(CONFIG, forwarded.text, forwarded.changes))
             left = tuple(item for item in left if item[0] != CONFIG)
         needs_a_person += forwarded.unresolved
-    section = flake8_section(root / FLAKE8_CONFIG) if FLAKE8_CONFIG in plan.existing_files else None
-    if section is not None:
-        match = MAX_LINE_LENGTH.search(section)
-        was = int(match[1]) if match else None
-        if was != length:
-            operations.append(SetFlake8LineLength(length, was))
+    if FLAKE8_CONFIG in plan.existing_files:
+        text = (root / FLAKE8_CONFIG).read_text(encoding="utf-8", errors="replace")
+        changes = flake8_settled(text, length)[1]
+        if changes:
+            operations.append(SettleFlake8(length, tuple(changes)))
     return replace(
         plan,
         operations=tuple(operations),

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -848,6 +849,7 @@ SHAPES: dict[str, Files] = {
             "      - uses: actions/checkout@v2\n      - run: pip install -r requirements.txt\n"
         ),
     },
+    **TOOLING_SHAPES,
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
