@@ -16,7 +16,7 @@ the author chose, with what no longer works brought forward:
 - the template's ml-publish hooks (the audit, the weights guard, the README weights table) are
   added when the configuration has none of them.
 
-The text is edited where ``yaml.compose`` says each value is, never dumped, as pre-commit's
+The text is edited where the composed YAML says each value is, never dumped, as pre-commit's
 ``migrate-config`` and ``autoupdate`` edit it: comments, order, quoting and layout stay.
 What cannot be brought forward offline is said, for a person.
 """
@@ -103,7 +103,7 @@ def brought_forward(
 ) -> ForwardedConfig:
     """Pure: ``text`` (already migrated) with repositories, revisions, hooks and guards
     brought forward to ``template_text``, the template's rendered configuration."""
-    root = yaml.compose(text)
+    root = composed(text)
     repos = value_of(root, "repos") if isinstance(root, MappingNode) else None
     if not isinstance(repos, SequenceNode):
         return ForwardedConfig(text, (), (f"{CONFIG} has no repos list to bring forward",))
@@ -224,7 +224,7 @@ def why(oldest: tuple[int, ...]) -> str:
 def template_revs(template_text: str) -> dict[str, str]:
     """The revision the template pins for each of its hook repositories, by ``url_key``, as
     written (composed, not loaded: a plain ``26.10`` is a tag here, not a number)."""
-    repos = value_of(yaml.compose(template_text), "repos")
+    repos = value_of(composed(template_text), "repos")
     return {
         url_key(scalar(item, "repo")): scalar(item, "rev")
         for item in sequence_items(repos)
@@ -273,6 +273,15 @@ def last_leaf_end(node: Node) -> int:
 def line_end(text: str, index: int) -> int:
     newline = text.find("\n", index)
     return len(text) if newline < 0 else newline + 1
+
+
+def composed(text: str) -> Node | None:
+    """The node tree of ``text``, composed by the safe loader (nothing is constructed)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def value_of(node: Node | None, key: str) -> Node | None:
