@@ -59,6 +59,7 @@ class ToolHook:
     # The template does not configure it: its files are held to it too, not only the legacy.
     authors_only: bool = False
     asks_git: bool = False  # it runs git in the repository, so it is shown the real one
+    files: str = ""  # the hook definition's ``files``, which a configured ``files`` replaces
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,21 @@ TOOL_HOOKS = (
         frozenset({"rst", "markdown", "tex", "python", "pyi"}),
     ),
     # Hooks of authors' own configurations (hook_config.py brings them forward).
+    *(
+        ToolHook(hook_id, f"pre_commit_hooks.{module}", frozenset({tag}), authors_only=True)
+        for hook_id, module, tag in (
+            ("check-ast", "check_ast", "python"),
+            ("check-json", "check_json", "json"),
+            ("detect-private-key", "detect_private_key", "text"),
+            ("fix-byte-order-marker", "fix_byte_order_marker", "text"),
+        )
+    ),
+    ToolHook(
+        "requirements-txt-fixer",
+        "pre_commit_hooks.requirements_txt_fixer",
+        authors_only=True,
+        files=r"(requirements|constraints).*\.txt$",
+    ),
     ToolHook(
         "isort",
         "isort",
@@ -125,7 +141,7 @@ KNOWN_HOOKS = frozenset(
         *(hook.hook_id for hook in TOOL_HOOKS),
         *(hook.hook_id for hook in PATTERN_HOOKS),
         *("black", "flake8", "mypy", "zizmor", "check-added-large-files", "check-case-conflict"),
-        *("fix-byte-order-marker", "ml-publish-check", "no-weights-in-git", "weights-table"),
+        *("ml-publish-check", "no-weights-in-git", "weights-table"),
     }
 )
 WORKFLOW_HOOK = "zizmor"
@@ -213,13 +229,15 @@ def file_tags(root: Path, paths: Iterable[str]) -> dict[str, set[str]]:
 def hook_settings(text: str) -> dict[str, HookSettings]:
     """Each hook of the configuration, its own exclude without an earlier legacy list."""
     document = yaml.safe_load(text) or {}
-    found = {}
+    found: dict[str, HookSettings] = {}
     for repo in document.get("repos", []):
         for hook in repo.get("hooks", []):
             original, listed = split_legacy_exclude(str(hook.get("exclude", "")))
             args = tuple(map(str, hook["args"])) if isinstance(hook.get("args"), list) else None
-            found[str(hook["id"])] = HookSettings(
-                str(hook.get("files", "")), original, listed, args
+            # A hook listed twice (isort for python, then for pyi): the first is the one the
+            # legacy list goes to (hook_excludes.py edits the first).
+            found.setdefault(
+                str(hook["id"]), HookSettings(str(hook.get("files", "")), original, listed, args)
             )
     return found
 
@@ -228,7 +246,8 @@ def applies(
     settings: HookSettings, path: str, tags: set[str], hook: ToolHook | PatternHook
 ) -> bool:
     """Whether pre-commit would hand ``path`` to this hook."""
-    if settings.files and not re.search(settings.files, path):
+    files = settings.files or (hook.files if isinstance(hook, ToolHook) else "")
+    if files and not re.search(files, path):
         return False
     if settings.exclude and re.search(settings.exclude, path):
         return False

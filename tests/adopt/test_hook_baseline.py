@@ -231,3 +231,33 @@ def test_a_failure_is_found_in_any_batch(tmp_path: Path) -> None:
     collect = start_on_copy(tmp_path, whitespace, HookSettings("", ""), names, tmp_path / "scratch")
 
     assert collect() == {names[-1]}
+
+
+def test_the_authors_pre_commit_hooks_run_on_the_files_their_definitions_select(
+    tmp_path: Path,
+) -> None:
+    config = (
+        "repos:\n- repo: https://github.com/pre-commit/pre-commit-hooks\n  rev: v6.0.0\n"
+        "  hooks:\n  - id: requirements-txt-fixer\n  - id: check-json\n  - id: check-ast\n"
+    )
+    files = {
+        "requirements.txt": "torch\nnumpy\n",
+        "notes.txt": "zebra\napple\n",
+        "data.json": "{not json",
+        "ok.json": "{}",
+        "legacy.py": "print 'hello'\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / CONFIG).write_text(config, encoding="utf-8")
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "--all"], check=True)
+
+    baseline = write_hook_baseline(tmp_path, list(files), first_run=False)
+
+    assert baseline.excluded == {
+        "requirements-txt-fixer": ("requirements.txt",),
+        "check-json": ("data.json",),
+        "check-ast": ("legacy.py",),
+    }
+    assert baseline.unchecked == ()
