@@ -196,9 +196,12 @@ def write_hook_baseline(
     """
     config = root / CONFIG
     text = config.read_text(encoding="utf-8") if config.is_file() else ""
-    if not text:
+    try:
+        settings = hook_settings(text) if text else {}
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError):
+        return HookBaseline()  # a configuration pre-commit cannot read either: "needs a person"
+    if not settings:
         return HookBaseline()
-    settings = hook_settings(text)
     tags = file_tags(root, legacy_files)
     authors_only = any(h.authors_only and h.hook_id in settings for h in TOOL_HOOKS)
     every = file_tags(root, git.listed_files(root) or []) if authors_only else tags

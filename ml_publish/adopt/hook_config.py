@@ -78,8 +78,11 @@ def migrated(text: str, root: Path) -> str:
             text=True,
         )
         if result.returncode != 0:
-            said = (result.stdout + result.stderr).strip().splitlines()[-1:] or ["no message"]
-            raise OperationFailed(f"pre-commit migrate-config failed on {CONFIG}: {said[0]}")
+            lines = (result.stdout + result.stderr).splitlines()
+            said = " ".join(" ".join(line.split()) for line in lines if "Check the log" not in line)
+            said = re.sub(r"\S*ml-publish-migrate-[^/\s]+/", "", said)  # the scratch copy's place
+            reason = said.removeprefix("An error has occurred: ").strip()[:300] or "no message"
+            raise OperationFailed(f"pre-commit migrate-config failed on {CONFIG}: {reason}")
         return copy.read_text(encoding="utf-8")
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ml_publish.adopt.hook_config import CONFIG, bring_forward
+from ml_publish.adopt.hook_config import CONFIG, ForwardedConfig, bring_forward
 from ml_publish.adopt.line_lengths import flake8_settled
 from ml_publish.adopt.operations import ForwardHookConfig, Plan, SettleFlake8
+from ml_publish.errors import OperationFailed
 
 FLAKE8_CONFIG = ".flake8"
 
@@ -28,9 +29,15 @@ def with_own_tooling(
     left = plan.left_in_place
     template_config = template_files.get(CONFIG)
     if CONFIG in plan.existing_files and template_config is not None:
-        forwarded = bring_forward(
-            root, template_config, line_length=length, python_min=answers["python_min"]
-        )
+        try:
+            forwarded = bring_forward(
+                root, template_config, line_length=length, python_min=answers["python_min"]
+            )
+        except OperationFailed as error:
+            # A configuration pre-commit cannot read stops no adoption: it is left as it is.
+            forwarded = ForwardedConfig(
+                (root / CONFIG).read_text(encoding="utf-8"), (), (f"{error}; fix it by hand",)
+            )
         if forwarded.text != (root / CONFIG).read_text(encoding="utf-8"):
             operations.append(ForwardHookConfig(CONFIG, forwarded.text, forwarded.changes))
             left = tuple(item for item in left if item[0] != CONFIG)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 from ml_publish.adopt.adoption import adopt, report
@@ -57,3 +58,20 @@ def test_the_report_lists_the_changes_and_the_recorded_conflicts(tmp_path: Path)
     pyproject = (markers / "pyproject.toml").read_text(encoding="utf-8")
     assert "[tool.ml-publish.check.conflict-markers]" in pyproject
     assert '"docs/results.md" = 1\n"model.py.orig" = 1\n' in pyproject
+
+
+def test_a_configuration_pre_commit_cannot_read_is_left_for_a_person(tmp_path: Path) -> None:
+    root = write_abandoned_repository(tmp_path / "broken", ["flat-scripts"])
+    (root / ".pre-commit-config.yaml").write_text("repos: [\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "add", "--all"], check=True)
+    subprocess.run(
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "x"],
+        check=True,
+    )
+
+    adoption = adopt(root, answers={"license": "MIT"})
+
+    (item,) = [i for i in adoption.plan.needs_a_person if "migrate-config" in i]
+    assert item.startswith("pre-commit migrate-config failed on .pre-commit-config.yaml:")
+    assert item.endswith("; fix it by hand")
+    assert (root / ".pre-commit-config.yaml").read_text(encoding="utf-8") == "repos: [\n"
