@@ -133,7 +133,12 @@ def brought_forward(
             edits.append(block)
             changes.append("added the template's ml-publish hooks: " + guard_ids(template_text))
     unresolved += removed_hooks(text)
-    return ForwardedConfig(applied(text, edits), tuple(changes), tuple(unresolved))
+    result = applied(text, edits)
+    try:
+        yaml.safe_load(result)
+    except yaml.YAMLError:  # a layout the edits do not fit: nothing is changed
+        return ForwardedConfig(text, (), (f"{CONFIG}: bring it forward by hand", *unresolved))
+    return ForwardedConfig(result, tuple(changes), tuple(unresolved))
 
 
 def repo_edits(
@@ -246,8 +251,8 @@ def guard_block(text: str, repos: SequenceNode, template_text: str) -> Edit | No
     inserted after the last repository."""
     lines = template_text.splitlines()
     start = next((i for i, line in enumerate(lines) if REPOSITORY_URL in line), None)
-    if start is None or not repos.value:
-        return None
+    if start is None or not repos.value or repos.flow_style:
+        return None  # a flow-style list ([...]) takes no block: the check says what to add
     while start > 0 and lines[start - 1].strip().startswith("#"):
         start -= 1
     end = start + 1
