@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+# The key of ``[tool.ml-publish.check]`` that lists files committed with conflict markers before
+# ml-publish adopt, each with how many conflicts it had: the TPL103 baseline.
+BASELINE_KEY = "conflict-markers"
 MARKER_SIZE = 7
 START = re.compile(r"^<{7}(?: |$)")
 MIDDLE = re.compile(r"^={7}$")
@@ -38,3 +41,11 @@ def text_of(data: bytes) -> str | None:
     if len(data) > LARGEST_TEXT_FILE or b"\0" in data:
         return None
     return data.decode("utf-8", errors="replace")
+
+
+def baselined(check_table: object) -> dict[str, int]:
+    """The TPL103 baseline in ``[tool.ml-publish.check]``: path -> conflicts allowed there."""
+    table = check_table.get(BASELINE_KEY) if isinstance(check_table, dict) else None
+    if not isinstance(table, dict):
+        return {}
+    return {str(path): count for path, count in table.items() if isinstance(count, int)}

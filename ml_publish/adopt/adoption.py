@@ -5,25 +5,28 @@ analyse (read only) → plan (typed operations, printed) → apply → lint base
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.conflict_baseline import write_conflict_baseline
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
     AddVersion,
     CreateFile,
     MergeFile,
+    ForwardHookConfig,
     ModernizeFile,
     MoveFile,
     Plan,
     UntrackWeight,
     headed,
 )
+from ml_publish.adopt.own_tooling import with_own_tooling
 from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
 from ml_publish.adopt.pypi_readme import readme_problem
 from ml_publish.adopt.readme import repository_readme
@@ -107,6 +110,7 @@ def plan_adoption(
         )
     plan = with_template(plan, template_files, current)
     plan = with_renderable_readme(plan, root, current)
+    plan = with_own_tooling(plan, root, template_files, scaffold.answers)
     return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
 
 
@@ -240,9 +244,10 @@ def carry_out(root: Path, plan: Plan, *, tree_was_clean: bool, format_code: bool
         )
         created = {op.path for op in plan.operations if isinstance(op, CreateFile)}
         hooks = write_hook_baseline(root, legacy, first_run=CONFIG in created)
+        conflicts = write_conflict_baseline(root, legacy)
     except (OSError, ValueError, MLPublishError) as error:
         raise stopped_at("lint baseline", error, tree_was_clean=tree_was_clean) from error
-    return Adoption(plan, baseline, hooks)
+    return Adoption(plan, baseline, hooks, conflicts)
 
 
 def check_own_result(root: Path, plan: Plan, *, tree_was_clean: bool) -> None:
@@ -264,6 +269,8 @@ class Adoption:
     plan: Plan
     baseline: Baseline | None
     hooks: HookBaseline | None = None
+    # Files committed with conflict markers, recorded for TPL103: path -> conflicts.
+    conflicts: dict[str, int] = field(default_factory=dict)
 
 
 def report(adoption: Adoption) -> str:
@@ -279,8 +286,15 @@ def report(adoption: Adoption) -> str:
     lines = [f"Adopted into the package {plan.package!r}: {done}."]
     if adoption.baseline is not None:
         lines.append(adoption.baseline.describe())
-    if adoption.hooks is not None and adoption.hooks.excluded:
+    if adoption.hooks is not None and adoption.hooks.describe():
         lines.append(adoption.hooks.describe())
+    lines += headed(
+        "conflict markers: files committed with them, recorded in [tool.ml-publish.check]:",
+        [f"{path}: {count} conflict(s)" for path, count in sorted(adoption.conflicts.items())],
+    )
+    for operation in plan.operations:
+        if isinstance(operation, ForwardHookConfig):
+            lines += headed(f"{operation.path} brought forward:", operation.changes)
     lines += headed("Notes:", plan.notes)
     lines += headed("Needs a person:", plan.needs_a_person)
     lines += [
@@ -306,4 +320,6 @@ READABLE = {
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
     "DeclarePlainReadme": "README declared plain text for PyPI",
+    "ForwardHookConfig": "pre-commit configuration brought forward",
+    "SettleFlake8": ".flake8 made to agree with black",
 }

@@ -22,12 +22,14 @@ from ml_publish.adopt.merge import (
     move_flake8_section,
     with_ignored_files,
 )
+from ml_publish.adopt.line_lengths import flake8_settled
 from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.operations import (
     PINNED_REQUIREMENTS_FILE,
     AddConsoleScript,
     AddVersion,
     CreateFile,
+    ForwardHookConfig,
     MergeFile,
     ModernizeFile,
     MoveFile,
@@ -38,6 +40,7 @@ from ml_publish.adopt.operations import (
     RetargetLink,
     RewriteImports,
     SetDependencies,
+    SettleFlake8,
     UntrackWeight,
 )
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
@@ -136,6 +139,12 @@ def perform(root: Path, operation: Operation) -> None:
     elif isinstance(operation, AddVersion):
         write_if_changed(
             root, operation.path, with_version_line(read(root, operation.path), operation.version)
+        )
+    elif isinstance(operation, ForwardHookConfig):
+        write_if_changed(root, operation.path, operation.text)
+    elif isinstance(operation, SettleFlake8):
+        write_if_changed(
+            root, ".flake8", flake8_settled(read(root, ".flake8"), operation.length)[0]
         )
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)

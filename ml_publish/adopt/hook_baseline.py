@@ -13,11 +13,14 @@ installs, on a scratch copy of the files it would see (pre-commit's ``types`` an
 filters, read with ``identify`` as pre-commit reads them); a file fails when the tool names it
 or changes it. The pygrep hooks are patterns, searched line by line as pre-commit's pygrep
 language does. zizmor is not run here: the author's own workflow files are excluded from it and
-listed for a person. Only a configuration that came from the template is edited.
+listed for a person. An author's own configuration (brought forward by hook_config.py) gets
+the same treatment; its hooks the template does not have (isort) hold every file, the
+template's too, and hooks adopt has no tool for are named in the report, unchecked.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +33,7 @@ from pathlib import Path
 import yaml
 from identify.identify import tags_from_path
 
+from ml_publish import git
 from ml_publish.adopt.hook_excludes import split_legacy_exclude, with_legacy_exclude
 from ml_publish.errors import OperationFailed
 
@@ -47,9 +51,15 @@ class ToolHook:
     """A hook whose failures are found by running its tool on a scratch copy of the files."""
 
     hook_id: str
-    module: str  # run as ``python -m module FILES``
+    module: str  # run as ``python -m module ARGS FILES``
     types: frozenset[str] = frozenset({"text"})  # pre-commit's ``types``: every tag
     types_or: frozenset[str] = frozenset()  # pre-commit's ``types_or``: any tag
+    args: tuple[str, ...] = ()  # the hook definition's, which a configured ``args`` replaces
+    forced: tuple[str, ...] = ()  # always given: what makes the tool check outside a hook run
+    # The template does not configure it: its files are held to it too, not only the legacy.
+    authors_only: bool = False
+    asks_git: bool = False  # it runs git in the repository, so it is shown the real one
+    files: str = ""  # the hook definition's ``files``, which a configured ``files`` replaces
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,12 @@ TOOL_HOOKS = (
     ToolHook("check-yaml", "pre_commit_hooks.check_yaml", frozenset({"yaml"})),
     ToolHook("check-toml", "pre_commit_hooks.check_toml", frozenset({"toml"})),
     ToolHook("debug-statements", "pre_commit_hooks.debug_statement_hook", frozenset({"python"})),
+    ToolHook(
+        "check-merge-conflict",
+        "pre_commit_hooks.check_merge_conflict",
+        forced=("--assume-in-merge",),  # it checks only during a merge otherwise
+        asks_git=True,
+    ),
     ToolHook("codespell", "codespell_lib"),
     ToolHook("mdformat", "mdformat", frozenset({"markdown"})),
     ToolHook(
@@ -78,11 +94,55 @@ TOOL_HOOKS = (
         frozenset(),
         frozenset({"rst", "markdown", "tex", "python", "pyi"}),
     ),
+    # Hooks of authors' own configurations (hook_config.py brings them forward).
+    *(
+        ToolHook(hook_id, f"pre_commit_hooks.{module}", frozenset({tag}), authors_only=True)
+        for hook_id, module, tag in (
+            ("check-ast", "check_ast", "python"),
+            ("check-json", "check_json", "json"),
+            ("detect-private-key", "detect_private_key", "text"),
+            ("fix-byte-order-marker", "fix_byte_order_marker", "text"),
+        )
+    ),
+    ToolHook(
+        "requirements-txt-fixer",
+        "pre_commit_hooks.requirements_txt_fixer",
+        authors_only=True,
+        files=r"(requirements|constraints).*\.txt$",
+    ),
+    ToolHook(
+        "isort",
+        "isort",
+        frozenset({"python"}),
+        args=("--filter-files",),
+        authors_only=True,
+    ),
 )
 PATTERN_HOOKS = (
     PatternHook("python-check-blanket-noqa", r"(?i)# noqa(?!: )"),
     PatternHook("python-check-blanket-type-ignore", r"# type:? *ignore(?!\[|\w)"),
     PatternHook("python-use-type-annotations", r"# type(?!: *ignore([^a-zA-Z0-9]|$))"),
+)
+# The settings the tools read from the repository's root (isort's, codespell's, ...), copied
+# beside the files so each tool runs as the hook will.
+SETTINGS_FILES = (
+    "setup.cfg",
+    "tox.ini",
+    "pyproject.toml",
+    ".isort.cfg",
+    ".editorconfig",
+    ".codespellrc",
+    ".mdformat.toml",
+)
+# Hooks whose failures the baseline covers: by a tool above, by baseline.py (black, flake8,
+# mypy), or because adopt makes them pass (weights untracked, ml-publish's own checks).
+KNOWN_HOOKS = frozenset(
+    {
+        *(hook.hook_id for hook in TOOL_HOOKS),
+        *(hook.hook_id for hook in PATTERN_HOOKS),
+        *("black", "flake8", "mypy", "zizmor", "check-added-large-files", "check-case-conflict"),
+        *("ml-publish-check", "no-weights-in-git", "weights-table"),
+    }
 )
 WORKFLOW_HOOK = "zizmor"
 WORKFLOW_FILES = re.compile(r"(\.github/workflows/.*)|(action\.ya?ml)$")
@@ -94,17 +154,25 @@ class HookBaseline:
     """The legacy files each hook is kept off, by hook id."""
 
     excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Hooks of the author's configuration adopt cannot run offline: their failures are not held
+    # off, and the report names them.
+    unchecked: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        unchecked = (
+            [f"pre-commit: not checked by adopt (run them yourself): {', '.join(self.unchecked)}"]
+            if self.unchecked
+            else []
+        )
         if not self.excluded:
-            return ""
+            return "\n".join(unchecked)
         files: dict[str, list[str]] = {}
         for hook_id, paths in self.excluded.items():
             for path in paths:
                 files.setdefault(path, []).append(hook_id)
         lines = [f"pre-commit: {len(files)} legacy file(s) excluded from hooks they fail today:"]
         lines += [f"  {path}: {', '.join(sorted(ids))}" for path, ids in sorted(files.items())]
-        return "\n".join(lines)
+        return "\n".join(lines + unchecked)
 
 
 @dataclass(frozen=True)
@@ -114,6 +182,7 @@ class HookSettings:
     files: str
     exclude: str
     listed: tuple[str, ...] = ()  # the legacy paths an earlier run listed, escaped
+    args: tuple[str, ...] | None = None  # the configured ``args``, if any
 
 
 def write_hook_baseline(
@@ -127,13 +196,17 @@ def write_hook_baseline(
     """
     config = root / CONFIG
     text = config.read_text(encoding="utf-8") if config.is_file() else ""
-    if not text.startswith(TEMPLATE_HEADER):
+    try:
+        settings = hook_settings(text) if text else {}
+    except (yaml.YAMLError, AttributeError, KeyError, TypeError):
+        return HookBaseline()  # a configuration pre-commit cannot read either: "needs a person"
+    if not settings:
         return HookBaseline()
-    settings = hook_settings(text)
-    candidates = sorted(path for path in legacy_files if (root / path).is_file())
-    tags = {path: tags_from_path(str(root / path)) for path in candidates}
+    tags = file_tags(root, legacy_files)
+    authors_only = any(h.authors_only and h.hook_id in settings for h in TOOL_HOOKS)
+    every = file_tags(root, git.listed_files(root) or []) if authors_only else tags
     excluded: dict[str, tuple[str, ...]] = {}
-    found = failures(root, settings, tags)
+    found = failures(root, settings, tags, every)
     if WORKFLOW_HOOK in found and not first_run:
         listed = settings[WORKFLOW_HOOK].listed
         found[WORKFLOW_HOOK] = {
@@ -147,17 +220,28 @@ def write_hook_baseline(
     for hook_id in settings:
         text = with_legacy_exclude(text, hook_id, excluded.get(hook_id, ()))
     config.write_text(text, encoding="utf-8")
-    return HookBaseline(excluded)
+    return HookBaseline(excluded, tuple(sorted(set(settings) - KNOWN_HOOKS)))
+
+
+def file_tags(root: Path, paths: Iterable[str]) -> dict[str, set[str]]:
+    """identify's tags of each file (links left out), as pre-commit filters by them."""
+    files = sorted(p for p in paths if (root / p).is_file() and not (root / p).is_symlink())
+    return {path: tags_from_path(str(root / path)) for path in files}
 
 
 def hook_settings(text: str) -> dict[str, HookSettings]:
     """Each hook of the configuration, its own exclude without an earlier legacy list."""
     document = yaml.safe_load(text) or {}
-    found = {}
+    found: dict[str, HookSettings] = {}
     for repo in document.get("repos", []):
         for hook in repo.get("hooks", []):
             original, listed = split_legacy_exclude(str(hook.get("exclude", "")))
-            found[str(hook["id"])] = HookSettings(str(hook.get("files", "")), original, listed)
+            args = tuple(map(str, hook["args"])) if isinstance(hook.get("args"), list) else None
+            # A hook listed twice (isort for python, then for pyi): the first is the one the
+            # legacy list goes to (hook_excludes.py edits the first).
+            found.setdefault(
+                str(hook["id"]), HookSettings(str(hook.get("files", "")), original, listed, args)
+            )
     return found
 
 
@@ -165,7 +249,8 @@ def applies(
     settings: HookSettings, path: str, tags: set[str], hook: ToolHook | PatternHook
 ) -> bool:
     """Whether pre-commit would hand ``path`` to this hook."""
-    if settings.files and not re.search(settings.files, path):
+    files = settings.files or (hook.files if isinstance(hook, ToolHook) else "")
+    if files and not re.search(files, path):
         return False
     if settings.exclude and re.search(settings.exclude, path):
         return False
@@ -175,9 +260,13 @@ def applies(
 
 
 def failures(
-    root: Path, settings: dict[str, HookSettings], tags: dict[str, set[str]]
+    root: Path,
+    settings: dict[str, HookSettings],
+    tags: dict[str, set[str]],
+    every: dict[str, set[str]],
 ) -> dict[str, set[str]]:
-    """The legacy files each configured hook fails, its tool run on a scratch copy."""
+    """The legacy files each configured hook fails (every file, for a hook only the author
+    configured: ``every``), its tool run on a scratch copy."""
     found: dict[str, set[str]] = {}
     for pattern in PATTERN_HOOKS:
         if pattern.hook_id in settings:
@@ -190,34 +279,37 @@ def failures(
         runs = []
         for hook in TOOL_HOOKS:
             if hook.hook_id in settings:
-                seen = [p for p, t in tags.items() if applies(settings[hook.hook_id], p, t, hook)]
+                own = settings[hook.hook_id]
+                files = every if hook.authors_only else tags
+                seen = [p for p, t in files.items() if applies(own, p, t, hook)]
                 if seen:
                     copy = Path(scratch).resolve() / hook.hook_id
-                    runs.append((hook, start_on_copy(root, hook, seen, copy)))
+                    runs.append((hook, start_on_copy(root, hook, own, seen, copy)))
         for tool, collect in runs:
             found[tool.hook_id] = collect()
     return found
 
 
 def start_on_copy(
-    root: Path, hook: ToolHook, paths: list[str], copy: Path
+    root: Path, hook: ToolHook, settings: HookSettings, paths: list[str], copy: Path
 ) -> Callable[[], set[str]]:
     """Start ``hook``'s tool on copies of ``paths``; the returned call waits for the failures.
 
     The files go to the tool in batches that fit a command line, as pre-commit hands them
     over: a repository with tens of thousands of label files must not overflow ``ARG_MAX``.
     """
-    for path in paths:
+    for path in [*paths, *(name for name in SETTINGS_FILES if (root / name).is_file())]:
         (copy / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / path, copy / path)
+    arguments = [*(hook.args if settings.args is None else settings.args), *hook.forced]
     batches = command_batches(paths, len(str(copy)) + 1)
-    first = start_tool(hook, [str(copy / path) for path in batches[0]], copy)
+    first = start_tool(hook, [*arguments, *(str(copy / path) for path in batches[0])], copy, root)
 
     def collect() -> set[str]:
         failing: set[str] = set()
         for index, given in enumerate(batches):
             files = [str(copy / path) for path in given]
-            process = first if index == 0 else start_tool(hook, files, copy)
+            process = first if index == 0 else start_tool(hook, [*arguments, *files], copy, root)
             said, _ = process.communicate()
             found = {
                 path
@@ -248,11 +340,15 @@ def command_batches(paths: list[str], prefix: int) -> list[list[str]]:
     return batches
 
 
-def start_tool(hook: ToolHook, files: list[str], cwd: Path) -> subprocess.Popen[str]:
+def start_tool(hook: ToolHook, files: list[str], cwd: Path, root: Path) -> subprocess.Popen[str]:
+    """Start the hook's tool on ``files`` in the scratch copy ``cwd``; a tool that asks git
+    about the repository (is it merging?) is pointed at ``root``'s."""
+    env = {**os.environ, "GIT_DIR": str(root / ".git")} if hook.asks_git else None
     try:
         return subprocess.Popen(
             [sys.executable, "-m", hook.module, *files],
             cwd=cwd,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -55,7 +55,7 @@ def with_legacy_exclude(text: str, hook_id: str, paths: tuple[str, ...]) -> str:
         (
             i
             for i, line in enumerate(lines)
-            if re.fullmatch(rf"\s*- id: {re.escape(hook_id)}\s*", line)
+            if re.fullmatch(rf"\s*-\s+id:\s*(['\"]?){re.escape(hook_id)}\1\s*(#.*)?\s*", line)
         ),
         None,
     )
@@ -66,7 +66,8 @@ def with_legacy_exclude(text: str, hook_id: str, paths: tuple[str, ...]) -> str:
     while end < len(lines) and indent_of(lines[end]) > dash:
         end += 1
     body = lines[start + 1 : end]
-    key = " " * (dash + 2)
+    # The hook's keys line up with its id: ``- id:`` or ``-   id:``.
+    key = " " * lines[start].index("id:")
     kept, original, skipping = [], "", False
     for line in body:
         if skipping and line.strip() and indent_of(line) > len(key):

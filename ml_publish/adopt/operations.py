@@ -167,6 +167,31 @@ class MergeFile:
         return f"merge     {self.path} (yours kept; the template's missing parts added)"
 
 
+@dataclass(frozen=True)
+class ForwardHookConfig:
+    """Bring the author's own pre-commit configuration forward (see hook_config.py)."""
+
+    path: str
+    text: str
+    changes: tuple[str, ...]
+
+    def describe(self) -> str:
+        lines = [f"hooks     {self.path}: brought forward, every hook and argument kept"]
+        return "\n".join([*lines, *(f"            {change}" for change in self.changes)])
+
+
+@dataclass(frozen=True)
+class SettleFlake8:
+    """Make the author's .flake8 agree with black: its line length (LNT103), the codes its
+    style triggers ignored (LNT104); every other setting stays."""
+
+    length: int
+    changes: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"flake8    .flake8: {'; '.join(self.changes)}"
+
+
 Operation = (
     MoveFile
     | CreateFile
@@ -181,6 +206,8 @@ Operation = (
     | RetargetLink
     | ModernizeFile
     | DeclarePlainReadme
+    | ForwardHookConfig
+    | SettleFlake8
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ml_publish import git, template
 from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.adopt.line_lengths import project_line_length
 from ml_publish.adopt.licensing import licensed_files, repository_license
 from ml_publish.adopt.merge import sparing
 from ml_publish.adopt.operations import (
@@ -28,7 +29,6 @@ from ml_publish.adopt.operations import (
     UntrackWeight,
 )
 from ml_publish.adopt.readme import repository_readme, with_repository_readme
-from ml_publish.toml_file import dict_at, parse_toml
 from ml_publish.versions import VERSION_LINE
 
 # The template's PyTorch modules; a package with its own modules of these names keeps them.
@@ -50,20 +50,9 @@ class Scaffold:
 
 
 def line_length_of(analysis: RepositoryAnalysis) -> str | None:
-    pyproject = analysis.root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            black = dict_at(parse_toml(pyproject.read_text(encoding="utf-8")), "tool", "black")
-        except ValueError:
-            black = {}
-        if "line-length" in black:
-            return str(black["line-length"])
-    setup_cfg = analysis.root / "setup.cfg"
-    if setup_cfg.is_file():
-        match = re.search(r"^max[-_]line[-_]length\s*=\s*(\d+)", setup_cfg.read_text(), re.M)
-        if match:
-            return match[1]
-    return None
+    """black's line length, else flake8's (see line_lengths.py)."""
+    length = project_line_length(analysis.root)
+    return None if length is None else str(length)
 
 
 def version_in_root_modules(analysis: RepositoryAnalysis) -> str | None:

@@ -7,38 +7,21 @@ import re
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import NOT_FOUND, PRECOMMIT_CONFIG, RepositoryFacts, UnreadableFile
 from ml_publish.checks.packaging import metadata_requirements
+from ml_publish.hook_repositories import (
+    DEAD_REPOSITORIES,
+    FROZEN_COMMENT,
+    PRE_COMMIT_HOOKS,
+    REMOVED_HOOKS,
+    is_release_tag,
+    url_key,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PRE_COMMIT_HOOKS = "https://github.com/pre-commit/pre-commit-hooks"
 ML_PUBLISH_HOOKS = ("no-weights-in-git",)
 LARGE_FILE_HOOKS = ("check-added-large-files",)
-# Hook repositories that are gone or archived, and where their hooks live now.
-DEAD_REPOSITORIES = {
-    "https://gitlab.com/pycqa/flake8": "https://github.com/PyCQA/flake8",
-    "https://github.com/ambv/black": "https://github.com/psf/black-pre-commit-mirror",
-    "https://github.com/python/black": "https://github.com/psf/black-pre-commit-mirror",
-    "https://github.com/timothycrosley/isort": "https://github.com/PyCQA/isort",
-    "https://github.com/pre-commit/mirrors-isort": "https://github.com/PyCQA/isort",
-    "https://github.com/pre-commit/mirrors-yapf": "https://github.com/google/yapf",
-    "https://github.com/pre-commit/mirrors-autopep8": "https://github.com/hhatto/autopep8",
-    "https://github.com/pre-commit/mirrors-pylint": "a local hook running pylint",
-    "https://github.com/pre-commit/mirrors-prettier": "https://github.com/rbubley/mirrors-prettier",
-    "https://github.com/asottile/seed-isort-config": "nothing: isort 5 needs no seeding",
-}
-# Hooks pre-commit-hooks has removed, and what replaces them.
-REMOVED_HOOKS = {
-    "flake8": "the flake8 hook of https://github.com/PyCQA/flake8",
-    "pyflakes": "the flake8 hook of https://github.com/PyCQA/flake8",
-    "autopep8-wrapper": "the autopep8 hook of https://github.com/hhatto/autopep8",
-    "check-byte-order-marker": "fix-byte-order-marker",
-    "fix-encoding-pragma": "pyupgrade (https://github.com/asottile/pyupgrade)",
-}
-FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
-MUTABLE_REVS = {"master", "main", "HEAD", "develop", "trunk", "stable", "latest"}
-FROZEN_COMMENT = re.compile(r"^\s*rev:\s*['\"]?([0-9a-f]{40})['\"]?\s*#\s*frozen:", re.MULTILINE)
 # Tools whose hook revision should equal the version pinned for local runs.
 PINNED_TOOL_REPOS = {
     "black": ("https://github.com/psf/black-pre-commit-mirror", "https://github.com/psf/black"),
@@ -55,10 +38,6 @@ EXACT_PIN = re.compile(r"^\s*([A-Za-z0-9._-]+)\s*(?:\[[^\]]*\])?\s*==\s*([0-9][0
 def remote_repos(facts: RepositoryFacts) -> list[dict[str, Any]]:
     """The configured repositories other than ``local`` and ``meta``."""
     return [r for r in facts.yaml(PRECOMMIT_CONFIG)["repos"] if r["repo"] not in {"local", "meta"}]
-
-
-def url_key(url: str) -> str:
-    return url.rstrip("/").removesuffix(".git").lower()
 
 
 @check("PC101")
@@ -131,13 +110,11 @@ def no_removed_hooks(facts: RepositoryFacts) -> str | None:
 def revs_are_tags(facts: RepositoryFacts) -> str | None:
     """Hook revisions are release tags, not branches or bare commit hashes."""
     frozen = set(FROZEN_COMMENT.findall(facts.text(PRECOMMIT_CONFIG) or ""))
-    bad = []
-    for repo in remote_repos(facts):
-        rev = str(repo.get("rev", ""))
-        if not rev or rev in MUTABLE_REVS or (FULL_SHA.match(rev) and rev not in frozen):
-            bad.append(f"{repo['repo']} at {rev or 'no rev'}")
-        elif not FULL_SHA.match(rev) and re.fullmatch(r"[0-9a-f]{7,39}", rev):
-            bad.append(f"{repo['repo']} at {rev}")
+    bad = [
+        f"{repo['repo']} at {repo.get('rev') or 'no rev'}"
+        for repo in remote_repos(facts)
+        if not is_release_tag(str(repo.get("rev", "")), frozen)
+    ]
     if bad:
         return (
             f"pin hooks to release tags: {'; '.join(bad)}; run pre-commit autoupdate "

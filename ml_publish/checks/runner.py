@@ -11,6 +11,7 @@ from pathlib import Path
 from ml_publish.checks import all_checks
 from ml_publish.checks.base import FAIL, FAMILIES, PASS, SKIP, Check, CheckResult, Skip
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
+from ml_publish.conflict_markers import BASELINE_KEY
 from ml_publish.errors import UsageError
 from ml_publish.toml_file import tool_table
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ml_publish.checks.base import Outcome
 
 CONFIG_TABLE = "[tool.ml-publish.check]"
-CONFIG_KEYS = ("select", "ignore")
+CONFIG_KEYS = ("select", "ignore", BASELINE_KEY)
 
 
 class Selection:

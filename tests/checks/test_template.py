@@ -114,3 +114,17 @@ def test_tpl103_skips_outside_git(tmp_path: Path) -> None:
 
     assert result.result == "skip"
     assert "not a git repository" in result.message
+
+
+def test_tpl103_passes_the_files_adopt_recorded_and_fails_new_markers(tmp_path: Path) -> None:
+    baseline = '\n[tool.ml-publish.check.conflict-markers]\n"model.py.orig" = 1\n'
+    recorded = {**with_record(record() + baseline), "model.py.orig": CONFLICT}
+    assert audit(tmp_path / "recorded", recorded, "TPL103", git=True).result == "pass"
+    # A second conflict in the recorded file, and markers in a file never recorded, fail.
+    grown = {**recorded, "model.py.orig": CONFLICT + CONFLICT, "train.py": CONFLICT}
+    failed = audit(tmp_path / "grown", grown, "TPL103", git=True)
+    assert failed.result == "fail"
+    assert failed.message == (
+        "resolve the conflicts marked with <<<<<<< at model.py.orig:2, model.py.orig:10, "
+        "train.py:2, then commit"
+    )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAYOUT_SHAPES
 from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
+from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -852,6 +853,7 @@ SHAPES: dict[str, Files] = {
     },
     **LAYOUT_SHAPES,
     **METADATA_SHAPES,
+    **TOOLING_SHAPES,
 }
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.

@@ -79,6 +79,7 @@ HOOK_REPOSITORIES = {
         HookRepository("https://github.com/codespell-project/codespell", "v2.4.3", "codespell"),
         HookRepository("https://github.com/hukkin/mdformat", "1.0.0", "mdformat"),
         HookRepository("https://github.com/zizmorcore/zizmor-pre-commit", "v1.32.0", "zizmor"),
+        HookRepository("https://github.com/PyCQA/isort", "6.0.1", "isort"),
     )
 }
 

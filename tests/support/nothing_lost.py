@@ -11,6 +11,8 @@ except for what adopt legitimately changes:
 - ``setup.py``, ``setup.cfg`` or ``tox.ini`` removed only when what they said is carried over;
 - with ``--modernize``, a file that was not Python 3 may be converted: it must parse now and
   keep every function, class and string literal it had;
+- an author's own ``.pre-commit-config.yaml`` and ``.flake8`` keep every hook, argument,
+  comment and setting (tooling_kept.py says what adopt may change in them);
 - a symbolic link stays a link: an absolute one to the same target, a relative one that
   resolved still resolves after the move.
 """
@@ -32,6 +34,7 @@ from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
 from ml_publish.adopt.operations import AddVersion, MoveFile, Plan, RewriteImports
 from tests.support.abandoned_repos import LINK
 from tests.support.import_check import is_python_3
+from tests.support.tooling_kept import TOOLING_FILES, assert_tooling_kept
 
 # Files adopt completes in marked blocks: the original must still be their beginning.
 APPENDED = {".gitignore", "README.md", "README.rst"}
@@ -184,6 +187,8 @@ def assert_nothing_lost(
                 # The metadata moved into the template's [project], built by its backend.
                 original.pop("build-system", None)
             assert contains(tomllib.loads(current.decode()), original), path
+        elif path in TOOLING_FILES:
+            assert_tooling_kept(path, data.decode(), current.decode())
         elif modernized and path.endswith(".py") and not is_python_3(data):
             assert_converted_keeps_meaning(path, data.decode(), current.decode())
         else:

@@ -1,0 +1,234 @@
+"""An author's pre-commit configuration brought forward: migrate-config, new homes, revisions."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ml_publish.adopt.hook_config import CONFIG, bring_forward, brought_forward, migrated
+from ml_publish.errors import OperationFailed
+
+# The template's configuration, cut to what bringing forward reads: the revisions it pins and
+# the ml-publish repository with its comment.
+TEMPLATE = """\
+# black, flake8 and mypy here run the versions pinned in the `dev` extra of pyproject.toml.
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v6.0.0
+    hooks:
+      - id: trailing-whitespace
+
+  # The ml-publish release that generated this project: the audit, the weights guard, and the
+  # README weights table kept in sync with demo/weights.json.
+  - repo: https://github.com/ml-publish/ml-publish
+    rev: v0.1.0
+    hooks:
+      - id: ml-publish-check
+      - id: no-weights-in-git
+      - id: weights-table
+
+  - repo: https://github.com/psf/black-pre-commit-mirror
+    rev: 26.10.1
+    hooks:
+      - id: black
+
+  - repo: https://github.com/PyCQA/flake8
+    rev: 7.5.0
+    hooks:
+      - id: flake8
+"""
+# A 2019 configuration: a bare list of repositories pinned with sha:, black and flake8 where
+# they lived then (a bare hash for flake8), an isort mirror, a Python long gone.
+OLD = """\
+# Hooks from our lab's 2019 template.
+-   repo: https://github.com/pre-commit/pre-commit-hooks
+    sha: v2.2.3
+    hooks:
+    -   id: trailing-whitespace
+        args: [--markdown-linebreak-ext=md]
+    -   id: check-byte-order-marker
+-   repo: https://github.com/ambv/black
+    sha: 19.3b0
+    hooks:
+    -   id: black
+        language_version: python3.7
+-   repo: https://gitlab.com/pycqa/flake8
+    sha: '0f85f8a1f7c5fcb8e4a0d38f89dbd3ab0d0de5b4'
+    hooks:
+    -   id: flake8
+        args: [--max-line-length=120]  # wide screens
+-   repo: https://github.com/pre-commit/mirrors-isort
+    sha: v4.3.21
+    hooks:
+    -   id: isort
+"""
+BROUGHT_FORWARD = """\
+# Hooks from our lab's 2019 template.
+repos:
+-   repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v6.0.0
+    hooks:
+    -   id: trailing-whitespace
+        args: [--markdown-linebreak-ext=md]
+    -   id: fix-byte-order-marker
+-   repo: https://github.com/psf/black-pre-commit-mirror
+    rev: 26.10.1
+    hooks:
+    -   id: black
+        language_version: python3
+-   repo: https://github.com/PyCQA/flake8
+    rev: '7.5.0'
+    hooks:
+    -   id: flake8
+        args: [--max-line-length=100]  # wide screens
+-   repo: https://github.com/PyCQA/isort
+    rev: 6.0.1
+    hooks:
+    -   id: isort
+
+# The ml-publish release that generated this project: the audit, the weights guard, and the
+# README weights table kept in sync with demo/weights.json.
+- repo: https://github.com/ml-publish/ml-publish
+  rev: v0.1.0
+  hooks:
+    - id: ml-publish-check
+    - id: no-weights-in-git
+    - id: weights-table
+"""
+
+
+def repository_with(tmp_path: Path, config: str) -> Path:
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    (tmp_path / CONFIG).write_text(config, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_2019_configuration_is_brought_forward_keeping_every_hook_and_comment(
+    tmp_path: Path,
+) -> None:
+    root = repository_with(tmp_path, OLD)
+
+    forwarded = bring_forward(root, TEMPLATE, line_length=100, python_min="3.10")
+
+    assert forwarded.text == BROUGHT_FORWARD
+    assert forwarded.changes == (
+        "pre-commit migrate-config rewrote the old format",
+        "https://github.com/pre-commit/pre-commit-hooks: rev v2.2.3 -> v6.0.0 (the version the "
+        "template pins)",
+        "check-byte-order-marker is fix-byte-order-marker in pre-commit-hooks now",
+        "https://github.com/ambv/black moved: now https://github.com/psf/black-pre-commit-mirror",
+        "https://github.com/psf/black-pre-commit-mirror: rev 19.3b0 -> 26.10.1 (the version the "
+        "template pins)",
+        "black: language_version python3.7 -> python3 (older than the project's Python 3.10, no "
+        "longer installable)",
+        "https://gitlab.com/pycqa/flake8 moved: now https://github.com/PyCQA/flake8",
+        "https://github.com/PyCQA/flake8: rev 0f85f8a1f7c5fcb8e4a0d38f89dbd3ab0d0de5b4 -> 7.5.0 "
+        "(the version the template pins)",
+        "flake8: --max-line-length=120 -> --max-line-length=100 (black's line length)",
+        "https://github.com/pre-commit/mirrors-isort moved: now https://github.com/PyCQA/isort",
+        "https://github.com/PyCQA/isort: rev v4.3.21 -> 6.0.1 (a release known to work)",
+        "added the template's ml-publish hooks: ml-publish-check, no-weights-in-git, "
+        "weights-table",
+    )
+    assert forwarded.unresolved == ()
+    assert (root / CONFIG).read_text(encoding="utf-8") == OLD, "planning wrote nothing"
+
+
+def test_bringing_forward_again_changes_nothing(tmp_path: Path) -> None:
+    root = repository_with(tmp_path, BROUGHT_FORWARD)
+
+    forwarded = bring_forward(root, TEMPLATE, line_length=100, python_min="3.10")
+
+    assert (forwarded.text, forwarded.changes, forwarded.unresolved) == (BROUGHT_FORWARD, (), ())
+
+
+def test_migrate_config_is_pre_commits_own(tmp_path: Path) -> None:
+    root = repository_with(tmp_path, "")
+
+    text = migrated("-   repo: https://example.org/x\n    sha: v1\n    hooks: []\n", root)
+
+    assert text == "repos:\n-   repo: https://example.org/x\n    rev: v1\n    hooks: []\n"
+
+
+def test_a_configuration_pre_commit_cannot_read_stops_with_its_reason(tmp_path: Path) -> None:
+    root = repository_with(tmp_path, "")
+
+    with pytest.raises(OperationFailed, match="pre-commit migrate-config failed on"):
+        migrated("repos: [\n", root)
+
+
+def test_a_repository_the_template_does_not_use_keeps_its_tag_and_a_hash_needs_a_person() -> None:
+    config = """\
+repos:
+  - repo: https://github.com/asottile/pyupgrade
+    rev: v2.7.2
+    hooks:
+      - id: pyupgrade
+        args: [--py36-plus]
+  - repo: https://github.com/PyCQA/isort
+    rev: master
+    hooks:
+      - id: isort
+  - repo: https://github.com/example/lint
+    rev: 1a2b3c4
+    hooks:
+      - id: lint
+  - repo: https://github.com/pre-commit/mirrors-pylint
+    rev: v2.4.4
+    hooks:
+      - id: pylint
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v2.5.0
+    hooks:
+      - id: flake8
+  - repo: https://github.com/ml-publish/ml-publish
+    rev: v0.0.9
+    hooks:
+      - id: no-weights-in-git
+"""
+    forwarded = brought_forward(config, TEMPLATE, line_length=100, python_min="3.10")
+
+    assert forwarded.text == config.replace("rev: master", "rev: 6.0.1").replace(
+        "rev: v2.5.0", "rev: v6.0.0"
+    ).replace("rev: v0.0.9", "rev: v0.1.0")
+    assert forwarded.unresolved == (
+        ".pre-commit-config.yaml: https://github.com/example/lint at 1a2b3c4 is not a release tag "
+        "adopt knows; run pre-commit autoupdate --repo https://github.com/example/lint",
+        ".pre-commit-config.yaml: the hook repository https://github.com/pre-commit/mirrors-pylint "
+        "is gone; use a local hook running pylint",
+        ".pre-commit-config.yaml: pre-commit-hooks no longer has flake8; use the flake8 hook of "
+        "https://github.com/PyCQA/flake8",
+    )
+
+
+def test_quotes_stay_and_a_plain_value_yaml_would_misread_is_quoted() -> None:
+    config = 'repos:\n  - repo: "https://github.com/ambv/black"\n    rev: "19.3b0"\n    hooks: []\n'
+    template = TEMPLATE.replace("rev: 26.10.1", "rev: 26.10")
+
+    forwarded = brought_forward(config, template, line_length=100, python_min="3.10")
+
+    assert forwarded.text.splitlines()[1:3] == [
+        '  - repo: "https://github.com/psf/black-pre-commit-mirror"',
+        '    rev: "26.10"',
+    ]
+    plain = brought_forward(
+        config.replace('"19.3b0"', "19.3b0"), template, line_length=100, python_min="3.10"
+    )
+    assert plain.text.splitlines()[2] == "    rev: '26.10'"
+
+
+def test_default_language_version_too_old_becomes_python3() -> None:
+    config = (
+        "default_language_version:\n  python: python3.6\nrepos:\n"
+        "  - repo: https://github.com/ml-publish/ml-publish\n    rev: v0.1.0\n    hooks: []\n"
+    )
+
+    forwarded = brought_forward(config, TEMPLATE, line_length=100, python_min="3.10")
+
+    assert forwarded.text == config.replace("python3.6", "python3")
+    assert forwarded.changes == (
+        "default_language_version: python3.6 -> python3 (older than the project's Python 3.10, "
+        "no longer installable)",
+    )
