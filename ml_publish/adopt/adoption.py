@@ -12,6 +12,8 @@ from ml_publish import git
 from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.commands import with_commands
+from ml_publish.adopt.emptied import with_emptied_directories
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
@@ -66,6 +68,7 @@ def plan_adoption(
     if converted:
         analysis = analyse_repository(root, converted)
     plan = with_conversions(make_plan(analysis, package), conversions)
+    plan = with_emptied_directories(root, with_commands(root, plan))
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
     asked = answers.get("license")
@@ -272,4 +275,7 @@ READABLE = {
     "AddVersion": "__version__ added to the package",
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
+    "RewriteCommands": "file(s) with commands pointed at the moved scripts' modules",
+    "AddStandIn": "stand-in(s) left at moved scripts' old paths for commands that name them",
+    "RemoveEmptiedDirectories": "set(s) of directories emptied by the moves removed",
 }

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.adopt.console_names import console_names
 from ml_publish.adopt.dependencies import relax
 from ml_publish.adopt.moves import (
     Moves,
@@ -97,9 +98,13 @@ def make_plan(analysis: RepositoryAnalysis, package: str | None = None) -> Plan:
     operations += [RetargetLink(path, target) for path, target in sorted(links.items())]
     operations += rewrites(analysis, moves)
     script_notes = []
+    scripts = [
+        f.path for f in analysis.python_files if f.facts.main_function and f.facts.main_block
+    ]
+    commands = console_names([path for path in scripts if path in moves.destinations], name)
     for file in analysis.python_files:
-        if file.path in moves.destinations and file.facts.main_function and file.facts.main_block:
-            module, command = module_of(moves.destinations[file.path]), console_name(file.path)
+        if file.path in commands:
+            module, command = module_of(moves.destinations[file.path]), commands[file.path]
             operations.append(AddConsoleScript(command, f"{module}:main"))
             script_notes.append(
                 f"python {file.path} is now the command {command} (or python -m {module}) once "
@@ -218,10 +223,6 @@ def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str
 def module_of(path: str) -> str:
     parts = PurePosixPath(path).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def console_name(path: str) -> str:
-    return PurePosixPath(path).stem.replace("_", "-")
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:
