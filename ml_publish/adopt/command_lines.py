@@ -30,13 +30,18 @@ SHELL, MAKE, DOCKER, DOCS, NOTEBOOK = "shell", "make", "docker", "docs", "notebo
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 DOC_SUFFIXES = {".md", ".markdown", ".rst"}
 MAKEFILES = {"Makefile", "makefile", "GNUmakefile"}
+# Files whose commands run from the root but hold no shell of their own: the commands
+# there are found as in docs.
+COMMAND_LISTS = {"Procfile", ".gitlab-ci.yml"}
+WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 SHEBANG = re.compile(r"#!\s*\S*(?:/|env\s+)(?:ba|z|k|da)?sh\b")
 
 # What runs a script: an interpreter (a make or shell variable holding one counts), a launcher
 # that takes a script or a module, or IPython's %run. The group names the module flag to use.
 HEAD = re.compile(
     r"""(?<![\w./$-])(?:
-        (?P<python>python(?:[23](?:\.\d+)?)?|\$\(PYTHON\d?\)|\$\{PYTHON\d?\}|\$PYTHON\d?\b)
+        (?P<python>(?:[\w.~-]*/)*python(?:[23](?:\.\d+)?)?
+            |\$\(PYTHON\d?\)|\$\{PYTHON\d?\}|\$PYTHON\d?\b)
         |(?P<torchrun>torchrun)
         |(?P<accelerate>accelerate\s+launch)
         |(?P<deepspeed>deepspeed)
@@ -95,7 +100,7 @@ def command_file_kind(path: str, first_line: str = "") -> str | None:
         return MAKE
     if name == "Dockerfile" or name.startswith("Dockerfile.") or suffix == ".dockerfile":
         return DOCKER
-    if suffix in DOC_SUFFIXES:
+    if suffix in DOC_SUFFIXES or name in COMMAND_LISTS or WORKFLOWS.match(path):
         return DOCS
     return NOTEBOOK if suffix == ".ipynb" else None
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.abandoned_commands import COMMAND_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -849,6 +850,8 @@ SHAPES: dict[str, Files] = {
         ),
     },
 }
+
+SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, emptied directories
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
