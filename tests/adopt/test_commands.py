@@ -170,7 +170,8 @@ def test_notebook_cells_keep_their_json_layout() -> None:
 
     assert rewrite(text, "explore.ipynb", NOTEBOOK) == (
         '{\n "cells": [\n  {\n   "cell_type": "code",\n   "source": [\n'
-        '    "!python -m pkg.train --fold 0\\n",\n    "%run -i -m pkg.src.infer"\n   ]\n  }\n ]\n}\n'
+        '    "!python -m pkg.train --fold 0\\n",\n    "%run -i -m pkg.src.infer"\n'
+        "   ]\n  }\n ]\n}\n"
     )
 
 
