@@ -275,7 +275,7 @@ READABLE = {
     "AddVersion": "__version__ added to the package",
     "RetargetLink": "symbolic link(s) pointed at their files again after the move",
     "ModernizeFile": "Python 2 file(s) converted to Python 3",
-    "RewriteCommands": "file(s) with commands pointed at the moved scripts' modules",
-    "AddStandIn": "stand-in(s) left at moved scripts' old paths for commands that name them",
-    "RemoveEmptiedDirectories": "set(s) of directories emptied by the moves removed",
+    "RewriteCommands": "file(s) whose commands now run the moved scripts as modules",
+    "AddStandIn": "stand-in(s) at moved scripts' old paths, for commands that name them",
+    "RemoveEmptiedDirectories": "removal of the directories the moves emptied",
 }

@@ -315,3 +315,25 @@ def test_adopt_rewrites_a_readme_and_leaves_a_stand_in(tmp_path: Path) -> None:
     assert "run.sh:2: stand-in: python main.py" in "\n".join(plan.notes)
     result = subprocess.run(["sh", "run.sh"], cwd=root, capture_output=True, text=True, check=True)
     assert result.stdout == "1\n"
+
+
+def test_a_cd_to_the_scripts_own_directory_is_followed() -> None:
+    text = 'cd "$(dirname "$0")/.."\npython train.py\ncd "$(dirname "$0")"\npython ../train.py\n'
+
+    assert rewrite(text, "scripts/run.sh", SHELL) == (
+        'cd "$(dirname "$0")/.."\npython -m pkg.train\ncd "$(dirname "$0")"\npython ../train.py\n'
+    )
+    assert stand_ins(text, "scripts/run.sh", SHELL) == [(4, "train.py")]
+
+
+def test_a_stand_in_for_an_executable_script_is_executable(tmp_path: Path) -> None:
+    write_repository(tmp_path, {"pkg/__init__.py": "", "pkg/train.py": "print('trained')\n"})
+    (tmp_path / "pkg" / "train.py").chmod(0o755)
+
+    write_stand_in(tmp_path, AddStandIn("train.py", "pkg.train", "pkg/train.py", ("run.sh:1",)))
+
+    result = subprocess.run(
+        ["./train.py"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "trained\n"
+    assert (tmp_path / "train.py").read_text().startswith("#!/usr/bin/env python3\n")
