@@ -25,6 +25,7 @@ from ml_publish.adopt.commands import stand_in_text, write_stand_in
 from ml_publish.adopt.console_names import console_names
 from ml_publish.adopt.emptied import remove_emptied, with_emptied_directories
 from ml_publish.adopt.operations import MoveFile, Plan
+from tests.support.rewritten_commands import restore_rewritten_commands
 from tests.support.tiny_repos import write_repository
 
 MODULES = {
@@ -337,3 +338,24 @@ def test_a_stand_in_for_an_executable_script_is_executable(tmp_path: Path) -> No
     )
     assert result.stdout == "trained\n"
     assert (tmp_path / "train.py").read_text().startswith("#!/usr/bin/env python3\n")
+
+
+@pytest.mark.parametrize(
+    ("after", "accepted"),
+    [
+        (b"a\r\npython -u -m pkg.tools.train --fold 0\r\n", True),
+        (b'a\r\nCMD ["python", "-m", "pkg.tools.train"]\r\n', False),  # not what it said
+        (b"a\r\npython -u -m pkg.tools.train --fold 1\r\n", False),  # an argument changed
+        (b"a\r\npython -u -m pkg.other --fold 0\r\n", False),  # not the moved script
+        (b"a\npython -u -m pkg.tools.train --fold 0\n", False),  # line endings changed
+    ],
+)
+def test_the_acceptance_test_takes_only_module_forms_of_moved_scripts(
+    after: bytes, accepted: bool
+) -> None:
+    before = b"a\r\npython -u tools/train.py --fold 0\r\n"
+    moved = {"tools/train.py": "pkg/tools/train.py", "other.py": "pkg/other.py"}
+
+    restored = restore_rewritten_commands("train.sh", before, after, moved)
+
+    assert (restored == before) is accepted
