@@ -242,8 +242,16 @@ class CommandScanner:
             # A cd on a line of its own moves later commands (but in a Makefile, whose lines
             # each run in a shell of their own).
             if standalone and self.kind != MAKE and not HEAD.search(text, start, end):
-                self.cwd = moved_cwd(self.cwd, standalone.group("target"), self.directory)
+                self.follow(standalone.group("target"))
         return found
+
+    def follow(self, target: str) -> None:
+        """Move to ``target``; in docs, a directory that holds none of the scripts is taken
+        for the clone's own (``git clone ... && cd whale-id``): commands stay at the root."""
+        cwd = moved_cwd(self.cwd, target, self.directory)
+        if self.kind == DOCS and cwd and not any(s.startswith(f"{cwd}/") for s in self.scripts):
+            return
+        self.cwd = cwd
 
     def in_line(self, text: str, line: int, start: int, end: int) -> list[CommandReference]:
         command = shown(text[start:end], self.kind)

@@ -359,3 +359,14 @@ def test_the_acceptance_test_takes_only_module_forms_of_moved_scripts(
     restored = restore_rewritten_commands("train.sh", before, after, moved)
 
     assert (restored == before) is accepted
+
+
+def test_a_readme_cloning_into_the_repository_stays_at_its_root() -> None:
+    text = "git clone https://github.com/o/whale-id\ncd whale-id\npython train.py\n\ncd src\n"
+    text += "python infer.py\n"
+
+    assert rewrite(text, "README.md", DOCS) == (
+        "git clone https://github.com/o/whale-id\ncd whale-id\npython -m pkg.train\n\ncd src\n"
+        "python infer.py\n"
+    )
+    assert stand_ins(text, "README.md", DOCS) == [(6, "src/infer.py")]
