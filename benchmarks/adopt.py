@@ -1,7 +1,9 @@
 """``ml-publish adopt --no-format`` on a generated 300-module repository (goal: <= 10 s).
 
-The reference, measured in the same run on a copy of the same repository, is the part of the
-job git alone does: one ``git mv`` per module into the package directory.
+The repository's README, a shell script and a Makefile name the scripts by path (32 commands,
+rewritten to ``python -m`` or kept by a stand-in). The reference, measured in the same run on a
+copy of the same repository, is the part of the job git alone does: one ``git mv`` per module
+into the package directory.
 
 The second figure is ``adopt --modernize``'s engine converting 100 generated Python 2 files of
 150-300 lines (prints, excepts, dict methods, xrange, tabs, ``async=``): ``modernize_files`` and
@@ -132,9 +134,27 @@ def write_repository(root: Path) -> None:
         encoding="utf-8",
     )
     (root / "requirements.txt").write_text("numpy==1.26.4\ntorch>=2.1\n", encoding="utf-8")
+    write_commands(root)
     subprocess.run(["git", "init", "--quiet", str(root)], check=True)
     subprocess.run([*GIT, "-C", str(root), "add", "--all"], check=True)
     subprocess.run([*GIT, "-C", str(root), "commit", "--quiet", "-m", "abandoned"], check=True)
+
+
+def write_commands(root: Path) -> None:
+    """The author's commands naming the scripts that move: rewritten, or kept by stand-ins."""
+    runs = "".join(f"python module_{i}.py --seed {i}\n" for i in range(0, MODULES, 10))
+    (root / "README.md").write_text(
+        f"# Competition\n\nTrain with `python train.py --epochs 3`.\n\n```bash\n{runs}```\n",
+        encoding="utf-8",
+    )
+    (root / "scripts").mkdir()
+    (root / "scripts" / "train.sh").write_text(
+        "#!/bin/bash\nfor fold in 0 1 2 3 4; do\n"
+        "  python -u -m torch.distributed.launch --nproc_per_node=2 train.py --fold $fold\n"
+        "done\ncd scripts && python ../module_1.py\n",
+        encoding="utf-8",
+    )
+    (root / "Makefile").write_text("train:\n\t$(PYTHON) train.py --epochs 1\n", encoding="utf-8")
 
 
 def timed(command: list[str], cwd: Path) -> float:

@@ -13,6 +13,8 @@ from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
 from ml_publish.adopt.conflict_baseline import write_conflict_baseline
+from ml_publish.adopt.commands import with_commands
+from ml_publish.adopt.emptied import with_emptied_directories
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
@@ -80,6 +82,7 @@ def plan_adoption(
     plan = with_conversions(plan, conversions)
     plan = with_readme_license(plan, root, NO_LICENSE_ITEM)
     plan = with_undeclared_imports(plan, analysis, converted)
+    plan = with_emptied_directories(root, with_commands(root, plan))
     own = own_modules(root, plan)
     scaffold = render_scaffold(analysis, plan.package, answers, own)
     asked = answers.get("license")
@@ -322,4 +325,7 @@ READABLE = {
     "DeclarePlainReadme": "README declared plain text for PyPI",
     "ForwardHookConfig": "pre-commit configuration brought forward",
     "SettleFlake8": ".flake8 made to agree with black",
+    "RewriteCommands": "file(s) whose commands now run the moved scripts as modules",
+    "AddStandIn": "stand-in(s) at moved scripts' old paths, for commands that name them",
+    "RemoveEmptiedDirectories": "removal of the directories the moves emptied",
 }

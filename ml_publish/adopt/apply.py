@@ -14,6 +14,9 @@ from pathlib import Path, PurePosixPath
 import libcst
 
 from ml_publish import git
+from ml_publish.adopt.after_moves import AddStandIn, RemoveEmptiedDirectories, RewriteCommands
+from ml_publish.adopt.commands import rewrite_commands, write_stand_in
+from ml_publish.adopt.emptied import remove_emptied
 from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
 from ml_publish.adopt.merge import (
     merge_gitignore,
@@ -151,6 +154,12 @@ def perform(root: Path, operation: Operation) -> None:
     elif isinstance(operation, DeclarePlainReadme):
         pyproject = with_plain_readme(read(root, "pyproject.toml"), operation.path)
         write_if_changed(root, "pyproject.toml", pyproject)
+    elif isinstance(operation, RewriteCommands):
+        rewrite_commands(root, operation)
+    elif isinstance(operation, AddStandIn):
+        write_stand_in(root, operation)
+    elif isinstance(operation, RemoveEmptiedDirectories):
+        remove_emptied(root, operation)
 
 
 def untrack_and_register(root: Path, operation: UntrackWeight) -> None:

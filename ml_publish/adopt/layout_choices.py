@@ -1,14 +1,10 @@
 """What the plan decides and says about a repository's layout beyond the moves themselves.
 
 Several packages that could each be the one (``--yes`` takes a new package named after the
-repository), scripts of one name in several directories (each gets its directory in its
-command), and notebook cells that are not Python even with IPython's syntax set aside.
+repository), and notebook cells that are not Python even with IPython's syntax set aside.
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from collections.abc import Callable, Iterable
 
 from ml_publish.adopt.analyse import RepositoryAnalysis
 
@@ -29,21 +25,6 @@ def default_package_note(
         f"the repository has several packages ({', '.join(candidates)}): {what} (the "
         "default; pass --package to publish one of them instead)"
     ]
-
-
-def distinct_console_names(
-    paths: Iterable[str], console_name: Callable[[str], str]
-) -> dict[str, str]:
-    """Each script's command; scripts of the same name in different directories (three
-    authors' ``run_train.py``) are told apart by their directory (``alice-run-train``):
-    ``console_name`` of the path with its slashes as dashes."""
-    listed = list(paths)
-    names = {path: console_name(path) for path in listed}
-    taken = Counter(names.values())
-    return {
-        path: name if taken[name] == 1 else console_name(path.replace("/", "-"))
-        for path, name in names.items()
-    }
 
 
 def unreadable_cell_items(analysis: RepositoryAnalysis) -> list[str]:

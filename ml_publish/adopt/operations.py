@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ml_publish.adopt.after_moves import AddStandIn, RemoveEmptiedDirectories, RewriteCommands
 from ml_publish.adopt.analyse import RepositoryAnalysis
 from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme
@@ -208,6 +209,9 @@ Operation = (
     | DeclarePlainReadme
     | ForwardHookConfig
     | SettleFlake8
+    | RewriteCommands
+    | AddStandIn
+    | RemoveEmptiedDirectories
 )
 # Files adopt merges into; any other template file the repository has already is left alone.
 

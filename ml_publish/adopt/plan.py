@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish.adopt.analyse import LocalImport, RepositoryAnalysis
+from ml_publish.adopt.console_names import console_names
 from ml_publish.adopt.dependencies import relax
 from ml_publish.adopt.layout_choices import (
     default_package_note,
-    distinct_console_names,
     unreadable_cell_items,
 )
 from ml_publish.adopt.moves import (
@@ -122,7 +122,7 @@ def make_plan(
         for f in analysis.python_files
         if f.path in moves.destinations and f.facts.main_function and f.facts.main_block
     ]
-    commands = distinct_console_names(scripts, console_name)
+    commands = console_names(scripts, name)
     for file in analysis.python_files:
         if file.path in commands:
             module, command = module_of(moves.destinations[file.path]), commands[file.path]
@@ -261,10 +261,6 @@ def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str
 def module_of(path: str) -> str:
     parts = PurePosixPath(path).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def console_name(path: str) -> str:
-    return PurePosixPath(path).stem.replace("_", "-")
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:

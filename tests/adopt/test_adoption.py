@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -26,6 +27,8 @@ from tests.support.abandoned_repos import (
     snapshot,
     write_abandoned_repository,
 )
+from tests.support.abandoned_commands import GENERIC_COMMANDS
+from tests.support.documented_commands import broken_commands
 from tests.support.fresh_install import (
     FreshVenv,
     WheelContents,
@@ -132,7 +135,8 @@ def test_metadata_dependencies_scripts_and_weights(abandoned: Path) -> None:
         # The template's model.py loads safetensors weights.
         "safetensors>=0.4",
     ]
-    assert project["project"]["scripts"] == {"train": "whale_id.train:main"}
+    # train is too generic a command for a shared PATH: it carries the project's name.
+    assert project["project"]["scripts"] == {"whale-id-train": "whale_id.train:main"}
     assert project["tool"]["black"]["line-length"] == 120
     pins = (abandoned / "requirements-pinned.txt").read_text().splitlines()
     assert pins[1:] == ["numpy==1.24.2", "torch==1.13.1"]
@@ -159,7 +163,7 @@ def test_the_adopted_package_installs_imports_and_runs(
     project_tools.pip_install("--no-deps", "--no-build-isolation", "--editable", abandoned)
     modules = "import whale_id.train, whale_id.utils, whale_id.models, whale_id.pretrained"
     run([project_tools.python, "-c", modules], cwd=abandoned.parent)
-    result = run([project_tools.bin("train"), "--help"])
+    result = run([project_tools.bin("whale-id-train"), "--help"])
     assert "--epochs" in result.stdout
     run([project_tools.python, "evaluate.py"], cwd=abandoned)
     dist = abandoned.parent / "dist"
@@ -341,6 +345,15 @@ def assert_lints(root: Path, package: str, tools: VirtualEnv, mypy_cache: Path) 
     run([tools.bin("mypy"), "--cache-dir", mypy_cache, package, "tests"], cwd=root)
 
 
+def empty_directories(root: Path) -> list[str]:
+    """Directories of the work tree holding nothing (git's own aside)."""
+    return [
+        Path(here).relative_to(root).as_posix()
+        for here, subdirectories, names in os.walk(root)
+        if not subdirectories and not names and ".git" not in Path(here).relative_to(root).parts
+    ]
+
+
 @pytest.mark.parametrize("shape", sorted(FEATURES) + sorted(SHAPES))
 def test_each_abandoned_shape_is_adopted_without_losing_anything(
     tmp_path: Path,
@@ -364,6 +377,9 @@ def test_each_abandoned_shape_is_adopted_without_losing_anything(
 
     modernized = bool(SHAPE_OPTIONS.get(shape, {}).get("modernize"))
     assert_nothing_lost(root, before, adoption.plan, modernized=modernized)  # (1)
+    assert empty_directories(root) == [], "left empty by the moves"  # (issue 22, 9)
+    # The author's documented commands still run (issue 22, 1).
+    assert broken_commands(root, before, {package}, project_tools.python) == []
     assert package == SHAPE_PACKAGES.get(shape, package)
     dists = build_dists(root, tmp_path / "dist", project_tools)
     run([project_tools.bin("twine"), "check", "--strict", dists.sdist, dists.wheel])  # (6)
@@ -371,6 +387,7 @@ def test_each_abandoned_shape_is_adopted_without_losing_anything(
     install_wheel(fresh, dists.wheel, project_tools)
     wheel = read_wheel(dists.wheel)
     assert_wheel_holds_the_package(root, shape, package, wheel)  # (3)
+    assert sorted(GENERIC_COMMANDS.intersection(wheel.console_scripts)) == []  # (issue 22, 8)
     findings = installed_imports(root, before, package, wheel, fresh, outside)
     assert findings.failed == []  # (3)
     assert failing_console_scripts(fresh, wheel.console_scripts, outside) == []  # (3)

@@ -346,8 +346,8 @@ def test_subtrees_with_modules_of_one_name_stay_apart(tmp_path: Path) -> None:
         RewriteImports("pkg/bob/run_train.py", (("unet", "pkg.bob.unet"),)),
     ]
     assert [op for op in plan.operations if isinstance(op, AddConsoleScript)] == [
-        AddConsoleScript("alice-run-train", "pkg.alice.run_train:main"),
-        AddConsoleScript("bob-run-train", "pkg.bob.run_train:main"),
+        AddConsoleScript("pkg-alice-run-train", "pkg.alice.run_train:main"),
+        AddConsoleScript("pkg-bob-run-train", "pkg.bob.run_train:main"),
     ]
 
 

@@ -50,7 +50,10 @@ def test_modules_and_main_scripts_move_and_their_importers_follow(tmp_path: Path
             "whale_id/train.py", (("models", "whale_id.models"), ("utils", "whale_id.utils"))
         ),
     ]
-    assert of_type(plan, AddConsoleScript) == [AddConsoleScript("train", "whale_id.train:main")]
+    # "train" alone would collide on a shared PATH: the command carries the project's name.
+    assert of_type(plan, AddConsoleScript) == [
+        AddConsoleScript("whale-id-train", "whale_id.train:main")
+    ]
     assert plan.left_in_place == (
         ("evaluate.py", "a script that nothing imports; it stays and imports the package"),
     )

@@ -185,7 +185,12 @@ def test_adopting_a_readme_rst_repository_keeps_its_readme_and_license(tmp_path:
     assert project["readme"] == "README.rst"
     assert (project["license"], project["license-files"]) == ("MIT", ["MIT-LICENSE"])
     readme = (root / "README.rst").read_text()
-    assert readme.startswith(README_RST.rstrip() + f"\n\n{RST_START}\n\nInstallation\n---")
+    # The author's text, its command pointed at the moved script's module (issue 22, 1).
+    author = README_RST.replace(
+        "   python train.py --epochs", "   python -m whale_id.train --epochs"
+    )
+    assert "python -m whale_id.train --epochs 10\n" in author
+    assert readme.startswith(author.rstrip() + f"\n\n{RST_START}\n\nInstallation\n---")
     assert ".. code-block:: bash\n\n   pip install whale-id\n" in readme
     assert readme.count("Training\n--------") == 1  # the author's section stays the only one
     assert "   * - ``best``" in readme  # the committed weights, in an rst table

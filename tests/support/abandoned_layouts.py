@@ -158,7 +158,7 @@ LAYOUT_SHAPES: dict[str, Files] = {
     # Three authors' sub-solutions side by side, each importing its own unet.py by bare name.
     # After: each subtree is a subpackage (<pkg>.alice.unet, <pkg>.bob.unet: never merged),
     # alice's losses/dice.py finds alice/augment.py as her script's directory lends it, the
-    # entry points become alice-run-train, bob-run-train, carol-run-train, and dave-ensemble/
+    # entry points become <project>-alice-run-train, ... (one name, told apart), and dave-ensemble/
     # (no module name) stays whole with its sibling import.
     "author-subtrees": AUTHOR_SUBTREES,
     # A notebook-first repository: shell escapes, line and cell magics, assignments from the

@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAYOUT_SHAPES
 from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
+from tests.support.abandoned_commands import COMMAND_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -855,6 +856,8 @@ SHAPES: dict[str, Files] = {
     **METADATA_SHAPES,
     **TOOLING_SHAPES,
 }
+
+SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, emptied directories
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {

@@ -14,7 +14,9 @@ except for what adopt legitimately changes:
 - an author's own ``.pre-commit-config.yaml`` and ``.flake8`` keep every hook, argument,
   comment and setting (tooling_kept.py says what adopt may change in them);
 - a symbolic link stays a link: an absolute one to the same target, a relative one that
-  resolved still resolves after the move.
+  resolved still resolves after the move;
+- in the author's scripts, Makefiles, Dockerfiles, docs and notebooks, a command naming a
+  moved script by its path may name its module instead (see rewritten_commands.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ml_publish.adopt.operations import AddVersion, MoveFile, Plan, RewriteImpor
 from tests.support.abandoned_repos import LINK
 from tests.support.import_check import is_python_3
 from tests.support.tooling_kept import TOOLING_FILES, assert_tooling_kept
+from tests.support.rewritten_commands import restore_rewritten_commands
 
 # Files adopt completes in marked blocks: the original must still be their beginning.
 APPENDED = {".gitignore", "README.md", "README.rst"}
@@ -176,7 +179,7 @@ def assert_nothing_lost(
             assert_carried_over(root, path, data, plan.package)
             continue
         assert (root / now).is_file(), f"{path} is gone (the plan put it at {now})"
-        current = (root / now).read_bytes()
+        current = restore_rewritten_commands(path, data, (root / now).read_bytes(), moved)
         if current == data:
             continue
         if path in APPENDED:

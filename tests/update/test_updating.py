@@ -318,7 +318,7 @@ def test_an_adopted_repository_updates_too(
     assert (root / NEW_FILE).read_text() == contributing("Whale Id", NEW_DEFAULT)
     assert NEW_IGNORE in (root / ".gitignore").read_text()
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"] == {"train": "whale_id.train:main"}
+    assert pyproject["project"]["scripts"] == {"whale-id-train": "whale_id.train:main"}
     assert pyproject["tool"]["pytest"]["ini_options"]["minversion"] == "8.4"
     assert (root / "README.md").read_bytes() != readme  # the template's own sections, merged
     assert record(root)["version"] == NEW

@@ -1,0 +1,329 @@
+"""The author's documented commands that name a Python script, found in text and rewritten.
+
+Shell scripts, Makefiles, Dockerfiles, READMEs and other docs, and notebooks (``!python ...``,
+``%run ...``) name scripts by path. Once adopt moves a script into the package, each such
+command either takes the module form, which runs from the repository's root::
+
+    python -u tools/train.py --fold 0           ->  python -u -m pkg.tools.train --fold 0
+    torchrun --nproc_per_node 2 train.py        ->  torchrun --nproc_per_node 2 -m pkg.train
+    accelerate launch train.py                  ->  accelerate launch -m pkg.train
+    deepspeed train.py                          ->  deepspeed --module pkg.train
+    %run train.py                               ->  %run -m pkg.train
+    CMD ["python", "train.py"]                  ->  CMD ["python", "-m", "pkg.train"]
+
+or, where the form does not allow it (another working directory, a path built from variables,
+a wrapper adopt does not know), it is left as written and a stand-in at the old path runs the
+moved module (see commands.py). Text is found by offsets: only the script's word changes, every
+other byte (prose, line endings, a notebook's JSON layout) stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+SHELL, MAKE, DOCKER, DOCS, NOTEBOOK = "shell", "make", "docker", "docs", "notebook"
+SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
+DOC_SUFFIXES = {".md", ".markdown", ".rst"}
+MAKEFILES = {"Makefile", "makefile", "GNUmakefile"}
+# Files whose commands run from the root but hold no shell of their own: the commands
+# there are found as in docs.
+COMMAND_LISTS = {"Procfile", ".gitlab-ci.yml"}
+WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
+SHEBANG = re.compile(r"#!\s*\S*(?:/|env\s+)(?:ba|z|k|da)?sh\b")
+
+# What runs a script: an interpreter (a make or shell variable holding one counts), a launcher
+# that takes a script or a module, or IPython's %run. The group names the module flag to use.
+HEAD = re.compile(
+    r"""(?<![\w./$-])(?:
+        (?P<python>(?:[\w.~-]*/)*python(?:[23](?:\.\d+)?)?
+            |\$\(PYTHON\d?\)|\$\{PYTHON\d?\}|\$PYTHON\d?\b)
+        |(?P<torchrun>torchrun)
+        |(?P<accelerate>accelerate\s+launch)
+        |(?P<deepspeed>deepspeed)
+        |(?P<run>%run)
+    )(?=[\s"'])""",
+    re.VERBOSE,
+)
+LAUNCHER_MODULES = {"torch.distributed.launch", "torch.distributed.run"}
+MODULE_FLAGS = {"torchrun": "-m", "accelerate": "-m", "deepspeed": "--module", "run": "-m"}
+# Interpreter options that take the next word as their value.
+PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
+RUN_VALUE_OPTIONS = {"-N", "-b", "-D", "-l", "-s", "-T"}
+# Shell words: quoted parts and $(...) substitutions belong to the word they are in.
+WORD = re.compile(r"""(?:\$\([^()\n]*\)|"[^"\n]*"|'[^'\n]*'|[^\s;&|()<>`#"'\\])+""")
+SEPARATOR = re.compile(r"[;&|()`<>#]")
+CONTINUATION = re.compile(r"\\\r?\n")
+# A cd, up to the end of its command (a notebook's JSON line ends in an escaped newline).
+CD = re.compile(r"""(?<![\w.-])cd\s+(?P<target>(?:\$\([^()\n]*\)|[^\s;&|)\\])+)""")
+DIRNAME = re.compile(r"""^(?:\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\})"?\)|\$\{0%/\*\})""")
+BUILT = re.compile(r"[$`*?\[{}()]")
+EXEC_WORD = re.compile(r'\s*,\s*("[^"\\\n]*")')
+
+
+@dataclass(frozen=True)
+class CommandReference:
+    """One command naming a script: where its script word is, and what it resolves to."""
+
+    line: int
+    command: str
+    script: str
+    start: int
+    end: int
+    # The flag that turns this command into its module form, "" when it cannot take one.
+    flag: str = ""
+    exec_form: bool = False
+
+    @property
+    def rewritable(self) -> bool:
+        return bool(self.flag)
+
+    def module_form(self, word: str, module: str) -> str:
+        """The text that replaces the script's word ``word``: ``-m pkg.mod``."""
+        if self.exec_form:
+            return f'"{self.flag}", "{module}"'
+        quote = word[0] if word[:1] in {'"', "'"} else ""
+        return f"{self.flag} {quote}{module}{quote}"
+
+
+def command_file_kind(path: str, first_line: str = "") -> str | None:
+    """What kind of text ``path`` is, for commands: shell, make, docker, docs, notebook."""
+    name = PurePosixPath(path).name
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix in SHELL_SUFFIXES or (not suffix and SHEBANG.match(first_line)):
+        return SHELL
+    if name in MAKEFILES or suffix == ".mk":
+        return MAKE
+    if name == "Dockerfile" or name.startswith("Dockerfile.") or suffix == ".dockerfile":
+        return DOCKER
+    if suffix in DOC_SUFFIXES or name in COMMAND_LISTS or WORKFLOWS.match(path):
+        return DOCS
+    return NOTEBOOK if suffix == ".ipynb" else None
+
+
+def logical_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """(line number, start, end) of each line, backslash continuations joined into one."""
+    line, start, length = 1, 0, len(text)
+    while start < length:
+        end = start
+        while True:
+            newline = text.find("\n", end)
+            if newline < 0:
+                end = length
+                break
+            end = newline + 1
+            if not text[:newline].rstrip("\r").endswith("\\"):
+                break
+        yield line, start, end
+        line += text.count("\n", start, end)
+        start = end
+
+
+def words_after(text: str, position: int, end: int) -> Iterator[re.Match[str]]:
+    """The shell words of one command from ``position``: up to a separator or a comment."""
+    while position < end:
+        continuation = CONTINUATION.match(text, position)
+        if continuation:
+            position = continuation.end()
+        elif text[position] in " \t\r\n":
+            position += 1
+        elif SEPARATOR.match(text, position):
+            return
+        else:
+            word = WORD.match(text, position, end)
+            if word is None:
+                return
+            yield word
+            position = word.end()
+
+
+def exec_words(text: str, position: int, end: int) -> Iterator[re.Match[str]]:
+    """The strings after the head of a Dockerfile's exec form (``["python", "x.py"]``)."""
+    position += 1  # the head's closing quote
+    while (word := EXEC_WORD.match(text, position, end)) is not None:
+        yield word
+        position = word.end()
+
+
+def unquoted(word: str) -> str:
+    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
+
+
+def script_word(
+    text: str, head: re.Match[str], end: int, exec_form: bool
+) -> tuple[int, int, str] | None:
+    """Where the word naming the script after ``head`` is, and the flag of its module form."""
+    kind = next(name for name, value in head.groupdict().items() if value)
+    spans = (
+        ((w.start(1), w.end(1)) for w in exec_words(text, head.end(), end))
+        if exec_form
+        else ((w.start(), w.end()) for w in words_after(text, head.end(), end))
+    )
+    launcher = kind != "python"
+    for start, stop in spans:
+        value = unquoted(text[start:stop])
+        if value.endswith(".py") and not value.startswith("-"):
+            return start, stop, MODULE_FLAGS.get(kind, "-m")
+        if not value.startswith("-"):
+            if launcher:
+                continue
+            return None
+        if value in {"-m", "--module"}:
+            module = next(spans, None)
+            if launcher or module is None or unquoted(text[slice(*module)]) not in LAUNCHER_MODULES:
+                return None
+            launcher = True
+        elif value == "-c" and not launcher:
+            return None
+        elif (not launcher and value in PYTHON_VALUE_OPTIONS) or (
+            kind == "run" and value in RUN_VALUE_OPTIONS
+        ):
+            next(spans, None)
+    return None
+
+
+def moved_cwd(cwd: str | None, target: str, directory: str) -> str | None:
+    """The working directory after ``cd target`` from ``cwd``; ``None`` when not known."""
+    target = unquoted(target)
+    dirname = DIRNAME.match(target)
+    if dirname is not None:
+        cwd, target = directory, target[dirname.end() :].lstrip("/") or "."
+    if cwd is None or target in {"-", "~"} or BUILT.search(target) or target.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", target))
+    return None if joined.startswith("..") else "" if joined == "." else joined
+
+
+def shown(segment: str, kind: str) -> str:
+    """A command as the report shows it: one line, a notebook's JSON string decoded."""
+    if kind == NOTEBOOK:
+        string = re.match(r'\s*("(?:[^"\\]|\\.)*")', segment)
+        if string is not None:
+            segment = json.loads(string.group(1))
+    return " ".join(CONTINUATION.sub(" ", segment).split())
+
+
+class CommandScanner:
+    """Finds the commands of one file that name one of ``scripts`` (repository paths)."""
+
+    def __init__(self, path: str, kind: str, scripts: Collection[str]) -> None:
+        self.path = path
+        self.kind = kind
+        self.scripts = scripts
+        self.directory = posixpath.dirname(path)
+        # Where commands run: the root, or for a notebook its own directory; None: not known.
+        self.cwd: str | None = self.directory if kind == NOTEBOOK else ""
+
+    def resolve(self, word: str, cwd: str | None) -> str | None:
+        """The script ``word`` names from ``cwd``; a path built from variables by its literal
+        end, from the file's own directory (``$(dirname "$0")/x.py``) or the root."""
+        if BUILT.search(word):
+            word = re.split(r"[$`)}]", word)[-1].lstrip("/")
+            bases = [self.directory, ""]
+        else:
+            bases = [cwd] if cwd is not None else [self.directory, ""]
+        for base in bases:
+            found = posixpath.normpath(posixpath.join(base or ".", word))
+            if found in self.scripts:
+                return found
+        return None
+
+    def references(self, text: str) -> list[CommandReference]:
+        """Every command of ``text`` naming one of the scripts, in order."""
+        found: list[CommandReference] = []
+        for line, start, end in logical_lines(text):
+            if ".py" in text[start:end]:
+                found += self.in_line(text, line, start, end)
+            standalone = CD.search(text, start, end)
+            # A cd on a line of its own moves later commands (but in a Makefile, whose lines
+            # each run in a shell of their own).
+            if standalone and self.kind != MAKE and not HEAD.search(text, start, end):
+                self.follow(standalone.group("target"))
+        return found
+
+    def follow(self, target: str) -> None:
+        """Move to ``target``; in docs, a directory that holds none of the scripts is taken
+        for the clone's own (``git clone ... && cd whale-id``): commands stay at the root."""
+        cwd = moved_cwd(self.cwd, target, self.directory)
+        if self.kind == DOCS and cwd and not any(s.startswith(f"{cwd}/") for s in self.scripts):
+            return
+        self.cwd = cwd
+
+    def in_line(self, text: str, line: int, start: int, end: int) -> list[CommandReference]:
+        command = shown(text[start:end], self.kind)
+        found: list[CommandReference] = []
+        for head in HEAD.finditer(text, start, end):
+            exec_form = self.kind == DOCKER and text[head.start() - 1 : head.start()] == '"'
+            located = script_word(text, head, end, exec_form)
+            if located is None:
+                continue
+            word_start, word_end, flag = located
+            inline = [c for c in CD.finditer(text, start, head.start())]
+            cwd = self.cwd
+            for cd in inline:
+                cwd = moved_cwd(cwd, cd.group("target"), self.directory)
+            word = unquoted(text[word_start:word_end])
+            script = self.resolve(word, cwd)
+            if script is not None:
+                usable = cwd == "" and not BUILT.search(word)
+                found.append(
+                    CommandReference(
+                        line,
+                        command,
+                        script,
+                        word_start,
+                        word_end,
+                        flag if usable else "",
+                        exec_form,
+                    )
+                )
+        if self.kind in {SHELL, MAKE, DOCKER}:
+            found += self.loose(text, line, start, end, command, found)
+        return found
+
+    def loose(
+        self,
+        text: str,
+        line: int,
+        start: int,
+        end: int,
+        command: str,
+        taken: list[CommandReference],
+    ) -> list[CommandReference]:
+        """Scripts a line of a script names outside a command adopt can rewrite
+        (``./train.py``, ``$RUNNER train.py``, a Makefile prerequisite): they keep working
+        through a stand-in."""
+        found = []
+        for word in WORD.finditer(text, start, end):
+            value = word.group().strip("[]\"',")
+            if not value.endswith(".py"):
+                continue
+            if any(r.start <= word.end() and word.start() <= r.end for r in taken):
+                continue
+            script = self.resolve(value, self.cwd)
+            if script is not None:
+                found.append(CommandReference(line, command, script, word.start(), word.end()))
+        return found
+
+
+def find_references(
+    text: str, path: str, kind: str, scripts: Collection[str]
+) -> list[CommandReference]:
+    """The commands in ``text`` (the file ``path``, of ``kind``) that name one of ``scripts``."""
+    return CommandScanner(path, kind, scripts).references(text)
+
+
+def rewritten(
+    text: str, references: list[CommandReference], modules: dict[str, str], lines: Collection[int]
+) -> str:
+    """``text`` with each reference on ``lines`` that takes a module form in that form."""
+    for reference in sorted(references, key=lambda r: r.start, reverse=True):
+        if reference.flag and reference.line in lines:
+            word = text[reference.start : reference.end]
+            replacement = reference.module_form(word, modules[reference.script])
+            text = text[: reference.start] + replacement + text[reference.end :]
+    return text
