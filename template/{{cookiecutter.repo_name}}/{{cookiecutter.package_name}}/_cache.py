@@ -1,4 +1,4 @@
-"""The weights cache: where it lives, who may write it, and what it already holds.
+"""The weights cache: where it lives, who may write it, what it holds.
 
 A file is in the cache only once it has been verified: downloads go to a
 temporary file of their own and are renamed into place, so a reader never
@@ -40,7 +40,7 @@ class WeightsError(RuntimeError):
 
 
 def resolve_cache_dir(explicit: Path | str | None = None) -> Path:
-    """The cache directory: ``explicit``, else the variable's, else the default."""
+    """The cache: ``explicit``, else the variable's, else the default."""
     if explicit:
         return Path(explicit)
     configured = os.environ.get(CACHE_VARIABLE, "")
@@ -80,7 +80,7 @@ def offline_variable() -> str | None:
 
 
 def is_cached(target: Path, size: int, sha256: str, *, verify: bool) -> bool:
-    """Whether ``target`` holds the file: its size, and with ``verify`` its hash."""
+    """Whether ``target`` is the file: its size, with ``verify`` its hash."""
     try:
         if target.stat().st_size != size:
             return False
@@ -131,10 +131,8 @@ def download_lock(
 
 def unwritable(directory: Path, error: OSError) -> str:
     reason = error.strerror or str(error)
-    return (
-        f"cannot write to the weights cache {directory} ({reason}); "
-        f"set {CACHE_VARIABLE} to a writable directory"
-    )
+    problem = f"cannot write to the weights cache {directory} ({reason})"
+    return f"{problem}; set {CACHE_VARIABLE} to a writable directory"
 
 
 def remove_abandoned(target: Path) -> None:

@@ -1,4 +1,4 @@
-"""Downloading one weight file into the cache, verified, from the first source that serves it.
+"""Downloading a weight file into the cache, verified, from a source of it.
 
 The sources are tried in order, the release first, until one serves the
 registered bytes. A whole file goes to a temporary file of this process and
@@ -22,7 +22,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
-from ._cache import NO_ROOM, WeightsError, no_room, parts_file, temporary_file, unwritable
+from ._cache import (
+    NO_ROOM,
+    WeightsError,
+    no_room,
+    parts_file,
+    temporary_file,
+    unwritable,
+)
 
 if TYPE_CHECKING:
     from .pretrained import Part, Weights
@@ -68,9 +75,7 @@ def fetch_verified(weights: Weights, target: Path, progress: Progress) -> None:
             failures.append(f"{url}: {reason(error)}")
         except CacheWriteError as failure:
             parts_file(target).unlink(missing_ok=True)
-            if failure.error.errno in NO_ROOM:
-                raise no_room(weights.name, target.parent, weights.size) from None
-            raise WeightsError(unwritable(target.parent, failure.error)) from None
+            raise cache_error(weights, target.parent, failure.error) from None
         finally:
             progress.finish()
         if index + 1 < len(sources):
@@ -79,6 +84,17 @@ def fetch_verified(weights: Weights, target: Path, progress: Progress) -> None:
     raise WeightsError(
         f"could not download {weights.name}; {tried}; nothing was cached",
     )
+
+
+def cache_error(
+    weights: Weights,
+    directory: Path,
+    error: OSError,
+) -> Exception:
+    """The one line for a write the cache refused."""
+    if error.errno in NO_ROOM:
+        return no_room(weights.name, directory, weights.size)
+    return WeightsError(unwritable(directory, error))
 
 
 @contextmanager

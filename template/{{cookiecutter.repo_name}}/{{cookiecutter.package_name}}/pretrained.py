@@ -145,20 +145,21 @@ class Registry:
         weights = self.get(name)
         directory = resolve_cache_dir(cache_dir)
         target = directory / weights.file_name
-        if is_cached(target, weights.size, weights.sha256, verify=verify):
+        expected = weights.size, weights.sha256
+        if is_cached(target, *expected, verify=verify):
             return target
         variable = offline_variable()
         if variable:
             raise WeightsError(
-                f"{name} is not in the cache {directory} and {variable} forbids "
-                f"downloading it; unset {variable} or set {CACHE_VARIABLE} to a "
-                "cache that holds it"
+                f"{name} is not in the cache {directory} and {variable} "
+                f"forbids downloading it; unset {variable} or set "
+                f"{CACHE_VARIABLE} to a cache that holds it"
             )
         show = sys.stderr if progress and sys.stderr.isatty() else None
         status = Progress(weights, show)
         with download_lock(directory, weights.file_name, status.note):
             # Another process may have downloaded it while this one waited.
-            if not is_cached(target, weights.size, weights.sha256, verify=verify):
+            if not is_cached(target, *expected, verify=verify):
                 fetch_verified(weights, target, status)
         return target
 
@@ -197,7 +198,8 @@ def download_weights(
 ) -> Path:
     """The local path of ``name``'s file, downloaded and verified if needed.
 
-    The cache is ``cache_dir``, else ``${{ cookiecutter.package_name | upper }}_CACHE_DIR``, else the default.
+    The cache is ``cache_dir``, else the directory that ``CACHE_VARIABLE``
+    names, else the default.
     A cached file is trusted by its size; ``verify=True`` hashes it too.
     """
     return default_registry().download(
