@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from ml_publish.sandbox.static_server import serving
 from tests.support.loader_processes import (
     SPAWN,
     cached_files,
@@ -260,3 +261,51 @@ def test_a_cached_file_with_the_right_size_and_wrong_bytes_is_caught_by_verify(
     assert published.download("small").read_bytes() == bytes(len(SMALL))  # size only: cheap
     assert published.download("small", verify=True).read_bytes() == SMALL
     assert published.downloads(asked) == [published.weights("small").file_name]
+
+
+def left_by_a_killed_download(published: Published, name: str, content: bytes) -> Path:
+    """What a download killed after ``content`` leaves: a temporary file of a dead process."""
+    published.cache.mkdir(exist_ok=True)
+    partial = published.cache / f"{published.weights(name).file_name}.99999-deadbeef.partial"
+    partial.write_bytes(content)
+    return partial
+
+
+def test_a_killed_whole_download_resumes_with_a_range_request(published: Published) -> None:
+    left_by_a_killed_download(published, "small", SMALL[:12_000])
+
+    path = published.download("small")
+
+    assert path.read_bytes() == SMALL
+    assert partials(published.cache) == []
+    ((request),) = [r for r in published.gh.requests if r.host == "downloads"]
+    assert request.headers["range"] == "bytes=12000-"
+
+
+def test_a_resumed_download_that_does_not_verify_starts_over(published: Published) -> None:
+    left_by_a_killed_download(published, "small", bytes(12_000))
+
+    path = published.download("small")
+
+    assert path.read_bytes() == SMALL
+    assert partials(published.cache) == []
+    ranges = [r.headers.get("range") for r in published.gh.requests if r.host == "downloads"]
+    assert ranges == ["bytes=12000-", None]
+
+
+def test_a_server_without_ranges_serves_the_whole_file_again(
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = published.weights("small")
+    local = tmp_path / "local"
+    served = local / small.url.split("/", 3)[3]
+    served.parent.mkdir(parents=True)
+    served.write_bytes(SMALL)
+    left_by_a_killed_download(published, "small", SMALL[:12_000])
+
+    # http.server answers a range request with the whole file, as a 200.
+    with serving(local) as url:
+        monkeypatch.setenv(published.pretrained.MIRROR_VARIABLE, url)
+        assert published.download("small").read_bytes() == SMALL
+
+    assert partials(published.cache) == []

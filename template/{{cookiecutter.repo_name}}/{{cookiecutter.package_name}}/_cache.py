@@ -108,8 +108,6 @@ def download_lock(
     The lock file lives in the cache's ``.locks`` directory: a cache that
     cannot be written cannot be downloaded into either, and its files are
     read without a lock. ``on_wait`` hears when another process holds it.
-    Whole files that a killed download left behind are removed once the
-    lock is held, since no one else can be writing them.
     """
     locks = directory / LOCKS_DIR
     try:
@@ -123,7 +121,6 @@ def download_lock(
     except OSError as error:
         raise WeightsError(unwritable(directory, error)) from None
     try:
-        remove_abandoned(directory / file_name)
         yield
     finally:
         lock.release()
@@ -135,17 +132,31 @@ def unwritable(directory: Path, error: OSError) -> str:
     return f"{problem}; set {CACHE_VARIABLE} to a writable directory"
 
 
+def abandoned(target: Path) -> list[Path]:
+    """Temporary whole files of downloads of ``target`` that never ended."""
+    found = target.parent.glob(f"{target.name}.*{PARTIAL_SUFFIX}")
+    return [path for path in found if path.name != target.name + PARTS_SUFFIX]
+
+
 def remove_abandoned(target: Path) -> None:
-    """Delete the temporary whole files of downloads that never finished."""
-    for path in target.parent.glob(f"{target.name}.*{PARTIAL_SUFFIX}"):
-        if path.name != target.name + PARTS_SUFFIX:
-            path.unlink(missing_ok=True)
+    for path in abandoned(target):
+        path.unlink(missing_ok=True)
 
 
 def temporary_file(target: Path) -> Path:
-    """A name beside ``target`` that no other process or thread writes."""
+    """A file of this process's own beside ``target``, to download into.
+
+    With the lock held no one else writes the cache, so what a killed
+    download left is taken over (the longest, to resume), others deleted.
+    """
     unique = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-    return target.with_name(f"{target.name}.{unique}{PARTIAL_SUFFIX}")
+    mine = target.with_name(f"{target.name}.{unique}{PARTIAL_SUFFIX}")
+    left = sorted(abandoned(target), key=lambda path: path.stat().st_size)
+    for path in left[:-1]:
+        path.unlink(missing_ok=True)
+    if left:
+        os.replace(left[-1], mine)
+    return mine
 
 
 def parts_file(target: Path) -> Path:

@@ -27,6 +27,7 @@ from ._cache import (
     WeightsError,
     no_room,
     parts_file,
+    remove_abandoned,
     temporary_file,
     unwritable,
 )
@@ -66,8 +67,9 @@ def fetch_verified(weights: Weights, target: Path, progress: Progress) -> None:
                 fetch_parts(url, weights, target, progress)
             else:
                 fetch_whole(url, weights, target, progress)
-            # Parts a failed source left are of no more use.
+            # What a failed source left is of no more use.
             parts_file(target).unlink(missing_ok=True)
+            remove_abandoned(target)
             return
         except SourceError as error:
             failures.append(f"{url}: {error}")
@@ -112,21 +114,69 @@ def fetch_whole(
     target: Path,
     progress: Progress,
 ) -> None:
-    """Save the file ``url`` serves as ``target`` if its SHA-256 matches."""
+    """Save the file ``url`` serves as ``target`` if its SHA-256 matches.
+
+    What a killed download left is resumed with a range request; if the
+    joined file does not verify, it is downloaded once more from the start.
+    """
     partial = temporary_file(target)
-    digest = hashlib.sha256()
     try:
-        with cache_writes():
-            out = partial.open("wb")
-        with out:
-            progress.start(0, "")
-            copy(url, out, weights.size, [digest], progress)
-        if digest.hexdigest() != weights.sha256:
-            got = f"SHA-256 {digest.hexdigest()}"
-            raise SourceError(f"{got}, expected {weights.sha256}")
-        os.replace(partial, target)
+        for resume in (True, False):
+            digest, resumed_at = download_into(
+                partial,
+                url,
+                weights,
+                progress,
+                resume,
+            )
+            if digest == weights.sha256:
+                os.replace(partial, target)
+                return
+            if not resumed_at:
+                got = f"SHA-256 {digest}"
+                raise SourceError(f"{got}, expected {weights.sha256}")
     finally:
         partial.unlink(missing_ok=True)
+
+
+def download_into(
+    partial: Path,
+    url: str,
+    weights: Weights,
+    progress: Progress,
+    resume: bool,
+) -> tuple[str, int]:
+    """Fill ``partial`` from ``url``, after what it holds if ``resume``.
+
+    Returns the file's SHA-256 and the offset it was resumed at (0: none).
+    """
+    with cache_writes():
+        # Unbuffered: a full disk fails the write, not a flush at close.
+        out = partial.open("a+b" if resume else "w+b", buffering=0)
+    with out:
+        digest = hashlib.sha256()
+        out.seek(0)
+        done = hash_from(out, weights.size, [digest]) if resume else 0
+        out.truncate(done)
+        headers = {"Range": f"bytes={done}-"} if done else {}
+        request = urllib.request.Request(url, headers=headers)
+        opened = urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)
+        with opened as answer:
+            if done and not resumes_at(answer, done):
+                # The whole file again: start over.
+                out.seek(0)
+                out.truncate()
+                digest, done = hashlib.sha256(), 0
+            progress.start(done, "")
+            receive(answer, out, weights.size - done, [digest], progress)
+    return digest.hexdigest(), done
+
+
+def resumes_at(answer: Any, offset: int) -> bool:
+    """Whether ``answer`` serves the file from ``offset`` on (a 206)."""
+    content_range = answer.headers.get("Content-Range", "")
+    at_offset = content_range.startswith(f"bytes {offset}-")
+    return bool(answer.status == 206 and at_offset)
 
 
 def fetch_parts(
@@ -144,7 +194,7 @@ def fetch_parts(
     partial = parts_file(target)
     with cache_writes():
         done, whole = verified_parts(partial, weights.parts)
-        out = partial.open("r+b")
+        out = partial.open("r+b", buffering=0)
     base = url.rpartition("/")[0]
     count = len(weights.parts)
     with out:
@@ -220,23 +270,42 @@ def copy(
     digests: list[Any],
     progress: Progress,
 ) -> None:
-    """Append the ``size`` bytes ``url`` serves to ``out`` and ``digests``.
+    """Append the ``size`` bytes ``url`` serves to ``out`` and ``digests``."""
+    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as answer:
+        receive(answer, out, size, digests, progress)
 
-    More bytes than that, or fewer, fail the source.
+
+def receive(
+    answer: Any,
+    out: BinaryIO,
+    size: int,
+    digests: list[Any],
+    progress: Progress,
+) -> None:
+    """Append the ``size`` bytes of ``answer`` to ``out`` and ``digests``.
+
+    Bytes are written as they arrive, so a killed download keeps them. More
+    bytes than ``size``, or fewer, fail the source.
     """
     received = 0
-    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:
-        while chunk := response.read(min(CHUNK_SIZE, size + 1 - received)):
-            received += len(chunk)
-            if received > size:
-                raise SourceError(f"it serves more than {size} bytes")
-            with cache_writes():
-                out.write(chunk)
-            for digest in digests:
-                digest.update(chunk)
-            progress.advance(len(chunk))
+    while chunk := answer.read1(min(CHUNK_SIZE, size + 1 - received)):
+        received += len(chunk)
+        if received > size:
+            raise SourceError(f"it serves more than {size} bytes")
+        with cache_writes():
+            write_all(out, chunk)
+        for digest in digests:
+            digest.update(chunk)
+        progress.advance(len(chunk))
     if received != size:
         raise SourceError(f"it served {received} bytes, not {size}")
+
+
+def write_all(out: BinaryIO, chunk: bytes) -> None:
+    """Write all of ``chunk``: an unbuffered file may take part of it."""
+    view = memoryview(chunk)
+    while view:
+        view = view[out.write(view) :]
 
 
 def reason(error: BaseException) -> str:
