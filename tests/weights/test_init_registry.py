@@ -138,7 +138,7 @@ def test_the_loaders_dependency_is_added_once_and_only_where_the_loader_is_ours(
     pyproject = listed / "pyproject.toml"
     text = pyproject.read_text()
     pyproject.write_text(text.replace("dependencies = []", 'dependencies = ["FileLock"]'))
-    own_loader = {"src/leaf_seg/pretrained.py": "WEIGHTS = {}\n"}
+    own_loader: dict[str, str | bytes | None] = {"src/leaf_seg/pretrained.py": "WEIGHTS = {}\n"}
     own = write_shape(tmp_path / "own", SHAPES[SRC_RUFF], own_loader)
 
     assert not any(isinstance(op, AddDependency) for op in plan_init(listed).operations)
