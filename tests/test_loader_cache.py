@@ -309,3 +309,11 @@ def test_a_server_without_ranges_serves_the_whole_file_again(
         assert published.download("small").read_bytes() == SMALL
 
     assert partials(published.cache) == []
+
+
+def test_a_download_killed_before_its_rename_needs_no_network(published: Published) -> None:
+    left_by_a_killed_download(published, "small", SMALL)
+
+    assert published.download("small").read_bytes() == SMALL
+    assert partials(published.cache) == []
+    assert published.downloads() == []

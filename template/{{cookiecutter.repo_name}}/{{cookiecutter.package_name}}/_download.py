@@ -158,6 +158,8 @@ def download_into(
         out.seek(0)
         done = hash_from(out, weights.size, [digest]) if resume else 0
         out.truncate(done)
+        if done == weights.size:
+            return digest.hexdigest(), done  # killed before its rename
         headers = {"Range": f"bytes={done}-"} if done else {}
         request = urllib.request.Request(url, headers=headers)
         opened = urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS)
