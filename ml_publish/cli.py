@@ -173,6 +173,14 @@ def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="download every weight from the release and from each of its mirrors too",
     )
+    parser.add_argument(
+        "--cache",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="instead, hash the copies the package's loader cached (in DIR, default: the "
+        "loader's cache) against the registry",
+    )
 
 
 def add_mirror_arguments(parser: argparse.ArgumentParser) -> None:

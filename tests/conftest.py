@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -12,6 +13,7 @@ from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from tests.support.hook_stand_ins import HookStandIns, PreCommitSession
 from tests.support.projects import hook_tool_requirements, render
+from tests.support.published_weights import Published, publish_on_emulator
 from tests.support.releases import (
     ReleaseWorld,
     github_release_status,
@@ -20,7 +22,12 @@ from tests.support.releases import (
 )
 from tests.support.torch_files import TorchFiles, write_torch_files
 from tests.support.venvs import VirtualEnv, create_venv
-from tests.support.weights_projects import WeightsProject, project_with_weights, use_emulator
+from tests.support.weights_projects import (
+    WeightsProject,
+    generated_loader,
+    project_with_weights,
+    use_emulator,
+)
 
 # The CPU build this machine offers; a generated project only asks for torch>=2.1.
 TORCH_REQUIREMENT = "torch==2.13.0"
@@ -123,3 +130,29 @@ def torch_files(
 ) -> TorchFiles:
     """PyTorch files real torch wrote, once, and whether ``weights_only=True`` loads each."""
     return write_torch_files(project_tools, rendered_project, tmp_path_factory.mktemp("torch"))
+
+
+@pytest.fixture(scope="session")
+def loader_file(plain_project: Path) -> Path:
+    """The loader a generated project ships: its ``pretrained.py`` (beside ``_cache.py`` and
+    ``_download.py``)."""
+    return plain_project / "leaf_counter" / "pretrained.py"
+
+
+@pytest.fixture(scope="session")
+def pretrained(loader_file: Path) -> ModuleType:
+    """The generated loader, imported from the project's files."""
+    return generated_loader(loader_file)
+
+
+@pytest.fixture
+def published(
+    rendered_project: Path,
+    tmp_path: Path,
+    gh: GitHubEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    loader_file: Path,
+    pretrained: ModuleType,
+) -> Published:
+    """Two weights on ``gh`` for the generated loader: ``big`` in 3 parts, ``small`` whole."""
+    return publish_on_emulator(rendered_project, tmp_path, gh, monkeypatch, loader_file, pretrained)

@@ -42,7 +42,8 @@ def test_answers_flow_into_derived_names(output_dir: Path) -> None:
     assert not (project / "tests" / "test_model.py").exists()
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert 'name = "whale-tail-matcher"' in pyproject
-    assert "dependencies = []" in pyproject
+    # Without PyTorch, only what the weights loader needs.
+    assert 'dependencies = ["filelock>=3.12"]' in pyproject
 
 
 def test_the_project_records_the_template_version_and_every_answer(output_dir: Path) -> None:
@@ -154,4 +155,5 @@ def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> No
     pyproject = (project / "pyproject.toml").read_text(encoding="utf-8")
     assert 'requires-python = ">=3.12"' in pyproject
     assert 'license = "Apache-2.0"' in pyproject
-    assert "dependencies = []" in pyproject
+    # Without PyTorch, only what the weights loader needs.
+    assert 'dependencies = ["filelock>=3.12"]' in pyproject

@@ -2,102 +2,24 @@
 
 Weights are published with ``weights upload`` to the emulator, whose download host fails on
 request (a status, a cut connection, a delay); mirrors are local static servers. The loader is
-the one a project rendered from the template ships, imported from its file.
+the one a project rendered from the template ships, imported from its files.
 """
 
 from __future__ import annotations
 
-import json
-import random
+import importlib
 import re
-import shutil
 import sys
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 
-from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.static_server import serving
-from ml_publish.weights.upload import upload_weights
+from tests.support.loader_processes import cached_files
+from tests.support.published_weights import BIG, PART_SIZE, SMALL, Published
 from tests.support.terminal import run_command_on_terminal
-from tests.support.weights_projects import (
-    REPOSITORY,
-    generated_loader,
-    project_with_weights,
-    use_emulator,
-)
-
-BIG = random.Random("big").randbytes(250_000)
-SMALL = random.Random("small").randbytes(20_000)
-PART_SIZE = 100_000
-
-
-@pytest.fixture(scope="session")
-def loader_file(plain_project: Path) -> Path:
-    return plain_project / "leaf_counter" / "pretrained.py"
-
-
-@pytest.fixture(scope="session")
-def pretrained(loader_file: Path) -> ModuleType:
-    """The template's ``pretrained.py`` as a project ships it (standard library only)."""
-    return generated_loader(loader_file)
-
-
-@dataclass(frozen=True)
-class Published:
-    """A project's weights published on the emulator: ``big`` in 3 parts, ``small`` whole."""
-
-    gh: GitHubEmulator
-    registry_file: Path
-    cache: Path
-    pretrained: ModuleType
-
-    def download(self, name: str) -> Path:
-        registry = self.pretrained.Registry.from_text(self.registry_file.read_text())
-        path: Path = registry.download(name, cache_dir=self.cache, progress=False)
-        return path
-
-    def weights(self, name: str) -> Any:
-        return self.pretrained.Registry.from_text(self.registry_file.read_text()).get(name)
-
-    def downloads(self, since: int = 0) -> list[str]:
-        """The asset names the download host was asked for."""
-        return [
-            r.path.rpartition("/")[2] for r in self.gh.requests[since:] if r.host == "downloads"
-        ]
-
-    def asset(self, name: str) -> Any:
-        (release,) = self.gh.state.releases(*REPOSITORY.split("/"))
-        return next(asset for asset in release.assets if asset.name == name)
-
-    def with_mirrors(self, name: str, *urls: str) -> None:
-        """Register ``urls`` as the mirrors of the weight ``name``."""
-        document = json.loads(self.registry_file.read_text())
-        (entry,) = [entry for entry in document["weights"] if entry["name"] == name]
-        entry["mirrors"] = list(urls)
-        self.registry_file.write_text(json.dumps(document))
-
-
-@pytest.fixture
-def published(
-    rendered_project: Path,
-    tmp_path: Path,
-    gh: GitHubEmulator,
-    monkeypatch: pytest.MonkeyPatch,
-    pretrained: ModuleType,
-) -> Published:
-    use_emulator(monkeypatch, gh)
-    monkeypatch.delenv(pretrained.MIRROR_VARIABLE, raising=False)
-    contents = {"big": BIG, "small": SMALL}
-    project = project_with_weights(rendered_project, tmp_path, contents, part_size=PART_SIZE)
-    upload_weights(project.root, repository=REPOSITORY, api_url=gh.api_url, publish=True)
-    registry = tmp_path / "weights.json"
-    shutil.copyfile(next(project.root.glob("*/weights.json")), registry)
-    return Published(gh, registry, tmp_path / "cache", pretrained)
 
 
 @pytest.fixture
@@ -114,7 +36,7 @@ def test_a_split_weight_is_downloaded_part_by_part_and_joined(published: Publish
     path = published.download("big")
 
     assert path.read_bytes() == BIG
-    assert [p.name for p in published.cache.iterdir()] == [path.name]
+    assert cached_files(published.cache) == [path.name]
     assert published.downloads() == [part.file_name for part in published.weights("big").parts]
 
 
@@ -126,8 +48,10 @@ def test_a_download_cut_mid_part_resumes_at_that_part(published: Published) -> N
         published.download("big")
 
     assert f"part {second}: it served 30000 bytes, not 100000; nothing" in str(failure.value)
-    (partial,) = published.cache.iterdir()
-    assert partial.read_bytes() == BIG[:PART_SIZE]  # the first part, verified and kept
+    (partial,) = cached_files(published.cache)
+    assert (published.cache / partial).read_bytes() == BIG[
+        :PART_SIZE
+    ]  # the first part, verified and kept
     before = len(published.gh.requests)
 
     assert published.download("big").read_bytes() == BIG
@@ -147,8 +71,22 @@ def test_a_corrupted_part_is_named_and_discarded_and_nothing_is_cached(
     assert f"part {second.name} has SHA-256 " in str(failure.value)
     assert f"expected {big.parts[1].sha256}; it was discarded" in str(failure.value)
     assert not (published.cache / big.file_name).exists()
-    (partial,) = published.cache.iterdir()
-    assert partial.stat().st_size == PART_SIZE
+    (partial,) = cached_files(published.cache)
+    assert (published.cache / partial).stat().st_size == PART_SIZE
+
+
+@pytest.fixture
+def released() -> Iterator[threading.Event]:
+    """Lets a held request go, at the latest when the test ends."""
+    event = threading.Event()
+    yield event
+    event.set()
+
+
+# The loader's timeout in the timeout case: the held release meets it; the local mirror answers
+# well within it, which is all the clock decides (the held request is never answered before the
+# test is done, so it is never recorded early or late).
+SHORT_TIMEOUT = 2
 
 
 @pytest.mark.parametrize("failure", ["503", "404", "timeout", "wrong bytes"])
@@ -156,14 +94,16 @@ def test_the_mirror_serves_when_the_release_fails(
     published: Published,
     mirror: str,
     monkeypatch: pytest.MonkeyPatch,
+    released: threading.Event,
     failure: str,
 ) -> None:
     small = published.weights("small")
     if failure in ("503", "404"):
         published.gh.faults.fail_download(int(failure), name=small.file_name)
     elif failure == "timeout":
-        monkeypatch.setattr(published.pretrained, "TIMEOUT_SECONDS", 0.5)
-        published.gh.faults.delay(5, path=small.file_name)
+        download = importlib.import_module(f"{published.pretrained.__package__}._download")
+        monkeypatch.setattr(download, "TIMEOUT_SECONDS", SHORT_TIMEOUT)
+        published.gh.faults.hold(released, path=small.file_name)
     else:
         published.asset(small.file_name).file.write_bytes(bytes(small.size))
     published.with_mirrors("small", f"{mirror}/small.pth")
@@ -171,7 +111,7 @@ def test_the_mirror_serves_when_the_release_fails(
     path = published.download("small")
 
     assert path.read_bytes() == SMALL
-    assert [p.name for p in published.cache.iterdir()] == [small.file_name]
+    assert cached_files(published.cache) == [small.file_name]
     # The release was asked first (a held request is recorded only once it is answered).
     assert published.downloads() == ([] if failure == "timeout" else [small.file_name])
     assert published.gh.faults.queued == 0
@@ -192,7 +132,7 @@ def test_when_every_source_fails_one_error_lists_them_all(
         "404 File not found; http://127.0.0.1:9/small.pth: "
     )
     assert str(failure.value).endswith("; nothing was cached")
-    assert list(published.cache.iterdir()) == []
+    assert cached_files(published.cache) == []
 
 
 def test_the_mirror_variable_replaces_the_release_and_goes_first(
@@ -213,12 +153,15 @@ def test_the_mirror_variable_replaces_the_release_and_goes_first(
 
 
 SHOW_PROGRESS = """
-import importlib.util, sys
+import importlib, importlib.util, sys
 from pathlib import Path
-spec = importlib.util.spec_from_file_location("generated_pretrained", sys.argv[1])
-pretrained = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = pretrained
-spec.loader.exec_module(pretrained)
+package = Path(sys.argv[1]).parent
+spec = importlib.util.spec_from_file_location(
+    "generated", package / "__init__.py", submodule_search_locations=[str(package)]
+)
+sys.modules["generated"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sys.modules["generated"])
+pretrained = importlib.import_module("generated.pretrained")
 registry = pretrained.Registry.from_text(Path(sys.argv[2]).read_text())
 registry.download("big", cache_dir=Path(sys.argv[3]))
 """

@@ -6,6 +6,7 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from ml_publish.errors import UsageError
 from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
@@ -66,6 +67,11 @@ def verify(args: Namespace) -> int:
     from ml_publish.terminal import for_person
     from ml_publish.weights.verification import verify_weights
 
+    if args.cache is not None:
+        if args.download or args.all_sources:
+            raise UsageError("--cache checks the local cache alone; drop --download/--all-sources")
+        return verify_cache(Path(args.project), Path(args.cache) if args.cache else None)
+
     with for_person(not args.quiet) as display:
         problems = verify_weights(
             Path(args.project),
@@ -76,6 +82,16 @@ def verify(args: Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def verify_cache(project: Path, cache_dir: Path | None) -> int:
+    from ml_publish.weights.cache_check import verify_cache as check_cache
+
+    report = check_cache(project, cache_dir)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(report.summary())
+    return 1 if report.problems else 0
 
 
 def upload(args: Namespace) -> int:

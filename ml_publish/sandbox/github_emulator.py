@@ -42,7 +42,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ml_publish.sandbox.github_faults import Faults
+from ml_publish.sandbox.github_faults import Fault, Faults
 from ml_publish.sandbox.github_routes import API_ROUTES, DOWNLOAD_PATH, UPLOAD_PATH, ApiCall
 from ml_publish.sandbox.github_state import (
     ApiError,
@@ -105,8 +105,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._docs_url, self._request_id = DOCS, _request_id()
         emulator = self._host.emulator
         try:
-            delay = emulator.faults.take(["delay"], self.command, self._path)
-            if delay is not None:
+            delay = emulator.faults.take(["delay", "hold"], self.command, self._path)
+            if delay is not None and delay.until is not None:
+                delay.until.wait()
+            elif delay is not None:
                 emulator.stopping.wait(delay.amount)
             self._serve()
         except ApiError as error:
@@ -277,7 +279,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise ApiError(404, "Not Found")
         owner, repo, tag, name = (unquote(part) for part in match.groups())
         faults = self._host.emulator.faults
-        fault = faults.take(["download_error", "download_cut"], self.command, self._path, name)
+        kinds = ["download_error", "download_cut", "download_pause"]
+        fault = faults.take(kinds, self.command, self._path, name)
         if fault is not None and fault.kind == "download_error":
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
         asset = self._host.emulator.state.download(owner, repo, tag, name)
@@ -292,14 +295,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Disposition", f"attachment; filename={asset.name}")
         self.end_headers()
         remaining = last - first + 1
-        if fault is not None:  # a cut: the whole length announced, fewer bytes sent, a hang-up
+        if fault is not None and fault.kind == "download_cut":
+            # A cut: the whole length announced, fewer bytes sent, a hang-up.
             self.close_connection = True
             remaining = min(remaining, int(fault.amount))
-        with asset.file.open("rb") as source:
+        pause = fault if fault is not None and fault.kind == "download_pause" else None
+        self._send_file(asset.file, first, remaining, pause)
+
+    def _send_file(self, file: Path, first: int, remaining: int, pause: Fault | None) -> None:
+        """Send ``remaining`` bytes of ``file`` from ``first``, pausing where ``pause`` says."""
+        sent, pause_at = 0, -1 if pause is None else int(pause.amount)
+        with file.open("rb") as source:
             source.seek(first)
-            while remaining > 0 and (chunk := source.read(min(CHUNK_SIZE, remaining))):
+            while remaining > 0:
+                size = min(CHUNK_SIZE, remaining)
+                if sent < pause_at:
+                    size = min(size, pause_at - sent)
+                chunk = source.read(size)
+                if not chunk:
+                    break
                 self.wfile.write(chunk)
                 remaining -= len(chunk)
+                sent += len(chunk)
+                if sent == pause_at and pause is not None:
+                    self._pause(pause)
+
+    def _pause(self, fault: Fault) -> None:
+        """Flush what was sent, say so, and wait to be let go."""
+        assert fault.reached is not None and fault.until is not None
+        self.wfile.flush()
+        fault.reached.set()
+        fault.until.wait()
 
     def _send_error(self, error: ApiError) -> None:
         body: JsonObject = {"message": error.message}

@@ -25,6 +25,9 @@ class Fault:
     # Bytes before a cut, seconds of Retry-After or of delay, or the rate limit's reset epoch.
     amount: float = 0
     status: int = 0
+    # A held request waits for ``until``; a paused download sets ``reached`` first.
+    until: threading.Event | None = None
+    reached: threading.Event | None = None
 
     def matches(self, method: str, path: str, asset_name: str | None) -> bool:
         """Whether this fault applies to a request with this method, path and asset name."""
@@ -114,6 +117,39 @@ class Faults:
     ) -> None:
         """Hold a request for ``seconds`` before answering it."""
         self._queue(Fault("delay", times, method, path, amount=seconds))
+
+    def hold(
+        self,
+        until: threading.Event,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Hold a request unanswered until ``until`` is set: a timeout no clock decides."""
+        self._queue(Fault("hold", times, method, path, until=until))
+
+    def pause_download(
+        self,
+        after_bytes: int,
+        *,
+        reached: threading.Event,
+        until: threading.Event,
+        name: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """Send ``after_bytes`` of a download, set ``reached``, and send the rest once
+        ``until`` is set: a test acts at a known point of a transfer."""
+        self._queue(
+            Fault(
+                "download_pause",
+                times,
+                asset_name=name,
+                amount=after_bytes,
+                until=until,
+                reached=reached,
+            )
+        )
 
     @property
     def queued(self) -> int:

@@ -1,7 +1,9 @@
 """``weights init``: the registry machinery of a generated project, put into an existing package.
 
 The package is the one the build backend ships (``ml_publish.layout``), in a src or a flat
-layout. It gets the template's ``pretrained.py`` and an empty ``weights.json``; a PyTorch
+layout. It gets the template's loader (``pretrained.py``, with the ``_cache.py`` and
+``_download.py`` it imports, and ``filelock`` among the project's dependencies, which the cache
+locks with) and an empty ``weights.json``; a PyTorch
 project (torch among its dependencies) also gets the template's ``model.py`` and
 ``transforms.py`` and a ``hubconf.py`` at the root, unless the package has a ``model.py`` or
 ``transforms.py`` of its own: then it keeps them, and gets the framework-neutral
@@ -39,6 +41,10 @@ if TYPE_CHECKING:
 # a dotted name (a package inside a namespace package) is no answer the template accepts.
 PLACEHOLDER = "mlpublishinitpackage"
 PYTORCH_MODULES = ("model.py", "transforms.py")
+# The modules pretrained.py imports, and the requirement they need.
+LOADER_MODULES = ("_cache.py", "_download.py")
+LOADER_REQUIREMENT = "filelock>=3.12"
+LOADER_DISTRIBUTION = re.compile(r"^\s*filelock\s*(?:[\[<>=!~;@\s]|$)", re.IGNORECASE)
 TORCH_REQUIREMENT = re.compile(r"^\s*(torch|pytorch)\s*(?:[\[<>=!~;@\s]|$)", re.IGNORECASE)
 UNKNOWN_REPOSITORY = "OWNER/REPOSITORY"
 SECTION_TITLE = "Pretrained weights"
@@ -59,13 +65,20 @@ class AppendToReadme:
 
 
 @dataclass(frozen=True)
+class AddDependency:
+    """Add ``requirement`` to ``[project] dependencies``."""
+
+    requirement: str
+
+
+@dataclass(frozen=True)
 class ShipRegistry:
     """Add ``weights.json`` to setuptools' ``package-data`` for the package."""
 
     package: str
 
 
-Operation = CreateFile | AppendToReadme | ShipRegistry
+Operation = CreateFile | AppendToReadme | AddDependency | ShipRegistry
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,9 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
     own = [name for name in PYTORCH_MODULES if pytorch and is_own(package.path / name, rendered)]
     if own:
         rendered = render_package_files(package.name, "none")
+    own_loader = is_own(package.path / "pretrained.py", rendered)
+    if own_loader:
+        rendered = {k: v for k, v in rendered.items() if k not in LOADER_MODULES}
     operations: list[Operation] = []
     kept: list[str] = []
     for name, text in rendered.items():
@@ -114,7 +130,7 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
             f"{package.name} has its own {' and '.join(own)}: kept, so no hubconf.py (its entry "
             "points call the template's model.get_model) and a pretrained.py without transforms"
         )
-    if is_own(package.path / "pretrained.py", rendered):
+    if own_loader:
         notes.append(
             f"{package.name}/pretrained.py is the package's own and stays: the weights it loads "
             "are not the registry's unless it reads weights.json"
@@ -127,6 +143,9 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
             text = render_hubconf(package.name, repository_of(root), [])
             operations.append(CreateFile(HUBCONF_FILE, text, "PyTorch Hub entry points"))
     operations += readme_operations(root, document)
+    dependency, note = loader_dependency(document, own_loader)
+    operations += dependency
+    notes += note
     if needs_package_data(layout, document, package):
         operations.append(ShipRegistry(package.name))
     return InitPlan(root, package, layout.backend, tuple(operations), tuple(kept), tuple(notes))
@@ -134,6 +153,8 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
 
 WHY = {
     "pretrained.py": "list_models(), get_weights(), download_weights(): verified, cached",
+    "_cache.py": "the loader's cache: shared by processes, offline, read-only, full disks",
+    "_download.py": "the loader's verified downloads, from the release or a mirror",
     REGISTRY_FILE: "the weights registry, empty",
     "model.py": "@register_model and get_model(), which hubconf.py calls",
     "transforms.py": "the preprocessing recorded with each set of weights",
@@ -173,7 +194,8 @@ def render_package_files(package: str, framework: str) -> dict[str, str]:
         {"package_name": PLACEHOLDER, "framework": framework, "include_notebook": "no"},
         no_input=True,
     )
-    wanted = ("pretrained.py", REGISTRY_FILE) + (PYTORCH_MODULES if framework == "pytorch" else ())
+    wanted: tuple[str, ...] = ("pretrained.py", *LOADER_MODULES, REGISTRY_FILE)
+    wanted += PYTORCH_MODULES if framework == "pytorch" else ()
     with tempfile.TemporaryDirectory(prefix="ml-publish-init-") as scratch:
         rendered = template.render(answers, Path(scratch), overwrite=False) / PLACEHOLDER
         texts = {name: (rendered / name).read_text(encoding="utf-8") for name in wanted}
@@ -182,6 +204,22 @@ def render_package_files(package: str, framework: str) -> dict[str, str]:
         name: text.replace(PLACEHOLDER.upper(), upper).replace(PLACEHOLDER, package)
         for name, text in texts.items()
     }
+
+
+def loader_dependency(
+    document: dict[str, Any], own_loader: bool
+) -> tuple[list[Operation], list[str]]:
+    """``filelock`` into ``[project] dependencies`` unless it is there (or not ours to add)."""
+    project = document.get("project", {})
+    dependencies = project.get("dependencies", [])
+    if own_loader or any(LOADER_DISTRIBUTION.match(str(r)) for r in dependencies):
+        return [], []
+    if "dependencies" in project.get("dynamic", []) or not project:
+        return [], [
+            f"the loader needs {LOADER_REQUIREMENT}: add it where the project's dependencies "
+            "are declared (they are not a static [project] dependencies list)"
+        ]
+    return [AddDependency(LOADER_REQUIREMENT)], []
 
 
 def repository_of(root: Path) -> str:
@@ -233,6 +271,11 @@ def describe(plan: InitPlan) -> list[str]:
             lines.append(f"  create {operation.path}: {operation.why}")
         elif isinstance(operation, AppendToReadme):
             lines.append(f"  append the weights-table markers to {operation.path}")
+        elif isinstance(operation, AddDependency):
+            lines.append(
+                f"  add {operation.requirement} to [project] dependencies in pyproject.toml: "
+                "the loader locks its cache with it"
+            )
         else:
             lines.append(
                 f"  add {REGISTRY_FILE} to {PACKAGE_DATA} for {operation.package} in "
@@ -256,8 +299,23 @@ def apply_init(plan: InitPlan) -> None:
         elif isinstance(operation, AppendToReadme):
             with (plan.root / operation.path).open("a", encoding="utf-8") as out:
                 out.write(operation.text)
+        elif isinstance(operation, AddDependency):
+            add_dependency(plan.root / "pyproject.toml", operation.requirement)
         else:
             add_package_data(plan.root / "pyproject.toml", operation.package)
+
+
+def add_dependency(pyproject: Path, requirement: str) -> None:
+    """``requirement`` appended to ``[project] dependencies``, the file's style kept."""
+    import tomlkit
+
+    document = tomlkit.parse(pyproject.read_text(encoding="utf-8"))
+    project: Any = document["project"]
+    if "dependencies" not in project:
+        project["dependencies"] = tomlkit.array()
+    dependencies = project["dependencies"]
+    dependencies.append(requirement)
+    pyproject.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
 def add_package_data(pyproject: Path, package: str) -> None:

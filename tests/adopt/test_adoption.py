@@ -132,7 +132,8 @@ def test_metadata_dependencies_scripts_and_weights(abandoned: Path) -> None:
         "numpy>=1.24.2",
         "pandas",
         "torch>=1.13.1",
-        # The template's model.py loads safetensors weights.
+        # The template's loader locks its cache with filelock; its model.py loads safetensors.
+        "filelock>=3.12",
         "safetensors>=0.4",
     ]
     # train is too generic a command for a shared PATH: it carries the project's name.

@@ -62,14 +62,21 @@ def project_with_weights(
 
 
 def generated_loader(pretrained_py: Path) -> ModuleType:
-    """A project's ``<package>/pretrained.py``, imported from its file (standard library only).
+    """A project's ``<package>/pretrained.py``, imported from its file, fresh each time.
 
-    Without its package: only what needs no package resources (``Registry``) works.
+    Its package is imported under a name of its own (the loader's modules import each other
+    relatively), so copies of one project, before and after an edit, load side by side.
+    Only what needs no installed distribution works (``Registry``, not ``list_models``).
     """
-    name = f"generated_pretrained_{abs(hash(pretrained_py))}"
-    spec = importlib.util.spec_from_file_location(name, pretrained_py)
+    package_dir = pretrained_py.parent
+    alias = f"generated_{package_dir.name}_{abs(hash(pretrained_py))}"
+    for name in [name for name in sys.modules if name.partition(".")[0] == alias]:
+        del sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        alias, package_dir / "__init__.py", submodule_search_locations=[str(package_dir)]
+    )
     assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[alias] = package  # dataclasses look their module up
+    spec.loader.exec_module(package)
+    return importlib.import_module(f"{alias}.{pretrained_py.stem}")

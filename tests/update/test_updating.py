@@ -253,7 +253,11 @@ def test_a_cookiecutter_project_updates_cleanly_and_passes_its_tools(
     edit(
         root / "README.md", "**TODO:** the command that reproduces", "`python train.py` reproduces"
     )
-    edit(root / "pyproject.toml", "dependencies = []", 'dependencies = ["numpy>=1.26"]')
+    edit(
+        root / "pyproject.toml",
+        'dependencies = ["filelock>=3.12"]',
+        'dependencies = ["filelock>=3.12", "numpy>=1.26"]',
+    )
     commit_all(root)
     env = releases.environment(template_cache)
 
@@ -276,7 +280,8 @@ def test_a_cookiecutter_project_updates_cleanly_and_passes_its_tools(
     assert (root / NEW_FILE).read_text() == contributing("Glacier Mapper", "Discord")
     assert record(root)["version"] == NEW
     assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"] == [
-        "numpy>=1.26"
+        "filelock>=3.12",
+        "numpy>=1.26",
     ]
     commit_all(root, "Update the template")
     settled = snapshot(root)

@@ -18,6 +18,7 @@ from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.sandbox import rehearse
 from ml_publish.sandbox.static_server import serving
 from ml_publish.weights.init_registry import (
+    AddDependency,
     AppendToReadme,
     CreateFile,
     ShipRegistry,
@@ -67,8 +68,12 @@ def test_a_src_layout_package_gets_the_loader_the_registry_and_the_markers(
     assert created(root) == [] and plan_init(root).operations == ()
     assert [op.path for op in plan.operations if isinstance(op, CreateFile)] == [
         "src/leaf_seg/pretrained.py",
+        "src/leaf_seg/_cache.py",
+        "src/leaf_seg/_download.py",
         "src/leaf_seg/weights.json",
     ]
+    assert AddDependency("filelock>=3.12") in plan.operations
+    assert '"filelock>=3.12"' in (root / "pyproject.toml").read_text()
     assert json.loads((root / "src/leaf_seg/weights.json").read_text()) == {
         "format": 1,
         "weights": [],
@@ -126,6 +131,24 @@ def test_the_authors_own_model_is_kept_and_nothing_is_built_on_the_templates(
     assert plan.notes[0].startswith("leaf_seg has its own model.py: kept, so no hubconf.py")
 
 
+def test_the_loaders_dependency_is_added_once_and_only_where_the_loader_is_ours(
+    tmp_path: Path,
+) -> None:
+    listed = write_shape(tmp_path / "listed", SHAPES[SRC_RUFF])
+    pyproject = listed / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace("dependencies = []", 'dependencies = ["FileLock"]'))
+    own_loader: dict[str, str | bytes | None] = {"src/leaf_seg/pretrained.py": "WEIGHTS = {}\n"}
+    own = write_shape(tmp_path / "own", SHAPES[SRC_RUFF], own_loader)
+
+    assert not any(isinstance(op, AddDependency) for op in plan_init(listed).operations)
+    plan = plan_init(own)
+    assert not any(isinstance(op, AddDependency) for op in plan.operations)
+    assert [op.path for op in plan.operations if isinstance(op, CreateFile)] == [
+        "src/leaf_seg/weights.json"
+    ]
+
+
 def test_a_package_inside_a_namespace_package_is_named_with_dots(tmp_path: Path) -> None:
     root = write_shape(tmp_path, SHAPES[NAMESPACE])
 
@@ -172,9 +195,9 @@ def test_setuptools_is_told_to_ship_the_registry_and_the_build_proves_it(tmp_pat
     assert wheel_carries_registry(root, plan.package, plan.backend).endswith(".whl")
     find = '[tool.setuptools.packages.find]\ninclude = ["leaf_seg*"]\n'
     package_data = '\n[tool.setuptools.package-data]\nleaf_seg = ["weights.json"]\n'
-    assert (root / "pyproject.toml").read_text() == pyproject_before.replace(
-        find, find + package_data
-    )
+    expected = pyproject_before.replace(find, find + package_data)
+    expected = expected.replace("dependencies = []", 'dependencies = ["filelock>=3.12"]')
+    assert (root / "pyproject.toml").read_text() == expected
     assert plan_init(root).operations == ()
     assert not list(root.rglob("*.egg-info"))  # the build ran on a copy
 
@@ -217,11 +240,17 @@ def test_dry_run_prints_the_plan_and_writes_nothing(
         "weights init for the package leaf_seg (setuptools):",
         "  create leaf_seg/pretrained.py: list_models(), get_weights(), download_weights(): "
         "verified, cached",
+        "  create leaf_seg/_cache.py: the loader's cache: shared by processes, offline, read-only, "
+        "full disks",
+        "  create leaf_seg/_download.py: the loader's verified downloads, from the release or a "
+        "mirror",
         "  create leaf_seg/weights.json: the weights registry, empty",
         "  create leaf_seg/model.py: @register_model and get_model(), which hubconf.py calls",
         "  create leaf_seg/transforms.py: the preprocessing recorded with each set of weights",
         "  create hubconf.py: PyTorch Hub entry points",
         "  append the weights-table markers to README.md",
+        "  add filelock>=3.12 to [project] dependencies in pyproject.toml: the loader locks its "
+        "cache with it",
         "  add weights.json to [tool.setuptools.package-data] for leaf_seg in pyproject.toml, so "
         "the wheel carries the registry",
         "dry run: nothing was written",

@@ -1,35 +1,25 @@
 """A local weights server for the tests: no test touches the network."""
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from {{ cookiecutter.package_name }} import pretrained
-from tests.weights_server import RELEASE_PATH
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+from tests.weights_server import Server, serve
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A local HTTP server and the release directory it serves."""
-    root = tmp_path / "served"
-    (root / RELEASE_PATH).mkdir(parents=True)
-    handler = partial(QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", root / RELEASE_PATH
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A local HTTP server that counts what it sends; it can hold one."""
+    with serve(tmp_path / "served") as running:
+        yield running
+
+
+@pytest.fixture
+def served(server: Server) -> tuple[str, Path]:
+    """The local server's URL and the release directory it serves."""
+    return server.url, server.release
 
 
 @pytest.fixture

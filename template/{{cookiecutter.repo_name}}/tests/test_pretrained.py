@@ -7,7 +7,12 @@ import pytest
 
 from {{ cookiecutter.package_name }} import pretrained
 from {{ cookiecutter.package_name }}.pretrained import WeightsError
-from tests.weights_server import RELEASE_PATH, publish, registry_of
+from tests.weights_server import (
+    RELEASE_PATH,
+    cached_files,
+    publish,
+    registry_of,
+)
 
 # torch.hub's rule for the hash in a file name: the hex run after the last "-".
 TORCH_HASH_REGEX = re.compile(r"-([a-f0-9]*)\.")
@@ -41,7 +46,7 @@ def test_corrupt_download_is_refused_and_nothing_is_cached(
     with pytest.raises(WeightsError, match="expected " + str(entry["sha256"])):
         registry_of(entry).download("tiny", cache_dir=cache, progress=False)
 
-    assert list(cache.iterdir()) == []
+    assert cached_files(cache) == []
 
 
 def test_cached_file_of_the_wrong_size_is_downloaded_again(
@@ -78,7 +83,7 @@ def test_split_weights_are_joined_verified_and_cached(
 
     assert len(entry["parts"]) == 3
     assert path.read_bytes() == content
-    assert sorted(p.name for p in cache.iterdir()) == [entry["file_name"]]
+    assert cached_files(cache) == [entry["file_name"]]
 
 
 def test_a_bad_part_is_named_and_the_parts_before_it_are_kept(
@@ -139,7 +144,7 @@ def test_when_every_source_fails_the_error_names_each(
     message = str(failure.value)
     assert f"{url}/{RELEASE_PATH}/{entry['file_name']}: SHA-256 " in message
     assert f"{url}/gone.pth: 404 " in message
-    assert list(cache.iterdir()) == []
+    assert cached_files(cache) == []
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
