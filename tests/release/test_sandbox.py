@@ -119,7 +119,7 @@ def test_into_a_pipe_each_step_shows_while_the_release_runs(
     with held_git_hook(tmp_path / "held", "pre-commit") as hook, subprocess.Popen(
         sandbox_command(release_world),
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
         env=as_on_a_fresh_machine(temporary, hook),
     ) as process:
