@@ -532,7 +532,8 @@ def terminal_as_stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]
             yield received
     finally:
         stream.close()
-        reader.join(timeout=5)
+        reader.join(timeout=READ_SECONDS)  # all that was drawn has arrived
+        assert not reader.is_alive()
         os.close(controller)
 
 
