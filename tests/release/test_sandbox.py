@@ -116,13 +116,16 @@ def test_into_a_pipe_each_step_shows_while_the_release_runs(
     release_world: ReleaseWorld, tmp_path: Path
 ) -> None:
     temporary = tmp_path / "tmp"
-    with held_git_hook(tmp_path / "held", "pre-commit") as hook, subprocess.Popen(
-        sandbox_command(release_world),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=as_on_a_fresh_machine(temporary, hook),
-    ) as process:
+    with (
+        held_git_hook(tmp_path / "held", "pre-commit") as hook,
+        subprocess.Popen(
+            sandbox_command(release_world),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=as_on_a_fresh_machine(temporary, hook),
+        ) as process,
+    ):
         assert process.stdout is not None
         lines = LineReader(process.stdout)
         # The release cannot finish while its bump commit is held: these lines come as printed.
@@ -141,13 +144,16 @@ def test_ctrl_c_stops_the_servers_and_removes_the_workspace(
     release_world: ReleaseWorld, tmp_path: Path
 ) -> None:
     temporary = tmp_path / "tmp"
-    with held_git_hook(tmp_path / "held", "pre-commit") as hook, subprocess.Popen(
-        sandbox_command(release_world),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=as_on_a_fresh_machine(temporary, hook),
-    ) as process:
+    with (
+        held_git_hook(tmp_path / "held", "pre-commit") as hook,
+        subprocess.Popen(
+            sandbox_command(release_world),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=as_on_a_fresh_machine(temporary, hook),
+        ) as process,
+    ):
         assert process.stdout is not None
         lines = LineReader(process.stdout)
         shown = "".join(lines.until(lambda line: line.startswith("[2/8]")))
