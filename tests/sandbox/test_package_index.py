@@ -16,7 +16,7 @@ meta_path = list(sys.meta_path)
 with PackageIndex() as index:
     with urllib.request.urlopen(index.simple_url, timeout=300) as page:
         status = page.status
-imported = sorted(name for name in sys.modules if name.partition(".")[0] in ("pypiserver", "bottle"))
+imported = [name for name in sys.modules if name.partition(".")[0] in ("pypiserver", "bottle")]
 print(status, imported, sys.meta_path == meta_path)
 """
 
