@@ -15,7 +15,14 @@ import pytest
 from ml_publish import __version__
 from ml_publish.cli import COMMANDS, WEIGHTS_ACTIONS
 from ml_publish.sandbox.github_emulator import GitHubEmulator
-from tests.support.processes import READ_SECONDS, LineReader, quiet_end, run, run_into_closed_pipe
+from tests.support.processes import (
+    READ_SECONDS,
+    LineReader,
+    quiet_end,
+    run,
+    run_into_closed_pipe,
+    start_interruptible,
+)
 from tests.support.readme_repos import write_committed
 from tests.support.weights_projects import REPOSITORY, WeightsProject
 
@@ -151,7 +158,7 @@ def test_ctrl_c_exits_130_in_one_line() -> None:
     body = "print('ready', flush=True)\nsys.stdin.readline()"
     code = STAND_IN.format(body=textwrap.indent(body, "    "))
     command = [sys.executable, "-c", code, "check"]
-    with subprocess.Popen(
+    with start_interruptible(
         command,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

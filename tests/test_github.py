@@ -310,13 +310,13 @@ def test_a_request_that_times_out_is_retried(gh: GitHubEmulator) -> None:
     def before_the_retry(seconds: float) -> None:
         sleeps.append(seconds)
         first.release()
-        client.read_timeout = READ_SECONDS  # only the held request was to time out
+        github.read_timeout = READ_SECONDS  # only the held request was to time out
 
     retry = RetryPolicy(sleep=before_the_retry, clock=lambda: NOW)
     with GitHubClient(
         REPOSITORY, api_url=gh.api_url, token=gh.token, retry=retry, read_timeout=0.3
-    ) as client:
-        assert client.list_releases() == []
+    ) as github:
+        assert github.list_releases() == []
     assert sleeps == [1.0]
     assert first.reached.is_set()
 

@@ -29,7 +29,12 @@ from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import load_registry
 from tests.support.fuzzing import fuzzed, toml_values
-from tests.support.processes import READ_SECONDS, quiet_end, run_into_closed_pipe
+from tests.support.processes import (
+    READ_SECONDS,
+    quiet_end,
+    run_into_closed_pipe,
+    start_interruptible,
+)
 from tests.support.releases import (
     OWNER,
     REPO,
@@ -344,7 +349,7 @@ def test_ctrl_c_mid_upload_exits_130_in_one_line_and_the_same_command_carries_on
     retry = world.gh.faults.hold(method="POST", name=unet.file_name, after=1)
     words = world.cli_words("--bump", "patch")
     command = [sys.executable, "-m", "ml_publish", *words]
-    with subprocess.Popen(
+    with start_interruptible(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
         reached_while_running(retry, process)

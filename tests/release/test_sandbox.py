@@ -17,7 +17,7 @@ from ml_publish.cli import main
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.sandbox import rehearse
 from tests.support.held_hook import HeldHook, held_git_hook
-from tests.support.processes import READ_SECONDS, LineReader, run
+from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible
 from tests.support.proxies import without_proxies
 from tests.support.releases import WEIGHTS, ReleaseWorld, git
 
@@ -146,7 +146,7 @@ def test_ctrl_c_stops_the_servers_and_removes_the_workspace(
     temporary = tmp_path / "tmp"
     with (
         held_git_hook(tmp_path / "held", "pre-commit") as hook,
-        subprocess.Popen(
+        start_interruptible(
             sandbox_command(release_world),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

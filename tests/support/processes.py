@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 # How long a test waits for a child's next line: generous for a slow, loaded machine; a child
 # that prints nothing for this long is hung.
@@ -108,3 +109,22 @@ class LineReader:
             return self._lines.get(timeout=timeout)
         except queue.Empty:
             raise AssertionError(f"no line for {timeout} s after:\n{''.join(so_far)}") from None
+
+
+def start_interruptible(command: Sequence[str | Path], **options: Any) -> subprocess.Popen[Any]:
+    """``subprocess.Popen(command, **options)`` whose process takes Ctrl-C (SIGINT) as it would
+    at a terminal, however the tests themselves were started.
+
+    A shell starts a background job (``pytest &``, a CI step's ``nohup``) with SIGINT ignored,
+    every process it starts inherits that, and a Python started so installs no
+    KeyboardInterrupt handler: a test's Ctrl-C would never land. exec() gives a signal this
+    process handles its default meaning back, so handling it here while starting is enough.
+    """
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen([str(part) for part in command], **options)
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

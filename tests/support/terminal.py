@@ -38,7 +38,7 @@ def run_command_on_terminal(
         os.execve(command[0], command, {**os.environ, "COLUMNS": "120", **env})
     if typed:
         os.write(fd, typed.encode())
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         if not select.select([fd], [], [], READ_SECONDS)[0]:
             os.kill(pid, signal.SIGKILL)
