@@ -47,7 +47,7 @@ class ModuleMoves:
             # The directories above the module moved with it as far as their names match.
             for depth in range(len(old), 0, -1):
                 tail = len(old) - depth
-                if depth > len(new) - tail or (tail and old[depth - 1] != new[-tail - 1]):
+                if tail and (len(new) <= tail or old[depth - 1] != new[-tail - 1]):
                     break
                 renamed.setdefault(".".join(old[:depth]), ".".join(new[: len(new) - tail]))
         return cls(renamed)
@@ -171,7 +171,11 @@ def differences(
 ) -> Iterable[str]:
     """Why ``current`` (at ``paths[1]``) is not ``original`` (at ``paths[0]``) with its imports
     pointed at the moved modules, formatted anew; nothing when it is."""
-    before, after = ast.parse(original), ast.parse(current)
+    try:
+        before, after = ast.parse(original), ast.parse(current)
+    except SyntaxError as error:
+        yield f"it no longer parses: {error}"
+        return
     if without_imports(ast.parse(original)) != without_imports(ast.parse(current)):
         yield "a statement that is no import changed"
     yield from changed_imports(
