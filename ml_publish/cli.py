@@ -10,7 +10,8 @@ Whatever a command raises ends here in one line on stderr, never a traceback (``
 anywhere on the line, shows it): ml-publish's own errors with their exit code, a missing
 optional extra with the install command (2), Ctrl-C (130; steps already finished stay
 recorded, so the same command carries on), anything else with a pointer to ``--debug`` (1). A
-reader that closes the pipe early (``| head``) ends the run quietly.
+reader that closes the pipe early (``| head``) ends the run quietly. Every line printed is
+flushed at once, whatever stdout is, so a person watching a pipe sees each step as it starts.
 """
 
 from __future__ import annotations
@@ -485,7 +486,17 @@ def usage_error(message: str) -> int:
     return 2
 
 
+def flush_each_line() -> None:
+    """Line-buffer stdout and stderr: into a pipe (``| cat``, a CI log) Python buffers whole
+    blocks, so a step, a note or the waiting release's status would show only at the end."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(line_buffering=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    flush_each_line()
     debug, words = debug_asked(list(sys.argv[1:] if argv is None else argv))
     try:
         code = dispatch(words)

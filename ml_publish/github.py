@@ -327,6 +327,15 @@ class GitHubClient:
     def __repr__(self) -> str:  # the default would show the token
         return f"GitHubClient({self.repository!r}, api_url={self.api_url!r})"
 
+    @property
+    def read_timeout(self) -> float:
+        """Seconds each read of an answer may wait; a change counts from the next connection."""
+        return self._connections.read_timeout
+
+    @read_timeout.setter
+    def read_timeout(self, seconds: float) -> None:
+        self._connections.read_timeout = seconds
+
     def __enter__(self) -> GitHubClient:
         return self
 

@@ -15,7 +15,14 @@ import pytest
 from ml_publish import __version__
 from ml_publish.cli import COMMANDS, WEIGHTS_ACTIONS
 from ml_publish.sandbox.github_emulator import GitHubEmulator
-from tests.support.processes import quiet_end, run, run_into_closed_pipe
+from tests.support.processes import (
+    READ_SECONDS,
+    LineReader,
+    quiet_end,
+    run,
+    run_into_closed_pipe,
+    start_interruptible,
+)
 from tests.support.readme_repos import write_committed
 from tests.support.weights_projects import REPOSITORY, WeightsProject
 
@@ -147,16 +154,24 @@ def test_a_missing_module_that_is_no_extra_is_unexpected() -> None:
 
 
 def test_ctrl_c_exits_130_in_one_line() -> None:
-    body = "print('ready', flush=True)\ntime.sleep(60)"
+    # The command waits for a line the test never sends: until Ctrl-C, whenever that lands.
+    body = "print('ready', flush=True)\nsys.stdin.readline()"
     code = STAND_IN.format(body=textwrap.indent(body, "    "))
     command = [sys.executable, "-c", code, "check"]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    with start_interruptible(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     ) as process:
-        assert process.stdout is not None
-        assert process.stdout.readline() == "ready\n"
+        assert process.stdout is not None and process.stderr is not None
+        lines = LineReader(process.stdout)
+        assert lines.until(lambda line: True) == ["ready\n"]
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        out = lines.rest()
+        process.wait(timeout=READ_SECONDS)
+        err = process.stderr.read()
 
     assert (process.returncode, out, err) == (130, "", "ml-publish: error: interrupted\n")
 

@@ -30,7 +30,7 @@ from ml_publish.github import (
     resolve_api_url,
 )
 from ml_publish.sandbox.github_emulator import GitHubEmulator
-from tests.support.processes import run
+from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, TAG
 
@@ -302,11 +302,23 @@ def test_an_idle_connection_the_server_closed_is_reopened_without_waiting(
     assert len(server.requests) == 3
 
 
-def test_a_request_that_times_out_is_retried(gh: GitHubEmulator, sleeps: list[float]) -> None:
-    gh.faults.delay(1.0, method="GET", path="/releases$")
-    with make_client(gh.api_url, sleeps, gh.token, read_timeout=0.3) as client:
-        assert client.list_releases() == []
+def test_a_request_that_times_out_is_retried(gh: GitHubEmulator) -> None:
+    # The first listing is held unanswered until the client has given up on it.
+    first = gh.faults.hold(method="GET", path="/releases$")
+    sleeps: list[float] = []
+
+    def before_the_retry(seconds: float) -> None:
+        sleeps.append(seconds)
+        first.release()
+        github.read_timeout = READ_SECONDS  # only the held request was to time out
+
+    retry = RetryPolicy(sleep=before_the_retry, clock=lambda: NOW)
+    with GitHubClient(
+        REPOSITORY, api_url=gh.api_url, token=gh.token, retry=retry, read_timeout=0.3
+    ) as github:
+        assert github.list_releases() == []
     assert sleeps == [1.0]
+    assert first.reached.is_set()
 
 
 @pytest.mark.parametrize("status", [429, 403])

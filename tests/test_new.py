@@ -11,7 +11,7 @@ import pytest
 
 from ml_publish import __version__
 from ml_publish.errors import UsageError
-from ml_publish.template import new_project, parse_assignments, resolve_answers
+from ml_publish.template import new_project, parse_assignments
 from tests.support.processes import run
 
 
@@ -54,7 +54,27 @@ def test_the_project_records_the_template_version_and_every_answer(output_dir: P
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     record = pyproject["tool"]["ml-publish"]["template"]
-    assert record == {"version": __version__, "answers": resolve_answers(given, no_input=True)}
+    # Every question, answered as given or by its default (derived ones from the title).
+    assert record == {
+        "version": __version__,
+        "answers": {
+            "project_name": "Seg Net",
+            "repo_name": "seg-net",
+            "package_name": "seg_net",
+            "distribution_name": "seg-net",
+            "description": "Code and pretrained weights for seg net.",
+            "author_name": "Your Name",
+            "author_email": "you@example.com",
+            "github_owner": "your-github-name",
+            "version": "0.1.0",
+            "python_min": "3.10",
+            "license": "MIT",
+            "framework": "pytorch",
+            "line_length": "88",
+            "include_notebook": "no",
+            "demo_app": "none",
+        },
+    }
 
 
 def test_cli_prints_where_the_project_is_and_what_to_do_next(output_dir: Path) -> None:

@@ -104,11 +104,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._body_length, self._body_read, self._recorded = 0, False, False
         self._docs_url, self._request_id = DOCS, _request_id()
         emulator = self._host.emulator
+        name = self._query.get("name", [None])[-1] if self._host.role == "uploads" else None
+        held = emulator.faults.take(["hold"], self.command, self._path, name)
         try:
-            delay = emulator.faults.take(["delay", "hold"], self.command, self._path)
-            if delay is not None and delay.until is not None:
-                delay.until.wait()
-            elif delay is not None:
+            if held is not None and held.hold is not None:
+                held.hold.wait_released()
+            delay = emulator.faults.take(["delay"], self.command, self._path)
+            if delay is not None:
                 emulator.stopping.wait(delay.amount)
             self._serve()
         except ApiError as error:
@@ -116,6 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(error)
         finally:
             self._record()
+            if held is not None and held.hold is not None:
+                held.hold.done.set()
 
     def _record(self) -> None:
         """Add this request to ``requests`` once, before any answer can reach the client."""
@@ -460,6 +464,7 @@ class GitHubEmulator:
     def close(self) -> None:
         """Stop all hosts, close their sockets and delete the stored asset bytes."""
         self.stopping.set()
+        self.faults.release_holds()
         # Each host waits up to one poll interval to notice; stopping them together pays it once.
         stoppers = [threading.Thread(target=host.stop) for host in self._hosts.values()]
         for thread in stoppers:

@@ -10,7 +10,25 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+class Hold:
+    """A request the emulator holds unanswered until ``release()``: a client provably waiting
+    at a known request, for as long as a test needs, with no clock involved."""
+
+    def __init__(self) -> None:
+        self.reached = threading.Event()  # the request arrived and is being held
+        self.done = threading.Event()  # the request, let go, has been handled to its end
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        """Let the held request (or the one still to come) be served as usual."""
+        self._released.set()
+
+    def wait_released(self) -> None:
+        self.reached.set()
+        self._released.wait()
 
 
 @dataclass
@@ -25,7 +43,10 @@ class Fault:
     # Bytes before a cut, seconds of Retry-After or of delay, or the rate limit's reset epoch.
     amount: float = 0
     status: int = 0
-    # A held request waits for ``until``; a paused download sets ``reached`` first.
+    # Matching requests that pass untouched before this fault fires.
+    after: int = 0
+    hold: Hold | None = field(default=None, compare=False)
+    # A paused download sends ``amount`` bytes, sets ``reached``, then waits for ``until``.
     until: threading.Event | None = None
     reached: threading.Event | None = None
 
@@ -48,6 +69,7 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queued: list[Fault] = []
+        self._holds: list[Hold] = []
 
     def cut_upload(self, after_bytes: int, *, name: str | None = None, times: int = 1) -> None:
         """Drop an upload's connection unanswered after ``after_bytes``; a starter asset stays."""
@@ -120,14 +142,26 @@ class Faults:
 
     def hold(
         self,
-        until: threading.Event,
         *,
         method: str | None = None,
         path: str | None = None,
-        times: int = 1,
-    ) -> None:
-        """Hold a request unanswered until ``until`` is set: a timeout no clock decides."""
-        self._queue(Fault("hold", times, method, path, until=until))
+        name: str | None = None,
+        after: int = 0,
+    ) -> Hold:
+        """Hold the next matching request (an upload of asset ``name``, say), once ``after``
+        more have passed, until the returned ``Hold`` is released or the emulator closes."""
+        hold = Hold()
+        with self._lock:
+            self._holds.append(hold)
+        self._queue(Fault("hold", 1, method, path, name, after=after, hold=hold))
+        return hold
+
+    def release_holds(self) -> None:
+        """Let every held request go: the emulator is closing."""
+        with self._lock:
+            holds = list(self._holds)
+        for hold in holds:
+            hold.release()
 
     def pause_download(
         self,
@@ -164,6 +198,9 @@ class Faults:
         with self._lock:
             for fault in self._queued:
                 if fault.kind in kinds and fault.matches(method, path, asset_name):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        continue
                     fault.times -= 1
                     if fault.times == 0:
                         self._queued.remove(fault)

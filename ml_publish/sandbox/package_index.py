@@ -1,31 +1,50 @@
 """A real pypiserver on 127.0.0.1 (a port the OS picks), for tests and ``release --sandbox``.
 
-pypiserver's WSGI app runs in-process behind the standard library's threading WSGI server, with
-upload authentication from an htpasswd file, exactly as ``pypi-server run -P htpasswd`` would.
-A thin layer around it records every upload (when, and what the GitHub side looked like at
-that moment, through ``on_upload``) and injects the failures a release must survive.
+pypiserver runs in a process of its own (``pypiserver_process``), with upload authentication
+from an htpasswd file, exactly as ``pypi-server run -P htpasswd`` would: this process never
+imports it or its bundled bottle. Clients reach it through a thin layer in this process, on a
+port of its own, which records every upload (when, and what the GitHub side looked like at that
+moment, through ``on_upload``) and injects the failures a release must survive.
 """
 
 from __future__ import annotations
 
+import http.client
 import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
+from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from ml_publish.errors import OperationFailed
 
 USERNAME = "sandbox"
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+# Headers that belong to one connection, not to the request or answer passed on.
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+}
+# Generous: the index answers from this machine, but a machine can be busy.
+FORWARD_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -62,34 +81,18 @@ class PackageIndex:
         self._successes_first = 0
         self._lock = threading.Lock()
         self._root: Path | None = None
+        self._process: subprocess.Popen[str] | None = None
         self._server: _ThreadingWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
     def start(self) -> PackageIndex:
         self._root = Path(tempfile.mkdtemp(prefix="package-index-"))
-        packages = self._root / "packages"
-        packages.mkdir()
-        with warnings.catch_warnings():
-            # pypiserver's bundled bottle imports cgi and installs an old-style import hook:
-            # both warn on current Pythons, and neither is ours to fix.
-            warnings.simplefilter("ignore")
-            import pypiserver
-            from passlib.apache import HtpasswdFile
-
-            htpasswd = HtpasswdFile(str(self._root / "htpasswd"), new=True)
-            htpasswd.set_password(self.username, self.password)
-            htpasswd.save()
-            app = pypiserver.app(
-                roots=[str(packages)],
-                password_file=str(self._root / "htpasswd"),
-                authenticate=["update"],
-                # Never redirect a missing project to pypi.org: a sandbox answers for itself.
-                disable_fallback=True,
-            )
+        (self._root / "packages").mkdir()
+        self._process, port = _start_pypiserver(self._root, self.username, self.password)
         self._server = make_server(
             "127.0.0.1",
             0,
-            self._recording(app),
+            self._recording(_forwarding_to(port)),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )
@@ -105,6 +108,8 @@ class PackageIndex:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join()
+        if self._process is not None:
+            _stop(self._process)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
 
@@ -189,3 +194,93 @@ def _drain(environ: Environ) -> None:
         if not chunk:
             break
         remaining -= len(chunk)
+
+
+def _start_pypiserver(
+    root: Path, username: str, password: str
+) -> tuple[subprocess.Popen[str], int]:
+    """pypiserver serving ``root`` in its own process, and the port it listens on."""
+    log = root / "pypiserver.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ml_publish.sandbox.pypiserver_process", str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(f"{username}:{password}\n")
+    process.stdin.flush()
+    port = process.stdout.readline().strip()
+    if not port.isdigit():
+        _stop(process)
+        last = (log.read_text(errors="replace").strip().splitlines() or ["no output"])[-1]
+        raise OperationFailed(f"pypiserver did not start: {last}")
+    return process, int(port)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    """End pypiserver: closing its stdin is its signal to stop."""
+    for stream in (process.stdin, process.stdout):
+        if stream is not None:
+            stream.close()
+    try:
+        process.wait(timeout=FORWARD_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _forwarding_to(port: int) -> WsgiApp:
+    """A WSGI app passing each request on to the server on ``port`` and its answer back."""
+
+    def forward(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=FORWARD_TIMEOUT)
+        target = quote(environ.get("PATH_INFO", "/"), safe="/", encoding="latin-1")
+        if environ.get("QUERY_STRING"):
+            target += "?" + environ["QUERY_STRING"]
+        connection.putrequest(
+            environ["REQUEST_METHOD"], target, skip_host=True, skip_accept_encoding=True
+        )
+        for name, value in _request_headers(environ):
+            connection.putheader(name, value)
+        connection.endheaders()
+        _pass_body(environ, connection)
+        answer = connection.getresponse()
+        headers = [(k, v) for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP]
+        start_response(f"{answer.status} {answer.reason}", headers)
+        return _body_of(answer, connection)
+
+    return forward
+
+
+def _request_headers(environ: Environ) -> Iterator[tuple[str, str]]:
+    for key, value in environ.items():
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            yield key.replace("_", "-").title(), value
+        elif key.startswith("HTTP_"):
+            name = key[5:].replace("_", "-").title()
+            if name.lower() not in HOP_BY_HOP:
+                yield name, value
+
+
+def _pass_body(environ: Environ, connection: http.client.HTTPConnection) -> None:
+    remaining = int(environ.get("CONTENT_LENGTH") or 0)
+    stream: IO[bytes] = environ["wsgi.input"]
+    while remaining > 0:
+        chunk = stream.read(min(remaining, 1 << 20))
+        if not chunk:
+            break
+        connection.send(chunk)
+        remaining -= len(chunk)
+
+
+def _body_of(
+    answer: http.client.HTTPResponse, connection: http.client.HTTPConnection
+) -> Iterator[bytes]:
+    try:
+        while chunk := answer.read(1 << 20):
+            yield chunk
+    finally:
+        connection.close()

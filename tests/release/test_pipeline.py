@@ -24,11 +24,17 @@ from ml_publish.release.dists import IndexHoldsOtherFiles
 from ml_publish.release.pipeline import configured_publish
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
 from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.sandbox.github_faults import Hold
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import load_registry
 from tests.support.fuzzing import fuzzed, toml_values
-from tests.support.processes import quiet_end, run_into_closed_pipe
+from tests.support.processes import (
+    READ_SECONDS,
+    quiet_end,
+    run_into_closed_pipe,
+    start_interruptible,
+)
 from tests.support.releases import (
     OWNER,
     REPO,
@@ -292,6 +298,24 @@ def test_a_refused_branch_push_is_resumed(
     assert_same_as_uninterrupted(release_world, uninterrupted)
 
 
+def reached_while_running(hold: Hold, process: subprocess.Popen[Any]) -> None:
+    """Return once the emulator holds the request ``hold`` waits for; fail if ``process``
+    ends first (its output shows why) or never gets there."""
+    deadline = time.monotonic() + READ_SECONDS
+    while not hold.reached.wait(timeout=1):  # each second, see whether the release ended
+        if process.poll() is not None:
+            raise AssertionError(f"the release ended early: {process.communicate()}")
+        assert time.monotonic() < deadline, "the release never made the request held for it"
+    assert process.poll() is None
+
+
+def let_go(hold: Hold) -> None:
+    """Release a held request whose client is gone and wait until the emulator is done with it
+    (it leaves a starter asset, as GitHub does for a dropped upload)."""
+    hold.release()
+    assert hold.done.wait(timeout=READ_SECONDS)
+
+
 def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_asset_twice(
     release_world: ReleaseWorld, uninterrupted: dict[str, Any]
 ) -> None:
@@ -299,17 +323,15 @@ def test_a_release_killed_mid_upload_is_resumed_without_uploading_a_finished_ass
     unet = next(
         e for e in load_registry(world.root / "leaf_counter/weights.json") if e.name == "leaf-unet"
     )
-    # The connection drops mid-file; the process is killed while it waits to retry.
+    # The connection drops mid-file; the process is killed while its retry is held unanswered.
     world.gh.faults.cut_upload(1000, name=unet.file_name)
+    retry = world.gh.faults.hold(method="POST", name=unet.file_name, after=1)
     command = [sys.executable, "-m", "ml_publish", *world.cli_words("--bump", "patch")]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
-        deadline = time.monotonic() + 120
-        while world.gh.faults.queued:
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        reached_while_running(retry, process)
         process.send_signal(signal.SIGKILL)
-        process.communicate()
+        process.communicate(timeout=READ_SECONDS)
+    let_go(retry)
     assert ReleaseState.load(world.root) is not None
     world.release(bump=None)
     assert_same_as_uninterrupted(world, uninterrupted)
@@ -322,20 +344,18 @@ def test_ctrl_c_mid_upload_exits_130_in_one_line_and_the_same_command_carries_on
     unet = next(
         e for e in load_registry(world.root / "leaf_counter/weights.json") if e.name == "leaf-unet"
     )
-    # The connection drops mid-file; Ctrl-C comes while the upload waits to be retried.
+    # The connection drops mid-file; Ctrl-C comes while its retry is held unanswered.
     world.gh.faults.cut_upload(1000, name=unet.file_name)
+    retry = world.gh.faults.hold(method="POST", name=unet.file_name, after=1)
     words = world.cli_words("--bump", "patch")
     command = [sys.executable, "-m", "ml_publish", *words]
-    with subprocess.Popen(
+    with start_interruptible(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as process:
-        deadline = time.monotonic() + 120
-        while world.gh.faults.queued:
-            assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        reached_while_running(retry, process)
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=120)
+        out, err = process.communicate(timeout=READ_SECONDS)
+    let_go(retry)
 
     assert process.returncode == 130
     assert err == (

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +16,8 @@ import pytest
 from ml_publish.cli import main
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.sandbox import rehearse
-from tests.support.processes import run
+from tests.support.held_hook import HeldHook, held_git_hook
+from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible
 from tests.support.proxies import without_proxies
 from tests.support.releases import WEIGHTS, ReleaseWorld, git
 
@@ -31,11 +31,6 @@ def refuses_connections(url: str) -> bool:
             return False
     except OSError:
         return True
-
-
-def sandboxes() -> set[Path]:
-    """The sandbox workspaces that exist now."""
-    return set(Path(tempfile.gettempdir()).glob("ml-publish-sandbox-*"))
 
 
 def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
@@ -98,34 +93,80 @@ def test_the_sandbox_without_its_extra_says_how_to_install_it(release_world: Rel
     )
 
 
-def test_ctrl_c_stops_the_servers_and_removes_the_workspace(release_world: ReleaseWorld) -> None:
-    before = sandboxes()
-    command = [
-        sys.executable,
-        "-m",
-        "ml_publish",
-        "release",
-        "--sandbox",
-        "-C",
-        str(release_world.root),
-    ]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as process:
+def sandbox_command(world: ReleaseWorld) -> list[str]:
+    return [sys.executable, "-m", "ml_publish", "release", "--sandbox", "-C", str(world.root)]
+
+
+def as_on_a_fresh_machine(temporary: Path, hook: HeldHook) -> dict[str, str]:
+    """The environment of a child run as a user runs it: Python's output buffered as usual
+    (no ``PYTHONUNBUFFERED``, which some machines export), a temporary directory of its own, and
+    git holding at ``hook``."""
+    temporary.mkdir()
+    environment = {**os.environ, "TMPDIR": str(temporary), **hook.environment}
+    environment.pop("PYTHONUNBUFFERED", None)
+    return environment
+
+
+def sandboxes(temporary: Path) -> set[Path]:
+    """The sandbox workspaces that exist now in the child's temporary directory."""
+    return set(temporary.glob("ml-publish-sandbox-*"))
+
+
+def test_into_a_pipe_each_step_shows_while_the_release_runs(
+    release_world: ReleaseWorld, tmp_path: Path
+) -> None:
+    temporary = tmp_path / "tmp"
+    with (
+        held_git_hook(tmp_path / "held", "pre-commit") as hook,
+        subprocess.Popen(
+            sandbox_command(release_world),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=as_on_a_fresh_machine(temporary, hook),
+        ) as process,
+    ):
         assert process.stdout is not None
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("[3/8]"):  # building: the servers are up and the clone exists
-                break
-        assert sandboxes() - before, "".join(lines)
+        lines = LineReader(process.stdout)
+        # The release cannot finish while its bump commit is held: these lines come as printed.
+        shown = lines.until(lambda line: line.startswith("[2/8]"))
+        hook.wait_reached()
+        assert shown[-2:] == ["[1/8] Preflight\n", "[2/8] Bump the version\n"], shown
+        hook.release()
+        rest = lines.rest()
+        assert process.wait(timeout=READ_SECONDS) == 0, "".join(shown) + rest
+    assert "Sandbox release of leaf-counter v0.1.1 rehearsed" in rest
+    assert "[8/8] Push the branch\n" in rest
+    assert sandboxes(temporary) == set()
+
+
+def test_ctrl_c_stops_the_servers_and_removes_the_workspace(
+    release_world: ReleaseWorld, tmp_path: Path
+) -> None:
+    temporary = tmp_path / "tmp"
+    with (
+        held_git_hook(tmp_path / "held", "pre-commit") as hook,
+        start_interruptible(
+            sandbox_command(release_world),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=as_on_a_fresh_machine(temporary, hook),
+        ) as process,
+    ):
+        assert process.stdout is not None
+        lines = LineReader(process.stdout)
+        shown = "".join(lines.until(lambda line: line.startswith("[2/8]")))
+        hook.wait_reached()  # bumping, held: the servers are up and the clone exists
+        assert sandboxes(temporary), shown
         process.send_signal(signal.SIGINT)
-        rest = process.communicate(timeout=60)[0]
-    assert process.returncode == 130, "".join(lines) + rest
+        rest = lines.rest()
+        process.wait(timeout=READ_SECONDS)
+    assert process.returncode == 130, shown + rest
     assert rest.endswith("ml-publish: error: interrupted\n")  # a rehearsal keeps nothing
-    github, pypiserver = SERVERS.search("".join(lines)).groups()  # type: ignore[union-attr]
+    github, pypiserver = SERVERS.search(shown).groups()  # type: ignore[union-attr]
     assert refuses_connections(github) and refuses_connections(pypiserver)
-    assert sandboxes() - before == set()
+    assert sandboxes(temporary) == set()
 
 
 def test_the_sandbox_refuses_a_dry_run(

@@ -14,7 +14,7 @@ import math
 import shutil
 import sys
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,8 +43,13 @@ torch.save(net.state_dict(), destination)
 
 def expected_scores(rgb: tuple[int, int, int]) -> dict[str, float]:
     """The class probabilities the colour classifier gives a picture of the one colour ``rgb``."""
-    logits = [LOGIT_SCALE * value / 255 for value in rgb]
-    exponentials = [math.exp(logit) for logit in logits]
+    return scores_for_channel_means([value / 255 for value in rgb])
+
+
+def scores_for_channel_means(means: Sequence[float]) -> dict[str, float]:
+    """The class probabilities the colour classifier gives a picture (values in [0, 1]) whose
+    red, green and blue channels have these means."""
+    exponentials = [math.exp(LOGIT_SCALE * mean) for mean in means]
     return {name: e / sum(exponentials) for name, e in zip(CATEGORIES, exponentials)}
 
 

@@ -3,8 +3,10 @@
 Every file of the snapshot taken before adopt must be where the plan put it, byte for byte,
 except for what adopt legitimately changes:
 
-- imports rewritten and black applied (the expected text is recomputed from the original),
-  and an existing package's ``__init__.py`` given the ``__version__`` line the plan names;
+- a Python file or notebook: the same program but for its imports, which may point at the
+  moved modules' new names (``tests/support/same_code.py``, a check that shares no code with
+  adopt's rewrite), formatted anew by black; an existing package's ``__init__.py`` may gain the
+  ``__version__`` line the plan names; notebooks keep every cell, output and magic;
 - files adopt completes (``.gitignore``, the README) still start with all of the original, and
   ``pyproject.toml`` still holds every table, key and list item it had (but ``[build-system]``
   when it had no ``[project]``: the template's backend builds the template's ``[project]``);
@@ -22,22 +24,20 @@ except for what adopt legitimately changes:
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-import black
-import libcst
-from black.parsing import InvalidInput
-
-from ml_publish.adopt.imports import rewrite_notebook, rewrite_source
-from ml_publish.adopt.operations import AddVersion, MoveFile, Plan, RewriteImports
+from ml_publish.adopt.operations import AddVersion, MoveFile, Plan
 from tests.support.abandoned_repos import LINK
 from tests.support.import_check import is_python_3
-from tests.support.tooling_kept import TOOLING_FILES, assert_tooling_kept
 from tests.support.rewritten_commands import restore_rewritten_commands
+from tests.support.same_code import ModuleMoves, differences
+from tests.support.tooling_kept import TOOLING_FILES, assert_tooling_kept
 
 # Files adopt completes in marked blocks: the original must still be their beginning.
 APPENDED = {".gitignore", "README.md", "README.rst"}
@@ -55,15 +55,55 @@ CARRIED_SETUP_ARGUMENTS = {
 }
 
 
-def expected_text(original: str, path: str, renames: dict[str, str], line_length: int) -> str:
-    """What adopt may turn a legacy file into: imports rewritten, then black (when it parses)."""
-    if path.endswith(".ipynb"):
-        return rewrite_notebook(original, renames)
-    try:
-        rewritten = rewrite_source(original, renames)
-        return black.format_str(rewritten, mode=black.Mode(line_length=line_length))
-    except (InvalidInput, libcst.ParserSyntaxError):
-        return original
+def assert_same_program(
+    path: str, now: str, original: str, current: str, moves: ModuleMoves
+) -> None:
+    """A Python file: the same program, but for imports pointed at moved modules."""
+    if not is_python_3(original.encode()):
+        assert current == original, f"{path} -> {now} is not Python 3, yet it changed"
+        return
+    problems = list(differences(original, current, moves, (path, now)))
+    assert problems == [], f"{path} -> {now} changed beyond its imports and formatting: {problems}"
+
+
+def cell_source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def split_magics(source: str) -> tuple[str, list[str]]:
+    """A cell's Python (each IPython magic or shell line held by a ``pass``) and its magics."""
+    magics = [line for line in source.splitlines() if line.lstrip().startswith(("%", "!"))]
+    python = [
+        "pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
+    ]
+    return "\n".join(python) + "\n", magics
+
+
+def assert_same_notebook(
+    path: str, now: str, original: str, current: str, moves: ModuleMoves
+) -> None:
+    """A notebook: every cell, output and the metadata kept; code cells the same program but
+    for imports pointed at moved modules, and the same magics."""
+    before, after = json.loads(original), json.loads(current)
+    assert {k: v for k, v in before.items() if k != "cells"} == {
+        k: v for k, v in after.items() if k != "cells"
+    }, f"{path}: the notebook's metadata changed"
+    assert len(before["cells"]) == len(after["cells"]), f"{path}: cells were lost or added"
+    for number, (old, new) in enumerate(zip(before["cells"], after["cells"]), start=1):
+        where = f"{path}, cell {number}"
+        without_source = [{k: v for k, v in c.items() if k != "source"} for c in (old, new)]
+        assert without_source[0] == without_source[1], f"{where}: outputs or metadata changed"
+        if old["cell_type"] != "code":
+            assert cell_source(old) == cell_source(new), f"{where} changed"
+            continue
+        (old_python, old_magics), (new_python, new_magics) = map(
+            split_magics, (cell_source(old), cell_source(new))
+        )
+        assert old_magics == new_magics, f"{where}: its magics changed"
+        if is_python_3(old_python.encode()):
+            problems = list(differences(old_python, new_python, moves, (path, now)))
+            assert problems == [], f"{where} changed beyond its imports: {problems}"
 
 
 def contains(current: object, original: object) -> bool:
@@ -146,11 +186,10 @@ def assert_converted_keeps_meaning(path: str, original: str, converted: str) -> 
 
 
 def without_version_line(path: str, text: str, version: str) -> str:
-    """An existing package's ``__init__.py`` given a ``__version__``: its other lines, blank
-    lines left out (where the line went decides the blank lines around it)."""
+    """An existing package's ``__init__.py`` given a ``__version__``: its other lines."""
     line = f'__version__ = "{version}"'
     assert line in text.splitlines(), f"{path}: the plan gives it {line}, which is not there"
-    return "\n".join(other for other in text.splitlines() if other.strip() and other != line)
+    return "\n".join(other for other in text.splitlines() if other != line) + "\n"
 
 
 def assert_nothing_lost(
@@ -158,16 +197,12 @@ def assert_nothing_lost(
 ) -> None:
     """Every original file is where adopt put it, changed only as the module docstring allows."""
     moved = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
-    renames = {
-        op.path: dict(op.renames) for op in plan.operations if isinstance(op, RewriteImports)
-    }
+    moves = ModuleMoves.of(moved)
     versions = {
         moved.get(op.path, op.path): op.version
         for op in plan.operations
         if isinstance(op, AddVersion)
     }
-    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    line_length = pyproject["tool"]["black"]["line-length"]
     for path, data in before.items():
         now = moved.get(path, path)
         if path.startswith("git "):
@@ -185,19 +220,26 @@ def assert_nothing_lost(
         if path in APPENDED:
             assert current.decode().startswith(data.decode().rstrip()), f"{path} lost text"
         elif path == "pyproject.toml":
-            original = tomllib.loads(data.decode())
-            if "project" not in original:
-                # The metadata moved into the template's [project], built by its backend.
-                original.pop("build-system", None)
-            assert contains(tomllib.loads(current.decode()), original), path
+            assert_pyproject_kept(data, current)
         elif path in TOOLING_FILES:
             assert_tooling_kept(path, data.decode(), current.decode())
         elif modernized and path.endswith(".py") and not is_python_3(data):
             assert_converted_keeps_meaning(path, data.decode(), current.decode())
-        else:
-            expected = expected_text(data.decode(), path, renames.get(now, {}), line_length)
+        elif path.endswith(".py"):
             text = current.decode()
             if now in versions:
                 text = without_version_line(now, text, versions[now])
-                expected = "\n".join(line for line in expected.splitlines() if line.strip())
-            assert text == expected, f"{path} -> {now} changed beyond imports and black"
+            assert_same_program(path, now, data.decode(), text, moves)
+        elif path.endswith(".ipynb"):
+            assert_same_notebook(path, now, data.decode(), current.decode(), moves)
+        else:
+            raise AssertionError(f"{path} -> {now} changed, and adopt does not change such files")
+
+
+def assert_pyproject_kept(data: bytes, current: bytes) -> None:
+    """pyproject.toml holds every table, key and list item it had."""
+    original = tomllib.loads(data.decode())
+    if "project" not in original:
+        # The metadata moved into the template's [project], built by its backend.
+        original.pop("build-system", None)
+    assert contains(tomllib.loads(current.decode()), original), "pyproject.toml lost something"

@@ -1,12 +1,21 @@
-"""Run real tools and fail with their output when they fail."""
+"""Run real tools and fail with their output when they fail; read a running child's lines
+with a deadline."""
 
 from __future__ import annotations
 
 import os
+import queue
+import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import IO, Any
+
+# How long a test waits for a child's next line: generous for a slow, loaded machine; a child
+# that prints nothing for this long is hung.
+READ_SECONDS = 300
 
 
 def run(
@@ -62,3 +71,60 @@ def quiet_end(result: subprocess.CompletedProcess[str]) -> bool:
     """Whether the run ended quietly: as the CPython docs advise for a closed pipe (exit 1), or
     with argparse's --help, which ignores a failed write itself (exit 0)."""
     return result.returncode in (0, 1) and result.stderr == ""
+
+
+class LineReader:
+    """The lines of a child's text stream as they arrive, read with a deadline: a child that
+    hangs, or holds its output back, fails the test instead of stalling it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._lines.put(line)
+        self._lines.put(None)
+
+    def until(self, wanted: Callable[[str], bool], timeout: float = READ_SECONDS) -> list[str]:
+        """The lines up to and including the first that is ``wanted``."""
+        lines: list[str] = []
+        while not lines or not wanted(lines[-1]):
+            line = self._next(timeout, lines)
+            if line is None:
+                raise AssertionError(f"the output ended before the line wanted:\n{''.join(lines)}")
+            lines.append(line)
+        return lines
+
+    def rest(self, timeout: float = READ_SECONDS) -> str:
+        """Everything else the child prints, up to the end of its output."""
+        lines: list[str] = []
+        while (line := self._next(timeout, lines)) is not None:
+            lines.append(line)
+        return "".join(lines)
+
+    def _next(self, timeout: float, so_far: list[str]) -> str | None:
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no line for {timeout} s after:\n{''.join(so_far)}") from None
+
+
+def start_interruptible(command: Sequence[str | Path], **options: Any) -> subprocess.Popen[Any]:
+    """``subprocess.Popen(command, **options)`` whose process takes Ctrl-C (SIGINT) as it would
+    at a terminal, however the tests themselves were started.
+
+    A shell starts a background job (``pytest &``, a CI step's ``nohup``) with SIGINT ignored,
+    every process it starts inherits that, and a Python started so installs no
+    KeyboardInterrupt handler: a test's Ctrl-C would never land. exec() gives a signal this
+    process handles its default meaning back, so handling it here while starting is enough.
+    """
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen([str(part) for part in command], **options)
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -3,16 +3,21 @@ PyPI), asking for a user name and password, started and stopped by the tests.
 
 Its access log is what the tests read to see what went through it: one line per connection,
 ``CONNECT host:port`` for a tunnel and ``GET host:port/path`` for a plain-HTTP request, written
-when the connection closes.
+when the connection closes. A test reads it once it is complete (``settled``), never by waiting
+for as many lines as it hopes for.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import http.client
 import re
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,12 +25,16 @@ from pathlib import Path
 
 import pytest
 
+from ml_publish.sandbox.static_server import serving
+
 USER = "student"
 # Characters a URL must escape, so the test sees them unquoted on their way to the proxy.
 PASSWORD = "p@ss:w0rd/secret"
 ACCESS = re.compile(r" - ([A-Z]+) (\S+) - ")
 REFUSED = "ProxyAuthenticationFailed"
 START_SECONDS = 60
+# Generous: the proxy answers from this machine, but a machine can be busy.
+SETTLE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -54,24 +63,38 @@ class ForwardProxy:
 
         return f"http://{USER}:{quote(password, safe='')}@127.0.0.1:{self.port}"
 
-    def requests(self, expected: int = 1, timeout: float = 10) -> list[str]:
-        """``METHOD target`` of each connection logged, once at least ``expected`` are."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [f"{m[1]} {m[2]}" for m in ACCESS.finditer(self._text())]
-            found = [request for request in found if request != "CONNECT None:None"]
-            if len(found) >= expected or time.monotonic() > deadline:
-                return found
-            time.sleep(0.05)
+    def settled(self) -> str:
+        """The log of every connection made before this call, complete.
 
-    def refusals(self, expected: int = 1, timeout: float = 10) -> list[str]:
-        """The requests it refused for want of the right credentials, once ``expected`` are."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [line for line in self._text().splitlines() if REFUSED in line]
-            if len(found) >= expected or time.monotonic() > deadline:
-                return found
-            time.sleep(0.05)
+        proxy.py logs a connection when it closes, a moment after the client is done with it.
+        So this sends a request of its own, marked, through the proxy, and waits for its line:
+        the proxy handles connections in order on its one worker, so every line before it is
+        there too, and none that could still come.
+        """
+        marker = f"settled-{uuid.uuid4().hex}"
+        credentials = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        with tempfile.TemporaryDirectory() as empty, serving(Path(empty)) as url:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=SETTLE_SECONDS)
+            try:
+                headers = {"Proxy-Authorization": f"Basic {credentials}"}
+                connection.request("GET", f"{url}/{marker}", headers=headers)
+                connection.getresponse().read()
+            finally:
+                connection.close()
+            deadline = time.monotonic() + SETTLE_SECONDS
+            while marker not in (text := self._text()):
+                assert time.monotonic() < deadline, "proxy.py never logged the marked request"
+                time.sleep(0.05)
+        return text[: text.index(marker)].rpartition("\n")[0]
+
+    def requests(self) -> list[str]:
+        """``METHOD target`` of each connection logged so far (refused ones have no target)."""
+        found = [f"{m[1]} {m[2]}" for m in ACCESS.finditer(self.settled())]
+        return [request for request in found if request != "CONNECT None:None"]
+
+    def refusals(self) -> list[str]:
+        """The requests it refused so far for want of the right credentials."""
+        return [line for line in self.settled().splitlines() if REFUSED in line]
 
 
 @contextmanager

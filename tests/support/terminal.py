@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import pty
+import select
+import signal
 import sys
 from pathlib import Path
+
+from tests.support.processes import READ_SECONDS
 
 
 def run_on_terminal(
@@ -34,8 +38,14 @@ def run_command_on_terminal(
         os.execve(command[0], command, {**os.environ, "COLUMNS": "120", **env})
     if typed:
         os.write(fd, typed.encode())
-    chunks = []
+    chunks: list[bytes] = []
     while True:
+        if not select.select([fd], [], [], READ_SECONDS)[0]:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            os.close(fd)
+            shown = b"".join(chunks).decode(errors="replace")
+            raise AssertionError(f"{command} printed nothing for {READ_SECONDS} s:\n{shown}")
         try:
             chunk = os.read(fd, 65536)
         except OSError:  # the child closed the terminal
@@ -44,4 +54,5 @@ def run_command_on_terminal(
             break
         chunks.append(chunk)
     os.waitpid(pid, 0)
+    os.close(fd)
     return b"".join(chunks).decode(errors="replace")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +17,10 @@ from tests.support.template_versions import (
     unpack_wheel,
 )
 
-IMPORTED_FIRST = ("cookiecutter.main", "cookiecutter.extensions", "ml_publish.weights.registration")
-
 
 @pytest.fixture(scope="session")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Releases]:
     """This checkout's wheel and the next release's, on an index pip is pointed at."""
-    # pypiserver's bundled bottle installs an old-style import hook, and an import that first
-    # happens after it and probes for an absent module (dateutil's winreg, urllib3's brotli)
-    # warns: what these tests run in-process is imported before the index starts.
-    for module in IMPORTED_FIRST:
-        importlib.import_module(module)
     next_release = edited_checkout(tmp_path_factory.mktemp("next-release"))
     wheels = tmp_path_factory.mktemp("wheels")
     old_wheel, new_wheel = build_wheels([CHECKOUT, next_release], wheels)

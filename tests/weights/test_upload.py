@@ -9,7 +9,6 @@ import pty
 import re
 import sys
 import threading
-import time
 import traceback
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from ml_publish.weights.registration import add_weights
 from ml_publish.weights.upload import upload_weights
 from ml_publish.weights.upload_state import STATE_FILE, UploadState
 from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
-from tests.support.processes import run
+from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import (
     OWNER,
@@ -200,16 +199,15 @@ def test_an_upload_that_finished_unanswered_counts_as_done(
 ) -> None:
     small = weights_project.entries()["small"]
     release = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
-    gh.faults.delay(0.5, method="POST", path="/assets$")
+    upload = gh.faults.hold(method="POST", path="/assets$")
 
-    def until_the_upload_lands(seconds: float) -> None:
-        deadline = time.monotonic() + 10
-        while not release.assets or release.assets[0].state != "uploaded":
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+    def once_the_upload_lands(seconds: float) -> None:
+        upload.release()
+        assert upload.done.wait(timeout=READ_SECONDS)
+        client.read_timeout = READ_SECONDS  # only the held upload was to time out
 
-    # The read timeout is shorter than the delay: the client gives up on an upload that lands.
-    retry = RetryPolicy(sleep=until_the_upload_lands)
+    # The upload is held until the client gives up on it, then it lands: unanswered.
+    retry = RetryPolicy(sleep=once_the_upload_lands)
     with GitHubClient(REPOSITORY, api_url=gh.api_url, retry=retry, read_timeout=0.2) as client:
         uploader = uploader_for(client, weights_project, release.id)
         asset = uploader.sync(small, weights_project.staged("small"))
@@ -534,7 +532,8 @@ def terminal_as_stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]
             yield received
     finally:
         stream.close()
-        reader.join(timeout=5)
+        reader.join(timeout=READ_SECONDS)  # all that was drawn has arrived
+        assert not reader.is_alive()
         os.close(controller)
 
 
