@@ -108,6 +108,11 @@ def checked(args: list[str], cwd: Path) -> str:
     return result.stdout
 
 
+def git_directory(cwd: Path) -> Path:
+    """The absolute path of the repository's git directory (``.git``, or a worktree's)."""
+    return Path(checked(["rev-parse", "--absolute-git-dir"], cwd).strip())
+
+
 def move(cwd: Path, source: str, destination: str) -> None:
     """``git mv``, so the history of the file follows it."""
     (cwd / destination).parent.mkdir(parents=True, exist_ok=True)

@@ -343,7 +343,9 @@ def command_batches(paths: list[str], prefix: int) -> list[list[str]]:
 def start_tool(hook: ToolHook, files: list[str], cwd: Path, root: Path) -> subprocess.Popen[str]:
     """Start the hook's tool on ``files`` in the scratch copy ``cwd``; a tool that asks git
     about the repository (is it merging?) is pointed at ``root``'s."""
-    env = {**os.environ, "GIT_DIR": str(root / ".git")} if hook.asks_git else None
+    # The absolute directory: a relative root ("." when adopt runs in the repository) means
+    # nothing from the scratch copy, and the tool would fail on every file.
+    env = {**os.environ, "GIT_DIR": str(git.git_directory(root))} if hook.asks_git else None
     try:
         return subprocess.Popen(
             [sys.executable, "-m", hook.module, *files],

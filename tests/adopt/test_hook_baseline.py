@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from ml_publish.adopt.hook_baseline import (
     BATCH_CHARACTERS,
     CONFIG,
@@ -261,3 +263,25 @@ def test_the_authors_pre_commit_hooks_run_on_the_files_their_definitions_select(
         "check-ast": ("legacy.py",),
     }
     assert baseline.unchecked == ()
+
+
+def test_a_repository_named_relatively_is_asked_about_its_own_merge_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # adopt run inside the repository names it ".": check-merge-conflict, which asks git,
+    # must still find the repository's git from the scratch copy, and fail only the file with
+    # markers (it failed on every file, a crash, when GIT_DIR was the relative ".git").
+    files = {
+        "clean.py": "x = 1\n",
+        "model.py.orig": "x = 1\n<<<<<<< HEAD\ny = 2\n=======\ny = 3\n>>>>>>> theirs\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / CONFIG).write_text(AUTHORS_CONFIG, encoding="utf-8")
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    subprocess.run(["git", "-C", str(tmp_path), "add", "--all"], check=True)
+    monkeypatch.chdir(tmp_path)
+
+    baseline = write_hook_baseline(Path("."), list(files), first_run=False)
+
+    assert baseline.excluded["check-merge-conflict"] == ("model.py.orig",)
