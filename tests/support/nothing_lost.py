@@ -71,8 +71,16 @@ def cell_source(cell: dict[str, Any]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+# Cell magics whose body the kernel runs as Python; any other (%%bash, %%writefile) holds text.
+PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+
+
 def split_magics(source: str) -> tuple[str, list[str]]:
-    """A cell's Python (each IPython magic or shell line held by a ``pass``) and its magics."""
+    """A cell's Python (each IPython magic or shell line held by a ``pass``) and its magics;
+    a cell whose cell magic does not run Python is all magic, to be kept as it was."""
+    first = source.lstrip().partition("\n")[0]
+    if first.startswith("%%") and first[2:].split(" ")[0] not in PYTHON_CELL_MAGICS:
+        return "\n", source.splitlines()
     magics = [line for line in source.splitlines() if line.lstrip().startswith(("%", "!"))]
     python = [
         "pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()
