@@ -34,6 +34,7 @@ def test_each_imported_distribution_is_added(tmp_path: Path) -> None:
         "scikit-image",
         "scikit-learn",
         "tensorflow>=2.15.0",
+        "filelock>=3.12",  # the template's loader's
     ]
     assert (
         "flowers/data.py:4 imports cv2, which no requirement declared: opencv-python added to "

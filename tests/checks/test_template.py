@@ -128,3 +128,11 @@ def test_tpl103_passes_the_files_adopt_recorded_and_fails_new_markers(tmp_path: 
         "resolve the conflicts marked with <<<<<<< at model.py.orig:2, model.py.orig:10, "
         "train.py:2, then commit"
     )
+
+
+def test_tpl103_needs_no_pyproject(tmp_path: Path) -> None:
+    # A bare repository has no recorded conflicts to read, and its markers still fail.
+    failed = audit(tmp_path, {"ci.yml": CONFLICT}, "TPL103", git=True)
+
+    assert failed.result == "fail"
+    assert failed.message == "resolve the conflicts marked with <<<<<<< at ci.yml:2, then commit"
