@@ -4,8 +4,9 @@ The package is the one the build backend ships (``ml_publish.layout``), in a src
 layout. It gets the template's loader (``pretrained.py``, with the ``_cache.py`` and
 ``_download.py`` it imports, and ``filelock`` among the project's dependencies, which the cache
 locks with) and an empty ``weights.json``; a PyTorch
-project (torch among its dependencies) also gets the template's ``model.py`` and
-``transforms.py`` and a ``hubconf.py`` at the root, unless the package has a ``model.py`` or
+project (torch among its dependencies) also gets the template's ``model.py`` (and
+``safetensors``, which it reads weights with, among the dependencies) and ``transforms.py`` and
+a ``hubconf.py`` at the root, unless the package has a ``model.py`` or
 ``transforms.py`` of its own: then it keeps them, and gets the framework-neutral
 ``pretrained.py`` and no ``hubconf.py`` (its entry points need the template's ``get_model``).
 The README gets the weights-table markers; a setuptools project gets ``weights.json`` in its
@@ -21,6 +22,9 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from ml_publish import template
 from ml_publish.errors import UsageError
@@ -41,10 +45,15 @@ if TYPE_CHECKING:
 # a dotted name (a package inside a namespace package) is no answer the template accepts.
 PLACEHOLDER = "mlpublishinitpackage"
 PYTORCH_MODULES = ("model.py", "transforms.py")
-# The modules pretrained.py imports, and the requirement they need.
+# The modules pretrained.py imports, and the requirement they need; the template's model.py
+# reads .safetensors files with the safetensors library.
 LOADER_MODULES = ("_cache.py", "_download.py")
 LOADER_REQUIREMENT = "filelock>=3.12"
-LOADER_DISTRIBUTION = re.compile(r"^\s*filelock\s*(?:[\[<>=!~;@\s]|$)", re.IGNORECASE)
+MODEL_REQUIREMENT = "safetensors>=0.4"
+WHY_REQUIRED = {
+    LOADER_REQUIREMENT: "the loader locks its cache with it",
+    MODEL_REQUIREMENT: "model.py reads .safetensors weights with it",
+}
 TORCH_REQUIREMENT = re.compile(r"^\s*(torch|pytorch)\s*(?:[\[<>=!~;@\s]|$)", re.IGNORECASE)
 UNKNOWN_REPOSITORY = "OWNER/REPOSITORY"
 SECTION_TITLE = "Pretrained weights"
@@ -143,7 +152,9 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
             text = render_hubconf(package.name, repository_of(root), [])
             operations.append(CreateFile(HUBCONF_FILE, text, "PyTorch Hub entry points"))
     operations += readme_operations(root, document)
-    dependency, note = loader_dependency(document, own_loader)
+    wanted = [] if own_loader else [LOADER_REQUIREMENT]
+    wanted += [MODEL_REQUIREMENT] if pytorch and not own else []
+    dependency, note = needed_dependencies(document, wanted)
     operations += dependency
     notes += note
     if needs_package_data(layout, document, package):
@@ -206,20 +217,30 @@ def render_package_files(package: str, framework: str) -> dict[str, str]:
     }
 
 
-def loader_dependency(
-    document: dict[str, Any], own_loader: bool
+def needed_dependencies(
+    document: dict[str, Any], wanted: list[str]
 ) -> tuple[list[Operation], list[str]]:
-    """``filelock`` into ``[project] dependencies`` unless it is there (or not ours to add)."""
+    """Each requirement the written modules import into ``[project] dependencies``, unless a
+    dependency names its distribution already (or they are not a static list to add to)."""
     project = document.get("project", {})
-    dependencies = project.get("dependencies", [])
-    if own_loader or any(LOADER_DISTRIBUTION.match(str(r)) for r in dependencies):
+    declared = {distribution_name(str(r)) for r in project.get("dependencies", [])}
+    missing = [r for r in wanted if distribution_name(r) not in declared]
+    if not missing:
         return [], []
     if "dependencies" in project.get("dynamic", []) or not project:
         return [], [
-            f"the loader needs {LOADER_REQUIREMENT}: add it where the project's dependencies "
-            "are declared (they are not a static [project] dependencies list)"
+            f"the modules written need {' and '.join(missing)}: add them where the project's "
+            "dependencies are declared (they are not a static [project] dependencies list)"
         ]
-    return [AddDependency(LOADER_REQUIREMENT)], []
+    return [AddDependency(r) for r in missing], []
+
+
+def distribution_name(requirement: str) -> str | None:
+    """The normalised distribution a requirement names; None when it is no requirement."""
+    try:
+        return canonicalize_name(Requirement(requirement).name)
+    except InvalidRequirement:
+        return None
 
 
 def repository_of(root: Path) -> str:
@@ -274,7 +295,7 @@ def describe(plan: InitPlan) -> list[str]:
         elif isinstance(operation, AddDependency):
             lines.append(
                 f"  add {operation.requirement} to [project] dependencies in pyproject.toml: "
-                "the loader locks its cache with it"
+                f"{WHY_REQUIRED[operation.requirement]}"
             )
         else:
             lines.append(

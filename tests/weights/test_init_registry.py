@@ -251,6 +251,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(
         "  append the weights-table markers to README.md",
         "  add filelock>=3.12 to [project] dependencies in pyproject.toml: the loader locks its "
         "cache with it",
+        "  add safetensors>=0.4 to [project] dependencies in pyproject.toml: model.py reads "
+        ".safetensors weights with it",
         "  add weights.json to [tool.setuptools.package-data] for leaf_seg in pyproject.toml, so "
         "the wheel carries the registry",
         "dry run: nothing was written",
