@@ -59,10 +59,11 @@ TOLERANCE = 1e-3
 # toolbar alone has hundreds too, but fills only its top 20 rows; the apps fill 150 and more.
 MIN_COLOURS = 50
 MIN_ROWS_WITH_INK = 60
-# Keep the apps offline and quiet: no analytics, update checks or model hubs.
+# Keep the apps quiet: no analytics or update checks. Not HF_HUB_OFFLINE: the generated loader
+# honours it as huggingface_hub does (a weight not cached yet is refused), and each app
+# downloads its weight from the local release on its first prediction.
 OFFLINE = {
     "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
 }
 
