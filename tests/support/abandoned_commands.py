@@ -10,7 +10,7 @@ checks it, independently of adopt's code). Merged into SHAPES by tests/support/a
 
 from __future__ import annotations
 
-import json
+from tests.support.abandoned_layouts import notebook
 
 # Console commands too generic for a shared PATH: no adopted project may install one.
 GENERIC_COMMANDS = frozenset(
@@ -30,26 +30,6 @@ def cli_script(description: str, options: str, body: str, imports: str = "") -> 
         f"    args = parser.parse_args()\n    {body}\n\n\n"
         'if __name__ == "__main__":\n    main()\n'
     )
-
-
-def notebook(*cells: str) -> str:
-    """A notebook of code cells, written as Jupyter writes it (one-space indent)."""
-    document = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "metadata": {},
-                "outputs": [],
-                "source": source.splitlines(keepends=True),
-            }
-            for source in cells
-        ],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
 
 
 COMMAND_SHAPES: dict[str, dict[str, str]] = {
