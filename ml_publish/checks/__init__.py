@@ -6,7 +6,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ml_publish.checks.base import Check
 
-FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weight_files", "release", "template")
+FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weight_files", "release_readiness", "template")
 
 
 def all_checks() -> list[Check]:
