@@ -6,7 +6,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ml_publish.checks.base import Check
 
-FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weight_files", "release_readiness", "template")
+FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weight_files", "release_readiness", "template_drift")
 
 
 def all_checks() -> list[Check]:
