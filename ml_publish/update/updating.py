@@ -18,7 +18,7 @@ from ml_publish.template import TemplateVariable, template_variables
 from ml_publish.template_record import TABLE
 from ml_publish.update.files import RECORD, REGENERATE, REPLACE, FileChange, file_change
 from ml_publish.update.generated import Registry, is_generated, project_registry, regenerated
-from ml_publish.update.plan import PYPROJECT, UpdatePlan
+from ml_publish.update.update_plan import PYPROJECT, UpdatePlan
 from ml_publish.update.pyproject_merge import merge_pyproject
 from ml_publish.update.record import TemplateRecord, read_record, with_record
 from ml_publish.update.sources import TemplateSource, parse_version, same_version, template_of
