@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ml_publish.versions import BEFORE_EVERY_VERSION, VersionKey, version_key
+
 # What cookiecutter accepts for a yes/no question.
 FLAG_WORDS = ("yes", "no", "true", "false", "y", "n", "1", "0", "on", "off")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,18 +27,16 @@ def template_dir() -> Path:
     return CHECKOUT_TEMPLATE
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    """Order "3.9" before "3.10"; anything that is not dotted numbers sorts first."""
-    try:
-        return tuple(int(part) for part in version.split("."))
-    except ValueError:
-        return ()
-
-
 def supported_pythons() -> list[str]:
     """The Python versions the template supports (and CI runners offer), oldest first."""
     config = json.loads((template_dir() / "cookiecutter.json").read_text(encoding="utf-8"))
-    return sorted(config["python_min"], key=version_key)
+    return sorted(config["python_min"], key=python_order)
+
+
+def python_order(version: str) -> VersionKey:
+    """Where a ``python_min`` choice sorts: "3.9" before "3.10", as PEP 440 orders them;
+    anything that is not a version first."""
+    return version_key(version) or BEFORE_EVERY_VERSION
 
 
 def template_questions() -> dict[str, tuple[tuple[str, ...], bool]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
 from ml_publish.conflict_markers import baselined, conflict_lines, text_of
-from ml_publish.template_record import TABLE, record_problem, template_table, version_key
+from ml_publish.template_record import TABLE, record_problem, template_table
+from ml_publish.versions import version_key
 
 DIST_INFO_PREFIX = "ml_publish-"
 DIST_INFO = ".dist-info"
