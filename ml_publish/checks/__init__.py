@@ -1,4 +1,4 @@
-"""The checks of ``ml-publish check``, one module per family, registered here."""
+"""The checks of ``ml-publish check``, one module per family, listed in ``catalogue``."""
 
 from __future__ import annotations
 
@@ -6,20 +6,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ml_publish.checks.base import Check
 
-FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weight_files", "release_readiness", "template_drift")
-
 
 def all_checks() -> list[Check]:
-    """Every check, in ID order within the family order of ``FAMILIES``."""
-    import importlib
+    """Every check, in the order of the table in ``ml_publish.checks.catalogue``."""
+    from ml_publish.checks.catalogue import CHECKS
 
-    from ml_publish.checks.base import FAMILIES, Check
-
-    found = [
-        value
-        for module_name in FAMILY_MODULES
-        for value in vars(importlib.import_module(f"ml_publish.checks.{module_name}")).values()
-        if isinstance(value, Check)
-    ]
-    family_order = list(FAMILIES)
-    return sorted(found, key=lambda c: (family_order.index(c.family), c.id))
+    return list(CHECKS)
