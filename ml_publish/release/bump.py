@@ -17,11 +17,12 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.errors import UsageError
 from ml_publish.layout.version_source import SCM, UNSUPPORTED, VersionSource
+from ml_publish.project_facts import resolve_repository
 from ml_publish.release.context import ReleaseContext
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.hubconf import HUBCONF_FILE
 from ml_publish.weights.naming import download_server, release_download_url
-from ml_publish.weights.project import Project, resolve_repository
+from ml_publish.weights.project import Project
 from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registry import load_registry, save_registry
 

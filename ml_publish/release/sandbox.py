@@ -27,10 +27,11 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
+from ml_publish.project_facts import resolve_repository
 from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.preflight import distribution_name
 from ml_publish.weights.naming import STAGING_DIR
-from ml_publish.weights.project import open_project, resolve_repository
+from ml_publish.weights.project import open_project
 
 SANDBOX_REPOSITORY = "sandbox/{name}"
 # The environment a rehearsal sets for itself; the caller's values come back afterwards.

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish.errors import UsageError
+from ml_publish.project_facts import resolve_repository
 from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.weights.naming import REGISTRY_FILE
-from ml_publish.weights.project import open_project, resolve_repository
+from ml_publish.weights.project import open_project
 from ml_publish.weights.refresh import registered_repository
 from ml_publish.weights.registry import WeightEntry, load_registry
 from ml_publish.weights.table import END_MARKER, START_MARKER, with_table

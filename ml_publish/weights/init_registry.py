@@ -31,10 +31,10 @@ from ml_publish.errors import UsageError
 from ml_publish.layout.backends import project_name
 from ml_publish.layout.discovery import discover_packages, read_pyproject, the_package
 from ml_publish.layout.tree import Package, PackageLayout
+from ml_publish.project_facts import resolve_repository
 from ml_publish.readmes import readme_name
 from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.weights.naming import REGISTRY_FILE
-from ml_publish.weights.project import resolve_repository
 from ml_publish.weights.table import render_for, table_markers
 
 TYPE_CHECKING = False

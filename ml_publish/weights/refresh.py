@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ml_publish.project_facts import resolve_repository
 from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
-from ml_publish.weights.project import Project, open_project, resolve_repository
+from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.registry import WeightEntry, load_registry
 from ml_publish.weights.table import with_table
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
+from ml_publish.project_facts import check_tag, resolve_repository
 from ml_publish.toml_file import read_toml
 from ml_publish.weights.naming import (
     check_weight_name,
@@ -28,7 +29,7 @@ from ml_publish.weights.parts import (
     hash_in_parts,
     parts_for,
 )
-from ml_publish.weights.project import Project, check_tag, open_project, resolve_repository
+from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.recognition import HEAD_BYTES, content_kind
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry

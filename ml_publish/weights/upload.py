@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from ml_publish.errors import UsageError
 from ml_publish.github import GitHubClient, RetryPolicy
+from ml_publish.project_facts import check_tag, resolve_repository
 from ml_publish.terminal import Display
 from ml_publish.weights.drafts import (
     DOWNLOAD_PATH,
@@ -26,7 +27,7 @@ from ml_publish.weights.drafts import (
     publish_release,
 )
 from ml_publish.weights.parts import MAX_RELEASE_ASSETS, release_assets
-from ml_publish.weights.project import check_tag, open_project, resolve_repository
+from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 from ml_publish.weights.upload_state import UploadState
 from ml_publish.weights.uploader import ReleaseUploader

@@ -11,7 +11,7 @@ from packaging.utils import parse_wheel_filename
 
 from ml_publish.layout.discovery import discover_packages
 from ml_publish.layout.version_source import SCM, find_version_source
-from ml_publish.weights.project import current_version
+from ml_publish.project_facts import current_version
 from tests.layout.conftest import BuiltShape
 from tests.support.layout_repos import SHAPES, VERSION
 
