@@ -48,3 +48,43 @@ def test_an_upward_or_sideways_import_breaks_a_contract(
     assert any(
         line.startswith(contract) and line.endswith("BROKEN") for line in result.stdout.splitlines()
     ), result.stdout
+
+
+PACKAGE = REPOSITORY / "ml_publish"
+MAX_MODULE_LINES = 400
+
+
+def shared_file_names(package: Path) -> dict[str, list[str]]:
+    """Each module file name (``__init__.py`` aside) found more than once under ``package``."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        if path.name != "__init__.py":
+            where.setdefault(path.name, []).append(path.relative_to(package).as_posix())
+    return {name: paths for name, paths in where.items() if len(paths) > 1}
+
+
+def long_modules(package: Path) -> dict[str, int]:
+    """The modules under ``package`` longer than the style's limit, with their line counts."""
+    lengths = {
+        path.relative_to(package).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(package.rglob("*.py"))
+    }
+    return {name: lines for name, lines in lengths.items() if lines > MAX_MODULE_LINES}
+
+
+def test_no_two_modules_share_a_file_name() -> None:
+    assert shared_file_names(PACKAGE) == {}
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    assert long_modules(PACKAGE) == {}
+
+
+def test_a_shared_file_name_and_a_long_module_are_caught(tmp_path: Path) -> None:
+    for name in ("__init__.py", "plan.py", "adopt/__init__.py", "adopt/plan.py", "adopt/long.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "adopt" / "long.py").write_text("x = 1\n" * 401, encoding="utf-8")
+
+    assert shared_file_names(tmp_path) == {"plan.py": ["adopt/plan.py", "plan.py"]}
+    assert long_modules(tmp_path) == {"adopt/long.py": 401}
