@@ -1,7 +1,7 @@
 """The audit's runner: choose the checks, run them in order, decide the exit code.
 
-Checks run in registry order. A check whose prerequisite failed or was skipped is skipped
-too; prerequisites run even when only their dependents were selected.
+Checks run in the order of the table in catalogue.py. A check whose prerequisite failed or
+was skipped is skipped too; prerequisites run even when only their dependents were selected.
 """
 
 from __future__ import annotations
