@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from ml_publish.versions import (
     BEFORE_EVERY_VERSION,
@@ -67,3 +67,17 @@ def test_the_latest_tag_is_the_highest_public_version() -> None:
 
     assert latest_tagged_version(tags) == "0.10.0"
     assert latest_tagged_version(["nightly", "v1.0+local"]) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*VERSIONS, "1.0+cu121", "2.1.0+cpu.1", "1.0+", "1..0", "1.0-final", "latest", "1.0_rc_1"],
+)
+def test_the_versions_are_the_ones_packaging_accepts(text: str) -> None:
+    try:
+        version: Version | None = Version(text)
+    except InvalidVersion:
+        version = None
+
+    assert is_version(text) == (version is not None)
+    assert is_public_version(text) == (version is not None and version.local is None)
