@@ -15,7 +15,7 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.release.options import ReleaseOptions
-from ml_publish.release.sandbox import rehearse
+from ml_publish.release.rehearsal import rehearse
 from tests.support.held_hook import HeldHook, held_git_hook
 from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible
 from tests.support.proxies import without_proxies
