@@ -1,7 +1,7 @@
-"""GitHub releases, their assets and Actions workflow runs as in-memory data, and the JSON
-GitHub shows for them.
+"""GitHub releases, their assets and Actions workflow runs as in-memory data.
 
-Nothing here speaks HTTP: ``github_emulator`` puts these objects behind real sockets. The rules
+Nothing here speaks HTTP: ``github_emulator`` puts these objects behind real sockets, and
+``github_json`` renders them as GitHub shows them. The rules
 follow GitHub's observed behaviour, including the surprising parts a client must cope with:
 drafts are invisible to the by-tag look-up, several drafts may share one tag, and a failed
 upload leaves a ``starter`` asset that keeps its name taken until it is deleted.
