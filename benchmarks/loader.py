@@ -22,8 +22,10 @@ from pathlib import Path
 
 from timing import verdict
 
-from ml_publish.sandbox.static_server import serving
 from ml_publish.template import new_project
+
+# tests/support is on sys.path in the editable install the README sets up for tests.
+from tests.support.static_server import serving
 
 SIZE = 200 * 1000**2
 RUNS = 3

@@ -27,8 +27,10 @@ from typing import Any
 
 from timing import verdict, write_random_file
 
-from ml_publish.sandbox.static_server import QuietHandler
 from ml_publish.template import new_project
+
+# tests/support is on sys.path in the editable install the README sets up for tests.
+from tests.support.static_server import QuietHandler
 
 SIZE = 200 * 1000**2
 PROCESSES = 8

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from timing import report, write_random_file
 
-from ml_publish.sandbox.static_server import serving
 from ml_publish.template import new_project
+
+# tests/support is on sys.path in the editable install the README sets up for tests.
+from tests.support.static_server import serving
 
 SIZE = 900 * 1000**2
 PARTS = 3

@@ -9,9 +9,9 @@ from types import ModuleType
 
 import pytest
 
-from ml_publish.sandbox.github_emulator import GitHubEmulator
-from ml_publish.sandbox.package_index import PackageIndex
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.hook_stand_ins import HookStandIns, PreCommitSession
+from tests.support.index_faults import RecordingPackageIndex
 from tests.support.projects import hook_tool_requirements, render
 from tests.support.published_weights import Published, publish_on_emulator
 from tests.support.releases import (
@@ -81,9 +81,9 @@ def output_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def gh() -> Iterator[GitHubEmulator]:
+def gh() -> Iterator[GitHubEmulatorWithFaults]:
     """A fresh GitHub emulator: API, uploads and downloads hosts on local ports."""
-    with GitHubEmulator() as emulator:
+    with GitHubEmulatorWithFaults() as emulator:
         yield emulator
 
 
@@ -95,7 +95,10 @@ def rendered_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def weights_project(
-    rendered_project: Path, tmp_path: Path, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+    rendered_project: Path,
+    tmp_path: Path,
+    gh: GitHubEmulatorWithFaults,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> WeightsProject:
     """A project with two pending weight files, its environment pointed at ``gh``."""
     use_emulator(monkeypatch, gh)
@@ -118,7 +121,10 @@ def release_world(
 
     The index notes, at each upload, whether the GitHub release was published by then.
     """
-    with GitHubEmulator() as gh, PackageIndex(on_upload=lambda: github_release_status(gh)) as index:
+    with (
+        GitHubEmulatorWithFaults() as gh,
+        RecordingPackageIndex(on_upload=lambda: github_release_status(gh)) as index,
+    ):
         set_environment(monkeypatch, gh, index)
         root, remote = make_releasable(plain_project, tmp_path)
         yield ReleaseWorld(root, remote, gh, index)
@@ -149,7 +155,7 @@ def pretrained(loader_file: Path) -> ModuleType:
 def published(
     rendered_project: Path,
     tmp_path: Path,
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     monkeypatch: pytest.MonkeyPatch,
     loader_file: Path,
     pretrained: ModuleType,

@@ -29,10 +29,11 @@ from ml_publish.github import (
     find_token,
     resolve_api_url,
 )
-from ml_publish.sandbox.github_emulator import GitHubEmulator
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, TAG
+from tests.support.workflow_runs import start_workflow_run, update_workflow_run
 
 DATA = Path(__file__).parent / "data" / "github"
 NOW = 1_800_000_000.0
@@ -59,7 +60,7 @@ def make_client(api_url: str, sleeps: list[float], token: str, **options: Any) -
 
 
 @pytest.fixture
-def client(gh: GitHubEmulator, sleeps: list[float]) -> Iterator[GitHubClient]:
+def client(gh: GitHubEmulatorWithFaults, sleeps: list[float]) -> Iterator[GitHubClient]:
     with make_client(gh.api_url, sleeps, gh.token) as client:
         yield client
 
@@ -76,7 +77,7 @@ def sha256_digest(path: Path) -> str:
 
 
 def test_a_release_is_drafted_filled_renamed_and_published(
-    client: GitHubClient, gh: GitHubEmulator, weights_file: Path
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, weights_file: Path
 ) -> None:
     draft = client.create_release(TAG)
     assert (draft.draft, draft.tag_name) == (True, TAG)
@@ -117,7 +118,7 @@ def recorded_sessions() -> list[dict[str, Any]]:
 
 
 def test_requests_carry_the_headers_the_recorded_sessions_sent(
-    client: GitHubClient, gh: GitHubEmulator, weights_file: Path
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, weights_file: Path
 ) -> None:
     # The operations of the recorded sessions: look up, upload, list, rename, delete.
     release = client.create_release(TAG, draft=False)
@@ -153,7 +154,7 @@ def test_requests_carry_the_headers_the_recorded_sessions_sent(
 
 @pytest.mark.parametrize(("per_page", "count"), [(30, 31), (100, 130)])
 def test_lists_follow_the_link_header_through_every_page(
-    gh: GitHubEmulator, sleeps: list[float], per_page: int, count: int
+    gh: GitHubEmulatorWithFaults, sleeps: list[float], per_page: int, count: int
 ) -> None:
     for number in range(count):
         gh.state.create_release(OWNER, REPO, {"tag_name": f"v0.{number}"})
@@ -205,10 +206,11 @@ def test_server_errors_end_in_a_transient_failure_after_the_last_attempt(
 
 
 def test_workflow_runs_are_listed_for_a_tag_through_every_page(
-    gh: GitHubEmulator, sleeps: list[float]
+    gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     state = gh.state
-    ci = state.start_workflow_run(
+    ci = start_workflow_run(
+        state,
         OWNER,
         REPO,
         head_branch="main",
@@ -216,8 +218,10 @@ def test_workflow_runs_are_listed_for_a_tag_through_every_page(
         name="CI",
         path=".github/workflows/ci.yml",
     )
-    runs = [state.start_workflow_run(OWNER, REPO, head_branch=TAG, head_sha="b" * 40) for _ in "12"]
-    state.update_workflow_run(runs[0], "completed", "failure")
+    runs = [
+        start_workflow_run(state, OWNER, REPO, head_branch=TAG, head_sha="b" * 40) for _ in "12"
+    ]
+    update_workflow_run(state, runs[0], "completed", "failure")
 
     with make_client(gh.api_url, sleeps, gh.token, per_page=1) as client:
         listed = client.list_workflow_runs(branch=TAG, event="push")
@@ -266,7 +270,7 @@ def test_a_workflow_run_path_with_a_ref_still_names_its_file() -> None:
 
 
 def test_server_errors_and_dropped_connections_from_the_emulator_are_retried(
-    gh: GitHubEmulator, sleeps: list[float]
+    gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.faults.server_error(502, path="/actions/runs$")
     gh.faults.hang_up(path="/actions/runs$")
@@ -302,7 +306,7 @@ def test_an_idle_connection_the_server_closed_is_reopened_without_waiting(
     assert len(server.requests) == 3
 
 
-def test_a_request_that_times_out_is_retried(gh: GitHubEmulator) -> None:
+def test_a_request_that_times_out_is_retried(gh: GitHubEmulatorWithFaults) -> None:
     # The first listing is held unanswered until the client has given up on it.
     first = gh.faults.hold(method="GET", path="/releases$")
     sleeps: list[float] = []
@@ -323,7 +327,7 @@ def test_a_request_that_times_out_is_retried(gh: GitHubEmulator) -> None:
 
 @pytest.mark.parametrize("status", [429, 403])
 def test_a_throttled_request_waits_as_long_as_retry_after_says(
-    client: GitHubClient, gh: GitHubEmulator, sleeps: list[float], status: int
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, sleeps: list[float], status: int
 ) -> None:
     gh.faults.throttle(retry_after=7, status=status, method="POST", path=r"/releases$")
 
@@ -332,7 +336,7 @@ def test_a_throttled_request_waits_as_long_as_retry_after_says(
 
 
 def test_a_throttled_upload_waits_then_uploads(
-    client: GitHubClient, gh: GitHubEmulator, sleeps: list[float], weights_file: Path
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, sleeps: list[float], weights_file: Path
 ) -> None:
     release = client.create_release(TAG)
     gh.faults.throttle(retry_after=3, method="POST", path="/assets$")
@@ -345,7 +349,7 @@ def test_a_throttled_upload_waits_then_uploads(
 
 
 def test_a_spent_rate_limit_is_waited_out_until_it_resets(
-    client: GitHubClient, gh: GitHubEmulator, sleeps: list[float]
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.faults.exhaust_rate_limit(reset_at=int(NOW) + 120)
 
@@ -354,7 +358,7 @@ def test_a_spent_rate_limit_is_waited_out_until_it_resets(
 
 
 def test_a_rate_limit_resetting_too_late_ends_the_run_instead(
-    client: GitHubClient, gh: GitHubEmulator, sleeps: list[float]
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.faults.exhaust_rate_limit(reset_at=int(NOW) + 3600)
 
@@ -363,7 +367,7 @@ def test_a_rate_limit_resetting_too_late_ends_the_run_instead(
     assert sleeps == []
 
 
-def test_a_bad_token_fails_at_once(gh: GitHubEmulator, sleeps: list[float]) -> None:
+def test_a_bad_token_fails_at_once(gh: GitHubEmulatorWithFaults, sleeps: list[float]) -> None:
     with make_client(gh.api_url, sleeps, SECRET) as client:
         with pytest.raises(GitHubError) as raised:
             client.create_release(TAG)
@@ -408,7 +412,10 @@ def test_a_taken_name_is_refused_as_already_exists(
 def test_an_asset_over_the_size_limit_is_refused_for_good(
     sleeps: list[float], weights_file: Path
 ) -> None:
-    with GitHubEmulator(max_asset_size=1000) as gh, make_client(gh.api_url, sleeps, gh.token) as c:
+    with (
+        GitHubEmulatorWithFaults(max_asset_size=1000) as gh,
+        make_client(gh.api_url, sleeps, gh.token) as c,
+    ):
         release = c.create_release(TAG)
         with pytest.raises(ValidationFailed) as raised:
             c.upload_asset(release.upload_url, weights_file, "model.pt")
@@ -419,7 +426,7 @@ def test_an_asset_over_the_size_limit_is_refused_for_good(
 
 
 def test_a_bad_gateway_upload_is_left_to_the_caller_to_clean_up(
-    client: GitHubClient, gh: GitHubEmulator, sleeps: list[float], weights_file: Path
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, sleeps: list[float], weights_file: Path
 ) -> None:
     release = client.create_release(TAG)
     gh.faults.bad_gateway_upload()
@@ -433,7 +440,7 @@ def test_a_bad_gateway_upload_is_left_to_the_caller_to_clean_up(
 
 
 def test_a_cut_upload_is_a_transient_failure(
-    client: GitHubClient, gh: GitHubEmulator, weights_file: Path
+    client: GitHubClient, gh: GitHubEmulatorWithFaults, weights_file: Path
 ) -> None:
     release = client.create_release(TAG)
     gh.faults.cut_upload(after_bytes=50_000)
@@ -542,7 +549,7 @@ def test_without_any_token_the_error_says_what_to_set(
 
 
 def test_the_api_url_comes_from_the_argument_then_github_api_url(
-    gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+    gh: GitHubEmulatorWithFaults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("GITHUB_API_URL", raising=False)
     assert resolve_api_url() == DEFAULT_API_URL == "https://api.github.com"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ml_publish import index
-from ml_publish.sandbox.package_index import PackageIndex
+from tests.support.index_faults import RecordingPackageIndex
 
 PYPROJECT = """\
 [build-system]
@@ -75,7 +75,7 @@ def test_a_failed_build_or_check_says_which_tool_failed(tmp_path: Path) -> None:
 def test_files_on_the_index_by_version_with_their_hashes(
     dists: dict[str, list[Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with PackageIndex() as server:
+    with RecordingPackageIndex() as server:
         assert index.files_on_index(server.simple_url, "tiny-model", "1.0.0") == {}
         monkeypatch.setenv("TWINE_USERNAME", server.username)
         monkeypatch.setenv("TWINE_PASSWORD", server.password)
@@ -88,7 +88,7 @@ def test_files_on_the_index_by_version_with_their_hashes(
 def test_an_upload_refused_by_the_index_fails_without_showing_the_password(
     dists: dict[str, list[Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with PackageIndex() as server:
+    with RecordingPackageIndex() as server:
         monkeypatch.setenv("TWINE_USERNAME", server.username)
         monkeypatch.setenv("TWINE_PASSWORD", "wrong-" + server.password)
         with pytest.raises(index.PackageIndexError) as raised:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.sandbox.static_server import serving
+from tests.support.static_server import serving
 from tests.support.loader_processes import (
     SPAWN,
     cached_files,

@@ -8,8 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ml_publish import REPOSITORY_URL, __version__
+from tests.support.import_graph import PackageSources, entry_module, unreached_modules
 from tests.support.processes import run
 from tests.support.venvs import VirtualEnv, create_venv
 
@@ -29,6 +31,69 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> VirtualE
     env = create_venv(tmp_path_factory.mktemp("installed") / "venv")
     env.pip_install(wheel)
     return env
+
+
+def entry_point_modules(repository: Path) -> list[str]:
+    """The modules a user's command starts in: each console script's, the console script each
+    pre-commit hook runs, and ``python -m ml_publish``'s ``__main__``."""
+    pyproject = tomllib.loads((repository / "pyproject.toml").read_text(encoding="utf-8"))
+    scripts: dict[str, str] = pyproject["project"]["scripts"]
+    hooks = yaml.safe_load((repository / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook_commands = {hook["id"]: hook["entry"].split()[0] for hook in hooks}
+    assert set(hook_commands.values()) <= set(scripts), hook_commands  # every hook runs one
+    roots = [entry_module(scripts[command]) for command in sorted(set(hook_commands.values()))]
+    return [*roots, *(entry_module(entry) for entry in scripts.values()), "ml_publish.__main__"]
+
+
+def test_wheel_holds_no_module_that_only_tests_import(wheel: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path)
+    shipped = PackageSources(tmp_path, "ml_publish")
+    roots = entry_point_modules(REPOSITORY)
+
+    unreached = unreached_modules(shipped, roots)
+
+    assert "ml_publish.cli" in roots and "ml_publish.commands" in shipped.modules()
+    assert unreached == [], f"in the wheel, reached by no entry point: {', '.join(unreached)}"
+
+
+def write_package(root: Path, files: dict[str, str]) -> PackageSources:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return PackageSources(root, "pkg")
+
+
+def test_the_import_walk_finds_a_module_no_entry_point_reaches(tmp_path: Path) -> None:
+    sources = write_package(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/cli.py": (
+                "TABLE = {'go': 'pkg.commands.go:run', 'new': 'new', 'list': 'weights:list_'}\n"
+                "def main(name: str) -> None:\n"
+                "    from . import lazy\n"
+                "    __import__(f'pkg.commands.{name}')\n"
+            ),
+            "pkg/lazy.py": "import subprocess\nsubprocess.run(['python', '-m', 'pkg.server'])\n",
+            "pkg/server.py": "",
+            "pkg/commands/__init__.py": "",
+            "pkg/commands/go.py": "from pkg.engine.core import work\n",
+            "pkg/commands/new.py": "",
+            "pkg/commands/weights.py": "from ..engine import table\n",
+            "pkg/engine/__init__.py": "",
+            "pkg/engine/core.py": "",
+            "pkg/engine/table.py": "",
+            "pkg/engine/faults.py": "",
+            "pkg/data/template.py": "not a module: its folder is no package {{ jinja }}\n",
+        },
+    )
+
+    assert unreached_modules(sources, ["pkg.cli"]) == ["pkg.engine.faults"]
+    assert "pkg.data.template" not in sources.modules()
+    # The walk only follows what it is given: without the lazy import, its target is unreached.
+    (tmp_path / "pkg" / "cli.py").write_text("TABLE = {'go': 'pkg.commands.go:run'}\n")
+    assert "pkg.lazy" in unreached_modules(sources, ["pkg.cli"])
 
 
 def test_wheel_contains_one_copy_of_the_template(wheel: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.sandbox.static_server import serving
+from tests.support.static_server import serving
 from tests.support.loader_processes import cached_files
 from tests.support.published_weights import BIG, PART_SIZE, SMALL, Published
 from tests.support.terminal import run_command_on_terminal

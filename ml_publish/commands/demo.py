@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from ml_publish.release.demo import demo
+from ml_publish.release.demo_project import demo
 
 
 def run(args: Namespace) -> int:

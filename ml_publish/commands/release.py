@@ -31,7 +31,7 @@ def run(args: Namespace) -> int:
 
         abandon(project, options)
     elif args.sandbox:
-        from ml_publish.release.sandbox import rehearse
+        from ml_publish.release.rehearsal import rehearse
 
         rehearse(project, options)
     else:

@@ -1,27 +1,73 @@
 """The REST operations: which method and path does what to the in-memory state (releases and
 their assets; the list of Actions workflow runs).
 
-Pure functions from a parsed request to a reply; ``github_emulator`` does the HTTP around them.
-Path parameters arrive already percent-decoded.
+Pure functions from a parsed request to a reply, and GitHub's pagination of lists;
+``github_handler`` does the HTTP around them. Path parameters arrive already percent-decoded.
+Part of the emulator that ``release --sandbox`` and ``demo`` run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 
-from ml_publish.sandbox.github_state import GitHubState, JsonObject, link_header, paginate
+from ml_publish.sandbox.github_errors import JsonObject
+from ml_publish.sandbox.github_json import GitHubJson
+from ml_publish.sandbox.github_state import GitHubState
 
 Item = TypeVar("Item")
+DEFAULT_PER_PAGE = 30
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[Item]):
+    """One page of a list endpoint: its items, its number and the number of the last page."""
+
+    items: list[Item]
+    number: int
+    last: int
+
+
+def paginate(items: Sequence[Item], query: Mapping[str, list[str]]) -> Page[Item]:
+    """Cut ``items`` into the page that ``per_page`` and ``page`` ask for, as GitHub does."""
+    per_page = min(_positive_int(query, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+    number = _positive_int(query, "page", 1)
+    start = (number - 1) * per_page
+    return Page(list(items[start : start + per_page]), number, max(1, -(-len(items) // per_page)))
+
+
+def link_header(url: str, query: Mapping[str, list[str]], page: Page[Any]) -> str | None:
+    """GitHub's ``Link`` header for ``page``: prev, next, last and first, each where it applies."""
+    relations: list[tuple[str, int]] = []
+    if page.number > 1:
+        relations.append(("prev", page.number - 1))
+    if page.number < page.last:
+        relations += [("next", page.number + 1), ("last", page.last)]
+    if page.number > 1:
+        relations.append(("first", 1))
+    links = []
+    for relation, number in relations:
+        parameters = {key: values[-1] for key, values in query.items()} | {"page": str(number)}
+        links.append(f'<{url}?{urlencode(parameters)}>; rel="{relation}"')
+    return ", ".join(links) or None
+
+
+def _positive_int(query: Mapping[str, list[str]], key: str, default: int) -> int:
+    value = query.get(key, [""])[-1]
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 @dataclass(frozen=True)
 class ApiCall:
-    """What an API route needs from its request: the state, path parameters, query and body."""
+    """What an API route needs from its request: the state and how GitHub renders it, path
+    parameters, query and body."""
 
     state: GitHubState
+    json: GitHubJson
     params: dict[str, str]
     query: dict[str, list[str]]
     payload: JsonObject
@@ -51,28 +97,28 @@ def _page(call: ApiCall, items: Sequence[Item], render: Callable[[Item], JsonObj
 
 
 def _list_releases(call: ApiCall) -> ApiReply:
-    return _page(call, call.state.releases(*call.repository), call.state.release_json)
+    return _page(call, call.state.releases(*call.repository), call.json.release_json)
 
 
 def _create_release(call: ApiCall) -> ApiReply:
-    body = call.state.release_json(call.state.create_release(*call.repository, call.payload))
+    body = call.json.release_json(call.state.create_release(*call.repository, call.payload))
     return ApiReply(201, body, {"Location": body["url"]})
 
 
 def _get_release_by_tag(call: ApiCall) -> ApiReply:
     release = call.state.release_by_tag(*call.repository, call.params["tag"])
-    return ApiReply(200, call.state.release_json(release))
+    return ApiReply(200, call.json.release_json(release))
 
 
 def _get_release(call: ApiCall) -> ApiReply:
     release = call.state.release(*call.repository, call.number("release_id"))
-    return ApiReply(200, call.state.release_json(release))
+    return ApiReply(200, call.json.release_json(release))
 
 
 def _update_release(call: ApiCall) -> ApiReply:
     release_id = call.number("release_id")
     release = call.state.update_release(*call.repository, release_id, call.payload)
-    return ApiReply(200, call.state.release_json(release))
+    return ApiReply(200, call.json.release_json(release))
 
 
 def _delete_release(call: ApiCall) -> ApiReply:
@@ -82,18 +128,18 @@ def _delete_release(call: ApiCall) -> ApiReply:
 
 def _list_assets(call: ApiCall) -> ApiReply:
     release = call.state.release(*call.repository, call.number("release_id"))
-    return _page(call, list(release.assets), lambda asset: call.state.asset_json(release, asset))
+    return _page(call, list(release.assets), lambda asset: call.json.asset_json(release, asset))
 
 
 def _get_asset(call: ApiCall) -> ApiReply:
     return ApiReply(
-        200, call.state.asset_json(*call.state.asset(*call.repository, call.number("asset_id")))
+        200, call.json.asset_json(*call.state.asset(*call.repository, call.number("asset_id")))
     )
 
 
 def _update_asset(call: ApiCall) -> ApiReply:
     found = call.state.update_asset(*call.repository, call.number("asset_id"), call.payload)
-    return ApiReply(200, call.state.asset_json(*found))
+    return ApiReply(200, call.json.asset_json(*found))
 
 
 def _delete_asset(call: ApiCall) -> ApiReply:
@@ -108,7 +154,7 @@ def _list_workflow_runs(call: ApiCall) -> ApiReply:
     link = link_header(call.url, call.query, page)
     body = {
         "total_count": len(runs),
-        "workflow_runs": [call.state.workflow_run_json(run) for run in page.items],
+        "workflow_runs": [call.json.workflow_run_json(run) for run in page.items],
     }
     return ApiReply(200, body, {"Link": link} if link else {})
 

@@ -1,95 +1,34 @@
-"""GitHub releases, their assets and Actions workflow runs as in-memory data, and the JSON
-GitHub shows for them.
+"""GitHub releases, their assets and Actions workflow runs as in-memory data.
 
-Nothing here speaks HTTP: ``github_emulator`` puts these objects behind real sockets. The rules
+Nothing here speaks HTTP: ``github_emulator`` puts these objects behind real sockets, and
+``github_json`` renders them as GitHub shows them. The rules
 follow GitHub's observed behaviour, including the surprising parts a client must cope with:
 drafts are invisible to the by-tag look-up, several drafts may share one tag, and a failed
 upload leaves a ``starter`` asset that keeps its name taken until it is deleted.
 
-Workflow runs are not made by anything here: no workflow runs in the emulator. A test (or a
-rehearsal) starts one when it pushes a tag, moves it through its statuses, and re-runs it as a
-user would on GitHub; the emulator only lists them.
+Workflow runs are not made by anything here: no workflow runs in the emulator, and nothing a
+user's command does starts one. Tests add them (tests/support/workflow_runs.py starts, moves and
+re-runs them as a push and a user would on GitHub); the emulator only lists them.
+
+Part of the emulator that ``release --sandbox`` and ``demo`` run.
 """
 
 from __future__ import annotations
 
-import base64
 import itertools
 import secrets
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Generic, TypeVar
-from urllib.parse import quote, urlencode
 
-JsonObject = dict[str, Any]
-Item = TypeVar("Item")
+from ml_publish.sandbox.github_errors import ApiError, JsonObject, not_found, validation_failed
 
-DEFAULT_PER_PAGE = 30
-MAX_PER_PAGE = 100
-# The account behind every accepted token; GitHub names it as each release's author and uploader.
-USER_LOGIN = "ml-publish-emulator"
-USER_ID = 1
 IMMUTABLE_UPLOAD_MESSAGE = "Cannot upload assets to an immutable release."
 # GitHub's wording for these two is not on record; the status (422) matches the upload refusal.
 IMMUTABLE_CHANGE_MESSAGE = "Cannot modify or delete assets of an immutable release."
 IMMUTABLE_RELEASE_MESSAGE = "Only the title and notes of an immutable release can be changed."
-# A run's statuses and conclusions, as the workflow-runs reference lists them.
-RUN_STATUSES = ("requested", "queued", "pending", "waiting", "in_progress", "completed")
-RUN_CONCLUSIONS = (
-    "success",
-    "failure",
-    "neutral",
-    "cancelled",
-    "skipped",
-    "timed_out",
-    "action_required",
-    "stale",
-    "startup_failure",
-)
-
-
-class ApiError(Exception):
-    """A failure GitHub answers instead of the resource: status, message, validation errors."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        errors: Sequence[JsonObject] = (),
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(f"{status} {message}")
-        self.status = status
-        self.message = message
-        self.errors = list(errors)
-        self.headers = dict(headers or {})
-
-
-def not_found() -> ApiError:
-    """GitHub's answer for anything missing or not visible to the caller."""
-    return ApiError(404, "Not Found")
-
-
-def validation_failed(
-    resource: str, code: str, field_name: str, message: str | None = None
-) -> ApiError:
-    """A 422 in GitHub's validation-error shape, naming the resource and field at fault."""
-    error: JsonObject = {"resource": resource, "code": code, "field": field_name}
-    if message is not None:
-        error["message"] = message
-    return ApiError(422, "Validation Failed", [error])
-
-
-@dataclass(frozen=True)
-class Origins:
-    """Where each emulated host listens, e.g. ``http://127.0.0.1:8123``."""
-
-    api_url: str
-    uploads_url: str
-    server_url: str
 
 
 @dataclass
@@ -138,7 +77,7 @@ class Release:
 
 @dataclass
 class WorkflowRun:
-    """One run of one workflow file, started by a test as a push to GitHub would start it."""
+    """One run of one workflow file, added by a test as a push to GitHub would start it."""
 
     id: int
     workflow_id: int
@@ -158,44 +97,10 @@ class WorkflowRun:
     run_attempt: int = 1
 
 
-@dataclass(frozen=True)
-class Page(Generic[Item]):
-    """One page of a list endpoint: its items, its number and the number of the last page."""
-
-    items: list[Item]
-    number: int
-    last: int
-
-
-def paginate(items: Sequence[Item], query: Mapping[str, list[str]]) -> Page[Item]:
-    """Cut ``items`` into the page that ``per_page`` and ``page`` ask for, as GitHub does."""
-    per_page = min(_positive_int(query, "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
-    number = _positive_int(query, "page", 1)
-    start = (number - 1) * per_page
-    return Page(list(items[start : start + per_page]), number, max(1, -(-len(items) // per_page)))
-
-
-def link_header(url: str, query: Mapping[str, list[str]], page: Page[Any]) -> str | None:
-    """GitHub's ``Link`` header for ``page``: prev, next, last and first, each where it applies."""
-    relations: list[tuple[str, int]] = []
-    if page.number > 1:
-        relations.append(("prev", page.number - 1))
-    if page.number < page.last:
-        relations += [("next", page.number + 1), ("last", page.last)]
-    if page.number > 1:
-        relations.append(("first", 1))
-    links = []
-    for relation, number in relations:
-        parameters = {key: values[-1] for key, values in query.items()} | {"page": str(number)}
-        links.append(f'<{url}?{urlencode(parameters)}>; rel="{relation}"')
-    return ", ".join(links) or None
-
-
 class GitHubState:
     """Every release the emulator knows, across all repositories, guarded by one lock."""
 
-    def __init__(self, origins: Origins, storage: Path, *, immutable_releases: bool) -> None:
-        self.origins = origins
+    def __init__(self, storage: Path, *, immutable_releases: bool) -> None:
         self.storage = storage
         self.immutable_releases = immutable_releases
         self.lock = threading.RLock()
@@ -205,8 +110,11 @@ class GitHubState:
         self._ids = itertools.count(1000)
         self._immutable_tags: set[tuple[str, str, str]] = set()
         self._runs: dict[int, WorkflowRun] = {}
-        # GitHub gives each workflow file its own id, which all of its runs name.
-        self._workflows: dict[tuple[str, str, str], int] = {}
+
+    def next_id(self) -> int:
+        """A fresh id from the one sequence every release, asset and run takes its id from."""
+        with self.lock:
+            return next(self._ids)
 
     def releases(self, owner: str, repo: str) -> list[Release]:
         """The repository's releases, drafts included, newest first like GitHub's list."""
@@ -328,62 +236,10 @@ class GitHubState:
                     return asset
         raise not_found()
 
-    def start_workflow_run(
-        self,
-        owner: str,
-        repo: str,
-        *,
-        head_branch: str,
-        head_sha: str,
-        name: str = "Release",
-        path: str = ".github/workflows/release.yml",
-        event: str = "push",
-    ) -> WorkflowRun:
-        """A queued run of ``path``, as a push of ``head_branch`` (a tag's name, for a tag
-        push) at commit ``head_sha`` starts one on GitHub."""
-        now = _now()
+    def add_workflow_run(self, run: WorkflowRun) -> None:
+        """List ``run`` from now on; its id must come from ``next_id``."""
         with self.lock:
-            if (owner, repo, path) not in self._workflows:
-                self._workflows[owner, repo, path] = next(self._ids)
-            workflow_id = self._workflows[owner, repo, path]
-            number = 1 + sum(run.workflow_id == workflow_id for run in self._runs.values())
-            run = WorkflowRun(
-                id=next(self._ids),
-                workflow_id=workflow_id,
-                owner=owner,
-                repo=repo,
-                name=name,
-                path=path,
-                head_branch=head_branch,
-                head_sha=head_sha,
-                event=event,
-                run_number=number,
-                created_at=now,
-                updated_at=now,
-                run_started_at=now,
-            )
             self._runs[run.id] = run
-        return run
-
-    def update_workflow_run(
-        self, run: WorkflowRun, status: str, conclusion: str | None = None
-    ) -> WorkflowRun:
-        """Move ``run`` to ``status``; a "completed" run needs its ``conclusion``, others none."""
-        if status not in RUN_STATUSES:
-            raise ValueError(f"a workflow run's status is one of {RUN_STATUSES}, not {status!r}")
-        if (status == "completed") != (conclusion in RUN_CONCLUSIONS):
-            raise ValueError(f"a {status} run cannot have the conclusion {conclusion!r}")
-        with self.lock:
-            run.status, run.conclusion, run.updated_at = status, conclusion, _now()
-        return run
-
-    def rerun_workflow_run(self, run: WorkflowRun) -> WorkflowRun:
-        """Start ``run`` again, as "Re-run all jobs" does: the same run, its next attempt."""
-        with self.lock:
-            run.run_attempt += 1
-            run.status, run.conclusion = "queued", None
-            run.run_started_at = run.updated_at = _now()
-        return run
 
     def workflow_runs(
         self, owner: str, repo: str, query: Mapping[str, list[str]]
@@ -403,119 +259,6 @@ class GitHubState:
             )
             and status in (None, run.status, run.conclusion)
         ]
-
-    def workflow_run_json(self, run: WorkflowRun) -> JsonObject:
-        """The run as GitHub lists it: the reference's keys in its order, less the nested
-        commit and repository objects, which no client here reads."""
-        api = f"{self.origins.api_url}/repos/{run.owner}/{run.repo}"
-        url = f"{api}/actions/runs/{run.id}"
-        return {
-            "id": run.id,
-            "name": run.name,
-            "node_id": _node_id("WFR", run.id),
-            "head_branch": run.head_branch,
-            "head_sha": run.head_sha,
-            "path": run.path,
-            "run_number": run.run_number,
-            "event": run.event,
-            "display_title": run.name,
-            "status": run.status,
-            "conclusion": run.conclusion,
-            "workflow_id": run.workflow_id,
-            "url": url,
-            "html_url": f"{self.origins.server_url}/{run.owner}/{run.repo}/actions/runs/{run.id}",
-            "pull_requests": [],
-            "created_at": run.created_at,
-            "updated_at": run.updated_at,
-            "actor": self.user_json(),
-            "run_attempt": run.run_attempt,
-            "run_started_at": run.run_started_at,
-            "triggering_actor": self.user_json(),
-            "jobs_url": f"{url}/jobs",
-            "logs_url": f"{url}/logs",
-            "artifacts_url": f"{url}/artifacts",
-            "cancel_url": f"{url}/cancel",
-            "rerun_url": f"{url}/rerun",
-            "workflow_url": f"{api}/actions/workflows/{run.workflow_id}",
-        }
-
-    def release_json(self, release: Release) -> JsonObject:
-        """The release as GitHub renders it, with the same keys in the same order."""
-        api = f"{self.origins.api_url}/repos/{release.owner}/{release.repo}"
-        uploads = f"{self.origins.uploads_url}/repos/{release.owner}/{release.repo}"
-        page = f"{self.origins.server_url}/{release.owner}/{release.repo}/releases/tag/"
-        # Drafts have no tag to archive yet.
-        tarball = None if release.draft else f"{api}/tarball/{quote(release.tag_name)}"
-        zipball = None if release.draft else f"{api}/zipball/{quote(release.tag_name)}"
-        return {
-            "url": f"{api}/releases/{release.id}",
-            "assets_url": f"{api}/releases/{release.id}/assets",
-            "upload_url": f"{uploads}/releases/{release.id}/assets{{?name,label}}",
-            "html_url": page + quote(release.download_tag),
-            "id": release.id,
-            "author": self.user_json(),
-            "node_id": _node_id("RE", release.id),
-            "tag_name": release.tag_name,
-            "target_commitish": release.target_commitish,
-            "name": release.name,
-            "draft": release.draft,
-            "immutable": release.immutable,
-            "prerelease": release.prerelease,
-            "created_at": release.created_at,
-            "updated_at": release.updated_at,
-            "published_at": release.published_at,
-            "assets": [self.asset_json(release, asset) for asset in release.assets],
-            "tarball_url": tarball,
-            "zipball_url": zipball,
-            "body": release.body,
-        }
-
-    def asset_json(self, release: Release, asset: Asset) -> JsonObject:
-        """The asset as GitHub renders it, with the same keys in the same order."""
-        repository = f"{release.owner}/{release.repo}"
-        download = f"{quote(release.download_tag)}/{quote(asset.name, safe='')}"
-        return {
-            "url": f"{self.origins.api_url}/repos/{repository}/releases/assets/{asset.id}",
-            "id": asset.id,
-            "node_id": _node_id("RA", asset.id),
-            "name": asset.name,
-            "label": asset.label,
-            "uploader": self.user_json(),
-            "content_type": asset.content_type,
-            "state": asset.state,
-            "size": asset.size,
-            "digest": asset.digest,
-            "download_count": asset.download_count,
-            "created_at": asset.created_at,
-            "updated_at": asset.updated_at,
-            "browser_download_url": f"{self.origins.server_url}/{repository}/releases/download/"
-            + download,
-        }
-
-    def user_json(self) -> JsonObject:
-        """The token's account as a GitHub simple-user object."""
-        api = f"{self.origins.api_url}/users/{USER_LOGIN}"
-        return {
-            "login": USER_LOGIN,
-            "id": USER_ID,
-            "node_id": _node_id("U", USER_ID),
-            "avatar_url": f"{self.origins.server_url}/{USER_LOGIN}.png",
-            "gravatar_id": "",
-            "url": api,
-            "html_url": f"{self.origins.server_url}/{USER_LOGIN}",
-            "followers_url": f"{api}/followers",
-            "following_url": f"{api}/following{{/other_user}}",
-            "gists_url": f"{api}/gists{{/gist_id}}",
-            "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
-            "subscriptions_url": f"{api}/subscriptions",
-            "organizations_url": f"{api}/orgs",
-            "repos_url": f"{api}/repos",
-            "events_url": f"{api}/events{{/privacy}}",
-            "received_events_url": f"{api}/received_events",
-            "type": "User",
-            "user_view_type": "public",
-            "site_admin": False,
-        }
 
     def _apply(self, fields: JsonObject, release: Release) -> None:
         """Check and apply a create- or update-release body, publishing when asked."""
@@ -561,15 +304,6 @@ _RELEASE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "draft": bool,
     "prerelease": bool,
 }
-
-
-def _positive_int(query: Mapping[str, list[str]], key: str, default: int) -> int:
-    value = query.get(key, [""])[-1]
-    return int(value) if value.isdigit() and int(value) > 0 else default
-
-
-def _node_id(prefix: str, number: int) -> str:
-    return f"{prefix}_{base64.urlsafe_b64encode(number.to_bytes(8, 'big')).decode().rstrip('=')}"
 
 
 def _now() -> str:

@@ -1,10 +1,12 @@
-"""A real pypiserver on 127.0.0.1 (a port the OS picks), for tests and ``release --sandbox``.
+"""A real pypiserver on 127.0.0.1 (a port the OS picks), for ``release --sandbox``, ``demo``
+and the tests.
 
 pypiserver runs in a process of its own (``pypiserver_process``), with upload authentication
 from an htpasswd file, exactly as ``pypi-server run -P htpasswd`` would: this process never
 imports it or its bundled bottle. Clients reach it through a thin layer in this process, on a
-port of its own, which records every upload (when, and what the GitHub side looked like at that
-moment, through ``on_upload``) and injects the failures a release must survive.
+port of its own, which passes each request on. ``middleware`` is the hook tests wrap that
+layer's WSGI app with, to record uploads and refuse them on purpose
+(tests/support/index_faults.py); the sandbox runs it bare.
 """
 
 from __future__ import annotations
@@ -16,22 +18,23 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ml_publish.errors import OperationFailed
 
+# Subclasses (the tests' own, with faults) get their own type back from ``with``.
+IndexT = TypeVar("IndexT", bound="PackageIndex")
 USERNAME = "sandbox"
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+WsgiMiddleware = Callable[[WsgiApp], WsgiApp]
 # Headers that belong to one connection, not to the request or answer passed on.
 HOP_BY_HOP = {
     "connection",
@@ -45,15 +48,6 @@ HOP_BY_HOP = {
 }
 # Generous: the index answers from this machine, but a machine can be busy.
 FORWARD_TIMEOUT = 300
-
-
-@dataclass(frozen=True)
-class ReceivedUpload:
-    """One upload request the index accepted or refused, and what ``on_upload`` noted."""
-
-    time: float
-    status: int
-    note: object
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -70,29 +64,27 @@ class PackageIndex:
 
     ``upload_url`` is what twine's ``--repository-url`` takes; ``simple_url`` is what pip's
     ``--index-url`` takes. Uploads need ``username`` and ``password``; reads need nothing.
+    ``middleware``, when given, wraps the WSGI app every request goes through.
     """
 
-    def __init__(self, on_upload: Callable[[], object] | None = None) -> None:
+    def __init__(self, middleware: WsgiMiddleware | None = None) -> None:
         self.password = secrets.token_urlsafe(16)
         self.username = USERNAME
-        self.uploads: list[ReceivedUpload] = []
-        self.on_upload = on_upload
-        self._failures_to_come = 0
-        self._successes_first = 0
-        self._lock = threading.Lock()
+        self._middleware = middleware
         self._root: Path | None = None
         self._process: subprocess.Popen[str] | None = None
         self._server: _ThreadingWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> PackageIndex:
+    def start(self: IndexT) -> IndexT:
         self._root = Path(tempfile.mkdtemp(prefix="package-index-"))
         (self._root / "packages").mkdir()
         self._process, port = _start_pypiserver(self._root, self.username, self.password)
+        app = _forwarding_to(port)
         self._server = make_server(
             "127.0.0.1",
             0,
-            self._recording(_forwarding_to(port)),
+            app if self._middleware is None else self._middleware(app),
             server_class=_ThreadingWSGIServer,
             handler_class=_QuietHandler,
         )
@@ -113,7 +105,7 @@ class PackageIndex:
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
 
-    def __enter__(self) -> PackageIndex:
+    def __enter__(self: IndexT) -> IndexT:
         return self.start()
 
     def __exit__(
@@ -138,62 +130,16 @@ class PackageIndex:
     def simple_url(self) -> str:
         return self.url + "/simple/"
 
+    @property
+    def packages_dir(self) -> Path:
+        """The directory pypiserver serves: the files the index holds."""
+        if self._root is None:
+            raise RuntimeError("start the PackageIndex first")
+        return self._root / "packages"
+
     def files(self) -> dict[str, bytes]:
         """The files the index holds, by name."""
-        if self._root is None:
-            raise RuntimeError("start the PackageIndex first")
-        return {path.name: path.read_bytes() for path in (self._root / "packages").iterdir()}
-
-    def add_file(self, path: Path) -> None:
-        """Put a file on the index directly, as if someone had uploaded it earlier."""
-        if self._root is None:
-            raise RuntimeError("start the PackageIndex first")
-        shutil.copy2(path, self._root / "packages" / path.name)
-
-    def fail_uploads(self, times: int = 1, *, after: int = 0) -> None:
-        """Answer ``times`` uploads 503 without storing them, once ``after`` more succeeded."""
-        with self._lock:
-            self._successes_first = after
-            self._failures_to_come += times
-
-    def accepted_uploads(self) -> list[ReceivedUpload]:
-        return [upload for upload in self.uploads if upload.status < 300]
-
-    def _recording(self, app: WsgiApp) -> WsgiApp:
-        def handle(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-            if environ["REQUEST_METHOD"] != "POST":
-                return app(environ, start_response)
-            note = self.on_upload() if self.on_upload is not None else None
-            with self._lock:
-                failing = self._failures_to_come > 0 and self._successes_first == 0
-                self._failures_to_come -= failing
-                self._successes_first = max(self._successes_first - 1, 0)
-            if failing:
-                _drain(environ)
-                self.uploads.append(ReceivedUpload(time.time(), 503, note))
-                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
-                return [b"the index is unavailable; try again later\n"]
-            statuses: list[int] = []
-
-            def recording_start(status: str, headers: Any, *args: Any) -> Any:
-                statuses.append(int(status.split()[0]))
-                return start_response(status, headers, *args)
-
-            body = list(app(environ, recording_start))
-            self.uploads.append(ReceivedUpload(time.time(), statuses[0] if statuses else 0, note))
-            return body
-
-        return handle
-
-
-def _drain(environ: Environ) -> None:
-    remaining = int(environ.get("CONTENT_LENGTH") or 0)
-    stream = environ["wsgi.input"]
-    while remaining > 0:
-        chunk = stream.read(min(remaining, 1 << 20))
-        if not chunk:
-            break
-        remaining -= len(chunk)
+        return {path.name: path.read_bytes() for path in self.packages_dir.iterdir()}
 
 
 def _start_pypiserver(

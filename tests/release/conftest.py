@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from ml_publish.sandbox.github_emulator import GitHubEmulator
-from ml_publish.sandbox.package_index import PackageIndex
+from tests.support.github_faults import GitHubEmulatorWithFaults
+from tests.support.index_faults import RecordingPackageIndex
 from tests.support.releases import (
     ReleaseWorkflow,
     ReleaseWorld,
@@ -26,8 +26,8 @@ def uninterrupted_workflow_release(
 ) -> dict[str, Any]:
     """The comparable snapshot of a ``publish = "workflow"`` release nothing went wrong in."""
     workspace = tmp_path_factory.mktemp("workflow-reference")
-    with pytest.MonkeyPatch.context() as patch, GitHubEmulator() as gh:
-        with PackageIndex(on_upload=lambda: github_release_status(gh)) as index:
+    with pytest.MonkeyPatch.context() as patch, GitHubEmulatorWithFaults() as gh:
+        with RecordingPackageIndex(on_upload=lambda: github_release_status(gh)) as index:
             set_environment(patch, gh, index)
             root, remote = make_releasable(plain_project, workspace)
             world = ReleaseWorld(root, remote, gh, index)

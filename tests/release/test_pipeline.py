@@ -23,12 +23,11 @@ from ml_publish.release.context import DIST_DIR
 from ml_publish.release.dists import IndexHoldsOtherFiles
 from ml_publish.release.pipeline import configured_publish
 from ml_publish.release.state import RELEASE_STATE_FILE, ReleaseState
-from ml_publish.sandbox.github_emulator import GitHubEmulator
-from ml_publish.sandbox.github_faults import Hold
-from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import load_registry
 from tests.support.fuzzing import fuzzed, toml_values
+from tests.support.github_faults import GitHubEmulatorWithFaults, Hold
+from tests.support.index_faults import RecordingPackageIndex
 from tests.support.processes import (
     READ_SECONDS,
     quiet_end,
@@ -52,6 +51,7 @@ from tests.support.releases import (
 from tests.support.terminal import run_on_terminal
 from tests.support.venvs import create_venv
 from tests.support.weights_projects import generated_loader
+from tests.support.workflow_runs import start_workflow_run, update_workflow_run
 
 TAG = "v0.1.1"
 # twine tries an upload that gets a 5xx answer this many times before it gives up.
@@ -84,7 +84,7 @@ def uninterrupted(
 ) -> dict[str, Any]:
     """What an uninterrupted release leaves behind, from a world of its own."""
     with monkeypatch.context() as patch:
-        with GitHubEmulator() as gh, PackageIndex() as index:
+        with GitHubEmulatorWithFaults() as gh, RecordingPackageIndex() as index:
             set_environment(patch, gh, index)
             root, remote = make_releasable(plain_project, tmp_path_factory.mktemp("reference"))
             world = ReleaseWorld(root, remote, gh, index)
@@ -423,11 +423,15 @@ def test_no_wait_pushes_the_tag_and_stops_then_the_next_run_finishes(
     assert not world.origin_matches_local()
     # What the workflow does on GitHub meanwhile: its run publishes the draft, then succeeds.
     (draft,) = world.releases()
-    run = world.gh.state.start_workflow_run(
-        OWNER, REPO, head_branch=TAG, head_sha=git(world.root, "rev-parse", f"{TAG}^{{commit}}")
+    run = start_workflow_run(
+        world.gh.state,
+        OWNER,
+        REPO,
+        head_branch=TAG,
+        head_sha=git(world.root, "rev-parse", f"{TAG}^{{commit}}"),
     )
     world.gh.state.update_release(OWNER, REPO, draft.id, {"draft": False})
-    world.gh.state.update_workflow_run(run, "completed", "success")
+    update_workflow_run(world.gh.state, run, "completed", "success")
     world.said.clear()
 
     world.release(bump=None)

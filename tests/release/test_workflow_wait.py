@@ -14,12 +14,13 @@ from ml_publish.release.context import ReleaseContext
 from ml_publish.release.options import WAIT_MINUTES, ReleaseOptions
 from ml_publish.release.state import ReleaseState
 from ml_publish.release.workflow_wait import POLL_SECONDS, await_publish
-from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.github_state import Release, WorkflowRun
 from ml_publish.weights.project import Project
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.releases import REPOSITORY as RELEASED
 from tests.support.releases import ReleaseWorkflow, ReleaseWorld, Timeline, git
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, use_emulator
+from tests.support.workflow_runs import rerun_workflow_run, start_workflow_run, update_workflow_run
 
 TAG = "v0.1.1"
 RESUME = "then run ml-publish release again: the wait resumes and then pushes the branch"
@@ -29,7 +30,7 @@ RESUME = "then run ml-publish release again: the wait resumes and then pushes th
 class Waiting:
     """A local run in its wait: a tagged repository, the emulator, and a clock of its own."""
 
-    gh: GitHubEmulator
+    gh: GitHubEmulatorWithFaults
     root: Path
     commit: str
     timeline: Timeline = field(default_factory=Timeline)
@@ -53,10 +54,10 @@ class Waiting:
     def start_run(self, **fields: str) -> WorkflowRun:
         """The run a push of the tag starts (``fields`` change what GitHub would say)."""
         settings = {"head_branch": TAG, "head_sha": self.commit} | fields
-        return self.gh.state.start_workflow_run(OWNER, REPO, **settings)
+        return start_workflow_run(self.gh.state, OWNER, REPO, **settings)
 
     def end(self, run: WorkflowRun, conclusion: str = "success") -> None:
-        self.gh.state.update_workflow_run(run, "completed", conclusion)
+        update_workflow_run(self.gh.state, run, "completed", conclusion)
 
     def publish(self) -> Release:
         """What the workflow's github-release job does: the draft goes public."""
@@ -64,7 +65,9 @@ class Waiting:
         return self.gh.state.update_release(OWNER, REPO, draft.id, {"draft": False})
 
 
-def tagged_project(gh: GitHubEmulator, root: Path, monkeypatch: pytest.MonkeyPatch) -> Waiting:
+def tagged_project(
+    gh: GitHubEmulatorWithFaults, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> Waiting:
     """A repository whose one commit is tagged ``TAG``, waiting on ``gh``."""
     use_emulator(monkeypatch, gh)
     root.mkdir()
@@ -76,7 +79,9 @@ def tagged_project(gh: GitHubEmulator, root: Path, monkeypatch: pytest.MonkeyPat
 
 
 @pytest.fixture
-def waiting(gh: GitHubEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Waiting:
+def waiting(
+    gh: GitHubEmulatorWithFaults, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Waiting:
     return tagged_project(gh, tmp_path / "leaf-counter", monkeypatch)
 
 
@@ -98,7 +103,7 @@ def test_the_wait_lasts_until_the_release_is_published_and_its_run_has_succeeded
         polls = waiting.timeline.polls
         if polls == 1:
             runs.append(waiting.start_run())
-            waiting.gh.state.update_workflow_run(runs[0], "in_progress")
+            update_workflow_run(waiting.gh.state, runs[0], "in_progress")
         elif polls == 2:
             waiting.publish()  # the github-release job; the index upload is still to come
         elif polls == 3:
@@ -136,7 +141,7 @@ def test_a_run_that_ends_without_publishing_ends_the_wait_at_once_then_a_rerun_r
         f"GitHub, {RESUME}"
     )
 
-    waiting.gh.state.rerun_workflow_run(run)  # "Re-run all jobs" on GitHub
+    rerun_workflow_run(waiting.gh.state, run)  # "Re-run all jobs" on GitHub
 
     def rerun_publishes() -> None:
         waiting.publish()
@@ -225,7 +230,7 @@ def test_a_persistent_outage_ends_the_wait_in_one_line_without_the_token_and_a_r
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = "ghp_never-show-this-token-0123456789"
-    with GitHubEmulator(token=token) as gh:
+    with GitHubEmulatorWithFaults(token=token) as gh:
         waiting = tagged_project(gh, tmp_path / "leaf-counter", monkeypatch)
         run = waiting.start_run()
         gh.faults.server_error(502, path="/actions/runs$", times=5)

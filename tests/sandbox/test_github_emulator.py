@@ -25,7 +25,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from ml_publish.sandbox.github_emulator import GitHubEmulator, _Handler
+from ml_publish.sandbox.github_handler import GitHubRequestHandler
+from tests.support.github_faults import GitHubEmulatorWithFaults
+from tests.support.workflow_runs import rerun_workflow_run, start_workflow_run, update_workflow_run
 
 DATA = Path(__file__).parents[1] / "data" / "github"
 SPEC_URI = "urn:github:releases-openapi"
@@ -86,7 +88,7 @@ def call(
 class Client:
     """Requests against one emulated repository, the way an uploader would make them."""
 
-    gh: GitHubEmulator
+    gh: GitHubEmulatorWithFaults
     owner: str = OWNER
     repo: str = REPO
 
@@ -117,7 +119,7 @@ class Client:
 
 
 @pytest.fixture
-def client(gh: GitHubEmulator) -> Client:
+def client(gh: GitHubEmulatorWithFaults) -> Client:
     return Client(gh)
 
 
@@ -214,7 +216,7 @@ def checked(method: str, url: str, expect: int, **kwargs: Any) -> Reply:
     return reply
 
 
-def test_every_endpoint_answers_as_the_openapi_spec_describes(gh: GitHubEmulator) -> None:
+def test_every_endpoint_answers_as_the_openapi_spec_describes(gh: GitHubEmulatorWithFaults) -> None:
     releases = f"{gh.api_url}/repos/{OWNER}/{REPO}/releases"
     fields = {"tag_name": "v1.0.0", "name": "One", "body": "Notes", "draft": True}
     draft = checked("POST", releases, 201, json_body=fields).json()
@@ -236,7 +238,7 @@ def test_every_endpoint_answers_as_the_openapi_spec_describes(gh: GitHubEmulator
     checked("DELETE", one, 204)
 
 
-def _comparable(value: Any, gh: GitHubEmulator) -> Any:
+def _comparable(value: Any, gh: GitHubEmulatorWithFaults) -> Any:
     """``value`` with volatile fields dropped and emulator URLs written as GitHub's."""
     if isinstance(value, dict):
         return {k: _comparable(v, gh) for k, v in value.items() if k not in VOLATILE_FIELDS}
@@ -277,7 +279,7 @@ def _restricted_to(actual: Any, recorded: Any) -> Any:
 
 @pytest.mark.parametrize("recording", ["release-assets", "release-assets-conflict"])
 def test_replayed_real_sessions_get_the_recorded_statuses_keys_and_values(
-    gh: GitHubEmulator, recording: str
+    gh: GitHubEmulatorWithFaults, recording: str
 ) -> None:
     entries = json.loads((DATA / f"{recording}.recorded.json").read_text(encoding="utf-8"))
     client = Client(gh, *entries[0]["path"].split("/")[2:4])
@@ -329,7 +331,7 @@ def test_release_and_asset_json_also_carry_the_fields_newer_than_the_recordings(
 
 
 def test_drafts_are_not_found_by_tag_and_use_untagged_urls_until_published(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     draft = client.create_release("v2.0.0", draft=True)
     asset = client.upload(draft, "model.pt", b"weights").json()
@@ -375,7 +377,9 @@ def _links(reply: Reply) -> dict[str, str]:
     return {relation: url for url, relation in re.findall(r'<([^>]+)>; rel="(\w+)"', header)}
 
 
-def test_release_lists_page_with_githubs_link_headers(client: Client, gh: GitHubEmulator) -> None:
+def test_release_lists_page_with_githubs_link_headers(
+    client: Client, gh: GitHubEmulatorWithFaults
+) -> None:
     for number in range(7):
         client.create_release(f"v0.{number}")
     first_page = f"{gh.api_url}/repos/{OWNER}/{REPO}/releases?per_page=3"
@@ -437,7 +441,7 @@ def test_uploading_a_taken_name_is_refused_exactly_as_recorded(client: Client) -
     "authorization", [None, "Bearer wrong-token", "test-token", "Basic dGVzdC10b2tlbg=="]
 )
 def test_requests_without_the_token_get_bad_credentials(
-    gh: GitHubEmulator, authorization: str | None
+    gh: GitHubEmulatorWithFaults, authorization: str | None
 ) -> None:
     headers = {"Authorization": authorization} if authorization else {}
     upload = f"{gh.uploads_url}/repos/{OWNER}/{REPO}/releases/1000/assets?name=a.bin"
@@ -453,14 +457,16 @@ def test_requests_without_the_token_get_bad_credentials(
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "token", "bearer"])
-def test_both_of_githubs_token_schemes_are_accepted(gh: GitHubEmulator, scheme: str) -> None:
+def test_both_of_githubs_token_schemes_are_accepted(
+    gh: GitHubEmulatorWithFaults, scheme: str
+) -> None:
     url = f"{gh.api_url}/repos/{OWNER}/{REPO}/releases"
     reply = call("GET", url, token=None, headers={"Authorization": f"{scheme} test-token"})
     assert reply.status == 200
 
 
 def test_assets_over_the_size_limit_are_refused_before_anything_is_stored() -> None:
-    with GitHubEmulator(max_asset_size=10) as gh:
+    with GitHubEmulatorWithFaults(max_asset_size=10) as gh:
         client = Client(gh)
         release = client.create_release()
 
@@ -490,7 +496,7 @@ def _digest(data: bytes) -> str:
 
 
 def test_downloads_serve_the_uploaded_bytes_and_the_digest_matches(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     payload = os.urandom(3 * 1024 * 1024 + 17)  # several of the emulator's 1 MiB chunks
     release = client.create_release()
@@ -528,7 +534,7 @@ def test_downloads_answer_a_byte_range_with_206(client: Client) -> None:
 # Cut part-way, and cut after the whole body: the client then cannot know the upload's fate.
 @pytest.mark.parametrize("after_bytes", [4, 10, 1000])
 def test_a_cut_upload_gets_no_answer_and_leaves_a_starter_asset(
-    client: Client, gh: GitHubEmulator, after_bytes: int
+    client: Client, gh: GitHubEmulatorWithFaults, after_bytes: int
 ) -> None:
     release = client.create_release(draft=True)
     gh.faults.cut_upload(after_bytes=after_bytes, name="model.pt")
@@ -548,7 +554,7 @@ def test_a_cut_upload_gets_no_answer_and_leaves_a_starter_asset(
 
 
 def test_a_bad_gateway_upload_leaves_an_empty_starter_asset(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     release = client.create_release(draft=True)
     gh.faults.bad_gateway_upload()
@@ -562,7 +568,7 @@ def test_a_bad_gateway_upload_leaves_an_empty_starter_asset(
 
 @pytest.mark.parametrize("status", [429, 403])
 def test_a_throttled_request_says_when_to_retry_and_the_retry_succeeds(
-    client: Client, gh: GitHubEmulator, status: int
+    client: Client, gh: GitHubEmulatorWithFaults, status: int
 ) -> None:
     gh.faults.throttle(retry_after=7, status=status, method="POST", path=r"/releases$")
 
@@ -576,7 +582,7 @@ def test_a_throttled_request_says_when_to_retry_and_the_retry_succeeds(
 
 
 def test_a_throttled_upload_is_refused_before_it_claims_the_name(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     release = client.create_release(draft=True)
     gh.faults.throttle(retry_after=1, method="POST", path="/assets$")
@@ -586,7 +592,9 @@ def test_a_throttled_upload_is_refused_before_it_claims_the_name(
     assert client.upload(release, "model.pt", b"weights").status == 201
 
 
-def test_an_exhausted_rate_limit_says_when_it_resets(client: Client, gh: GitHubEmulator) -> None:
+def test_an_exhausted_rate_limit_says_when_it_resets(
+    client: Client, gh: GitHubEmulatorWithFaults
+) -> None:
     reset = int(time.time()) + 120
     gh.faults.exhaust_rate_limit(reset_at=reset)
 
@@ -625,14 +633,14 @@ UNRENDERED_RUN_KEYS = {
 }
 
 
-def runs(gh: GitHubEmulator, query: str = "") -> Reply:
+def runs(gh: GitHubEmulatorWithFaults, query: str = "") -> Reply:
     return call("GET", f"{gh.api_url}/repos/{OWNER}/{REPO}/actions/runs{query}")
 
 
 def test_workflow_runs_are_listed_in_the_shape_githubs_reference_documents(
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
 ) -> None:
-    run = gh.state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="c" * 40)
+    run = start_workflow_run(gh.state, OWNER, REPO, head_branch="v1.0.0", head_sha="c" * 40)
 
     reply = runs(gh)
 
@@ -659,17 +667,17 @@ def test_workflow_runs_are_listed_in_the_shape_githubs_reference_documents(
 
 
 def test_workflow_runs_narrow_by_branch_event_and_status_and_page_newest_first(
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
 ) -> None:
     state = gh.state
-    first = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
-    state.update_workflow_run(first, "completed", "failure")
-    second = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
-    third = state.start_workflow_run(OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
-    state.update_workflow_run(third, "in_progress")
-    state.start_workflow_run(OWNER, "other", head_branch="v1.0.1", head_sha="b" * 40)
-    state.start_workflow_run(
-        OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40, event="workflow_dispatch"
+    first = start_workflow_run(state, OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
+    update_workflow_run(state, first, "completed", "failure")
+    second = start_workflow_run(state, OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
+    third = start_workflow_run(state, OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40)
+    update_workflow_run(state, third, "in_progress")
+    start_workflow_run(state, OWNER, "other", head_branch="v1.0.1", head_sha="b" * 40)
+    start_workflow_run(
+        state, OWNER, REPO, head_branch="v1.0.1", head_sha="b" * 40, event="workflow_dispatch"
     )
 
     def ids(query: str) -> list[int]:
@@ -686,22 +694,22 @@ def test_workflow_runs_narrow_by_branch_event_and_status_and_page_newest_first(
     assert [run.run_number for run in (first, second, third)] == [1, 2, 3]
 
 
-def test_a_rerun_is_the_same_run_at_its_next_attempt(gh: GitHubEmulator) -> None:
-    run = gh.state.start_workflow_run(OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
-    gh.state.update_workflow_run(run, "completed", "cancelled")
+def test_a_rerun_is_the_same_run_at_its_next_attempt(gh: GitHubEmulatorWithFaults) -> None:
+    run = start_workflow_run(gh.state, OWNER, REPO, head_branch="v1.0.0", head_sha="a" * 40)
+    update_workflow_run(gh.state, run, "completed", "cancelled")
 
-    gh.state.rerun_workflow_run(run)
+    rerun_workflow_run(gh.state, run)
 
     (listed,) = runs(gh).json()["workflow_runs"]
     assert (listed["id"], listed["run_attempt"]) == (run.id, 2)
     assert (listed["status"], listed["conclusion"]) == ("queued", None)
     with pytest.raises(ValueError, match="conclusion"):
-        gh.state.update_workflow_run(run, "completed")
+        update_workflow_run(gh.state, run, "completed")
     with pytest.raises(ValueError, match="conclusion"):
-        gh.state.update_workflow_run(run, "in_progress", "success")
+        update_workflow_run(gh.state, run, "in_progress", "success")
 
 
-def test_server_errors_and_hang_ups_hit_the_api_until_used_up(gh: GitHubEmulator) -> None:
+def test_server_errors_and_hang_ups_hit_the_api_until_used_up(gh: GitHubEmulatorWithFaults) -> None:
     gh.faults.server_error(503, method="GET", path="/actions/runs$")
     gh.faults.hang_up(method="GET", path="/actions/runs$")
 
@@ -719,7 +727,7 @@ def test_server_errors_and_hang_ups_hit_the_api_until_used_up(gh: GitHubEmulator
 
 
 def test_a_delayed_request_is_answered_late_and_only_once(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     gh.faults.delay(0.3, method="GET", times=1)
 
@@ -730,7 +738,7 @@ def test_a_delayed_request_is_answered_late_and_only_once(
 
 
 def test_every_request_is_recorded_with_its_headers_and_body_length(
-    client: Client, gh: GitHubEmulator
+    client: Client, gh: GitHubEmulatorWithFaults
 ) -> None:
     release = client.create_release()
     client.upload(release, "model.pt", b"12345", label="Weights")
@@ -754,7 +762,7 @@ def test_every_request_is_recorded_with_its_headers_and_body_length(
 
 
 def test_immutable_releases_refuse_asset_changes_once_published() -> None:
-    with GitHubEmulator(immutable_releases=True) as gh:
+    with GitHubEmulatorWithFaults(immutable_releases=True) as gh:
         client = Client(gh)
         draft = client.create_release("v1.0.0", draft=True)
         asset = client.upload(draft, "model.pt", b"weights").json()
@@ -784,7 +792,9 @@ def test_without_immutable_releases_published_releases_take_new_assets(client: C
     assert client.upload(published, "late.txt", b"late").status == 201
 
 
-def test_unknown_paths_and_bad_json_get_githubs_errors(client: Client, gh: GitHubEmulator) -> None:
+def test_unknown_paths_and_bad_json_get_githubs_errors(
+    client: Client, gh: GitHubEmulatorWithFaults
+) -> None:
     unknown = call("GET", f"{gh.api_url}/repos/{OWNER}/{REPO}/nothing-here")
     bad_json = call(
         "POST", f"{gh.api_url}/repos/{OWNER}/{REPO}/releases", data=b"{", token="test-token"
@@ -800,7 +810,7 @@ def _port(url: str) -> int:
     return port
 
 
-def closed_promptly(gh: GitHubEmulator) -> bool:
+def closed_promptly(gh: GitHubEmulatorWithFaults) -> bool:
     """Whether ``gh.close()`` returned within a minute: far more than it needs on any machine,
     far less than the hour the idle connections and held requests of these tests would hold a
     close that waited for them."""
@@ -814,8 +824,8 @@ def test_leaving_the_context_stops_every_host_and_deletes_the_stored_bytes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # An idle keep-alive connection would hold its handler for an hour, if closing waited.
-    monkeypatch.setattr(_Handler, "timeout", 3600)
-    gh = GitHubEmulator().start()
+    monkeypatch.setattr(GitHubRequestHandler, "timeout", 3600)
+    gh = GitHubEmulatorWithFaults().start()
     client = Client(gh)
     asset = client.upload(client.create_release(), "model.pt", b"weights").json()
     stored = gh.state.asset(OWNER, REPO, asset["id"])[1].file
@@ -840,7 +850,7 @@ def test_leaving_the_context_stops_every_host_and_deletes_the_stored_bytes(
 
 def test_closing_lets_a_held_request_go_and_does_not_wait_out_a_delay() -> None:
     outcomes: list[object] = []
-    gh = GitHubEmulator().start()
+    gh = GitHubEmulatorWithFaults().start()
     held = gh.faults.hold(method="GET", path="/releases$")
     gh.faults.delay(3600, method="GET", path="/assets$")
     releases = f"{gh.api_url}/repos/{OWNER}/{REPO}/releases"

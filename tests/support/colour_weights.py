@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ml_publish.sandbox.static_server import serving
+from tests.support.static_server import serving
 from tests.support.processes import run
 
 CATEGORIES = ("red", "green", "blue")

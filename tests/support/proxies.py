@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.sandbox.static_server import serving
+from tests.support.static_server import serving
 
 USER = "student"
 # Characters a URL must escape, so the test sees them unquoted on their way to the proxy.

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.weights.upload import upload_weights
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.weights_projects import REPOSITORY, project_with_weights, use_emulator
 
 BIG = random.Random("big").randbytes(250_000)
@@ -25,7 +25,7 @@ PART_SIZE = 100_000
 class Published:
     """A project's weights published on the emulator: ``big`` in 3 parts, ``small`` whole."""
 
-    gh: GitHubEmulator
+    gh: GitHubEmulatorWithFaults
     registry_file: Path
     cache: Path
     pretrained: ModuleType
@@ -60,7 +60,7 @@ class Published:
 def publish_on_emulator(
     rendered_project: Path,
     tmp_path: Path,
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     monkeypatch: pytest.MonkeyPatch,
     loader_file: Path,
     pretrained: ModuleType,

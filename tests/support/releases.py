@@ -23,10 +23,11 @@ from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.pipeline import release
 from ml_publish.release.state import RELEASE_STATE_FILE
 from ml_publish.release.workflow_wait import POLL_SECONDS, WORKFLOW_FILE
-from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.github_state import WorkflowRun
-from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.weights.registration import add_weights
+from tests.support.github_faults import GitHubEmulatorWithFaults
+from tests.support.index_faults import RecordingPackageIndex
+from tests.support.workflow_runs import rerun_workflow_run, start_workflow_run, update_workflow_run
 
 REPOSITORY = "octo-org/leaf-counter"
 OWNER, REPO = REPOSITORY.split("/")
@@ -51,7 +52,7 @@ def git(root: Path, *args: str) -> str:
 
 
 def set_environment(
-    monkeypatch: pytest.MonkeyPatch, gh: GitHubEmulator, index: PackageIndex
+    monkeypatch: pytest.MonkeyPatch, gh: GitHubEmulatorWithFaults, index: RecordingPackageIndex
 ) -> None:
     """Point GitHub, twine and git at the test servers and a fixed identity, not the host's."""
     for variable in ("GITHUB_TOKEN", "GITHUB_API_URL", "GITHUB_REPOSITORY", "GITHUB_ACTIONS"):
@@ -118,8 +119,8 @@ class ReleaseWorld:
 
     root: Path
     remote: Path
-    gh: GitHubEmulator
-    index: PackageIndex
+    gh: GitHubEmulatorWithFaults
+    index: RecordingPackageIndex
     said: list[str] = field(default_factory=list)
 
     def options(self, **overrides: Any) -> ReleaseOptions:
@@ -236,7 +237,7 @@ class ReleaseWorld:
         return all(upload.note == "published" for upload in self.index.uploads)
 
 
-def github_release_status(gh: GitHubEmulator) -> str:
+def github_release_status(gh: GitHubEmulatorWithFaults) -> str:
     releases = gh.state.releases(OWNER, REPO)
     if releases and all(not release.draft for release in releases):
         return "published"
@@ -296,7 +297,7 @@ class ReleaseWorkflow:
         tag = git(self.world.remote, "tag", "--list")
         commit = git(self.world.remote, "rev-parse", f"{tag}^{{commit}}")
         state = self.world.gh.state
-        self.run = state.start_workflow_run(OWNER, REPO, head_branch=tag, head_sha=commit)
+        self.run = start_workflow_run(state, OWNER, REPO, head_branch=tag, head_sha=commit)
         return self.run
 
     def attempt(self) -> str:
@@ -304,18 +305,18 @@ class ReleaseWorkflow:
         state = self.world.gh.state
         run = self.run or self.start()
         if run.status == "completed":
-            state.rerun_workflow_run(run)
-        state.update_workflow_run(run, "in_progress")
+            rerun_workflow_run(state, run)
+        update_workflow_run(state, run, "in_progress")
         self.attempts += 1
         self.failure = self._jobs(self.workspace / f"attempt-{run.run_attempt}")
         conclusion = "success" if self.failure is None else "failure"
-        state.update_workflow_run(run, "completed", conclusion)
+        update_workflow_run(state, run, "completed", conclusion)
         return conclusion
 
     def end_without_running(self, conclusion: str) -> None:
         """The run ends before any job did anything (cancelled, no runner, a broken file...)."""
         run = self.run or self.start()
-        self.world.gh.state.update_workflow_run(run, "completed", conclusion)
+        update_workflow_run(self.world.gh.state, run, "completed", conclusion)
 
     def attempt_once(self) -> None:
         """The first attempt, if there was none yet: the tag push starts the workflow once."""

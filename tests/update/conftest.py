@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.sandbox.package_index import PackageIndex
+from tests.support.index_faults import RecordingPackageIndex
 from tests.support.template_versions import (
     CHECKOUT,
     Releases,
@@ -25,7 +25,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Releases]:
     wheels = tmp_path_factory.mktemp("wheels")
     old_wheel, new_wheel = build_wheels([CHECKOUT, next_release], wheels)
     installed = unpack_wheel(new_wheel, tmp_path_factory.mktemp("next-release-installed"))
-    with PackageIndex() as index:
+    with RecordingPackageIndex() as index:
         index.add_file(old_wheel)
         index.add_file(new_wheel)
         yield Releases(old_wheel, new_wheel, installed, pip_environment(index.simple_url))

@@ -23,7 +23,7 @@ from ml_publish.template import render, resolve_answers
 from ml_publish.template_files import template_dir
 from ml_publish.update.sources import TemplateSource
 from ml_publish.update.updating import Preparation, apply_update, plan_update, read_project_record
-from ml_publish.sandbox.static_server import serving
+from tests.support.static_server import serving
 from tests.support.loader_processes import SPAWN, download_in_child, start_child
 
 OLD_LOADER = Path(__file__).parents[1] / "data" / "loader_before_issue_23" / "pretrained.py.jinja"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from ml_publish.cli import main
-from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.weights.upload import upload_weights
 from ml_publish.weights.upload_state import STATE_FILE
 from ml_publish.weights.uploader import TEMPORARY_MARK
 from ml_publish.weights.verification import verify_weights
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.weights_projects import (
     OWNER,
     REPO,
@@ -34,7 +34,10 @@ CHUNKS = [BIG[:100_000], BIG[100_000:200_000], BIG[200_000:]]
 
 @pytest.fixture
 def split_project(
-    rendered_project: Path, tmp_path: Path, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+    rendered_project: Path,
+    tmp_path: Path,
+    gh: GitHubEmulatorWithFaults,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> WeightsProject:
     """A project whose weight ``big`` is split in 3 parts, and ``small`` is whole."""
     use_emulator(monkeypatch, gh)
@@ -42,7 +45,9 @@ def split_project(
     return project_with_weights(rendered_project, tmp_path, contents, part_size=PART_SIZE)
 
 
-def upload(project: WeightsProject, gh: GitHubEmulator, *, publish: bool = False) -> list[str]:
+def upload(
+    project: WeightsProject, gh: GitHubEmulatorWithFaults, *, publish: bool = False
+) -> list[str]:
     def no_waiting(seconds: float) -> None:
         pass
 
@@ -55,11 +60,11 @@ def upload(project: WeightsProject, gh: GitHubEmulator, *, publish: bool = False
     )
 
 
-def uploaded_names(gh: GitHubEmulator, since: int = 0) -> list[str]:
+def uploaded_names(gh: GitHubEmulatorWithFaults, since: int = 0) -> list[str]:
     return [r.query["name"][0] for r in gh.requests[since:] if r.host == "uploads"]
 
 
-def assets(gh: GitHubEmulator) -> dict[str, str | None]:
+def assets(gh: GitHubEmulatorWithFaults) -> dict[str, str | None]:
     (release,) = gh.state.releases(OWNER, REPO)
     return {asset.name: asset.digest for asset in release.assets}
 
@@ -94,7 +99,7 @@ def test_a_file_above_the_part_size_is_registered_with_its_parts(
 
 
 def test_a_split_weight_is_uploaded_and_published_part_by_part(
-    split_project: WeightsProject, gh: GitHubEmulator
+    split_project: WeightsProject, gh: GitHubEmulatorWithFaults
 ) -> None:
     assert upload(split_project, gh, publish=True) == ["big", "small"]
 
@@ -111,7 +116,7 @@ def test_a_split_weight_is_uploaded_and_published_part_by_part(
 
 
 def test_an_upload_cut_mid_part_resumes_without_sending_finished_parts(
-    split_project: WeightsProject, gh: GitHubEmulator
+    split_project: WeightsProject, gh: GitHubEmulatorWithFaults
 ) -> None:
     first, second, third = (part.file_name for part in split_project.entries()["big"].parts)
     gh.faults.cut_upload(after_bytes=30_000, name=second)
@@ -136,7 +141,7 @@ def test_an_upload_cut_mid_part_resumes_without_sending_finished_parts(
 
 
 def test_verify_names_the_part_a_release_serves_wrong(
-    split_project: WeightsProject, gh: GitHubEmulator
+    split_project: WeightsProject, gh: GitHubEmulatorWithFaults
 ) -> None:
     upload(split_project, gh, publish=True)
     big = split_project.entries()["big"]
@@ -154,7 +159,7 @@ def test_verify_names_the_part_a_release_serves_wrong(
 
 
 def test_a_release_that_would_pass_1000_assets_is_refused_before_any_upload(
-    split_project: WeightsProject, gh: GitHubEmulator, capsys: pytest.CaptureFixture[str]
+    split_project: WeightsProject, gh: GitHubEmulatorWithFaults, capsys: pytest.CaptureFixture[str]
 ) -> None:
     draft = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
     for number in range(997):

@@ -21,12 +21,13 @@ from rich.filesize import decimal
 
 from ml_publish.errors import MLPublishError, UsageError
 from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
-from ml_publish.sandbox.github_emulator import GitHubEmulator, RecordedRequest
+from ml_publish.sandbox.github_handler import RecordedRequest
 from ml_publish.terminal import Display, for_person
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.upload import upload_weights
 from ml_publish.weights.upload_state import STATE_FILE, UploadState
 from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
+from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import (
@@ -50,7 +51,7 @@ def sleeps() -> list[float]:
 
 
 def upload(
-    project: WeightsProject, gh: GitHubEmulator, sleeps: list[float], **options: Any
+    project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float], **options: Any
 ) -> list[str]:
     defaults: dict[str, Any] = {"repository": REPOSITORY, "api_url": gh.api_url}
     return upload_weights(
@@ -63,7 +64,9 @@ def uploads(requests: list[RecordedRequest]) -> list[str]:
     return [r.query["name"][0] for r in requests if r.host == "uploads"]
 
 
-def assets_of(gh: GitHubEmulator, tag: str = TAG) -> dict[str, tuple[str, int, str | None]]:
+def assets_of(
+    gh: GitHubEmulatorWithFaults, tag: str = TAG
+) -> dict[str, tuple[str, int, str | None]]:
     (release,) = [r for r in gh.state.releases(OWNER, REPO) if r.tag_name == tag]
     return {asset.name: (asset.state, asset.size, asset.digest) for asset in release.assets}
 
@@ -72,7 +75,7 @@ def digest(data: bytes) -> str:
     return f"sha256:{hashlib.sha256(data).hexdigest()}"
 
 
-def seed_asset(gh: GitHubEmulator, release_id: int, name: str, data: bytes) -> int:
+def seed_asset(gh: GitHubEmulatorWithFaults, release_id: int, name: str, data: bytes) -> int:
     """Put an uploaded asset straight into the emulator's state."""
     _, asset = gh.state.start_upload(OWNER, REPO, release_id, name, None, "x")
     asset.file.write_bytes(data)
@@ -81,7 +84,7 @@ def seed_asset(gh: GitHubEmulator, release_id: int, name: str, data: bytes) -> i
 
 
 def test_weights_go_to_a_draft_then_publish_at_their_registered_urls(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     names = upload(weights_project, gh, sleeps, publish=True)
 
@@ -107,7 +110,7 @@ def test_weights_go_to_a_draft_then_publish_at_their_registered_urls(
 
 
 def test_without_publish_the_release_stays_a_draft_and_a_rerun_uploads_nothing(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     assert upload(weights_project, gh, sleeps) == ["unet", "small"]
     (draft,) = gh.state.releases(OWNER, REPO)
@@ -130,7 +133,7 @@ def test_without_publish_the_release_stays_a_draft_and_a_rerun_uploads_nothing(
 
 
 def test_a_run_that_crashed_mid_upload_resumes_from_its_state_file(
-    weights_project: WeightsProject, gh: GitHubEmulator
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults
 ) -> None:
     small = weights_project.entries()["small"]
     unet = weights_project.entries()["unet"]
@@ -167,7 +170,7 @@ def test_a_run_that_crashed_mid_upload_resumes_from_its_state_file(
 
 
 def test_a_bad_gateway_starter_is_deleted_and_the_upload_retried(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     unet = weights_project.entries()["unet"]
     gh.faults.bad_gateway_upload(name=unet.file_name)
@@ -195,7 +198,7 @@ def uploader_for(client: GitHubClient, project: WeightsProject, release_id: int)
 
 
 def test_an_upload_that_finished_unanswered_counts_as_done(
-    weights_project: WeightsProject, gh: GitHubEmulator
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults
 ) -> None:
     small = weights_project.entries()["small"]
     release = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
@@ -218,7 +221,10 @@ def test_an_upload_that_finished_unanswered_counts_as_done(
 
 @pytest.mark.parametrize("taken_by", ["starter", "same bytes"])
 def test_a_name_taken_after_the_listing_is_resolved(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float], taken_by: str
+    weights_project: WeightsProject,
+    gh: GitHubEmulatorWithFaults,
+    sleeps: list[float],
+    taken_by: str,
 ) -> None:
     small = weights_project.entries()["small"]
     release = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
@@ -241,7 +247,7 @@ def test_a_name_taken_after_the_listing_is_resolved(
 
 
 def test_a_throttled_upload_waits_for_retry_after(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.faults.throttle(retry_after=7, method="POST", path="/assets$")
 
@@ -253,7 +259,7 @@ def test_a_throttled_upload_waits_for_retry_after(
 
 
 def test_a_spent_rate_limit_is_waited_out_until_it_resets(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.faults.exhaust_rate_limit(reset_at=int(NOW) + 30, method="POST", path="/releases$")
 
@@ -264,7 +270,7 @@ def test_a_spent_rate_limit_is_waited_out_until_it_resets(
 
 
 def test_an_asset_with_other_content_is_replaced_never_deleted_first(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     unet = weights_project.entries()["unet"]
     draft = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
@@ -294,7 +300,7 @@ def test_an_asset_with_other_content_is_replaced_never_deleted_first(
 
 
 def test_an_interrupted_replacement_is_finished_without_uploading_again(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     unet = weights_project.entries()["unet"]
     draft = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
@@ -313,7 +319,7 @@ def test_an_interrupted_replacement_is_finished_without_uploading_again(
 
 
 def test_a_published_release_is_refused_unless_allowed(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     gh.state.create_release(OWNER, REPO, {"tag_name": TAG})
 
@@ -335,7 +341,7 @@ def test_a_published_release_is_refused_unless_allowed(
 def test_an_immutable_release_refuses_new_weights_with_a_clear_error(
     rendered_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with GitHubEmulator(immutable_releases=True) as gh:
+    with GitHubEmulatorWithFaults(immutable_releases=True) as gh:
         use_emulator(monkeypatch, gh)
         project = project_with_weights(rendered_project, tmp_path, {"unet": os.urandom(5000)})
         upload(project, gh, [], publish=True)
@@ -358,7 +364,7 @@ def test_an_asset_over_the_size_limit_is_a_clear_permanent_error(
     rendered_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sleeps: list[float] = []
-    with GitHubEmulator(max_asset_size=1000) as gh:
+    with GitHubEmulatorWithFaults(max_asset_size=1000) as gh:
         use_emulator(monkeypatch, gh)
         project = project_with_weights(rendered_project, tmp_path, {"unet": os.urandom(5000)})
         file_name = project.entries()["unet"].file_name
@@ -376,7 +382,7 @@ def test_an_asset_over_the_size_limit_is_a_clear_permanent_error(
 
 
 def test_a_digest_that_differs_from_the_registry_stops_before_publishing(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     small = weights_project.entries()["small"]
     weights_project.staged("small").write_bytes(os.urandom(small.size))  # same size, new bytes
@@ -398,7 +404,7 @@ def test_a_digest_that_differs_from_the_registry_stops_before_publishing(
 def test_urls_registered_for_another_server_stop_before_publishing(
     rendered_project: Path,
     tmp_path: Path,
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     monkeypatch: pytest.MonkeyPatch,
     sleeps: list[float],
 ) -> None:
@@ -414,7 +420,7 @@ def test_urls_registered_for_another_server_stop_before_publishing(
 
 
 def test_weights_registered_for_another_tag_are_refused_before_any_request(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     with pytest.raises(UsageError, match="is registered at .*, not on release v9.0.0 of"):
         upload(weights_project, gh, sleeps, tag="v9.0.0")
@@ -422,7 +428,7 @@ def test_weights_registered_for_another_tag_are_refused_before_any_request(
 
 
 def test_the_draft_and_a_finished_asset_are_found_on_later_pages(
-    weights_project: WeightsProject, gh: GitHubEmulator, sleeps: list[float]
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, sleeps: list[float]
 ) -> None:
     unet = weights_project.entries()["unet"]
     draft = gh.state.create_release(OWNER, REPO, {"tag_name": TAG, "draft": True})
@@ -443,7 +449,7 @@ def test_the_draft_and_a_finished_asset_are_found_on_later_pages(
 
 def test_a_bad_token_fails_at_once(
     weights_project: WeightsProject,
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     sleeps: list[float],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -478,7 +484,7 @@ def test_the_token_never_appears_in_output_or_errors(
     size_limit = 1000 if failure == "size limit" else 2 * 1024**3
     scripted = SCRIPTED_FAILURES.get(failure, ScriptedReply(500))
     with (
-        GitHubEmulator(token=token, max_asset_size=size_limit) as gh,
+        GitHubEmulatorWithFaults(token=token, max_asset_size=size_limit) as gh,
         scripted_server(scripted) as server,
     ):
         use_emulator(monkeypatch, gh)
@@ -537,14 +543,14 @@ def terminal_as_stderr(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bytes]]
         os.close(controller)
 
 
-def upload_for_a_person(project: WeightsProject, gh: GitHubEmulator) -> None:
+def upload_for_a_person(project: WeightsProject, gh: GitHubEmulatorWithFaults) -> None:
     """Upload as ``weights upload`` does, with the display it would choose here."""
     with for_person(True) as display:
         upload(project, gh, [], display=display)
 
 
 def test_a_terminal_gets_a_progress_bar_for_each_file(
-    weights_project: WeightsProject, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -559,7 +565,7 @@ def test_a_terminal_gets_a_progress_bar_for_each_file(
 
 
 def test_no_color_gets_a_plain_text_line_for_each_file(
-    weights_project: WeightsProject, gh: GitHubEmulator, monkeypatch: pytest.MonkeyPatch
+    weights_project: WeightsProject, gh: GitHubEmulatorWithFaults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     with terminal_as_stderr(monkeypatch) as received:
@@ -574,7 +580,7 @@ def test_no_color_gets_a_plain_text_line_for_each_file(
 @pytest.mark.parametrize(("terminal", "ci"), [(False, ""), (True, "true")])
 def test_progress_stays_silent_in_ci_and_without_a_terminal(
     weights_project: WeightsProject,
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
     terminal: bool,
@@ -593,7 +599,7 @@ def test_progress_stays_silent_in_ci_and_without_a_terminal(
 
 
 def cli_upload(
-    project: WeightsProject, gh: GitHubEmulator, *args: str, token: str | None
+    project: WeightsProject, gh: GitHubEmulatorWithFaults, *args: str, token: str | None
 ) -> tuple[int, str, str]:
     env = {"GITHUB_SERVER_URL": gh.server_url, "GH_TOKEN": token or "", "GITHUB_TOKEN": ""}
     env["PATH"] = str(Path(sys.executable).parent)  # no gh CLI to fall back on
@@ -607,7 +613,7 @@ def cli_upload(
 
 
 def test_cli_publishes_and_then_verify_downloads_every_file(
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     rendered_project: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -634,7 +640,7 @@ def test_cli_publishes_and_then_verify_downloads_every_file(
     ],
 )
 def test_cli_token_problems_are_one_line_and_never_show_the_token(
-    gh: GitHubEmulator,
+    gh: GitHubEmulatorWithFaults,
     rendered_project: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

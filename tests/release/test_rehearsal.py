@@ -15,7 +15,7 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.release.options import ReleaseOptions
-from ml_publish.release.sandbox import rehearse
+from ml_publish.release.rehearsal import rehearse
 from tests.support.held_hook import HeldHook, held_git_hook
 from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible
 from tests.support.proxies import without_proxies
@@ -181,18 +181,3 @@ def test_the_sandbox_refuses_a_directory_that_is_not_a_project(
 ) -> None:
     assert main(["release", "--sandbox", "-C", str(tmp_path)]) == 2
     assert "is not a git work tree" in capsys.readouterr().err
-
-
-def test_demo_shows_the_whole_product_offline(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for variable in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_SERVER_URL", "TWINE_PASSWORD"):
-        monkeypatch.delenv(variable, raising=False)
-    assert main(["demo", "-o", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "Sandbox release of iris-classifier v0.2.0 rehearsed" in out
-    assert "weights iris-linear: downloaded from http://127.0.0.1:" in out and "verified" in out
-    project = tmp_path / "iris-classifier"
-    assert git(project, "status", "--porcelain") == ""
-    assert len(list((project / ".ml-publish" / "weights").iterdir())) == 1
-    assert main(["check", str(project)]) == 0

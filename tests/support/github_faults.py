@@ -2,15 +2,20 @@
 
 Each fault is queued for the next matching request(s) and used up when it fires, so a test
 reads as a script: "the next upload of weights.pt drops after 1 MiB; the retry succeeds".
+``Faults`` is the emulator's fault hook (ml_publish/sandbox/github_fault_hook.py) as the tests
+fill it; ``GitHubEmulatorWithFaults`` is the emulator with one, at ``gh.faults``.
 """
 
 from __future__ import annotations
 
 import re
+import ssl
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+from ml_publish.sandbox.github_emulator import DEFAULT_MAX_ASSET_SIZE, GitHubEmulator
 
 
 class Hold:
@@ -49,6 +54,19 @@ class Fault:
     # A paused download sends ``amount`` bytes, sets ``reached``, then waits for ``until``.
     until: threading.Event | None = None
     reached: threading.Event | None = None
+
+    def block(self) -> None:
+        """A held request waits to be let go; a paused download says so, then waits."""
+        if self.hold is not None:
+            self.hold.wait_released()
+        if self.reached is not None and self.until is not None:
+            self.reached.set()
+            self.until.wait()
+
+    def finish(self) -> None:
+        """A held request, let go, has been handled to its end."""
+        if self.hold is not None:
+            self.hold.done.set()
 
     def matches(self, method: str, path: str, asset_name: str | None) -> bool:
         """Whether this fault applies to a request with this method, path and asset name."""
@@ -210,3 +228,24 @@ class Faults:
     def _queue(self, fault: Fault) -> None:
         with self._lock:
             self._queued.append(fault)
+
+
+class GitHubEmulatorWithFaults(GitHubEmulator):
+    """The GitHub emulator with a ``Faults`` of its own, for a test to queue failures in."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "test-token",
+        immutable_releases: bool = False,
+        max_asset_size: int = DEFAULT_MAX_ASSET_SIZE,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
+        self.faults: Faults
+        super().__init__(
+            token=token,
+            immutable_releases=immutable_releases,
+            max_asset_size=max_asset_size,
+            tls=tls,
+            faults=Faults(),
+        )

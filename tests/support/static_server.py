@@ -1,4 +1,5 @@
-"""A local static file server (127.0.0.1, a port the OS picks), standing in for download hosts."""
+"""A local static file server (127.0.0.1, a port the OS picks), standing in for download hosts
+in the tests and benchmarks."""
 
 from __future__ import annotations
 
