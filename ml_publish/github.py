@@ -37,8 +37,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import SplitResult, quote, urlencode, urlsplit
 
-from ml_publish import __version__, network
+from ml_publish import __version__
 from ml_publish.errors import OperationFailed, UsageError
+from ml_publish.transport import network
 
 DEFAULT_API_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
