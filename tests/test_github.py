@@ -22,7 +22,6 @@ from ml_publish.github import (
     GitHubClient,
     GitHubError,
     Release,
-    RetryPolicy,
     TransientFailure,
     ValidationFailed,
     WorkflowRun,
@@ -30,6 +29,7 @@ from ml_publish.github import (
     resolve_api_url,
 )
 from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.transport.session import RetryPolicy
 from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, TAG

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
-from ml_publish.github import Asset, GitHubClient, Release, RetryPolicy
+from ml_publish.github import Asset, GitHubClient, Release
 from ml_publish.release.context import ReleaseContext
 from ml_publish.transport import network
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.drafts import (
     check_final_url,
     check_published_urls,

@@ -15,8 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ml_publish.errors import UsageError
-from ml_publish.github import GitHubClient, RetryPolicy
+from ml_publish.github import GitHubClient
 from ml_publish.terminal import Display
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.drafts import (
     DOWNLOAD_PATH,
     check_final_url,

@@ -20,9 +20,10 @@ import pytest
 from rich.filesize import decimal
 
 from ml_publish.errors import MLPublishError, UsageError
-from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
+from ml_publish.github import GitHubClient, GitHubError
 from ml_publish.sandbox.github_emulator import GitHubEmulator, RecordedRequest
 from ml_publish.terminal import Display, for_person
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.upload import upload_weights
 from ml_publish.weights.upload_state import STATE_FILE, UploadState
