@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ml_publish.sandbox.github_emulator import GitHubEmulator
-from ml_publish.weights.upload import upload_weights
+from ml_publish.weights.upload_pending import upload_weights
 from tests.support.weights_projects import REPOSITORY, project_with_weights, use_emulator
 
 BIG = random.Random("big").randbytes(250_000)

@@ -25,7 +25,7 @@ from ml_publish.sandbox.github_emulator import GitHubEmulator, RecordedRequest
 from ml_publish.terminal import Display, for_person
 from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.registration import add_weights
-from ml_publish.weights.upload import upload_weights
+from ml_publish.weights.upload_pending import upload_weights
 from ml_publish.weights.upload_state import STATE_FILE, UploadState
 from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
 from tests.support.processes import READ_SECONDS, run
