@@ -30,7 +30,7 @@ from ml_publish.weights.parts import MAX_RELEASE_ASSETS, release_assets
 from ml_publish.weights.project import check_tag, open_project, resolve_repository
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 from ml_publish.weights.upload_state import UploadState
-from ml_publish.weights.uploader import ReleaseUploader
+from ml_publish.weights.asset_sync import ReleaseUploader
 
 
 def upload_weights(
