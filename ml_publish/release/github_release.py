@@ -28,7 +28,7 @@ from ml_publish.weights.drafts import (
 from ml_publish.weights.naming import download_server, release_download_url
 from ml_publish.weights.parts import release_assets
 from ml_publish.weights.registry import WeightEntry, load_registry
-from ml_publish.weights.upload_state import UploadState
+from ml_publish.weights.upload_resume_state import UploadState
 from ml_publish.weights.asset_sync import ReleaseUploader, UploadMismatch
 
 SERVED_CHECK_TIMEOUT = 60

@@ -29,7 +29,7 @@ from ml_publish.weights.drafts import (
 from ml_publish.weights.parts import MAX_RELEASE_ASSETS, release_assets
 from ml_publish.weights.project import check_tag, open_project, resolve_repository
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
-from ml_publish.weights.upload_state import UploadState
+from ml_publish.weights.upload_resume_state import UploadState
 from ml_publish.weights.asset_sync import ReleaseUploader
 
 

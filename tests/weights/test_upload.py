@@ -26,7 +26,7 @@ from ml_publish.terminal import Display, for_person
 from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.upload_pending import upload_weights
-from ml_publish.weights.upload_state import STATE_FILE, UploadState
+from ml_publish.weights.upload_resume_state import STATE_FILE, UploadState
 from ml_publish.weights.asset_sync import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
 from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
