@@ -32,9 +32,9 @@ from packaging.utils import (
 )
 from pyproject_hooks import quiet_subprocess_runner
 
-from ml_publish import network
 from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed
+from ml_publish.transport import network
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
 # Where each well-known upload endpoint publishes what it received.

@@ -96,7 +96,7 @@ def verify_cache(project: Path, cache_dir: Path | None) -> int:
 
 def upload(args: Namespace) -> int:
     from ml_publish.terminal import for_person
-    from ml_publish.weights.upload import upload_weights
+    from ml_publish.weights.upload_pending import upload_weights
 
     with for_person(not args.quiet) as display:
         names = upload_weights(

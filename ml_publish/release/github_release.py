@@ -12,10 +12,12 @@ import functools
 import urllib.request
 from pathlib import Path
 
-from ml_publish import git, network
+from ml_publish import git
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
-from ml_publish.github import Asset, GitHubClient, Release, RetryPolicy
+from ml_publish.github import Asset, GitHubClient, Release
 from ml_publish.release.context import ReleaseContext
+from ml_publish.transport import network
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.drafts import (
     check_final_url,
     check_published_urls,
@@ -26,8 +28,8 @@ from ml_publish.weights.drafts import (
 from ml_publish.weights.naming import download_server, release_download_url
 from ml_publish.weights.parts import release_assets
 from ml_publish.weights.registry import WeightEntry, load_registry
-from ml_publish.weights.upload_state import UploadState
-from ml_publish.weights.uploader import ReleaseUploader, UploadMismatch
+from ml_publish.weights.upload_resume_state import UploadState
+from ml_publish.weights.asset_sync import ReleaseUploader, UploadMismatch
 
 SERVED_CHECK_TIMEOUT = 60
 

@@ -48,7 +48,7 @@ from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import load_registry
-from ml_publish.weights.upload import belongs_to_release
+from ml_publish.weights.upload_pending import belongs_to_release
 
 CONFIG_TABLE = "[tool.ml-publish.release]"
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ml_publish.errors import UsageError
-from ml_publish.weights.upload_state import write_json_atomically
+from ml_publish.weights.upload_resume_state import write_json_atomically
 
 RELEASE_STATE_FILE = Path(".ml-publish") / "release.json"
 STATE_FORMAT = 1

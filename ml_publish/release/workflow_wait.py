@@ -31,7 +31,7 @@ from ml_publish.release.github_release import (
     released_weights,
 )
 from ml_publish.weights.parts import release_assets
-from ml_publish.weights.upload_state import UploadState
+from ml_publish.weights.upload_resume_state import UploadState
 
 WORKFLOW_FILE = ".github/workflows/release.yml"
 WORKFLOW_NAME = "Release"

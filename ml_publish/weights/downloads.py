@@ -14,7 +14,7 @@ import urllib.error
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ml_publish import network
+from ml_publish.transport import network
 
 TIMEOUT_SECONDS = 60
 BLOCK = 1 << 20

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from ml_publish.github import Asset, GitHubClient, GitHubError, Release
 from ml_publish.weights.registry import WeightEntry
-from ml_publish.weights.upload_state import UploadState
-from ml_publish.weights.uploader import UploadMismatch
+from ml_publish.weights.upload_resume_state import UploadState
+from ml_publish.weights.asset_sync import UploadMismatch
 
 DOWNLOAD_PATH = "/releases/download/"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ml_publish.weights.upload import upload_weights
+from ml_publish.weights.upload_pending import upload_weights
 from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.weights_projects import REPOSITORY, project_with_weights, use_emulator
 

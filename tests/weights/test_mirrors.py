@@ -13,8 +13,8 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.sandbox.github_emulator import GitHubEmulator
+from ml_publish.weights.upload_pending import upload_weights
 from tests.support.static_server import serving
-from ml_publish.weights.upload import upload_weights
 from ml_publish.weights.verification import verify_weights
 from tests.support.weights_projects import (
     REPOSITORY,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ml_publish.cli import main
-from ml_publish.weights.upload import upload_weights
-from ml_publish.weights.upload_state import STATE_FILE
-from ml_publish.weights.uploader import TEMPORARY_MARK
+from ml_publish.weights.asset_sync import TEMPORARY_MARK
+from ml_publish.weights.upload_pending import upload_weights
+from ml_publish.weights.upload_resume_state import STATE_FILE
 from ml_publish.weights.verification import verify_weights
 from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.weights_projects import (

@@ -4,13 +4,14 @@ environment names.
 The only module that reads ``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` (in
 either case, by the standard library's rules: ``urllib.request.getproxies`` and
 ``proxy_bypass``; ``ALL_PROXY`` serves a scheme that has no variable of its own, as in curl and
-requests) and ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``. The GitHub adapter
-opens its own connections from ``proxy_for`` and ``tls_context``; every other request goes
-through ``open_url``. Proxies are spoken to in plain HTTP (``http://host:port``, the kind
-universities and companies run): an ``https://`` URL goes through a ``CONNECT`` tunnel, so TLS
-runs end to end, checked against the CA certificates named here; an ``http://`` URL is asked of
-the proxy directly. A proxy's user name and password come from its URL and are never shown:
-messages name a proxy as ``http://host:port`` and the variable it came from.
+requests) and ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``. The transport's
+``connections`` (an adapter's API requests and uploads) are opened from ``proxy_for`` and
+``tls_context``; every other request goes through ``open_url``. Proxies are spoken to in
+plain HTTP (``http://host:port``, the kind universities and companies run): an ``https://`` URL
+goes through a ``CONNECT`` tunnel, so TLS runs end to end, checked against the CA certificates
+named here; an ``http://`` URL is asked of the proxy directly. A proxy's user name and
+password come from its URL and are never shown: messages name a proxy as ``http://host:port``
+and the variable it came from.
 
 CA certificates named by the environment replace the system's rather than add to them, as
 they do for OpenSSL, curl and requests (a TLS-inspecting proxy's CA is all such a network

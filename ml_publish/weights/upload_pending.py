@@ -15,9 +15,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ml_publish.errors import UsageError
-from ml_publish.github import GitHubClient, RetryPolicy
+from ml_publish.github import GitHubClient
 from ml_publish.project_facts import check_tag, resolve_repository
 from ml_publish.terminal import Display
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.drafts import (
     DOWNLOAD_PATH,
     check_final_url,
@@ -29,8 +30,8 @@ from ml_publish.weights.drafts import (
 from ml_publish.weights.parts import MAX_RELEASE_ASSETS, release_assets
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
-from ml_publish.weights.upload_state import UploadState
-from ml_publish.weights.uploader import ReleaseUploader
+from ml_publish.weights.upload_resume_state import UploadState
+from ml_publish.weights.asset_sync import ReleaseUploader
 
 
 def upload_weights(

@@ -22,7 +22,7 @@ from ml_publish.github import (
 )
 from ml_publish.terminal import Display
 from ml_publish.weights.registry import WeightEntry
-from ml_publish.weights.upload_state import UploadState
+from ml_publish.weights.upload_resume_state import UploadState
 
 UPLOAD_ATTEMPTS = 4
 # Replacements are uploaded as "<file name>.partial-<random>" and renamed once verified.

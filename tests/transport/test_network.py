@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish import network
 from ml_publish.errors import UsageError
-from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
+from ml_publish.github import GitHubClient, GitHubError
 from ml_publish.index import files_on_index
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
+from ml_publish.transport import network
+from ml_publish.transport.session import RetryPolicy
 from tests.support.processes import run
 from tests.support.proxies import PASSWORD, ForwardProxy, forward_proxy, without_proxies
 from tests.support.tls import LocalCA, local_ca, trust_only

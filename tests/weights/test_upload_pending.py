@@ -20,13 +20,14 @@ import pytest
 from rich.filesize import decimal
 
 from ml_publish.errors import MLPublishError, UsageError
-from ml_publish.github import GitHubClient, GitHubError, RetryPolicy
+from ml_publish.github import GitHubClient, GitHubError
 from ml_publish.sandbox.github_handler import RecordedRequest
 from ml_publish.terminal import Display, for_person
+from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.registration import add_weights
-from ml_publish.weights.upload import upload_weights
-from ml_publish.weights.upload_state import STATE_FILE, UploadState
-from ml_publish.weights.uploader import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
+from ml_publish.weights.asset_sync import TEMPORARY_MARK, ReleaseUploader, UploadMismatch
+from ml_publish.weights.upload_pending import upload_weights
+from ml_publish.weights.upload_resume_state import STATE_FILE, UploadState
 from tests.support.github_faults import GitHubEmulatorWithFaults
 from tests.support.processes import READ_SECONDS, run
 from tests.support.scripted_server import ScriptedReply, scripted_server
