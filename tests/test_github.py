@@ -29,7 +29,7 @@ from ml_publish.github import (
 )
 from ml_publish.transport.session import RetryPolicy
 from tests.support.github_faults import GitHubEmulatorWithFaults
-from tests.support.processes import READ_SECONDS, run
+from tests.support.processes import READ_SECONDS
 from tests.support.scripted_server import ScriptedReply, scripted_server
 from tests.support.weights_projects import OWNER, REPO, REPOSITORY, TAG
 from tests.support.workflow_runs import start_workflow_run, update_workflow_run
