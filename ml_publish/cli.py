@@ -323,7 +323,7 @@ def add_no_weights_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_release_arguments(parser: argparse.ArgumentParser) -> None:
-    from ml_publish.release.options import BUMPS
+    from ml_publish.release.settings import BUMPS
 
     parser.add_argument(
         "-C", "--project", default=".", help="the project to release (default: here)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.settings import ReleaseOptions
 
 
 def run(args: Namespace) -> int:

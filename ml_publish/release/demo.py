@@ -14,7 +14,7 @@ import struct
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.settings import ReleaseOptions
 from ml_publish.release.sandbox import Rehearsal, borrowed_environment, rehearse
 from ml_publish.template import new_project
 from ml_publish.weights.registration import add_weights
