@@ -5,11 +5,11 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from ml_publish.release.settings import ReleaseOptions
+from ml_publish.release.settings import ReleaseSettings
 
 
 def run(args: Namespace) -> int:
-    options = ReleaseOptions(
+    options = ReleaseSettings(
         bump=args.bump,
         version=args.version,
         dry_run=args.dry_run,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.release.settings import ReleaseOptions
+from ml_publish.release.settings import ReleaseSettings
 from ml_publish.release.preflight import distribution_name
 from ml_publish.weights.naming import STAGING_DIR
 from ml_publish.weights.project import open_project, resolve_repository
@@ -131,7 +131,7 @@ def clone_project(root: Path, workspace: Path) -> Path:
 
 def rehearse(
     project_root: Path,
-    options: ReleaseOptions,
+    options: ReleaseSettings,
     *,
     say: Callable[[str], None] = print,
 ) -> Rehearsal:

@@ -18,7 +18,7 @@ LONGEST_WAIT_MINUTES = 24 * 60.0
 
 
 @dataclass(frozen=True)
-class ReleaseOptions:
+class ReleaseSettings:
     """The command line of ``ml-publish release``, as plain data."""
 
     bump: str | None = None
