@@ -1,12 +1,24 @@
-"""What a release was asked to do, and the version it releases."""
+"""What a release was asked to do (``release`` and ``demo``'s settings), and the version it
+releases.
+
+Each settings class declares its command's options once, in the pattern of twine's
+``Settings``: ``register_arguments`` gives a parser the options, ``from_arguments`` reads the
+parsed namespace back into the typed value the engine takes.
+"""
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
 from ml_publish.errors import UsageError
+
+if TYPE_CHECKING:
+    from typing import Self
 
 BUMPS = ("patch", "minor", "major")
 # Where the release is published: all here, or by the project's release workflow on the tag.
@@ -20,6 +32,8 @@ LONGEST_WAIT_MINUTES = 24 * 60.0
 @dataclass(frozen=True)
 class ReleaseSettings:
     """The command line of ``ml-publish release``, as plain data."""
+
+    project: Path = Path(".")
 
     bump: str | None = None
     version: str | None = None
@@ -38,6 +52,9 @@ class ReleaseSettings:
     wait_minutes: float | None = None
     # Push the tag and stop; the next run finishes once the workflow has published.
     no_wait: bool = False
+    # Instead of releasing: undo a release under way, or rehearse one offline.
+    abandon: bool = False
+    sandbox: bool = False
 
     def __post_init__(self) -> None:
         if self.bump is not None and self.version is not None:
@@ -70,6 +87,110 @@ class ReleaseSettings:
         if self.no_wait:
             return None
         return 60 * (WAIT_MINUTES if self.wait_minutes is None else self.wait_minutes)
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        """Give ``parser`` the options of ``ml-publish release``."""
+        parser.add_argument(
+            "-C", "--project", default=".", help="the project to release (default: here)"
+        )
+        parser.add_argument("--bump", choices=BUMPS, help="raise this part of the version")
+        parser.add_argument("--version", help="release this exact version (PEP 440)")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print every step and what it would do; write nothing",
+        )
+        parser.add_argument("--no-github", action="store_true", help="make no GitHub release")
+        parser.add_argument("--no-pypi", action="store_true", help="upload nothing to the index")
+        parser.add_argument(
+            "--repository-url", help="the index to upload to (twine's; default: PyPI)"
+        )
+        parser.add_argument(
+            "--index-url", help="the index's simple API (default: derived from --repository-url)"
+        )
+        parser.add_argument(
+            "--api-url", help="the GitHub API (default: GITHUB_API_URL or GitHub's)"
+        )
+        parser.add_argument("--repo", help="the GitHub repository, OWNER/NAME (default: origin's)")
+        parser.add_argument(
+            "--allow-branch",
+            action="store_true",
+            help="release from a branch other than the default",
+        )
+        parser.add_argument(
+            "--dist-dir",
+            help="release these built dists instead of building (the Release workflow)",
+        )
+        parser.add_argument(
+            "--abandon",
+            action="store_true",
+            help="undo a release under way that was not pushed yet (draft, tag, commit, state)",
+        )
+        parser.add_argument(
+            "--sandbox",
+            action="store_true",
+            help="rehearse the whole release offline: a local GitHub and pypiserver, then "
+            "install it",
+        )
+        waiting = parser.add_mutually_exclusive_group()
+        waiting.add_argument(
+            "--wait",
+            type=float,
+            metavar="MINUTES",
+            help='how long to wait for the Release workflow (publish = "workflow"; default: 30)',
+        )
+        waiting.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="push the tag and stop; the next ml-publish release finishes once it is published",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bars or step times")
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        """The settings ``register_arguments``' options were parsed into."""
+        return cls(
+            project=Path(args.project),
+            bump=args.bump,
+            version=args.version,
+            dry_run=args.dry_run,
+            github=not args.no_github,
+            pypi=not args.no_pypi,
+            repository_url=args.repository_url,
+            index_url=args.index_url,
+            api_url=args.api_url,
+            repository=args.repo,
+            allow_branch=args.allow_branch,
+            dist_dir=args.dist_dir,
+            progress=not args.quiet,
+            wait_minutes=args.wait,
+            no_wait=args.no_wait,
+            abandon=args.abandon,
+            sandbox=args.sandbox,
+        )
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    """The command line of ``ml-publish demo``: where the demo project goes."""
+
+    output_dir: Path = Path(".")
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        """Give ``parser`` the options of ``ml-publish demo``."""
+        parser.add_argument(
+            "-o",
+            "--output-dir",
+            default=".",
+            help="where to create the demo project (default: the current directory)",
+        )
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        """The settings ``register_arguments``' options were parsed into."""
+        return cls(output_dir=Path(args.output_dir))
 
 
 def check_publish_mode(publish: str) -> str:
