@@ -6,7 +6,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from ml_publish.release.demo import demo
-from ml_publish.release.settings import DemoSettings
+from ml_publish.release.release_settings import DemoSettings
 
 register_arguments = DemoSettings.register_arguments
 

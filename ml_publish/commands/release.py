@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from ml_publish.release.settings import ReleaseSettings
+from ml_publish.release.release_settings import ReleaseSettings
 
 register_arguments = ReleaseSettings.register_arguments
 

@@ -14,7 +14,7 @@ import struct
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.release.settings import ReleaseSettings
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.sandbox import Rehearsal, borrowed_environment, rehearse
 from ml_publish.template import new_project
 from ml_publish.weights.registration import add_weights

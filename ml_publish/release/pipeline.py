@@ -42,7 +42,7 @@ from ml_publish import git, terminal
 from ml_publish.errors import UsageError
 from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
-from ml_publish.release.settings import ReleaseSettings, check_publish_mode, next_version
+from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.project import open_project, resolve_repository

@@ -11,7 +11,7 @@ import pytest
 from ml_publish.cli import main
 from ml_publish.release import bump
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.settings import ReleaseSettings
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.weights.init_registry import apply_init, plan_init
 from ml_publish.weights.project import open_project

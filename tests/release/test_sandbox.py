@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ml_publish.cli import main
-from ml_publish.release.settings import ReleaseSettings
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.sandbox import rehearse
 from tests.support.held_hook import HeldHook, held_git_hook
 from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible

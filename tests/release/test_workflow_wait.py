@@ -11,7 +11,7 @@ import pytest
 
 from ml_publish.errors import OperationFailed
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.settings import WAIT_MINUTES, ReleaseSettings
+from ml_publish.release.release_settings import WAIT_MINUTES, ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.release.workflow_wait import POLL_SECONDS, await_publish
 from ml_publish.sandbox.github_emulator import GitHubEmulator

@@ -14,7 +14,7 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.errors import OperationFailed
-from ml_publish.release.settings import ReleaseSettings
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.sandbox import rehearse
 from ml_publish.sandbox.static_server import serving
 from ml_publish.weights.init_registry import (

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from ml_publish.errors import UsageError
-from ml_publish.release.settings import BUMPS, ReleaseSettings, next_version
+from ml_publish.release.release_settings import BUMPS, ReleaseSettings, next_version
 from tests.support.fuzzing import fuzzed
 
 
