@@ -7,7 +7,7 @@ from argparse import Namespace
 
 from ml_publish.errors import UsageError
 from ml_publish.update.questions import ask_new_questions, describe_read_answers, given_answers
-from ml_publish.update.settings import UpdateSettings
+from ml_publish.update.update_settings import UpdateSettings
 from ml_publish.update.updating import apply_update, plan_update, prepare_update
 
 register_arguments = UpdateSettings.register_arguments
