@@ -29,8 +29,8 @@ from pathlib import Path
 from timing import verdict, write_random_file
 
 from ml_publish.github import GitHubClient
-from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.pipeline import release
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.template import new_project

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+from ml_publish.checks.check_settings import CheckSettings
 from ml_publish.checks.report import print_report
 from ml_publish.checks.runner import exit_code, list_checks, run_checks
-from ml_publish.checks.check_settings import CheckSettings
 
 register_arguments = CheckSettings.register_arguments
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
+from ml_publish.weights.table import human_size
 from ml_publish.weights.weights_settings import (
     AddSettings,
     InitSettings,
@@ -24,7 +25,6 @@ from ml_publish.weights.weights_settings import (
     VerifySettings,
     WeightsSettings,
 )
-from ml_publish.weights.table import human_size
 
 register_arguments = WeightsSettings.register_arguments
 

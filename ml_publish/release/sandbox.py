@@ -27,8 +27,8 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.preflight import distribution_name
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.weights.naming import STAGING_DIR
 from ml_publish.weights.project import open_project, resolve_repository
 

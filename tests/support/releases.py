@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.pipeline import release
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import RELEASE_STATE_FILE
 from ml_publish.release.workflow_wait import POLL_SECONDS, WORKFLOW_FILE
 from ml_publish.sandbox.github_emulator import GitHubEmulator
