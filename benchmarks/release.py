@@ -29,8 +29,8 @@ from pathlib import Path
 from timing import verdict, write_random_file
 
 from ml_publish.github import GitHubClient
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.pipeline import release
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.template import new_project
@@ -114,7 +114,7 @@ def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float
             TWINE_PASSWORD=index.password,
         )
         project = releasable_project(scratch, weights)
-        options = ReleaseOptions(
+        options = ReleaseSettings(
             bump="patch",
             publish="local",
             api_url=gh.api_url,

@@ -3,8 +3,9 @@
 The top level (``--help``, ``--version``, choosing the command) is parsed by hand from the
 ``COMMANDS`` table so that it imports nothing, not even argparse: ``ml-publish --help`` and the
 pre-commit hooks start about as fast as Python itself. Each command's own options are parsed
-with argparse, imported only once that command is chosen, and the command's module (named in
-the table as ``module:function``) is imported only then too.
+with argparse, imported only once that command is chosen; the command's module (named in the
+table) is imported only then too, and it both declares the options and runs them, so this
+module holds no option of any command.
 
 Whatever a command raises ends here in one line on stderr, never a traceback (``--debug``,
 anywhere on the line, shows it): ml-publish's own errors with their exit code, a missing
@@ -19,14 +20,14 @@ from __future__ import annotations
 import os
 import sys
 
-from ml_publish import __version__
-from ml_publish.errors import MLPublishError, ReportedError
+from ml_publish.commands import MLPublishError, ReportedError, __version__
 
 # typing and dataclasses alone would double the start-up time; annotations need neither at run time.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from types import ModuleType
 
 PROG = "ml-publish"
 USAGE = f"usage: {PROG} [--version] [--help] [--debug] COMMAND [ARGS ...]"
@@ -39,181 +40,54 @@ RESUMABLE = ("release", "weights")
 
 
 class Command:
-    """A subcommand: its one-line summary, its options, and what runs it.
+    """A subcommand: its one-line summary, the module in ``ml_publish.commands`` that runs it,
+    and its actions (``weights add``, ``weights mirror add``, ...) if it has any.
 
-    ``run`` names the function in ``ml_publish.commands`` as ``module:function``; a command
-    with ``actions`` (``weights add``, ``weights list``, ...) runs the chosen action's instead.
+    The module gives the parser its options (``register_arguments``) and runs the parsed
+    namespace (``run``); a command with actions names each leaf action's in its ``ACTIONS``,
+    keyed by the action's words (``"mirror add"``).
     """
 
     def __init__(
         self,
         summary: str,
-        add_arguments: Callable[[argparse.ArgumentParser], None],
-        run: str = "",
+        module: str = "",
         actions: dict[str, Command] | None = None,
+        register_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
     ) -> None:
         self.summary = summary
-        self.add_arguments = add_arguments
-        self.run = run
+        self.module = module
         self.actions = actions or {}
+        # Only for a module that does not declare its own options yet (adopt, issue 24 item 4).
+        self.register_arguments = register_arguments
 
     def parser(self, prog: str) -> argparse.ArgumentParser:
         """The argparse parser for this command, with a sub-parser per action."""
         import argparse
 
+        # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
+        module = __import__(f"ml_publish.commands.{self.module}", fromlist=["run"])
         parser = argparse.ArgumentParser(prog=prog, description=self.summary)
-        self.add_to(parser, "action")
+        (self.register_arguments or module.register_arguments)(parser)
+        if self.actions:
+            self.add_actions(parser, module, (), "action")
+        else:
+            parser.set_defaults(run=module.run)
         return parser
 
-    def add_to(self, parser: argparse.ArgumentParser, dest: str) -> None:
-        """Give ``parser`` this command's options, and a sub-parser per action (nested ones
-        too: ``weights mirror add``)."""
-        self.add_arguments(parser)
-        parser.set_defaults(run=self.run)
-        if self.actions:
-            subparsers = parser.add_subparsers(dest=dest, metavar="ACTION", required=True)
-            for name, action in self.actions.items():
-                subparser = subparsers.add_parser(name, help=action.summary)
-                action.add_to(subparser, f"{dest}_{name}")
-
-
-def no_arguments(parser: argparse.ArgumentParser) -> None:
-    """For a command or action that takes no options of its own."""
-
-
-def add_new_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o",
-        "--output-dir",
-        default=".",
-        help="where to create the project directory (default: the current directory)",
-    )
-    parser.add_argument(
-        "--no-input", action="store_true", help="take the defaults instead of asking"
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="render into an existing, non-empty directory"
-    )
-    parser.add_argument(
-        "assignments",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="answers to template questions, e.g. project_name='Cell Counter' license=MIT",
-    )
-
-
-def add_project_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-C",
-        "--project",
-        default=".",
-        help="run as if started in this project directory (default: here)",
-    )
-
-
-def add_repository_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--repo", help="OWNER/NAME on GitHub (default: from git or pyproject)")
-    parser.add_argument("--tag", help="the release tag (default: v<package version>)")
-
-
-def add_weights_init_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--package", help="the package to hold the registry, when the wheel ships several"
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print what would be written; write nothing"
-    )
-
-
-def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the weight file: a state dict, checkpoint, ONNX model, ...")
-    parser.add_argument("--name", required=True, help="the name users pass to get_model()")
-    parser.add_argument("--arch", default="", help="the registered architecture it loads into")
-    parser.add_argument(
-        "--meta",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a fact to record (dataset, metrics, input size, mean, std, categories, ...)",
-    )
-    parser.add_argument("--meta-file", help="a JSON or TOML file of such facts")
-    parser.add_argument(
-        "--strip-prefix",
-        help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
-    )
-    parser.add_argument(
-        "--format",
-        choices=("safetensors",),
-        help="convert a PyTorch checkpoint first (safetensors: loads without pickle; needs "
-        "torch and safetensors)",
-    )
-    parser.add_argument(
-        "--part-size",
-        metavar="SIZE",
-        help="split files larger than this into release assets of this size (default: just "
-        "under GitHub's 2 GiB limit); e.g. 1900MiB",
-    )
-    add_repository_arguments(parser)
-
-
-def add_weights_table_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--fail-if-changed",
-        action="store_true",
-        help="exit 1 when a file was rewritten (how the weights-table pre-commit hook runs it)",
-    )
-
-
-def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--download", action="store_true", help="also download every URL and check its hash"
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument(
-        "--all-sources",
-        action="store_true",
-        help="download every weight from the release and from each of its mirrors too",
-    )
-    parser.add_argument(
-        "--cache",
-        nargs="?",
-        const="",
-        metavar="DIR",
-        help="instead, hash the copies the package's loader cached (in DIR, default: the "
-        "loader's cache) against the registry",
-    )
-
-
-def add_mirror_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="the registered weight's name")
-    parser.add_argument("url", help="an HTTPS URL serving the whole file")
-
-
-def add_mirror_add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_mirror_arguments(parser)
-    parser.add_argument(
-        "--verify",
-        action="store_true",
-        help="download the whole file and check its SHA-256, not only its size",
-    )
-
-
-def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
-    add_repository_arguments(parser)
-    parser.add_argument(
-        "--api-url", help="the GitHub API (default: $GITHUB_API_URL or https://api.github.com)"
-    )
-    parser.add_argument(
-        "--publish",
-        action="store_true",
-        help="publish the release once every file is verified, and mark the weights uploaded",
-    )
-    parser.add_argument(
-        "--allow-published",
-        action="store_true",
-        help="add assets to a release that is already published",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    def add_actions(
+        self, parser: argparse.ArgumentParser, module: ModuleType, words: tuple[str, ...], dest: str
+    ) -> None:
+        """Give ``parser`` a sub-parser per action (nested ones too: ``weights mirror add``)."""
+        subparsers = parser.add_subparsers(dest=dest, metavar="ACTION", required=True)
+        for name, action in self.actions.items():
+            subparser = subparsers.add_parser(name, help=action.summary)
+            if action.actions:
+                action.add_actions(subparser, module, (*words, name), f"{dest}_{name}")
+            else:
+                chosen = module.ACTIONS[" ".join((*words, name))]
+                chosen.register_arguments(subparser)
+                subparser.set_defaults(run=chosen.run)
 
 
 def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
@@ -244,224 +118,54 @@ def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_update_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="the project (default: here)")
-    parser.add_argument(
-        "--to",
-        metavar="VERSION",
-        help="the ml-publish version's template to update to " "(default: this one's)",
-    )
-    parser.add_argument(
-        "--from",
-        dest="from_version",
-        metavar="VERSION",
-        help="the ml-publish version whose template made the project (default: the one "
-        "pyproject.toml records; needed when it records none)",
-    )
-    parser.add_argument(
-        "--base-wheel",
-        metavar="FILE",
-        help="that version's ml-publish wheel, when it cannot be downloaded (offline)",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print the plan and the diffs; change nothing"
-    )
-    parser.add_argument(
-        "--yes", action="store_true", help="apply without asking; new questions take defaults"
-    )
-    parser.add_argument(
-        "assignments",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="answers to the template's new questions, e.g. support_channel=Discord",
-    )
-
-
-def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
-    parser.add_argument(
-        "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
-        help="text (a table), json (stable, for CI) or markdown (for a pull request comment)",
-    )
-    parser.add_argument(
-        "--select",
-        action="append",
-        default=[],
-        metavar="IDS",
-        help="run only these checks or families, comma-separated (e.g. PKG,WGT101)",
-    )
-    parser.add_argument(
-        "--ignore",
-        action="append",
-        default=[],
-        metavar="IDS",
-        help="skip these checks or families, comma-separated",
-    )
-    parser.add_argument("--list", action="store_true", help="list the checks and exit")
-
-
-def add_no_weights_arguments(parser: argparse.ArgumentParser) -> None:
-    from ml_publish.weights.recognition import DEFAULT_MAX_KB, WEIGHT_EXTENSIONS
-
-    parser.add_argument(
-        "files", nargs="*", help="the files to be committed (pre-commit passes them)"
-    )
-    parser.add_argument(
-        "--max-kb",
-        type=int,
-        default=DEFAULT_MAX_KB,
-        help=f"allow files up to this size in KB (default: {DEFAULT_MAX_KB})",
-    )
-    parser.add_argument(
-        "--extensions",
-        default="",
-        metavar="EXTS",
-        help=f"comma-separated weight extensions (default: {','.join(WEIGHT_EXTENSIONS)})",
-    )
-
-
-def add_release_arguments(parser: argparse.ArgumentParser) -> None:
-    from ml_publish.release.options import BUMPS
-
-    parser.add_argument(
-        "-C", "--project", default=".", help="the project to release (default: here)"
-    )
-    parser.add_argument("--bump", choices=BUMPS, help="raise this part of the version")
-    parser.add_argument("--version", help="release this exact version (PEP 440)")
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="print every step and what it would do; write nothing",
-    )
-    parser.add_argument("--no-github", action="store_true", help="make no GitHub release")
-    parser.add_argument("--no-pypi", action="store_true", help="upload nothing to the index")
-    parser.add_argument("--repository-url", help="the index to upload to (twine's; default: PyPI)")
-    parser.add_argument(
-        "--index-url", help="the index's simple API (default: derived from --repository-url)"
-    )
-    parser.add_argument("--api-url", help="the GitHub API (default: GITHUB_API_URL or GitHub's)")
-    parser.add_argument("--repo", help="the GitHub repository, OWNER/NAME (default: origin's)")
-    parser.add_argument(
-        "--allow-branch", action="store_true", help="release from a branch other than the default"
-    )
-    parser.add_argument(
-        "--dist-dir", help="release these built dists instead of building (the Release workflow)"
-    )
-    parser.add_argument(
-        "--abandon",
-        action="store_true",
-        help="undo a release under way that was not pushed yet (draft, tag, commit, state)",
-    )
-    parser.add_argument(
-        "--sandbox",
-        action="store_true",
-        help="rehearse the whole release offline: a local GitHub and pypiserver, then install it",
-    )
-    waiting = parser.add_mutually_exclusive_group()
-    waiting.add_argument(
-        "--wait",
-        type=float,
-        metavar="MINUTES",
-        help='how long to wait for the Release workflow (publish = "workflow"; default: 30)',
-    )
-    waiting.add_argument(
-        "--no-wait",
-        action="store_true",
-        help="push the tag and stop; the next ml-publish release finishes once it is published",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars or step times")
-
-
-def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o",
-        "--output-dir",
-        default=".",
-        help="where to create the demo project (default: the current directory)",
-    )
-
-
 WEIGHTS_ACTIONS = {
     "init": Command(
-        "add the weights registry, pretrained.py and hubconf.py to an existing package",
-        add_weights_init_arguments,
-        "weights:init",
+        "add the weights registry, pretrained.py and hubconf.py to an existing package"
     ),
-    "add": Command(
-        "hash, name, stage and register a weight file (never added to git)",
-        add_weights_add_arguments,
-        "weights:add",
-    ),
-    "list": Command("list the registered weights", no_arguments, "weights:list_"),
-    "table": Command(
-        "rewrite the README weights table (and hubconf.py) from the registry",
-        add_weights_table_arguments,
-        "weights:table",
-    ),
-    "verify": Command(
-        "check the registry and the staged files against their hashes",
-        add_weights_verify_arguments,
-        "weights:verify",
-    ),
+    "add": Command("hash, name, stage and register a weight file (never added to git)"),
+    "list": Command("list the registered weights"),
+    "table": Command("rewrite the README weights table (and hubconf.py) from the registry"),
+    "verify": Command("check the registry and the staged files against their hashes"),
     "upload": Command(
-        "upload the pending weights to the GitHub release for the tag (a draft by default)",
-        add_weights_upload_arguments,
-        "weights:upload",
+        "upload the pending weights to the GitHub release for the tag (a draft by default)"
     ),
     "mirror": Command(
         "add or remove another URL serving a weight's bytes, tried after the release",
-        no_arguments,
         actions={
             "add": Command(
-                "add a mirror, once it serves the registered size (--verify: and SHA-256)",
-                add_mirror_add_arguments,
-                "weights:mirror_add",
+                "add a mirror, once it serves the registered size (--verify: and SHA-256)"
             ),
-            "remove": Command("remove a mirror", add_mirror_arguments, "weights:mirror_remove"),
+            "remove": Command("remove a mirror"),
         },
     ),
 }
 
 COMMANDS = {
-    "new": Command(
-        "create a new ML package from the bundled template (offline)", add_new_arguments, "new:run"
-    ),
+    "new": Command("create a new ML package from the bundled template (offline)", "new"),
     "adopt": Command(
         "restructure an existing repository into the package, in place, losing nothing",
-        add_adopt_arguments,
-        "adopt:run",
+        "adopt",
+        register_arguments=add_adopt_arguments,
     ),
     "update": Command(
-        "merge the current template's changes into a project made from an older one",
-        add_update_arguments,
-        "update:run",
+        "merge the current template's changes into a project made from an older one", "update"
     ),
     "check": Command(
-        "audit a repository for what ML packages get wrong (exit 1 when a check fails)",
-        add_check_arguments,
-        "check:run",
+        "audit a repository for what ML packages get wrong (exit 1 when a check fails)", "check"
     ),
     "no-weights-in-git": Command(
-        "refuse weight files about to be committed (the pre-commit hook)",
-        add_no_weights_arguments,
-        "no_weights_in_git:run",
+        "refuse weight files about to be committed (the pre-commit hook)", "no_weights_in_git"
     ),
     "release": Command(
-        "release a version: bump, build, GitHub release with weights, PyPI (resumable)",
-        add_release_arguments,
-        "release:run",
+        "release a version: bump, build, GitHub release with weights, PyPI (resumable)", "release"
     ),
     "demo": Command(
-        "see it all offline: a new project with weights, its release rehearsed in a sandbox",
-        add_demo_arguments,
-        "demo:run",
+        "see it all offline: a new project with weights, its release rehearsed in a sandbox", "demo"
     ),
     "weights": Command(
         "register, check and upload weight files: init, add, list, table, verify, upload, mirror",
-        add_project_argument,
-        actions=WEIGHTS_ACTIONS,
+        "weights",
+        WEIGHTS_ACTIONS,
     ),
 }
 
@@ -562,12 +266,8 @@ def run_command(name: str, words: list[str]) -> int:
         args = COMMANDS[name].parser(f"{PROG} {name}").parse_args(words)
     except SystemExit as leaving:  # after --help, or a usage error argparse has shown
         return leaving.code if isinstance(leaving.code, int) else 0
-    module_name, _, function_name = args.run.partition(":")
-    # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
-    module = __import__(f"ml_publish.commands.{module_name}", fromlist=[function_name])
-    run = getattr(module, function_name)
     try:
-        exit_code: int = run(args)
+        exit_code: int = args.run(args)
         return exit_code
     except EOFError:
         return say_error(

@@ -2,10 +2,12 @@
 
 Every function renders the bundled template unless given ``template``, the directory holding
 another template's ``cookiecutter.json`` (another ml-publish version's, for ``update``).
+``NewSettings`` is ``ml-publish new``'s command line: the template is that command's capability.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import sys
@@ -13,10 +15,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ml_publish.errors import ReportedError, UsageError
 from ml_publish.template_files import FLAG_WORDS, template_dir
+
+if TYPE_CHECKING:
+    from typing import Self
 
 # The module the template's ``_extensions`` names; each template directory has its own.
 EXTENSION_MODULE = "ml_package_extension"
@@ -173,3 +178,45 @@ def new_project(
         )
     # An empty directory is as good as none; cookiecutter only accepts one when told to overwrite.
     return render(answers, output_dir, overwrite=overwrite or project_dir.exists())
+
+
+@dataclass(frozen=True)
+class NewSettings:
+    """The command line of ``ml-publish new``, as plain data."""
+
+    assignments: tuple[str, ...] = ()
+    output_dir: Path = Path(".")
+    no_input: bool = False
+    overwrite: bool = False
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        """Give ``parser`` the options of ``ml-publish new``."""
+        parser.add_argument(
+            "-o",
+            "--output-dir",
+            default=".",
+            help="where to create the project directory (default: the current directory)",
+        )
+        parser.add_argument(
+            "--no-input", action="store_true", help="take the defaults instead of asking"
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="render into an existing, non-empty directory"
+        )
+        parser.add_argument(
+            "assignments",
+            nargs="*",
+            metavar="KEY=VALUE",
+            help="answers to template questions, e.g. project_name='Cell Counter' license=MIT",
+        )
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        """The settings ``register_arguments``' options were parsed into."""
+        return cls(
+            assignments=tuple(args.assignments),
+            output_dir=Path(args.output_dir),
+            no_input=args.no_input,
+            overwrite=args.overwrite,
+        )

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from argparse import Namespace
-from pathlib import Path
 
+from ml_publish.checks.check_settings import CheckSettings
 from ml_publish.checks.report import print_report
 from ml_publish.checks.runner import exit_code, list_checks, run_checks
 
+register_arguments = CheckSettings.register_arguments
+
 
 def run(args: Namespace) -> int:
-    if args.list:
+    settings = CheckSettings.from_arguments(args)
+    if settings.list_checks:
         print(list_checks())
         return 0
-    results = run_checks(
-        Path(args.path), select=comma_separated(args.select), ignore=comma_separated(args.ignore)
-    )
-    print_report(results, args.format, args.path)
+    results = run_checks(settings.root, select=settings.select, ignore=settings.ignore)
+    print_report(results, settings.format, settings.path)
     return exit_code(results)
-
-
-def comma_separated(values: list[str]) -> list[str]:
-    return [word for value in values for word in value.split(",") if word.strip()]

@@ -6,10 +6,13 @@ from argparse import Namespace
 from pathlib import Path
 
 from ml_publish.release.demo_project import demo
+from ml_publish.release.release_settings import DemoSettings
+
+register_arguments = DemoSettings.register_arguments
 
 
 def run(args: Namespace) -> int:
-    project, _ = demo(Path(args.output_dir))
+    project, _ = demo(DemoSettings.from_arguments(args).output_dir)
     print(next_steps(project))
     return 0
 

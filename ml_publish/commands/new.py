@@ -5,15 +5,18 @@ from __future__ import annotations
 from argparse import Namespace
 from pathlib import Path
 
-from ml_publish.template import new_project
+from ml_publish.template import NewSettings, new_project
+
+register_arguments = NewSettings.register_arguments
 
 
 def run(args: Namespace) -> int:
+    settings = NewSettings.from_arguments(args)
     project_dir = new_project(
-        args.assignments,
-        output_dir=Path(args.output_dir),
-        no_input=args.no_input,
-        overwrite=args.overwrite,
+        settings.assignments,
+        output_dir=settings.output_dir,
+        no_input=settings.no_input,
+        overwrite=settings.overwrite,
     )
     print(next_steps(project_dir))
     return 0

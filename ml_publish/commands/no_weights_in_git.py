@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from argparse import Namespace
+from ml_publish.weights.guard import GuardSettings, advice, weight_files
 
-from ml_publish.weights.guard import advice, weight_files
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from argparse import Namespace
+
+register_arguments = GuardSettings.register_arguments
 
 
 def run(args: Namespace) -> int:
-    extensions = tuple(e.strip() for e in args.extensions.split(",") if e.strip())
-    found = weight_files(args.files, max_kb=args.max_kb, extensions=extensions)
+    settings = GuardSettings.from_arguments(args)
+    found = weight_files(settings.files, max_kb=settings.max_kb, extensions=settings.extension_list)
     for path, kind in found:
         print(advice(path, kind))
     return 1 if found else 0

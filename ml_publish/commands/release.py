@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 from argparse import Namespace
-from pathlib import Path
 
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.release_settings import ReleaseSettings
+
+register_arguments = ReleaseSettings.register_arguments
 
 
 def run(args: Namespace) -> int:
-    options = ReleaseOptions(
-        bump=args.bump,
-        version=args.version,
-        dry_run=args.dry_run,
-        github=not args.no_github,
-        pypi=not args.no_pypi,
-        repository_url=args.repository_url,
-        index_url=args.index_url,
-        api_url=args.api_url,
-        repository=args.repo,
-        allow_branch=args.allow_branch,
-        dist_dir=args.dist_dir,
-        progress=not args.quiet,
-        wait_minutes=args.wait,
-        no_wait=args.no_wait,
-    )
-    project = Path(args.project)
-    if args.abandon:
+    settings = ReleaseSettings.from_arguments(args)
+    if settings.abandon:
         from ml_publish.release.pipeline import abandon
 
-        abandon(project, options)
-    elif args.sandbox:
+        abandon(settings.project, settings)
+    elif settings.sandbox:
         from ml_publish.release.rehearsal import rehearse
 
-        rehearse(project, options)
+        rehearse(settings.project, settings)
     else:
         from ml_publish.release.pipeline import release
 
-        release(project, options)
+        release(settings.project, settings)
     return 0

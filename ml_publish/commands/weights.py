@@ -1,25 +1,42 @@
-"""``ml-publish weights init|add|list|table|verify|upload|mirror``: one function per action."""
+"""``ml-publish weights init|add|list|table|verify|upload|mirror``: one function per action.
+
+``ACTIONS`` names, for each action (``mirror add`` for the nested ones), its options and the
+function that runs it; ``register_arguments`` gives ``weights`` itself its shared ``-C``.
+"""
 
 from __future__ import annotations
 
 import sys
-from argparse import Namespace
+from argparse import ArgumentParser, Namespace
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
-from ml_publish.errors import UsageError
 from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import human_size
+from ml_publish.weights.weights_settings import (
+    AddSettings,
+    InitSettings,
+    MirrorSettings,
+    TableSettings,
+    UploadSettings,
+    VerifySettings,
+    WeightsSettings,
+)
+
+register_arguments = WeightsSettings.register_arguments
 
 
 def init(args: Namespace) -> int:
     from ml_publish.weights.init_registry import apply_init, describe, plan_init
     from ml_publish.weights.wheel_check import wheel_carries_registry
 
-    plan = plan_init(Path(args.project), args.package)
+    settings = InitSettings.from_arguments(args)
+    plan = plan_init(settings.project, settings.package)
     print("\n".join(describe(plan)))
-    if args.dry_run:
+    if settings.dry_run:
         print("dry run: nothing was written")
         return 0
     apply_init(plan)
@@ -29,19 +46,18 @@ def init(args: Namespace) -> int:
 
 
 def add(args: Namespace) -> int:
-    project = Path(args.project)
-    meta_file = project / args.meta_file if args.meta_file else None
+    settings = AddSettings.from_arguments(args)
     entry = add_weights(
-        project,
-        project / args.file,
-        name=args.name,
-        arch=args.arch,
-        meta=parse_meta(args.meta, meta_file),
-        strip_prefix=args.strip_prefix,
-        repository=args.repo,
-        tag=args.tag,
-        part_size=parse_part_size(args.part_size) if args.part_size else DEFAULT_PART_SIZE,
-        file_format=args.format,
+        settings.project,
+        settings.file,
+        name=settings.name,
+        arch=settings.arch,
+        meta=parse_meta(list(settings.meta), settings.meta_file),
+        strip_prefix=settings.strip_prefix,
+        repository=settings.repository,
+        tag=settings.tag,
+        part_size=parse_part_size(settings.part_size) if settings.part_size else DEFAULT_PART_SIZE,
+        file_format=settings.file_format,
     )
     print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
     if entry.parts:
@@ -50,33 +66,33 @@ def add(args: Namespace) -> int:
 
 
 def list_(args: Namespace) -> int:
-    print(format_listing(list_weights(Path(args.project))))
+    print(format_listing(list_weights(WeightsSettings.from_arguments(args).project)))
     return 0
 
 
 def table(args: Namespace) -> int:
     from ml_publish.weights.refresh import refresh_tables
 
-    changed = refresh_tables(Path(args.project))
+    settings = TableSettings.from_arguments(args)
+    changed = refresh_tables(settings.project)
     for name in changed:
         print(f"rewrote {name} from the weights registry")
-    return 1 if changed and args.fail_if_changed else 0
+    return 1 if changed and settings.fail_if_changed else 0
 
 
 def verify(args: Namespace) -> int:
     from ml_publish.terminal import for_person
     from ml_publish.weights.verification import verify_weights
 
-    if args.cache is not None:
-        if args.download or args.all_sources:
-            raise UsageError("--cache checks the local cache alone; drop --download/--all-sources")
-        return verify_cache(Path(args.project), Path(args.cache) if args.cache else None)
+    settings = VerifySettings.from_arguments(args)
+    if settings.cache is not None:
+        return verify_cache(settings.project, settings.cache_dir)
 
-    with for_person(not args.quiet) as display:
+    with for_person(settings.progress) as display:
         problems = verify_weights(
-            Path(args.project),
-            download=args.download,
-            all_sources=args.all_sources,
+            settings.project,
+            download=settings.download,
+            all_sources=settings.all_sources,
             display=display,
         )
     for problem in problems:
@@ -98,17 +114,18 @@ def upload(args: Namespace) -> int:
     from ml_publish.terminal import for_person
     from ml_publish.weights.upload_pending import upload_weights
 
-    with for_person(not args.quiet) as display:
+    settings = UploadSettings.from_arguments(args)
+    with for_person(settings.progress) as display:
         names = upload_weights(
-            Path(args.project),
-            repository=args.repo,
-            tag=args.tag,
-            api_url=args.api_url,
-            publish=args.publish,
-            allow_published=args.allow_published,
+            settings.project,
+            repository=settings.repository,
+            tag=settings.tag,
+            api_url=settings.api_url,
+            publish=settings.publish,
+            allow_published=settings.allow_published,
             display=display,
         )
-    state = "published" if args.publish else "uploaded to the draft release"
+    state = "published" if settings.publish else "uploaded to the draft release"
     print(f"{state}: {', '.join(names)}" if names else "no pending weights to upload")
     return 0
 
@@ -116,8 +133,9 @@ def upload(args: Namespace) -> int:
 def mirror_add(args: Namespace) -> int:
     from ml_publish.weights.mirrors import add_mirror
 
-    entry = add_mirror(Path(args.project), args.name, args.url, verify=args.verify)
-    checked = "SHA-256" if args.verify else "size"
+    settings = MirrorSettings.from_arguments(args)
+    entry = add_mirror(settings.project, settings.name, settings.url, verify=settings.verify)
+    checked = "SHA-256" if settings.verify else "size"
     print(f"{entry.name} mirrors ({checked} checked): {', '.join(entry.mirrors)}")
     return 0
 
@@ -125,7 +143,8 @@ def mirror_add(args: Namespace) -> int:
 def mirror_remove(args: Namespace) -> int:
     from ml_publish.weights.mirrors import remove_mirror
 
-    entry = remove_mirror(Path(args.project), args.name, args.url)
+    settings = MirrorSettings.from_arguments(args)
+    entry = remove_mirror(settings.project, settings.name, settings.url)
     print(f"{entry.name} mirrors: {', '.join(entry.mirrors) or 'none'}")
     return 0
 
@@ -140,3 +159,26 @@ def format_listing(entries: list[WeightEntry]) -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
         for row in rows
     )
+
+
+def no_arguments(parser: ArgumentParser) -> None:
+    """For ``weights list``, which takes no options of its own."""
+
+
+class Action(NamedTuple):
+    """A ``weights`` action: what gives its parser the options, and what runs it."""
+
+    register_arguments: Callable[[ArgumentParser], None]
+    run: Callable[[Namespace], int]
+
+
+ACTIONS = {
+    "init": Action(InitSettings.register_arguments, init),
+    "add": Action(AddSettings.register_arguments, add),
+    "list": Action(no_arguments, list_),
+    "table": Action(TableSettings.register_arguments, table),
+    "verify": Action(VerifySettings.register_arguments, verify),
+    "upload": Action(UploadSettings.register_arguments, upload),
+    "mirror add": Action(MirrorSettings.register_add_arguments, mirror_add),
+    "mirror remove": Action(MirrorSettings.register_arguments, mirror_remove),
+}

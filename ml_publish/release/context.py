@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ml_publish import index
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.terminal import Display
 from ml_publish.weights.project import Project
@@ -21,7 +21,7 @@ REMOTE = "origin"
 class ReleaseContext:
     root: Path
     project: Project
-    options: ReleaseOptions
+    options: ReleaseSettings
     state: ReleaseState
     say: Callable[[str], None] = print
     sleep: Callable[[float], None] = time.sleep

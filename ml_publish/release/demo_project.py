@@ -14,8 +14,8 @@ import struct
 from pathlib import Path
 
 from ml_publish import git
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.rehearsal import Rehearsal, borrowed_environment, rehearse
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.template import new_project
 from ml_publish.weights.registration import add_weights
 
@@ -85,4 +85,4 @@ def commit_and_rehearse(project: Path) -> Rehearsal:
     weights.unlink()  # it is staged in .ml-publish/weights now, out of git
     git.checked(["add", "--all"], project)
     git.checked(["commit", "--quiet", "--message", "Start from the ml-publish template"], project)
-    return rehearse(project, ReleaseOptions(bump="minor"))
+    return rehearse(project, ReleaseSettings(bump="minor"))

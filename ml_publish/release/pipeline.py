@@ -43,7 +43,7 @@ from ml_publish.errors import UsageError
 from ml_publish.project_facts import resolve_repository
 from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
-from ml_publish.release.options import ReleaseOptions, check_publish_mode, next_version
+from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.project import open_project
@@ -170,7 +170,7 @@ def configured_publish(root: Path) -> str:
     return publish
 
 
-def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
+def new_state(root: Path, options: ReleaseSettings) -> ReleaseState:
     """The release the options ask for, planned without writing anything."""
     project = open_project(root)
     current = bump.current_version(project)
@@ -200,7 +200,7 @@ def new_state(root: Path, options: ReleaseOptions) -> ReleaseState:
     )
 
 
-def resumed_state(root: Path, options: ReleaseOptions) -> ReleaseState | None:
+def resumed_state(root: Path, options: ReleaseSettings) -> ReleaseState | None:
     """The release under way here, if any, when the options let it carry on.
 
     The same command carries on ("fix the cause and run the same command again"): a
@@ -225,7 +225,7 @@ def resumed_state(root: Path, options: ReleaseOptions) -> ReleaseState | None:
     return state
 
 
-def check_waiting(state: ReleaseState, options: ReleaseOptions) -> None:
+def check_waiting(state: ReleaseState, options: ReleaseSettings) -> None:
     """--wait and --no-wait are only for a release the Release workflow publishes."""
     if options.chose_waiting and (state.publish != "workflow" or state.finishing):
         raise UsageError(
@@ -236,7 +236,7 @@ def check_waiting(state: ReleaseState, options: ReleaseOptions) -> None:
 
 def release(
     root: Path,
-    options: ReleaseOptions,
+    options: ReleaseSettings,
     *,
     say: Callable[[str], None] = print,
     context: Callable[..., ReleaseContext] = ReleaseContext,
@@ -305,7 +305,7 @@ def describe(ctx: ReleaseContext, steps: list[Step], resuming: bool) -> ReleaseC
     return ctx
 
 
-def abandon(root: Path, options: ReleaseOptions, *, say: Callable[[str], None] = print) -> None:
+def abandon(root: Path, options: ReleaseSettings, *, say: Callable[[str], None] = print) -> None:
     """Undo a release that has not left this machine: its draft, its tag, its commit, its state.
 
     Once the tag is pushed others may have fetched it, so only a new version can follow.

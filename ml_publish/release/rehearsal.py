@@ -28,8 +28,8 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.project_facts import resolve_repository
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.preflight import distribution_name
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.weights.naming import STAGING_DIR
 from ml_publish.weights.project import open_project
 
@@ -132,7 +132,7 @@ def clone_project(root: Path, workspace: Path) -> Path:
 
 def rehearse(
     project_root: Path,
-    options: ReleaseOptions,
+    options: ReleaseSettings,
     *,
     say: Callable[[str], None] = print,
 ) -> Rehearsal:

@@ -16,7 +16,55 @@ from ml_publish.weights.recognition import DEFAULT_MAX_KB, WEIGHT_EXTENSIONS, we
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Iterable
+    from typing import Self
+
+
+class GuardSettings:
+    """The hook's command line, as plain data.
+
+    Not a dataclass, unlike the other commands' settings: dataclasses imports inspect, which
+    would add about a third to the start-up of a hook that runs on every commit.
+    """
+
+    __slots__ = ("files", "max_kb", "extensions")
+
+    def __init__(
+        self, files: tuple[str, ...] = (), max_kb: int = DEFAULT_MAX_KB, extensions: str = ""
+    ) -> None:
+        self.files = files
+        self.max_kb = max_kb
+        # Comma-separated, as typed; empty for the default WEIGHT_EXTENSIONS.
+        self.extensions = extensions
+
+    @property
+    def extension_list(self) -> tuple[str, ...]:
+        return tuple(e.strip() for e in self.extensions.split(",") if e.strip())
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        """Give ``parser`` the options of ``ml-publish no-weights-in-git``."""
+        parser.add_argument(
+            "files", nargs="*", help="the files to be committed (pre-commit passes them)"
+        )
+        parser.add_argument(
+            "--max-kb",
+            type=int,
+            default=DEFAULT_MAX_KB,
+            help=f"allow files up to this size in KB (default: {DEFAULT_MAX_KB})",
+        )
+        parser.add_argument(
+            "--extensions",
+            default="",
+            metavar="EXTS",
+            help=f"comma-separated weight extensions (default: {','.join(WEIGHT_EXTENSIONS)})",
+        )
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        """The settings ``register_arguments``' options were parsed into."""
+        return cls(files=tuple(args.files), max_kb=args.max_kb, extensions=args.extensions)
 
 
 def weight_files(

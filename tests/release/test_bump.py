@@ -11,7 +11,7 @@ import pytest
 from ml_publish.cli import main
 from ml_publish.release import bump
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.weights.init_registry import apply_init, plan_init
 from ml_publish.weights.project import open_project
@@ -41,7 +41,7 @@ def project(
 def context(root: Path, weights: list[str], said: list[str]) -> ReleaseContext:
     state = ReleaseState("0.4.0", "v0.4.0", "0.3.0", "main", REPOSITORY, "local", True, True)
     state.weights = weights
-    return ReleaseContext(root, open_project(root), ReleaseOptions(), state, say=said.append)
+    return ReleaseContext(root, open_project(root), ReleaseSettings(), state, say=said.append)
 
 
 def test_with_git_tags_and_nothing_pending_the_tag_alone_is_the_bump(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 from ml_publish.errors import OperationFailed
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.dists import check_wheel
-from ml_publish.release.options import ReleaseOptions
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.weights.project import open_project
 
@@ -33,7 +33,7 @@ def ctx(plain_project: Path) -> ReleaseContext:
     return ReleaseContext(
         root=plain_project,
         project=open_project(plain_project),
-        options=ReleaseOptions(),
+        options=ReleaseSettings(),
         state=state,
         say=said.append,
     )

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from ml_publish.cli import main
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.rehearsal import rehearse
+from ml_publish.release.release_settings import ReleaseSettings
 from tests.support.held_hook import HeldHook, held_git_hook
 from tests.support.processes import READ_SECONDS, LineReader, run, start_interruptible
 from tests.support.proxies import without_proxies
@@ -47,7 +47,7 @@ def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
     said: list[str] = []
     monkeypatch.chdir(world.root)  # as a user runs it; the project's source must not shadow
 
-    rehearsal = rehearse(world.root, ReleaseOptions(bump="minor", progress=False), say=said.append)
+    rehearsal = rehearse(world.root, ReleaseSettings(bump="minor", progress=False), say=said.append)
 
     assert rehearsal.tag == "v0.2.0" and rehearsal.installed_version == "0.2.0"
     assert rehearsal.index_files == [

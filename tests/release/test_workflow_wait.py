@@ -11,7 +11,7 @@ import pytest
 
 from ml_publish.errors import OperationFailed
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.options import WAIT_MINUTES, ReleaseOptions
+from ml_publish.release.release_settings import WAIT_MINUTES, ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.release.workflow_wait import POLL_SECONDS, await_publish
 from ml_publish.sandbox.github_state import Release, WorkflowRun
@@ -43,7 +43,7 @@ class Waiting:
         ctx = ReleaseContext(
             root=self.root,
             project=Project(self.root, self.root / "leaf_counter" / "weights.json"),
-            options=ReleaseOptions(api_url=self.gh.api_url, progress=False),
+            options=ReleaseSettings(api_url=self.gh.api_url, progress=False),
             state=state,
             say=self.said.append,
             sleep=self.timeline.sleep,

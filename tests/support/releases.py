@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.pipeline import release
+from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import RELEASE_STATE_FILE
 from ml_publish.release.workflow_wait import POLL_SECONDS, WORKFLOW_FILE
 from ml_publish.sandbox.github_state import WorkflowRun
@@ -123,7 +123,7 @@ class ReleaseWorld:
     index: RecordingPackageIndex
     said: list[str] = field(default_factory=list)
 
-    def options(self, **overrides: Any) -> ReleaseOptions:
+    def options(self, **overrides: Any) -> ReleaseSettings:
         settings: dict[str, Any] = {
             "bump": "patch",
             "api_url": self.gh.api_url,
@@ -132,7 +132,7 @@ class ReleaseWorld:
             "progress": False,
         }
         settings.update(overrides)
-        return ReleaseOptions(**settings)
+        return ReleaseSettings(**settings)
 
     def cli_words(self, *words: str) -> list[str]:
         """``ml-publish release`` words for this project and these servers, then ``words``."""

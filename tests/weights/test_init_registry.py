@@ -14,8 +14,8 @@ import pytest
 
 from ml_publish.cli import main
 from ml_publish.errors import OperationFailed
-from ml_publish.release.options import ReleaseOptions
 from ml_publish.release.rehearsal import rehearse
+from ml_publish.release.release_settings import ReleaseSettings
 from tests.support.static_server import serving
 from ml_publish.weights.init_registry import (
     AddDependency,
@@ -281,7 +281,7 @@ def test_init_add_and_a_sandbox_release_of_a_src_layout_ruff_project(
     commit_all(root, "Register the leaf U-Net")
     monkeypatch.chdir(tmp_path)
 
-    rehearsal = rehearse(root, ReleaseOptions(bump="minor", progress=False), say=lambda _: None)
+    rehearsal = rehearse(root, ReleaseSettings(bump="minor", progress=False), say=lambda _: None)
 
     assert (rehearsal.tag, rehearsal.installed_version) == ("v0.4.0", "0.4.0")
     assert rehearsal.index_files == ["leaf_seg-0.4.0-py3-none-any.whl", "leaf_seg-0.4.0.tar.gz"]

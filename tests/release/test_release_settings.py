@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from ml_publish.errors import UsageError
-from ml_publish.release.options import BUMPS, ReleaseOptions, next_version
+from ml_publish.release.release_settings import BUMPS, ReleaseSettings, next_version
 from tests.support.fuzzing import fuzzed
 
 
@@ -48,11 +48,11 @@ def test_an_exact_version_must_be_higher_valid_and_public() -> None:
 
 def test_options_refuse_bump_with_version_and_unknown_modes() -> None:
     with pytest.raises(UsageError, match="not both"):
-        ReleaseOptions(bump="patch", version="1.0.0")
+        ReleaseSettings(bump="patch", version="1.0.0")
     with pytest.raises(UsageError, match="--bump takes patch, minor, major"):
-        ReleaseOptions(bump="huge")
+        ReleaseSettings(bump="huge")
     with pytest.raises(UsageError, match="publish must be local or workflow"):
-        ReleaseOptions(publish="elsewhere")
+        ReleaseSettings(publish="elsewhere")
 
 
 # Every form PEP 440 allows: epochs, any number of release parts, pre-, post- and dev-releases,
