@@ -217,31 +217,9 @@ def add_weights_upload_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
-    parser.add_argument(
-        "--package",
-        help="import name of the package (default: the package the repository already is, "
-        "else one named after the directory)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="run on a tree with uncommitted changes (git cannot undo adopt then)",
-    )
-    parser.add_argument("--no-format", action="store_true", help="do not run black")
-    parser.add_argument(
-        "--modernize",
-        action="store_true",
-        help="convert Python 2 files to Python 3 first (fissix's fixers, tabs, async=)",
-    )
-    parser.add_argument("--yes", action="store_true", help="apply the plan without asking")
-    parser.add_argument(
-        "assignments",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="template answers, e.g. license=MIT github_owner=me (others are read from the repo)",
-    )
+    from ml_publish.commands.adopt import register_arguments  # loaded only when adopt runs
+
+    register_arguments(parser)
 
 
 def add_update_arguments(parser: argparse.ArgumentParser) -> None:

@@ -227,6 +227,9 @@ class Plan:
     unparseable: frozenset[str] = field(default=frozenset())
     notes: tuple[str, ...] = field(default=())
     existing_package: bool = False
+    # No license the adopted project may declare: adopt never picks one (the line saying so is
+    # among needs_a_person, naming the answer to pass).
+    missing_license: bool = False
     # What the plan was made from, for adopt's check of its own result (not shown, not compared).
     analysis: RepositoryAnalysis | None = field(default=None, compare=False, repr=False)
 
