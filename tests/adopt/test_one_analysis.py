@@ -84,7 +84,7 @@ def test_the_safetensors_offer_plans_from_the_one_analysis(
 
 def test_modernize_plans_the_converted_files_from_the_one_analysis(tmp_path: Path) -> None:
     root = write_abandoned_repository(tmp_path / "traffic-cam", ["two-packages-yes", "python2"])
-    arguments = ["--dry-run", "--modernize", "--package", "detector", "license=MIT"]
+    arguments = ["license=MIT", "--dry-run", "--modernize", "--package", "detector"]
 
     counted = adopt_counting(root, arguments, "")
 
