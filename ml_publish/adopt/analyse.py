@@ -314,7 +314,9 @@ def analyse_repository(
     )
 
 
-def with_converted(analysis: RepositoryAnalysis, converted: Mapping[str, str]) -> RepositoryAnalysis:
+def with_converted(
+    analysis: RepositoryAnalysis, converted: Mapping[str, str]
+) -> RepositoryAnalysis:
     """The analysis as it is once some Python files have the text ``converted`` gives them
     (``adopt --modernize``'s conversions, not written yet): their facts and the import graph
     again, from memory; nothing is read from the repository."""
