@@ -9,7 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
-from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository, with_converted
+from ml_publish.repository_analysis.analyse import (
+    RepositoryAnalysis,
+    analyse_repository,
+    with_converted,
+)
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
 from ml_publish.adopt.choices import AdoptChoices

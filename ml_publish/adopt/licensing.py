@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.licenses import GNU_VARIANTS, expression_identifiers, recognise_license
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ml_publish.adopt.after_moves import AddStandIn, RemoveEmptiedDirectories, RewriteCommands
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.analyse import LocalImport, RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import LocalImport, RepositoryAnalysis
 from ml_publish.adopt.console_names import console_names
-from ml_publish.adopt.dependencies import relax
+from ml_publish.repository_analysis.dependencies import relax
 from ml_publish.adopt.layout_choices import (
     default_package_note,
     unreadable_cell_items,
@@ -38,7 +38,7 @@ from ml_publish.adopt.operations import (
     SetDependencies,
     UntrackWeight,
 )
-from ml_publish.adopt.python_files import is_module_name
+from ml_publish.repository_analysis.python_files import is_module_name
 from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.errors import UsageError
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish import git, template
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.adopt.line_lengths import project_line_length
 from ml_publish.adopt.licensing import licensed_files, repository_license
 from ml_publish.adopt.merge import sparing

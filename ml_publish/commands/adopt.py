@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ml_publish.adopt.adoption import analyse_for_adoption, carry_out, plan_for, report
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.adopt.choices import AdoptChoices
 from ml_publish.adopt.operations import Plan
 from ml_publish.adopt.plan import SeveralPackages, with_safetensors

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import Any
 
 from ml_publish import cli
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 
 
 class TerminalInput(io.StringIO):

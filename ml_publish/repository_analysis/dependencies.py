@@ -17,7 +17,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ml_publish.adopt.poetry import POETRY_SOURCE, PoetryMetadata
+from ml_publish.repository_analysis.poetry import POETRY_SOURCE, PoetryMetadata
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")

@@ -18,12 +18,22 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
-from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
-from ml_publish.adopt.poetry import PoetryMetadata, read_poetry
-from ml_publish.adopt.existing_package import declared_packages, existing_packages
-from ml_publish.adopt.import_graph import ROOT, Resolution, SourceTree, added_roots, resolve
-from ml_publish.adopt.script_directories import inherited_directories, with_inherited
-from ml_publish.adopt.python_files import (
+from ml_publish.repository_analysis.dependencies import (
+    DependencyReport,
+    read_dependencies,
+    read_setup_py,
+)
+from ml_publish.repository_analysis.poetry import PoetryMetadata, read_poetry
+from ml_publish.repository_analysis.existing_package import declared_packages, existing_packages
+from ml_publish.repository_analysis.import_graph import (
+    ROOT,
+    Resolution,
+    SourceTree,
+    added_roots,
+    resolve,
+)
+from ml_publish.repository_analysis.script_directories import inherited_directories, with_inherited
+from ml_publish.repository_analysis.python_files import (
     ImportStatement,
     SourceFacts,
     analyse_source,

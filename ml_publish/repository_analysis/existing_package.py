@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.import_graph import ROOT, Resolution
+from ml_publish.repository_analysis.import_graph import ROOT, Resolution
 from ml_publish.layout.discovery import discover_packages
 
 SRC = "src"
