@@ -1,4 +1,5 @@
-"""Step 1 of adopt: read a repository and describe it, changing nothing.
+"""Read a repository and describe it, changing nothing: adopt's first step, and what update
+reads a project's answers from.
 
 The description is plain data (``RepositoryAnalysis``) that the plan is made from and that the
 report shows: which files are modules and which are scripts, how they import each other, what
