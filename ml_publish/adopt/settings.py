@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # typing.Self is Python 3.11's; the project supports 3.10
-    from typing_extensions import Self
+if TYPE_CHECKING:
+    from typing import Self
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ The person's answers (which package, convert Python 2 files, a license, safetens
 from __future__ import annotations
 
 import sys
-from argparse import ArgumentParser, Namespace
+from argparse import Namespace
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from ml_publish.adopt.adoption import analyse_for_adoption, carry_out, plan_for, report
-from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.adopt.choices import AdoptChoices
 from ml_publish.adopt.operations import Plan
 from ml_publish.adopt.plan import SeveralPackages, with_safetensors
@@ -20,10 +21,10 @@ from ml_publish.adopt.settings import AdoptSettings
 from ml_publish.errors import UsageError
 from ml_publish.template import parse_assignments, template_variables
 
+# A plan from the one analysis of the repository, for the choices given.
+Planner = Callable[[AdoptChoices], Plan]
 
-def register_arguments(parser: ArgumentParser) -> None:
-    """Give ``parser`` adopt's options."""
-    AdoptSettings.register_arguments(parser)
+register_arguments = AdoptSettings.register_arguments
 
 
 def run(args: Namespace) -> int:
@@ -38,10 +39,12 @@ def adopt(settings: AdoptSettings) -> int:
         modernize=settings.modernize,
         take_default_package=settings.yes or not sys.stdin.isatty(),
     )
-    analysis = analyse_for_adoption(settings.path, allow_dirty=settings.allow_dirty)
-    choices, plan = planned(analysis, choices)
+    plan_with = partial(
+        plan_for, analyse_for_adoption(settings.path, allow_dirty=settings.allow_dirty)
+    )
+    choices, plan = planned(plan_with, choices)
     if not (settings.yes or settings.dry_run):
-        choices, plan = asked(analysis, choices, plan)
+        choices, plan = asked(plan_with, settings.path, choices, plan)
     print(plan.describe())
     if settings.dry_run:
         diff = plan.conversion_diff()
@@ -61,28 +64,28 @@ def adopt(settings: AdoptSettings) -> int:
     return 0
 
 
-def planned(analysis: RepositoryAnalysis, choices: AdoptChoices) -> tuple[AdoptChoices, Plan]:
+def planned(plan_with: Planner, choices: AdoptChoices) -> tuple[AdoptChoices, Plan]:
     """The plan for ``choices``. When several packages could be the one, a terminal is asked;
     ``--yes`` (or no terminal) takes the default: a new package named after the repository,
     holding them all, which the plan's notes say."""
     try:
-        return choices, plan_for(analysis, choices)
+        return choices, plan_with(choices)
     except SeveralPackages as several:
         choices = replace(choices, package=ask_package(several), take_default_package=False)
-        return choices, plan_for(analysis, choices)
+        return choices, plan_with(choices)
 
 
 def asked(
-    analysis: RepositoryAnalysis, choices: AdoptChoices, plan: Plan
+    plan_with: Planner, root: Path, choices: AdoptChoices, plan: Plan
 ) -> tuple[AdoptChoices, Plan]:
     """The choices and the plan once a person has answered what the plan leaves open."""
     if not choices.modernize and plan.unparseable and ask_to_modernize(plan):
-        choices, plan = planned(analysis, replace(choices, modernize=True))
+        choices, plan = planned(plan_with, replace(choices, modernize=True))
     license_answer = ask_license(plan)
     if license_answer:
-        choices, plan = planned(analysis, choices.answering("license", license_answer))
-    if offer_safetensors(analysis.root, plan):
-        choices, plan = planned(analysis, replace(choices, safetensors=True))
+        choices, plan = planned(plan_with, choices.answering("license", license_answer))
+    if offer_safetensors(root, plan):
+        choices, plan = planned(plan_with, replace(choices, safetensors=True))
     return choices, plan
 
 
