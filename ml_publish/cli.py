@@ -26,7 +26,7 @@ from ml_publish.commands import MLPublishError, ReportedError, __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
     from types import ModuleType
 
 PROG = "ml-publish"
@@ -53,13 +53,10 @@ class Command:
         summary: str,
         module: str = "",
         actions: dict[str, Command] | None = None,
-        register_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
     ) -> None:
         self.summary = summary
         self.module = module
         self.actions = actions or {}
-        # Only for a module that does not declare its own options yet (adopt, issue 24 item 4).
-        self.register_arguments = register_arguments
 
     def parser(self, prog: str) -> argparse.ArgumentParser:
         """The argparse parser for this command, with a sub-parser per action."""
@@ -68,7 +65,7 @@ class Command:
         # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
         module = __import__(f"ml_publish.commands.{self.module}", fromlist=["run"])
         parser = argparse.ArgumentParser(prog=prog, description=self.summary)
-        (self.register_arguments or module.register_arguments)(parser)
+        module.register_arguments(parser)
         if self.actions:
             self.add_actions(parser, module, (), "action")
         else:
@@ -88,34 +85,6 @@ class Command:
                 chosen = module.ACTIONS[" ".join((*words, name))]
                 chosen.register_arguments(subparser)
                 subparser.set_defaults(run=chosen.run)
-
-
-def add_adopt_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
-    parser.add_argument(
-        "--package",
-        help="import name of the package (default: the package the repository already is, "
-        "else one named after the directory)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="print the plan and change nothing")
-    parser.add_argument(
-        "--allow-dirty",
-        action="store_true",
-        help="run on a tree with uncommitted changes (git cannot undo adopt then)",
-    )
-    parser.add_argument("--no-format", action="store_true", help="do not run black")
-    parser.add_argument(
-        "--modernize",
-        action="store_true",
-        help="convert Python 2 files to Python 3 first (fissix's fixers, tabs, async=)",
-    )
-    parser.add_argument("--yes", action="store_true", help="apply the plan without asking")
-    parser.add_argument(
-        "assignments",
-        nargs="*",
-        metavar="KEY=VALUE",
-        help="template answers, e.g. license=MIT github_owner=me (others are read from the repo)",
-    )
 
 
 WEIGHTS_ACTIONS = {
@@ -145,7 +114,6 @@ COMMANDS = {
     "adopt": Command(
         "restructure an existing repository into the package, in place, losing nothing",
         "adopt",
-        register_arguments=add_adopt_arguments,
     ),
     "update": Command(
         "merge the current template's changes into a project made from an older one", "update"

@@ -28,14 +28,18 @@ def contracts() -> list[dict[str, Any]]:
 
 
 def test_imports_point_down() -> None:
+    declared = len(contracts())
+
     result = run([LINT_IMPORTS], cwd=REPOSITORY)
 
-    assert f"Contracts: {len(contracts())} kept, 0 broken." in result.stdout
+    assert declared >= 3
+    assert f"Contracts: {declared} kept, 0 broken." in result.stdout
 
 
 DOWN = "Imports point down"
 INDEPENDENT = "Commands are independent"
 CLI = "cli imports only commands"
+NOT_ADOPT = "update reads repositories as adopt does, without importing adopt"
 
 
 @pytest.mark.parametrize(
@@ -55,6 +59,7 @@ CLI = "cli imports only commands"
         ("commands/check.py", "from ml_publish.weights import registry", "Command check"),
         ("commands/new.py", "from ml_publish.adopt import plan", "Command new"),
         ("commands/adopt.py", "from ml_publish.update import updating", "Command adopt"),
+        ("update/record.py", "from ml_publish.adopt import merge", NOT_ADOPT),
     ],
 )
 def test_an_upward_or_sideways_import_breaks_a_contract(

@@ -9,9 +9,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
-from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
+from ml_publish.repository_analysis.analyse import (
+    RepositoryAnalysis,
+    analyse_repository,
+    with_converted,
+)
 from ml_publish.adopt.apply import RESTORE_CLEAN, RESTORE_DIRTY, apply_plan, stopped_at
 from ml_publish.adopt.baseline import Baseline, write_baseline
+from ml_publish.adopt.choices import AdoptChoices
 from ml_publish.adopt.conflict_baseline import write_conflict_baseline
 from ml_publish.adopt.commands import with_commands
 from ml_publish.adopt.emptied import with_emptied_directories
@@ -29,11 +34,11 @@ from ml_publish.adopt.operations import (
     headed,
 )
 from ml_publish.adopt.own_tooling import with_own_tooling
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, make_plan
+from ml_publish.adopt.plan import licensed, make_plan, with_safetensors
 from ml_publish.adopt.pypi_readme import readme_problem
 from ml_publish.adopt.readme import repository_readme
 from ml_publish.adopt.readme_license import with_readme_license
-from ml_publish.adopt.scaffold import PYTORCH_MODULES, render_scaffold, with_template
+from ml_publish.adopt.scaffold import PYTORCH_MODULES, Scaffold, render_scaffold, with_template
 from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
@@ -51,13 +56,20 @@ def plan_adoption(
     modernize: bool = False,
     take_default_package: bool = False,
 ) -> Plan:
-    """Check the repository can be adopted and plan it; changes nothing.
+    """Check the repository can be adopted, analyse it and plan it; changes nothing.
 
     With ``modernize`` the files that are not Python 3 are converted in memory first, and the
     plan is made from the converted text (writing it is the plan's first step). With
     ``take_default_package``, several candidate packages become subpackages of a new one named
     after the repository instead of raising ``SeveralPackages``.
     """
+    choices = AdoptChoices(package, answers, modernize, take_default_package)
+    return plan_for(analyse_for_adoption(root, allow_dirty=allow_dirty), choices)
+
+
+def analyse_for_adoption(root: Path, *, allow_dirty: bool) -> RepositoryAnalysis:
+    """The one analysis of the repository a run of adopt plans from, once it is known that
+    adopt can work on it (a git repository, its tree clean unless ``allow_dirty``)."""
     if not root.is_dir():
         raise UsageError(f"{root} is not a directory")
     analysis = analyse_repository(root)
@@ -74,47 +86,55 @@ def plan_adoption(
             f"the tree has uncommitted changes ({shown}); commit or stash them first, so git can "
             "undo adopt, or pass --allow-dirty"
         )
-    conversions = modernize_files(root, [f.path for f in analysis.unparseable]) if modernize else []
+    return analysis
+
+
+def plan_for(analysis: RepositoryAnalysis, choices: AdoptChoices) -> Plan:
+    """The plan for ``analysis`` with ``choices``; reads the repository's text files it merges
+    or rewrites, never analyses it again, and changes nothing."""
+    root = analysis.root
+    conversions = (
+        modernize_files(root, [f.path for f in analysis.unparseable]) if choices.modernize else []
+    )
     converted = {c.path: c.converted for c in conversions if c.changed}
-    if converted:
-        analysis = analyse_repository(root, converted)
-    plan = make_plan(analysis, package, take_default=take_default_package)
+    analysis = with_converted(analysis, converted)
+    plan = make_plan(analysis, choices.package, take_default=choices.take_default_package)
     plan = with_conversions(plan, conversions)
-    plan = with_readme_license(plan, root, NO_LICENSE_ITEM)
     plan = with_undeclared_imports(plan, analysis, converted)
     plan = with_emptied_directories(root, with_commands(root, plan))
     own = own_modules(root, plan)
-    scaffold = render_scaffold(analysis, plan.package, answers, own)
-    asked = answers.get("license")
-    if asked and scaffold.answers.get("license") != asked:
-        kept = scaffold.answers.get("license")
-        plan = replace(
-            plan,
-            notes=(
-                *plan.notes,
-                f"license={asked} ignored: the repository's own license ({kept}) stays, as its "
-                "authors gave it",
-            ),
-        )
-    if own and scaffold.answers.get("framework") == "none":
-        names = " and ".join(PurePosixPath(path).name for path in own)
-        note = f"{plan.package} has its own {names}: the template's PyTorch modules"
-        plan = replace(plan, notes=(*plan.notes, f"{note} and hubconf.py were not added"))
+    scaffold = render_scaffold(analysis, plan.package, choices.answers, own)
+    plan = replace(plan, notes=(*plan.notes, *scaffold_notes(plan, scaffold, choices, own)))
     template_files = {name: data.decode("utf-8") for name, data in scaffold.files.items()}
     current = {
         name: (root / name).read_text(encoding="utf-8", errors="replace")
         for name in template_files
         if (root / name).is_file()
     }
-    if scaffold.licensed:
-        unlicensed = [item for item in plan.needs_a_person if item.startswith(NO_LICENSE_ITEM)]
-        plan = replace(
-            plan, needs_a_person=tuple(i for i in plan.needs_a_person if i not in unlicensed)
-        )
+    plan = licensed(plan) if scaffold.licensed else with_readme_license(plan, root)
     plan = with_template(plan, template_files, current)
     plan = with_renderable_readme(plan, root, current)
     plan = with_own_tooling(plan, root, template_files, scaffold.answers)
-    return with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+    plan = with_version(plan, analysis, scaffold.answers.get("version", "0.1.0"))
+    return with_safetensors(root, plan)[0] if choices.safetensors else plan
+
+
+def scaffold_notes(
+    plan: Plan, scaffold: Scaffold, choices: AdoptChoices, own: dict[str, str]
+) -> list[str]:
+    """What the notes say about the answers the template was rendered with."""
+    notes = []
+    asked, kept = choices.answers.get("license"), scaffold.answers.get("license")
+    if asked and kept != asked:
+        notes.append(
+            f"license={asked} ignored: the repository's own license ({kept}) stays, as its "
+            "authors gave it"
+        )
+    if own and scaffold.answers.get("framework") == "none":
+        names = " and ".join(PurePosixPath(path).name for path in own)
+        note = f"{plan.package} has its own {names}: the template's PyTorch modules"
+        notes.append(f"{note} and hubconf.py were not added")
+    return notes
 
 
 def with_renderable_readme(plan: Plan, root: Path, current: dict[str, str]) -> Plan:

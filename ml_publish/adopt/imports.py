@@ -17,7 +17,7 @@ import json
 
 import libcst as cst
 
-from ml_publish.adopt.notebook_cells import masked_cell
+from ml_publish.repository_analysis.notebook_cells import masked_cell
 
 
 def dotted(node: cst.BaseExpression) -> str:

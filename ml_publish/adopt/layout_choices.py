@@ -6,7 +6,7 @@ repository), and notebook cells that are not Python even with IPython's syntax s
 
 from __future__ import annotations
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 
 
 def default_package_note(

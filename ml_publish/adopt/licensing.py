@@ -14,15 +14,9 @@ import json
 import re
 from collections.abc import Callable
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
-from ml_publish.licenses import GNU_VARIANTS, expression_identifiers, recognise_license
-
-
-def repository_license(analysis: RepositoryAnalysis) -> str | None:
-    """The SPDX identifier the repository's own license file is recognised as."""
-    if analysis.license_file is None:
-        return None
-    return recognise_license((analysis.root / analysis.license_file).read_text(errors="replace"))
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
+from ml_publish.licenses import GNU_VARIANTS, expression_identifiers
+from ml_publish.repository_analysis.template_answers import repository_license
 
 
 def own_license(analysis: RepositoryAnalysis, rendered: str | None) -> str | None:

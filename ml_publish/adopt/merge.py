@@ -13,10 +13,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import tomlkit
-from packaging.utils import canonicalize_name
 from tomlkit.items import Table
 
 from ml_publish.adopt.readme import MARKDOWN_END, MARKDOWN_START, appended_sections, markup_of
+from ml_publish.repository_analysis.dependencies import requirement_name
 
 GITIGNORE_MARKER = "# Added by ml-publish adopt"
 README_START = MARKDOWN_START
@@ -146,11 +146,6 @@ def merge_tables(existing: MutableMapping[str, Any], template: Mapping[str, Any]
             existing[key] = value
         elif isinstance(value, Table) and isinstance(existing[key], Table):
             merge_tables(existing[key], value)
-
-
-def requirement_name(requirement: object) -> str:
-    """The distribution a requirement names, normalised as PEP 503 compares names."""
-    return canonicalize_name(re.split(r"[\s<>=!~;\[@]", str(requirement).strip(), maxsplit=1)[0])
 
 
 def split_leading_comments(text: str) -> tuple[str, str]:

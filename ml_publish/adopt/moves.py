@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ml_publish.adopt.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
-from ml_publish.adopt.existing_package import package_directory
-from ml_publish.adopt.python_files import is_module_name
+from ml_publish.repository_analysis.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
+from ml_publish.repository_analysis.existing_package import package_directory
+from ml_publish.repository_analysis.python_files import is_module_name
 
 STAYING_SCRIPT = "a script that nothing imports; it stays and imports the package"
 STAYING_SETTINGS = "settings that nothing imports (no function or class); they stay, read by path"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ml_publish.adopt.after_moves import AddStandIn, RemoveEmptiedDirectories, RewriteCommands
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.adopt.modernize import Conversion, unified_diff
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme
 
@@ -227,6 +227,9 @@ class Plan:
     unparseable: frozenset[str] = field(default=frozenset())
     notes: tuple[str, ...] = field(default=())
     existing_package: bool = False
+    # No license the adopted project may declare: adopt never picks one (the line saying so is
+    # among needs_a_person, naming the answer to pass).
+    missing_license: bool = False
     # What the plan was made from, for adopt's check of its own result (not shown, not compared).
     analysis: RepositoryAnalysis | None = field(default=None, compare=False, repr=False)
 

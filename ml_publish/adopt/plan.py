@@ -12,9 +12,9 @@ import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.analyse import LocalImport, RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import LocalImport, RepositoryAnalysis
 from ml_publish.adopt.console_names import console_names
-from ml_publish.adopt.dependencies import relax
+from ml_publish.repository_analysis.dependencies import relax
 from ml_publish.adopt.layout_choices import (
     default_package_note,
     unreadable_cell_items,
@@ -38,11 +38,13 @@ from ml_publish.adopt.operations import (
     SetDependencies,
     UntrackWeight,
 )
-from ml_publish.adopt.python_files import is_module_name
+from ml_publish.repository_analysis.python_files import is_module_name
 from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.errors import UsageError
 
 NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
+# The "needs a person" line for a missing license, until the README names one (readme_license).
+NO_LICENSE_LINE = f"{NO_LICENSE_ITEM}; pass license=MIT (or another) to add it"
 # setup() arguments the rendered pyproject.toml carries (see scaffold.answers_for).
 CARRIED_SETUP_KEYS = {
     "name",
@@ -166,8 +168,17 @@ def make_plan(
             *dependency_notes(analysis),
         ),
         existing_package=name in analysis.existing_packages,
+        missing_license=analysis.license_file is None,
         analysis=analysis,
     )
+
+
+def licensed(plan: Plan) -> Plan:
+    """The plan once the rendered template declares a license: none is missing any more."""
+    if not plan.missing_license:
+        return plan
+    items = tuple(item for item in plan.needs_a_person if item != NO_LICENSE_LINE)
+    return replace(plan, needs_a_person=items, missing_license=False)
 
 
 def dependency_notes(analysis: RepositoryAnalysis) -> list[str]:
@@ -290,7 +301,7 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
     items = ["a picture of the task for the README (docs/images/task.svg is a placeholder)"]
     items.append("data instructions in the README: where to download, where to put it")
     if analysis.license_file is None:
-        items.append(f"{NO_LICENSE_ITEM}; pass license=MIT (or another) to add it")
+        items.append(NO_LICENSE_LINE)
     for file in analysis.python_files:
         for line, path in file.facts.absolute_paths:
             where = moves.destinations.get(file.path, file.path)

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from ml_publish import template
 from ml_publish.adopt.operations import Plan
+from ml_publish.adopt.plan import NO_LICENSE_ITEM, NO_LICENSE_LINE
 from ml_publish.adopt.readme import repository_readme
 
 # How people write license names (lowercase, single spaces), most specific first.
@@ -113,20 +114,23 @@ def named_license_item(unlicensed: str, readme: str, named: list[tuple[str, str]
     )
 
 
-def with_readme_license(plan: Plan, root: Path, unlicensed: str) -> Plan:
-    """The plan whose "needs a person" line for the missing license (the one opening with
-    ``unlicensed``) names the license the README names, if it names one."""
+def with_readme_license(plan: Plan, root: Path) -> Plan:
+    """The plan whose "needs a person" line for the missing license names the license the
+    README names, if it names one."""
+    if not plan.missing_license:
+        return plan
     pyproject = root / "pyproject.toml"
     declared = pyproject.read_text(errors="replace") if pyproject.is_file() else None
     readme = repository_readme(plan.existing_files, declared)
-    items = [item for item in plan.needs_a_person if item.startswith(unlicensed)]
-    if readme is None or not items:
+    if readme is None:
         return plan
     named = licenses_named((root / readme).read_text(encoding="utf-8", errors="replace"))
     if not named:
         return plan
-    line = named_license_item(unlicensed, readme, named)
+    line = named_license_item(NO_LICENSE_ITEM, readme, named)
     return replace(
         plan,
-        needs_a_person=tuple(line if item in items else item for item in plan.needs_a_person),
+        needs_a_person=tuple(
+            line if item == NO_LICENSE_LINE else item for item in plan.needs_a_person
+        ),
     )

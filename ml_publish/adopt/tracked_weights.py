@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.digests import sha256_of
 from ml_publish.weights.hubconf import entry_point_name
 from ml_publish.weights.naming import DATA_KIND, REGISTRY_FILE

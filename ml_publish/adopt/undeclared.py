@@ -19,8 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import canonicalize_name
 
-from ml_publish.adopt.analyse import RepositoryAnalysis
-from ml_publish.adopt.dependencies import (
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.dependencies import (
     DEVELOPMENT_FILE,
     REQUIREMENTS_GLOB,
     read_requirements_file,

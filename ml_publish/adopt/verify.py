@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml_publish.adopt.analyse import RepositoryAnalysis, analyse_repository
-from ml_publish.adopt.import_graph import (
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis, analyse_repository
+from ml_publish.repository_analysis.import_graph import (
     ROOT,
     SourceTree,
     added_roots,
@@ -26,7 +26,7 @@ from ml_publish.adopt.import_graph import (
     resolve_absolute,
 )
 from ml_publish.adopt.operations import AddConsoleScript, MoveFile, Plan
-from ml_publish.adopt.python_files import ImportStatement
+from ml_publish.repository_analysis.python_files import ImportStatement
 
 # (importer before adopt, level, module): how an import is recognised after its file moved.
 ImportKey = tuple[str, int, str]

@@ -1,71 +1,92 @@
-"""``ml-publish adopt``: plan the restructuring, ask, apply it, report."""
+"""``ml-publish adopt``: analyse the repository once, plan, ask, apply it, report.
+
+The person's answers (which package, convert Python 2 files, a license, safetensors) are
+``AdoptChoices``: each makes a new plan from the one analysis.
+"""
 
 from __future__ import annotations
 
 import sys
 from argparse import Namespace
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
-from ml_publish.adopt.adoption import carry_out, plan_adoption, report
+from ml_publish.adopt.adoption import analyse_for_adoption, carry_out, plan_for, report
+from ml_publish.adopt.choices import AdoptChoices
 from ml_publish.adopt.operations import Plan
-from ml_publish.adopt.plan import NO_LICENSE_ITEM, SeveralPackages, with_safetensors
+from ml_publish.adopt.plan import SeveralPackages, with_safetensors
+from ml_publish.adopt.adopt_settings import AdoptSettings
 from ml_publish.errors import UsageError
 from ml_publish.template import parse_assignments, template_variables
 
+# A plan from the one analysis of the repository, for the choices given.
+Planner = Callable[[AdoptChoices], Plan]
+
+register_arguments = AdoptSettings.register_arguments
+
 
 def run(args: Namespace) -> int:
-    # `ml-publish adopt license=MIT`: the first KEY=VALUE lands in PATH's place.
-    if "=" in args.path and not Path(args.path).exists():
-        args.assignments.insert(0, args.path)
-        args.path = "."
-    answers = parse_assignments(args.assignments)
-    plan = make_plan(args, answers)
-    interactive = not (args.yes or args.dry_run)
-    if interactive and not args.modernize and plan.unparseable and ask_to_modernize(plan):
-        args.modernize = True
-        plan = make_plan(args, answers)
-    license_answer = ask_license(plan) if interactive else None
-    if license_answer:
-        answers["license"] = license_answer
-        plan = make_plan(args, answers)
-    if interactive:
-        plan = offer_safetensors(Path(args.path), plan)
+    return adopt(AdoptSettings.from_arguments(args))
+
+
+def adopt(settings: AdoptSettings) -> int:
+    """Plan the adoption, ask what only a person can answer, apply it and report."""
+    choices = AdoptChoices(
+        package=settings.package,
+        answers=parse_assignments(settings.assignments),
+        modernize=settings.modernize,
+        take_default_package=settings.yes or not sys.stdin.isatty(),
+    )
+    plan_with = partial(
+        plan_for, analyse_for_adoption(settings.path, allow_dirty=settings.allow_dirty)
+    )
+    choices, plan = planned(plan_with, choices)
+    if not (settings.yes or settings.dry_run):
+        choices, plan = asked(plan_with, settings.path, choices, plan)
     print(plan.describe())
-    if args.dry_run:
+    if settings.dry_run:
         diff = plan.conversion_diff()
         if diff:
             print(f"\nPython 3 conversions (--modernize):\n{diff}", end="")
         print("\n--dry-run: nothing was changed")
         return 0
-    if not args.yes and not confirm("\nApply this plan?"):
+    if not settings.yes and not confirm("\nApply this plan?"):
         return 2
     adoption = carry_out(
-        Path(args.path), plan, tree_was_clean=not args.allow_dirty, format_code=not args.no_format
+        settings.path,
+        plan,
+        tree_was_clean=not settings.allow_dirty,
+        format_code=settings.format_code,
     )
     print(report(adoption))
     return 0
 
 
-def make_plan(args: Namespace, answers: dict[str, str]) -> Plan:
-    """The plan for the options given. When several packages could be the one, a terminal is
-    asked; ``--yes`` (or no terminal) takes the default: a new package named after the
-    repository, holding them all, which the plan's notes say."""
-
-    def plan_for(package: str | None, take_default: bool) -> Plan:
-        return plan_adoption(
-            Path(args.path),
-            package=package,
-            answers=answers,
-            allow_dirty=args.allow_dirty,
-            modernize=args.modernize,
-            take_default_package=take_default,
-        )
-
+def planned(plan_with: Planner, choices: AdoptChoices) -> tuple[AdoptChoices, Plan]:
+    """The plan for ``choices``. When several packages could be the one, a terminal is asked;
+    ``--yes`` (or no terminal) takes the default: a new package named after the repository,
+    holding them all, which the plan's notes say."""
     try:
-        return plan_for(args.package, args.yes or not sys.stdin.isatty())
+        return choices, plan_with(choices)
     except SeveralPackages as several:
-        args.package = ask_package(several)
-        return plan_for(args.package, False)
+        choices = replace(choices, package=ask_package(several), take_default_package=False)
+        return choices, plan_with(choices)
+
+
+def asked(
+    plan_with: Planner, root: Path, choices: AdoptChoices, plan: Plan
+) -> tuple[AdoptChoices, Plan]:
+    """The choices and the plan once a person has answered what the plan leaves open."""
+    if not choices.modernize and plan.unparseable and ask_to_modernize(plan):
+        choices, plan = planned(plan_with, replace(choices, modernize=True))
+    license_answer = ask_license(plan)
+    if license_answer:
+        choices, plan = planned(plan_with, choices.answering("license", license_answer))
+    if offer_safetensors(root, plan):
+        choices, plan = planned(plan_with, replace(choices, safetensors=True))
+    return choices, plan
 
 
 def ask_to_modernize(plan: Plan) -> bool:
@@ -80,18 +101,17 @@ def ask_to_modernize(plan: Plan) -> bool:
     )
 
 
-def offer_safetensors(root: Path, plan: Plan) -> Plan:
+def offer_safetensors(root: Path, plan: Plan) -> bool:
     """On a terminal, offer to register the pickled PyTorch weights adopt untracks as
-    safetensors (which loads without running code); the plan with or without it."""
-    converted, pickled = with_safetensors(root, plan)
+    safetensors (which loads without running code); whether the answer is yes."""
+    pickled = with_safetensors(root, plan)[1]
     if not pickled or not sys.stdin.isatty():
-        return plan
+        return False
     shown = ", ".join(pickled[:5]) + (" ..." if len(pickled) > 5 else "")
-    question = (
+    return confirm(
         f"{len(pickled)} weight file(s) are pickled PyTorch checkpoints ({shown}); register "
         "them converted to safetensors, which loads without running code from the file?"
     )
-    return converted if confirm(question) else plan
 
 
 def ask_package(several: SeveralPackages) -> str:
@@ -115,9 +135,7 @@ def confirm(question: str) -> bool:
 
 def ask_license(plan: Plan) -> str | None:
     """On a terminal, ask for the license the repository lacks (adopt never picks one)."""
-    if not sys.stdin.isatty() or not any(
-        item.startswith(NO_LICENSE_ITEM) for item in plan.needs_a_person
-    ):
+    if not sys.stdin.isatty() or not plan.missing_license:
         return None
     choices = template_variables()["license"].choices
     answer = input(f"The repository has no LICENSE. Add one ({', '.join(choices)}, or none)? ")

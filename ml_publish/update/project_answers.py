@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ml_publish.adopt.analyse import analyse_repository
-from ml_publish.adopt.scaffold import TEMPLATE_CHOICES, answers_for
+from ml_publish.repository_analysis.analyse import analyse_repository
+from ml_publish.repository_analysis.template_answers import TEMPLATE_CHOICES, answers_for
 from ml_publish.errors import UsageError
 from ml_publish.template import template_variables
 from ml_publish.toml_file import read_toml

@@ -16,7 +16,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Array
 
-from ml_publish.adopt.merge import requirement_name
+from ml_publish.repository_analysis.dependencies import requirement_name
 
 # The template record is written by update itself, by its own rules (see record.py).
 NOT_MERGED = (("tool", "ml-publish", "template"),)

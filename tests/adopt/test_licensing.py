@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from ml_publish.adopt.adoption import plan_adoption
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 from ml_publish.adopt.scaffold import Scaffold, render_scaffold
 from ml_publish.template_files import template_dir
 from tests.support.abandoned_repos import write_abandoned_repository

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 from ml_publish.adopt.moves import STAYING_SETTINGS, Moves, decide_moves, retargeted_links
 from ml_publish.adopt.operations import AddConsoleScript, MoveFile, RewriteImports
 from ml_publish.adopt.plan import SeveralPackages, make_plan

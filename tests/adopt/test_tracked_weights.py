@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 from ml_publish.adopt.operations import UntrackWeight
 from ml_publish.adopt.plan import make_plan
 from ml_publish.adopt.tracked_weights import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ml_publish.adopt.adoption import carry_out, plan_adoption
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.operations import AddConsoleScript, Plan, RewriteImports
 from ml_publish.adopt.verify import verify_adoption

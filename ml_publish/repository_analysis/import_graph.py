@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ml_publish.adopt.python_files import ImportStatement
+from ml_publish.repository_analysis.python_files import ImportStatement
 
 ROOT = "."
 

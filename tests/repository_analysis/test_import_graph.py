@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ml_publish.adopt.import_graph import SourceTree, added_roots, resolve
-from ml_publish.adopt.python_files import ImportStatement
+from ml_publish.repository_analysis.import_graph import SourceTree, added_roots, resolve
+from ml_publish.repository_analysis.python_files import ImportStatement
 
 TREE = SourceTree(
     [

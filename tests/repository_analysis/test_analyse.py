@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from ml_publish.adopt.analyse import analyse_repository
+from ml_publish.repository_analysis.analyse import analyse_repository
 from tests.support.abandoned_repos import FEATURES, snapshot, write_abandoned_repository
 from tests.support.tiny_repos import write_repository
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ml_publish.adopt.python_files import analyse_source, is_module_name, strip_notebook_magics
+from ml_publish.repository_analysis.python_files import (
+    analyse_source,
+    is_module_name,
+    strip_notebook_magics,
+)
 from tests.support.abandoned_repos import EVALUATE, MODELS, TRAIN, UTILS
 
 

@@ -11,8 +11,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
-from ml_publish.adopt.notebook_cells import masked_cell
-from ml_publish.adopt.sys_path import sys_path_additions
+from ml_publish.repository_analysis.notebook_cells import masked_cell
+from ml_publish.repository_analysis.sys_path import sys_path_additions
 from ml_publish.versions import VERSION_LINE
 
 # String literals that point at one machine's disk: data paths to make configurable.

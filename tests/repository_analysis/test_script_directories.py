@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ml_publish.adopt.script_directories import inherited_directories, with_inherited
+from ml_publish.repository_analysis.script_directories import inherited_directories, with_inherited
 
 
 def test_a_module_inherits_the_directories_of_everything_that_reaches_it() -> None:

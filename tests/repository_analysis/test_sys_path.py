@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from ml_publish.adopt.sys_path import sys_path_additions
+from ml_publish.repository_analysis.sys_path import sys_path_additions
 
 
 def additions(source: str) -> list[str]:

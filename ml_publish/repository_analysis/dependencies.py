@@ -17,7 +17,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from ml_publish.adopt.poetry import POETRY_SOURCE, PoetryMetadata
+from ml_publish.repository_analysis.poetry import POETRY_SOURCE, PoetryMetadata
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
@@ -276,3 +276,8 @@ def relax(requirement: FoundRequirement) -> str | None:
     extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
     marker = f"; {parsed.marker}" if parsed.marker else ""
     return f"{parsed.name}{extras}{','.join(sorted(specifiers))}{marker}"
+
+
+def requirement_name(requirement: object) -> str:
+    """The distribution a requirement names, normalised as PEP 503 compares names."""
+    return canonicalize_name(re.split(r"[\s<>=!~;\[@]", str(requirement).strip(), maxsplit=1)[0])

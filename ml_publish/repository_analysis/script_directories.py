@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 
-from ml_publish.adopt.import_graph import ROOT
+from ml_publish.repository_analysis.import_graph import ROOT
 
 # (importer, the repository files one of its imports loads)
 Edge = tuple[str, tuple[str, ...]]

@@ -1,4 +1,5 @@
-"""Step 1 of adopt: read a repository and describe it, changing nothing.
+"""Read a repository and describe it, changing nothing: adopt's first step, and what update
+reads a project's answers from.
 
 The description is plain data (``RepositoryAnalysis``) that the plan is made from and that the
 report shows: which files are modules and which are scripts, how they import each other, what
@@ -13,17 +14,27 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from ml_publish import git
-from ml_publish.adopt.dependencies import DependencyReport, read_dependencies, read_setup_py
-from ml_publish.adopt.poetry import PoetryMetadata, read_poetry
-from ml_publish.adopt.existing_package import existing_packages
-from ml_publish.adopt.import_graph import ROOT, Resolution, SourceTree, added_roots, resolve
-from ml_publish.adopt.script_directories import inherited_directories, with_inherited
-from ml_publish.adopt.python_files import (
+from ml_publish.repository_analysis.dependencies import (
+    DependencyReport,
+    read_dependencies,
+    read_setup_py,
+)
+from ml_publish.repository_analysis.poetry import PoetryMetadata, read_poetry
+from ml_publish.repository_analysis.existing_package import declared_packages, existing_packages
+from ml_publish.repository_analysis.import_graph import (
+    ROOT,
+    Resolution,
+    SourceTree,
+    added_roots,
+    resolve,
+)
+from ml_publish.repository_analysis.script_directories import inherited_directories, with_inherited
+from ml_publish.repository_analysis.python_files import (
     ImportStatement,
     SourceFacts,
     analyse_source,
@@ -97,6 +108,8 @@ class RepositoryAnalysis:
     invalid_module_names: tuple[str, ...]
     symlinks: dict[str, str] = field(default_factory=dict)
     existing_packages: tuple[str, ...] = ()
+    # The packages the packaging metadata declares (None: it declares none), read once.
+    declared_packages: tuple[str, ...] | None = None
     # Where each file's absolute imports were looked up besides its directory and the root.
     search_roots: dict[str, list[str]] = field(default_factory=dict)
 
@@ -267,11 +280,7 @@ def analyse_repository(
         {str(PurePosixPath(f.path).parent) for f in python_files if f.path.endswith("/__init__.py")}
     )
     code_dirs = {str(PurePosixPath(f.path).parent) for f in python_files} - {"."}
-    tree = SourceTree(f.path for f in python_files)
-    importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in python_files]
-    importers += [(n.path, n.imports, n.sys_path_entries) for n in notebooks]
-    hits, search_roots = local_imports(tree, importers)
-    resolved = tuple(hits)
+    resolved, search_roots = import_graph_of(python_files, notebooks)
     top_level = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in python_files}
     shadowing = tuple(
         (name, "the standard library" if name in sys.stdlib_module_names else "a PyPI package")
@@ -281,6 +290,7 @@ def analyse_repository(
     tracked = git.tracked_files(root) or []
     setup_literals, setup_problems = read_setup_py(root) if "setup.py" in files else ({}, [])
     poetry = read_poetry(root)
+    declared = declared_packages(root, tuple(files))
     return RepositoryAnalysis(
         root=root,
         is_git=is_git,
@@ -309,6 +319,41 @@ def analyse_repository(
         poetry=poetry,
         invalid_module_names=tuple(f.path for f in python_files if f.module_name is None),
         symlinks=symlinks,
-        existing_packages=tuple(existing_packages(root, tuple(files), resolved)),
+        existing_packages=tuple(existing_packages(declared, tuple(files), resolved)),
         search_roots=search_roots,
+        declared_packages=None if declared is None else tuple(declared),
     )
+
+
+def with_converted(
+    analysis: RepositoryAnalysis, converted: Mapping[str, str]
+) -> RepositoryAnalysis:
+    """The analysis as it is once some Python files have the text ``converted`` gives them
+    (``adopt --modernize``'s conversions, not written yet): their facts and the import graph
+    again, from memory; nothing is read from the repository."""
+    if not converted:
+        return analysis
+    python_files = tuple(
+        PythonFile(f.path, analyse_source(converted[f.path])) if f.path in converted else f
+        for f in analysis.python_files
+    )
+    resolved, search_roots = import_graph_of(python_files, analysis.notebooks)
+    declared = None if analysis.declared_packages is None else list(analysis.declared_packages)
+    return replace(
+        analysis,
+        python_files=python_files,
+        local_imports=resolved,
+        search_roots=search_roots,
+        existing_packages=tuple(existing_packages(declared, analysis.files, resolved)),
+    )
+
+
+def import_graph_of(
+    python_files: tuple[PythonFile, ...], notebooks: tuple[Notebook, ...]
+) -> tuple[tuple[LocalImport, ...], dict[str, list[str]]]:
+    """Every local import of the files and notebooks, and where each importer searched."""
+    tree = SourceTree(f.path for f in python_files)
+    importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in python_files]
+    importers += [(n.path, n.imports, n.sys_path_entries) for n in notebooks]
+    hits, search_roots = local_imports(tree, importers)
+    return tuple(hits), search_roots

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ml_publish.adopt.dependencies import FoundRequirement, read_dependencies, relax
+from ml_publish.repository_analysis.dependencies import FoundRequirement, read_dependencies, relax
 from tests.support.abandoned_repos import write_abandoned_repository
 from tests.support.tiny_repos import write_repository
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from ml_publish.adopt.notebook_cells import masked_cell
+from ml_publish.repository_analysis.notebook_cells import masked_cell
 
 MAGIC = "pass  # ml-publish-magic-{}"
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from ml_publish.adopt.import_graph import ROOT, Resolution
+from ml_publish.repository_analysis.import_graph import ROOT, Resolution
 from ml_publish.layout.discovery import discover_packages
 
 SRC = "src"
@@ -90,10 +90,10 @@ def imported_packages(files: tuple[str, ...], imports: tuple[Resolution, ...]) -
 
 
 def existing_packages(
-    root: Path, files: tuple[str, ...], imports: tuple[Resolution, ...]
+    declared: list[str] | None, files: tuple[str, ...], imports: tuple[Resolution, ...]
 ) -> list[str]:
-    """The candidates for "the package this repository already is", best evidence first."""
-    declared = declared_packages(root, files)
+    """The candidates for "the package this repository already is", best evidence first:
+    what the metadata declares (``declared_packages``), else what the code imports."""
     if declared is not None:
         return declared
     return imported_packages(files, imports)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ml_publish.adopt.poetry import PoetryMetadata, pep508, read_poetry
+from ml_publish.repository_analysis.poetry import PoetryMetadata, pep508, read_poetry
 
 POETRY_PYPROJECT = """\
 [tool.poetry]
