@@ -137,6 +137,7 @@ def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a fact to record (dataset, metrics, input size, mean, std, categories, ...)",
     )
     parser.add_argument("--meta-file", help="a JSON or TOML file of such facts")
+    add_weights_metadata_arguments(parser)
     parser.add_argument(
         "--strip-prefix",
         help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
@@ -154,6 +155,25 @@ def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
         "under GitHub's 2 GiB limit); e.g. 1900MiB",
     )
     add_repository_arguments(parser)
+
+
+def add_weights_metadata_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--metrics",
+        metavar="JSON_OR_FILE",
+        help="results: a JSON object of dataset, split and values ({metric: number}), a list "
+        "of them, or a JSON file",
+    )
+    parser.add_argument(
+        "--categories",
+        metavar="FILE",
+        help="the class names, one a line (long lists: a file " "inside the package)",
+    )
+
+
+def add_weights_default_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("arch", help="the architecture")
+    parser.add_argument("name", help='the weight get_model(ARCH, weights="DEFAULT") loads')
 
 
 def add_weights_table_arguments(parser: argparse.ArgumentParser) -> None:
@@ -395,6 +415,12 @@ WEIGHTS_ACTIONS = {
         "weights:add",
     ),
     "list": Command("list the registered weights", no_arguments, "weights:list_"),
+    "default": Command(
+        'choose the weight get_model(ARCH, weights="DEFAULT") loads',
+        add_weights_default_arguments,
+        "weights:default",
+    ),
+    "card": Command("write MODEL_CARD.md from the registry", no_arguments, "weights:card"),
     "table": Command(
         "rewrite the README weights table (and hubconf.py) from the registry",
         add_weights_table_arguments,
@@ -459,7 +485,8 @@ COMMANDS = {
         "demo:run",
     ),
     "weights": Command(
-        "register, check and upload weight files: init, add, list, table, verify, upload, mirror",
+        "register, check and upload weight files: init, add, list, default, card, table, "
+        "verify, upload, mirror",
         add_project_argument,
         actions=WEIGHTS_ACTIONS,
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import Any
 
 from ml_publish.errors import UsageError
 from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
@@ -31,12 +32,14 @@ def init(args: Namespace) -> int:
 def add(args: Namespace) -> int:
     project = Path(args.project)
     meta_file = project / args.meta_file if args.meta_file else None
+    meta = parse_meta(args.meta, meta_file)
+    meta.update(typed_meta(project, args.metrics, args.categories))
     entry = add_weights(
         project,
         project / args.file,
         name=args.name,
         arch=args.arch,
-        meta=parse_meta(args.meta, meta_file),
+        meta=meta,
         strip_prefix=args.strip_prefix,
         repository=args.repo,
         tag=args.tag,
@@ -49,8 +52,43 @@ def add(args: Namespace) -> int:
     return 0
 
 
+def typed_meta(project: Path, metrics: str | None, categories: str | None) -> dict[str, Any]:
+    """What ``--metrics`` and ``--categories`` add to a weight's meta."""
+    from ml_publish.weights.metadata import read_categories, read_metrics
+    from ml_publish.weights.project import open_project
+
+    meta: dict[str, Any] = {}
+    if metrics is not None:
+        meta["metrics"] = read_metrics(metrics, project)
+    if categories is not None:
+        package_dir = open_project(project).package_dir
+        meta["categories"] = read_categories(project / categories, package_dir)
+    return meta
+
+
+def default(args: Namespace) -> int:
+    from ml_publish.weights.defaults import set_default
+
+    previous = set_default(Path(args.project), args.arch, args.name)
+    was = f" (was {previous})" if previous and previous != args.name else ""
+    print(f'get_model({args.arch!r}, weights="DEFAULT") now loads {args.name}{was}')
+    return 0
+
+
+def card(args: Namespace) -> int:
+    from ml_publish.weights.model_card import write_model_card
+
+    path, written = write_model_card(Path(args.project))
+    print(f"{'wrote' if written else 'up to date:'} {path.name}")
+    return 0
+
+
 def list_(args: Namespace) -> int:
-    print(format_listing(list_weights(Path(args.project))))
+    from ml_publish.weights.project import open_project
+    from ml_publish.weights.registry import load_defaults
+
+    registry = open_project(Path(args.project)).registry
+    print(format_listing(list_weights(Path(args.project)), load_defaults(registry)))
     return 0
 
 
@@ -130,13 +168,34 @@ def mirror_remove(args: Namespace) -> int:
     return 0
 
 
-def format_listing(entries: list[WeightEntry]) -> str:
+def format_listing(entries: list[WeightEntry], defaults: dict[str, str] | None = None) -> str:
+    """The registry as a table: a column for licenses and metrics only when some are filled;
+    ``*`` marks each architecture's default."""
+    from ml_publish.weights.table import license_text, metrics_text
+
     if not entries:
         return "no weights registered; add one with: ml-publish weights add FILE --name NAME"
-    rows = [("NAME", "SIZE", "SHA256", "STATUS", "URL")]
-    rows += [(e.name, human_size(e.size), e.sha256[:12], e.status, e.url) for e in entries]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
-        for row in rows
-    )
+    chosen = set((defaults or {}).values())
+    header = ["NAME", "SIZE", "SHA256", "STATUS", "LICENSE", "METRICS"]
+    rows = [header] + [
+        [
+            e.name + (" *" if e.name in chosen else ""),
+            human_size(e.size),
+            e.sha256[:12],
+            e.status,
+            license_text(e.meta),
+            metrics_text(e.meta),
+        ]
+        for e in entries
+    ]
+    filled = [i for i in range(len(header)) if i < 4 or any(row[i] for row in rows[1:])]
+    rows = [[row[i] for i in filled] for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(filled))]
+    urls = ["URL", *(e.url for e in entries)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + url
+        for row, url in zip(rows, urls)
+    ]
+    if chosen:
+        lines.append('* the default of its architecture: get_model(ARCH, weights="DEFAULT")')
+    return "\n".join(lines)
