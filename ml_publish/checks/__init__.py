@@ -6,7 +6,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ml_publish.checks.base import Check
 
-FAMILY_MODULES = ("packaging", "lint", "precommit", "ci", "docs", "weights", "release", "template")
+FAMILY_MODULES = (
+    *("packaging", "lint", "precommit", "ci", "docs", "weights", "weight_contract"),
+    *("release", "template"),
+)
 
 
 def all_checks() -> list[Check]:

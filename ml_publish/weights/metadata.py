@@ -98,13 +98,13 @@ def categories_problem(value: object, package_dir: Path | None) -> str | None:
 
 def meta_problem(meta: dict[str, Any], package_dir: Path | None = None) -> str | None:
     """What is wrong with the typed keys of ``meta``, or ``None``; other keys are free-form."""
-    checks = {
-        "license": license_problem,
-        "metrics": metrics_problem,
-        "categories": lambda value: categories_problem(value, package_dir),
-    }
-    for key, problem_of in checks.items():
-        if key in meta and (problem := problem_of(meta[key])) is not None:
+    problems = (
+        license_problem(meta["license"]) if "license" in meta else None,
+        metrics_problem(meta["metrics"]) if "metrics" in meta else None,
+        categories_problem(meta["categories"], package_dir) if "categories" in meta else None,
+    )
+    for problem in problems:
+        if problem is not None:
             return problem
     for key in TEXT_KEYS:
         if key in meta and not (isinstance(meta[key], str) and meta[key]):

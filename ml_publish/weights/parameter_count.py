@@ -40,6 +40,7 @@ class StoredTensor:
 
     def __init__(self, storage: object, offset: int, size: tuple[int, ...], *rest: object) -> None:
         self.storage_key = getattr(storage, "key", id(storage))
+        self.shape = tuple(size)
         self.numel = math.prod(size)
 
 
@@ -71,11 +72,24 @@ class StandInUnpickler(pickle.Unpickler):
 
 def parameter_count(path: Path) -> int | None:
     """The number of elements the file's tensors hold, or ``None`` when it is not a file of
-    tensors ml-publish can read without loading it (ONNX, a legacy pickle, random bytes)."""
+    tensors ml-publish can read without loading it (ONNX, a legacy pickle, random bytes).
+    Tensors sharing a storage count once, by the largest."""
+    tensors = stored_tensors(path)
+    if not tensors:
+        return None
+    largest: dict[object, int] = {}
+    for tensor in tensors.values():
+        largest[tensor.storage_key] = max(largest.get(tensor.storage_key, 0), tensor.numel)
+    return sum(largest.values())
+
+
+def stored_tensors(path: Path) -> dict[str, StoredTensor] | None:
+    """Each tensor of the file by its (dotted) name, read from the header alone; ``None`` when
+    the file is not a safetensors file or a zip ``torch.save`` wrote."""
     with path.open("rb") as stream:
         head = stream.read(HEAD_BYTES)
     if content_kind(head) == "a safetensors file":
-        return safetensors_count(path)
+        return safetensors_tensors(path)
     pickled = torch_archive_pickle(path)
     if pickled is None:
         return None
@@ -83,28 +97,25 @@ def parameter_count(path: Path) -> int | None:
         loaded = StandInUnpickler(io.BytesIO(pickled)).load()
     except Exception:  # any unreadable pickle only means "not counted"
         return None
-    largest: dict[object, int] = {}
-    for tensor in tensors_in(loaded, depth=0):
-        largest[tensor.storage_key] = max(largest.get(tensor.storage_key, 0), tensor.numel)
-    return sum(largest.values()) if largest else None
+    return dict(tensors_in(loaded, "", depth=0))
 
 
-def tensors_in(value: object, depth: int) -> Iterator[StoredTensor]:
-    """The tensors inside ``value``'s dicts, lists and tuples."""
+def tensors_in(value: object, prefix: str, depth: int) -> Iterator[tuple[str, StoredTensor]]:
+    """The tensors inside ``value``'s dicts, lists and tuples, with their dotted names."""
     if depth > 20:
         return
     if isinstance(value, StoredTensor):
-        yield value
+        yield prefix, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from tensors_in(item, depth + 1)
+        for key, item in value.items():
+            yield from tensors_in(item, f"{prefix}.{key}" if prefix else str(key), depth + 1)
     elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from tensors_in(item, depth + 1)
+        for index, item in enumerate(value):
+            yield from tensors_in(item, f"{prefix}.{index}" if prefix else str(index), depth + 1)
 
 
-def safetensors_count(path: Path) -> int | None:
-    """The elements of every tensor a safetensors header lists."""
+def safetensors_tensors(path: Path) -> dict[str, StoredTensor] | None:
+    """Every tensor a safetensors header lists (tied names are stored once, so listed once)."""
     with path.open("rb") as stream:
         (length,) = SAFETENSORS_LENGTH.unpack(stream.read(SAFETENSORS_LENGTH.size))
         if length > MAX_SAFETENSORS_HEADER:
@@ -115,11 +126,12 @@ def safetensors_count(path: Path) -> int | None:
             return None
     if not isinstance(header, dict):
         return None
-    shapes = [
-        entry.get("shape")
-        for name, entry in header.items()
-        if name != "__metadata__" and isinstance(entry, dict)
-    ]
-    if not all(isinstance(s, list) and all(isinstance(n, int) for n in s) for s in shapes):
-        return None
-    return sum(math.prod(shape) for shape in shapes)
+    tensors = {}
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        shape = entry.get("shape") if isinstance(entry, dict) else None
+        if not isinstance(shape, list) or not all(isinstance(n, int) for n in shape):
+            return None
+        tensors[name] = StoredTensor(StorageKey(name), 0, tuple(shape))
+    return tensors

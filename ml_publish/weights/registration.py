@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def add_weights(
         existing = next((e for e in entries if e.name == name), None)
         if existing is not None:
             if existing.sha256 == sha256:
-                return existing
+                return with_meta_updated(project, entries, existing, meta)
             if not registered_from(existing, file):
                 raise UsageError(
                     f"{name!r} is already registered with other content "
@@ -149,6 +150,20 @@ def add_weights(
     refresh_hubconf(project, repository, entries)
     ignore_staging_dir(project)
     return entry
+
+
+def with_meta_updated(
+    project: Project, entries: list[WeightEntry], existing: WeightEntry, meta: dict[str, Any]
+) -> WeightEntry:
+    """``existing`` (the same content registered again) with ``meta`` merged into its meta."""
+    merged = {**existing.meta, **meta}
+    if merged == existing.meta:
+        return existing
+    updated = replace(existing, meta=merged)
+    entries = [updated if entry is existing else entry for entry in entries]
+    save_registry(project.registry, entries)
+    refresh_readme(project, entries)
+    return updated
 
 
 def with_computed_meta(meta: dict[str, Any], staged: Path, project_root: Path) -> dict[str, Any]:
