@@ -44,6 +44,13 @@ class StoredTensor:
         self.numel = math.prod(size)
 
 
+class StateDict(dict[str, object]):
+    """An ``OrderedDict`` of the pickle, which ``torch.save`` gives its ``_metadata`` as state."""
+
+    def __setstate__(self, state: object) -> None:
+        self.state = state
+
+
 class StorageKey:
     def __init__(self, key: str) -> None:
         self.key = key
@@ -62,7 +69,7 @@ class StandInUnpickler(pickle.Unpickler):
         if module == "torch._utils" and name == "_rebuild_parameter":
             return rebuild_parameter
         if module == "collections" and name == "OrderedDict":
-            return dict
+            return StateDict
         return StandIn
 
     def persistent_load(self, pid: Any) -> object:
