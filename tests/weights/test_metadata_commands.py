@@ -10,15 +10,16 @@ from typing import Any
 
 import pytest
 import yaml
-from huggingface_hub import ModelCard
+from huggingface_hub import ModelCard, ModelCardData
 from huggingface_hub.repocard_data import model_index_to_eval_results
 
-from ml_publish.weights.model_card import HUB_LICENSES
 from tests.support.processes import run
 from tests.support.projects import render
 from tests.weights.test_metadata import safetensors_bytes
 
 REGISTRY = Path("cell_segmentation") / "weights.json"
+# Some of the Hub's license identifiers (hf.co/docs/hub/repositories-licenses).
+HUB_LICENSE_IDS = {"mit", "apache-2.0", "cc-by-4.0", "cc-by-nc-4.0", "gpl-3.0", "other"}
 METRIC = {"dataset": "DSB 2018", "split": "test", "values": {"mAP": 0.731, "dice": 88}}
 
 
@@ -143,10 +144,11 @@ def test_the_default_of_an_architecture_is_chosen(project: Path) -> None:
 
 def hub_rules_broken(card_text: str) -> list[str]:
     """The Hub's model-card metadata rules the card breaks (README "Model card" lists them)."""
-    card = ModelCard(card_text, ignore_metadata_errors=False)
-    data = card.data.to_dict()
+    card = ModelCard(card_text, ignore_metadata_errors=False)  # raises on a malformed card
+    assert isinstance(card.data, ModelCardData)
+    data: dict[str, Any] = yaml.safe_load(card_text.split("---\n")[1])
     broken = []
-    if data.get("license") not in HUB_LICENSES:
+    if data.get("license") not in HUB_LICENSE_IDS:
         broken.append("license is not a Hub license identifier")
     if data.get("license") == "other" and not (
         data.get("license_name") and data.get("license_link")
@@ -156,6 +158,8 @@ def hub_rules_broken(card_text: str) -> list[str]:
         if not all(isinstance(item, str) for item in data.get(key, [])):
             broken.append(f"{key} must be a list of strings")
     _, results = model_index_to_eval_results(data["model-index"])
+    if len(results) != len(card.data.eval_results or []):
+        broken.append("huggingface_hub read other results than the model-index lists")
     if not all(isinstance(r.metric_value, (int, float)) for r in results):
         broken.append("metric values must be numbers")
     if not all(r.task_type and r.dataset_type and r.dataset_name for r in results):
