@@ -46,7 +46,7 @@ class WeightEntry:
     meta: dict[str, Any] = field(default_factory=dict)
     parts: tuple[Part, ...] = ()
     mirrors: tuple[str, ...] = ()
-    # What the weights output for a sample input (``weights add --sample-input``), when recorded.
+    # What the weights make of a sample input (weights.fingerprint); written only when recorded.
     fingerprint: dict[str, Any] = field(default_factory=dict)
 
 
@@ -119,7 +119,7 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
     missing = [name for name in REQUIRED_FIELDS if name not in raw]
     if missing:
         raise RegistryError(f"{where} lacks {', '.join(missing)}")
-    problem = field_problem(raw)
+    problem = field_problem(raw) or meta_problem(raw["meta"] if "meta" in raw else {})
     if problem is not None:
         raise RegistryError(f"{where}: {problem}; fix it or restore the file from git")
     return WeightEntry(
@@ -160,7 +160,7 @@ def field_problem(raw: dict[str, Any]) -> str | None:
         return "meta must be an object"
     if not isinstance(raw.get("fingerprint", {}), dict):
         return "fingerprint must be an object"
-    return meta_problem(raw.get("meta", {}))
+    return None
 
 
 def parts_from_json(where: str, raw: dict[str, Any]) -> tuple[Part, ...]:
@@ -200,8 +200,7 @@ def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
 
 
 def entry_to_json(entry: WeightEntry) -> dict[str, Any]:
-    """The entry as the registry stores it: ``parts``, ``mirrors`` and ``fingerprint`` only when
-    there are any."""
+    """The entry as the registry stores it: ``parts`` and ``mirrors`` only when there are any."""
     document = asdict(entry)
     for optional in ("parts", "mirrors", "fingerprint"):
         if not document[optional]:
