@@ -156,7 +156,11 @@ def registry_of(
     *entries: dict[str, Any],
     defaults: dict[str, str] | None = None,
 ) -> Registry:
-    document = {"format": 2, "defaults": defaults or {}, "weights": list(entries)}
+    document = {
+        "format": 2,
+        "defaults": defaults or {},
+        "weights": list(entries),
+    }
     return Registry.from_text(json.dumps(document))
 
 

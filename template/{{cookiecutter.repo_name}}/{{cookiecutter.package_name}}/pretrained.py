@@ -84,6 +84,10 @@ class Metric:
     split: str
     values: dict[str, float]
 
+    @classmethod
+    def from_json(cls, metric: dict[str, Any]) -> Metric:
+        return cls(metric["dataset"], metric["split"], dict(metric["values"]))
+
 
 @dataclass(frozen=True)
 class WeightsMeta:
@@ -101,10 +105,7 @@ class WeightsMeta:
 
     @classmethod
     def from_json(cls, meta: dict[str, Any]) -> WeightsMeta:
-        metrics = [
-            Metric(m["dataset"], m["split"], dict(m["values"]))
-            for m in meta.get("metrics", [])
-        ]
+        metrics = [Metric.from_json(m) for m in meta.get("metrics", [])]
         return cls(
             license=meta.get("license", ""),
             categories=read_categories(meta.get("categories", [])),
@@ -193,10 +194,8 @@ class Registry:
         """The weights ``get_model(arch, weights="DEFAULT")`` loads."""
         if arch not in self.defaults:
             known = ", ".join(sorted(self.defaults)) or "none yet"
-            raise WeightsError(
-                f"architecture {arch!r} has no default weights; "
-                f"architectures with one: {known}"
-            )
+            message = f"architecture {arch!r} has no default weights"
+            raise WeightsError(f"{message}; architectures with one: {known}")
         return self.get(self.defaults[arch])
 
     def names(self) -> list[str]:
