@@ -93,6 +93,8 @@ WEIGHTS_ACTIONS = {
     ),
     "add": Command("hash, name, stage and register a weight file (never added to git)"),
     "list": Command("list the registered weights"),
+    "default": Command('choose the weight get_model(ARCH, weights="DEFAULT") loads'),
+    "card": Command("write MODEL_CARD.md from the registry"),
     "table": Command("rewrite the README weights table (and hubconf.py) from the registry"),
     "verify": Command("check the registry and the staged files against their hashes"),
     "upload": Command(
@@ -131,7 +133,8 @@ COMMANDS = {
         "see it all offline: a new project with weights, its release rehearsed in a sandbox", "demo"
     ),
     "weights": Command(
-        "register, check and upload weight files: init, add, list, table, verify, upload, mirror",
+        "register, check and upload weight files: init, add, list, default, card, table, "
+        "verify, upload, mirror",
         "weights",
         WEIGHTS_ACTIONS,
     ),

@@ -15,6 +15,7 @@ from ml_publish.checks import (
     precommit,
     release_readiness,
     template_drift,
+    weight_contract,
     weight_files,
 )
 from ml_publish.checks.base import Check
@@ -69,6 +70,11 @@ CHECKS: tuple[Check, ...] = (
     weight_files.hubconf_matches_registry,  # WGT107
     weight_files.gitignore_covers_checkpoints,  # WGT108
     weight_files.staged_weights_load_safely,  # WGT109
+    weight_contract.required_metadata,  # WGT110
+    weight_contract.computed_metadata_matches_file,  # WGT111
+    weight_contract.metadata_well_typed,  # WGT112
+    weight_contract.categories_fit_the_head,  # WGT113
+    weight_contract.one_default_per_architecture,  # WGT114
     release_readiness.release_workflow_present,  # REL101
     release_readiness.trusted_publishing,  # REL102
     release_readiness.release_builds_and_checks,  # REL103

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ml_publish.weights.parts import DEFAULT_PART_SIZE, parse_part_size
+from ml_publish.weights.metadata import given_meta
 from ml_publish.weights.registration import add_weights, list_weights, parse_meta
 from ml_publish.weights.registry import WeightEntry
 from ml_publish.weights.table import human_size
 from ml_publish.weights.weights_settings import (
     AddSettings,
+    DefaultSettings,
     InitSettings,
     MirrorSettings,
     TableSettings,
@@ -47,12 +49,14 @@ def init(args: Namespace) -> int:
 
 def add(args: Namespace) -> int:
     settings = AddSettings.from_arguments(args)
+    meta = parse_meta(list(settings.meta), settings.meta_file)
+    meta.update(given_meta(settings.project, settings.metrics, settings.categories))
     entry = add_weights(
         settings.project,
         settings.file,
         name=settings.name,
         arch=settings.arch,
-        meta=parse_meta(list(settings.meta), settings.meta_file),
+        meta=meta,
         strip_prefix=settings.strip_prefix,
         repository=settings.repository,
         tag=settings.tag,
@@ -65,8 +69,31 @@ def add(args: Namespace) -> int:
     return 0
 
 
+def default(args: Namespace) -> int:
+    from ml_publish.weights.defaults import set_default
+
+    settings = DefaultSettings.from_arguments(args)
+    previous = set_default(settings.project, settings.arch, settings.name)
+    was = f" (was {previous})" if previous and previous != settings.name else ""
+    print(f'get_model({settings.arch!r}, weights="DEFAULT") now loads {settings.name}{was}')
+    return 0
+
+
+def card(args: Namespace) -> int:
+    from ml_publish.weights.model_card import write_model_card
+
+    path, written = write_model_card(WeightsSettings.from_arguments(args).project)
+    print(f"{'wrote' if written else 'up to date:'} {path.name}")
+    return 0
+
+
 def list_(args: Namespace) -> int:
-    print(format_listing(list_weights(WeightsSettings.from_arguments(args).project)))
+    from ml_publish.weights.project import open_project
+    from ml_publish.weights.registry import load_defaults
+
+    project = WeightsSettings.from_arguments(args).project
+    registry = open_project(project).registry
+    print(format_listing(list_weights(project), load_defaults(registry)))
     return 0
 
 
@@ -149,16 +176,37 @@ def mirror_remove(args: Namespace) -> int:
     return 0
 
 
-def format_listing(entries: list[WeightEntry]) -> str:
+def format_listing(entries: list[WeightEntry], defaults: dict[str, str] | None = None) -> str:
+    """The registry as a table: a column for licenses and metrics only when some are filled;
+    ``*`` marks each architecture's default."""
+    from ml_publish.weights.table import license_text, metrics_text
+
     if not entries:
         return "no weights registered; add one with: ml-publish weights add FILE --name NAME"
-    rows = [("NAME", "SIZE", "SHA256", "STATUS", "URL")]
-    rows += [(e.name, human_size(e.size), e.sha256[:12], e.status, e.url) for e in entries]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4]
-        for row in rows
-    )
+    chosen = set((defaults or {}).values())
+    header = ["NAME", "SIZE", "SHA256", "STATUS", "LICENSE", "METRICS"]
+    rows = [header] + [
+        [
+            e.name + (" *" if e.name in chosen else ""),
+            human_size(e.size),
+            e.sha256[:12],
+            e.status,
+            license_text(e.meta),
+            metrics_text(e.meta),
+        ]
+        for e in entries
+    ]
+    filled = [i for i in range(len(header)) if i < 4 or any(row[i] for row in rows[1:])]
+    rows = [[row[i] for i in filled] for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(filled))]
+    urls = ["URL", *(e.url for e in entries)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + url
+        for row, url in zip(rows, urls)
+    ]
+    if chosen:
+        lines.append('* the default of its architecture: get_model(ARCH, weights="DEFAULT")')
+    return "\n".join(lines)
 
 
 def no_arguments(parser: ArgumentParser) -> None:
@@ -176,6 +224,8 @@ ACTIONS = {
     "init": Action(InitSettings.register_arguments, init),
     "add": Action(AddSettings.register_arguments, add),
     "list": Action(no_arguments, list_),
+    "default": Action(DefaultSettings.register_arguments, default),
+    "card": Action(no_arguments, card),
     "table": Action(TableSettings.register_arguments, table),
     "verify": Action(VerifySettings.register_arguments, verify),
     "upload": Action(UploadSettings.register_arguments, upload),

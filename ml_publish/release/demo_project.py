@@ -1,7 +1,8 @@
 """The demo: the whole product on one machine, offline, in one command.
 
 It renders a project from the template, registers a small weight file for it (a linear iris
-classifier in safetensors, written here from its numbers), commits it, and rehearses the
+classifier in safetensors, written here from its numbers, with its license and categories) and
+writes its model card, commits them, and rehearses the
 project's first release in the sandbox: a GitHub release with the weights, the package on a
 local pypiserver, a fresh install that downloads and verifies the weights.
 """
@@ -17,6 +18,7 @@ from ml_publish import git
 from ml_publish.release.rehearsal import Rehearsal, borrowed_environment, rehearse
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.template import new_project
+from ml_publish.weights.model_card import write_model_card
 from ml_publish.weights.registration import add_weights
 
 DEMO_OWNER = "ml-publish-demo"
@@ -36,6 +38,12 @@ WEIGHT = (
     (-0.95, -0.65, 2.53, 1.96),
 )
 BIAS = (0.26, 1.85, -2.11)
+# The iris data set is published under CC BY 4.0 (UCI Machine Learning Repository), so weights
+# learned from it follow that license rather than the code's.
+DEMO_META = {
+    "license": "CC-BY-4.0",
+    "categories": list(CLASSES),
+}
 # Used when git has no identity of its own (a fresh machine); the user's is kept otherwise.
 DEMO_IDENTITY = {
     "GIT_AUTHOR_NAME": "ml-publish demo",
@@ -81,7 +89,14 @@ def commit_and_rehearse(project: Path) -> Rehearsal:
     git.checked(["init", "--quiet", "--initial-branch", "main"], project)
     weights = project / f"{WEIGHTS_NAME}.safetensors"
     weights.write_bytes(safetensors_bytes())
-    add_weights(project, weights, name=WEIGHTS_NAME, repository=f"{DEMO_OWNER}/{project.name}")
+    add_weights(
+        project,
+        weights,
+        name=WEIGHTS_NAME,
+        repository=f"{DEMO_OWNER}/{project.name}",
+        meta=dict(DEMO_META),
+    )
+    write_model_card(project)
     weights.unlink()  # it is staged in .ml-publish/weights now, out of git
     git.checked(["add", "--all"], project)
     git.checked(["commit", "--quiet", "--message", "Start from the ml-publish template"], project)

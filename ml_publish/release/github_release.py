@@ -66,6 +66,23 @@ def dist_entries(ctx: ReleaseContext) -> list[WeightEntry]:
     ]
 
 
+def model_card_entries(ctx: ReleaseContext) -> list[WeightEntry]:
+    """The project's MODEL_CARD.md as a release asset, when weights go onto the release."""
+    from ml_publish.digests import sha256_of
+    from ml_publish.weights.model_card import MODEL_CARD_FILE
+
+    card = ctx.root / MODEL_CARD_FILE
+    if not released_weights(ctx) or not card.is_file():
+        return []
+    url = release_download_url(
+        download_server(), str(ctx.state.repository), ctx.state.tag, MODEL_CARD_FILE
+    )
+    entry = WeightEntry(
+        MODEL_CARD_FILE, url, sha256_of(card), card.stat().st_size, MODEL_CARD_FILE, "uploaded"
+    )
+    return [entry]
+
+
 def release_notes(ctx: ReleaseContext) -> str:
     previous = git.previous_tag(ctx.root, "v*", f"{ctx.state.tag}^")
     changes = git.subjects_between(ctx.root, previous, f"{ctx.state.tag}^")
@@ -116,6 +133,9 @@ def fill(ctx: ReleaseContext, client: GitHubClient, *, with_dists: bool = True) 
         return release
     put_weights(ctx, uploader)
     count = len(released_assets(ctx))
+    for card in model_card_entries(ctx):
+        uploader.sync(card, ctx.root / card.file_name)
+        count += 1
     if with_dists:
         entries = dist_entries(ctx)
         if ctx.state.finishing:

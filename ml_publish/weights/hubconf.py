@@ -16,7 +16,7 @@ import re
 import textwrap
 
 from ml_publish.weights.naming import is_data
-from ml_publish.weights.table import human_size
+from ml_publish.weights.table import human_size, metrics_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -108,9 +108,8 @@ def describe(entry: WeightEntry) -> str:
     facts = [f"{entry.arch or 'Model'} with pretrained weights {entry.name!r}."]
     if "dataset" in entry.meta:
         facts.append(f"Trained on {entry.meta['dataset']}.")
-    metrics = entry.meta.get("metrics")
-    if isinstance(metrics, dict) and metrics:
-        facts.append("Metrics: " + ", ".join(f"{k} {v}" for k, v in metrics.items()) + ".")
+    if metrics := metrics_text(entry.meta):
+        facts.append(f"Metrics: {metrics}.")
     facts.append(f"Weights: {entry.file_name} ({human_size(entry.size)}).")
     facts.append("Keyword arguments go to get_model (device, progress).")
     lines = textwrap.wrap(" ".join(facts), width=68, break_on_hyphens=False)

@@ -15,14 +15,19 @@ RELEASE_URL = re.compile(r"^https?://[^/]+/([^/]+/[^/]+)/releases/download/")
 
 
 def refresh_tables(project_root: Path) -> list[str]:
-    """Rewrite the README weights table (and hubconf.py) from the registry; what changed."""
+    """Rewrite the README weights table (and hubconf.py, and MODEL_CARD.md's generated parts)
+    from the registry; what changed."""
     project = open_project(project_root)
     entries = load_registry(project.registry)
-    before = {path: read_if_exists(path) for path in (project.readme, project.root / HUBCONF_FILE)}
+    from ml_publish.weights.model_card import MODEL_CARD_FILE, refresh_model_card
+
+    generated = (project.readme, project.root / HUBCONF_FILE, project.root / MODEL_CARD_FILE)
+    before = {path: read_if_exists(path) for path in generated}
     refresh_readme(project, entries)
     if before[project.root / HUBCONF_FILE] is not None:
         repository = registered_repository(entries) or resolve_repository(None, project.root)
         refresh_hubconf(project, repository, entries)
+    refresh_model_card(project.root)
     return [
         str(path.relative_to(project.root))
         for path, text in before.items()

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
 from ml_publish.project_facts import check_tag, resolve_repository
 from ml_publish.toml_file import read_toml
+from ml_publish.weights.metadata import given_meta_problem, project_license
 from ml_publish.weights.naming import (
     check_weight_name,
     download_server,
+    is_data,
     release_download_url,
     weight_file_name,
 )
@@ -109,6 +112,9 @@ def add_weights(
     repository = resolve_repository(repository, project_root)
     tag = check_tag(tag or f"v{project.version()}")
     meta = dict(meta or {})
+    problem = given_meta_problem(meta)
+    if problem is not None:
+        raise UsageError(f"{name}: {problem}; nothing was registered")
     project.staging_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=project.staging_dir) as scratch:
         source, suffix = prepared(file, Path(scratch), strip_prefix, file_format, meta)
@@ -117,7 +123,7 @@ def add_weights(
         existing = next((e for e in entries if e.name == name), None)
         if existing is not None:
             if existing.sha256 == sha256:
-                return existing
+                return with_meta_updated(project, entries, existing, meta)
             if not registered_from(existing, file):
                 raise UsageError(
                     f"{name!r} is already registered with other content "
@@ -127,6 +133,7 @@ def add_weights(
             arch, meta = arch or existing.arch, {**existing.meta, **meta}
         staged = project.staging_dir / file_name
         stage(source, staged)
+    meta = with_computed_meta(meta, staged, project_root)
     entry = WeightEntry(
         name=name,
         url=release_download_url(download_server(), repository, tag, file_name),
@@ -144,6 +151,37 @@ def add_weights(
     refresh_hubconf(project, repository, entries)
     ignore_staging_dir(project)
     return entry
+
+
+def with_meta_updated(
+    project: Project, entries: list[WeightEntry], existing: WeightEntry, meta: dict[str, Any]
+) -> WeightEntry:
+    """``existing`` (the same content registered again) with ``meta`` merged into its meta."""
+    merged = {**existing.meta, **meta}
+    if merged == existing.meta:
+        return existing
+    updated = replace(existing, meta=merged)
+    entries = [updated if entry is existing else entry for entry in entries]
+    save_registry(project.registry, entries)
+    refresh_readme(project, entries)
+    return updated
+
+
+def with_computed_meta(meta: dict[str, Any], staged: Path, project_root: Path) -> dict[str, Any]:
+    """``meta`` with the staged file's size and parameter count, and the project's license
+    when none is given (data files get their size alone)."""
+    from ml_publish.weights.parameter_count import parameter_count
+
+    computed = {**meta, "file_size": staged.stat().st_size}
+    computed.pop("num_params", None)
+    if is_data(meta):
+        return computed
+    count = parameter_count(staged)
+    if count is not None:
+        computed["num_params"] = count
+    if "license" not in computed and (license_id := project_license(project_root)):
+        computed["license"] = license_id
+    return computed
 
 
 def prepared(

@@ -5,6 +5,11 @@ entries follow (file name, fields, how weight files are named) are in ``weights.
 Two fields are optional and written only when they hold something: ``parts``, the release
 assets of a weight too large for one (``weights.parts``), and ``mirrors``, other URLs serving
 the same bytes, tried in order when the release cannot serve them (``weights.mirrors``).
+
+Format 2 added the typed keys of ``meta`` (``weights.metadata``: license, categories, metrics,
+recipe, paper, num_params, file_size), checked as the file is read, and ``defaults``, the weight
+``get_model(arch, weights="DEFAULT")`` loads for each architecture. A format 1 file is still
+read, upgraded in memory (``weights.registry_upgrade``), and written back as format 2.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from ml_publish.errors import UsageError
+from ml_publish.weights.metadata import meta_problem
 from ml_publish.weights.naming import REQUIRED_FIELDS, SAFE_NAME, SHA256_HEX, STATUSES
 from ml_publish.weights.parts import Part, part_file_name
 
-REGISTRY_FORMAT = 1
+REGISTRY_FORMAT = 2
+READABLE_FORMATS = (1, 2)
 # Far beyond any file, and still a number every reader of the registry handles (a 64-bit int).
 MAX_REGISTERED_SIZE = 2**63 - 1
 DOWNLOAD_URL = re.compile(r"https?://[^\s/]+/\S*\Z")
@@ -39,6 +46,8 @@ class WeightEntry:
     meta: dict[str, Any] = field(default_factory=dict)
     parts: tuple[Part, ...] = ()
     mirrors: tuple[str, ...] = ()
+    # What the weights make of a sample input (weights.fingerprint); written only when recorded.
+    fingerprint: dict[str, Any] = field(default_factory=dict)
 
 
 class RegistryError(UsageError):
@@ -47,8 +56,47 @@ class RegistryError(UsageError):
 
 def load_registry(path: Path) -> list[WeightEntry]:
     """Read and validate a registry file; anything else than a registry is a ``RegistryError``."""
+    return registry_document(path)[0]
+
+
+def load_defaults(path: Path) -> dict[str, str]:
+    """The registry's default weight per architecture (none in a format 1 file)."""
+    return registry_document(path)[1]
+
+
+def registry_document(path: Path) -> tuple[list[WeightEntry], dict[str, str]]:
+    """The registry's entries and defaults, read and validated (format 1 upgraded)."""
+    document = read_json(path)
+    if not isinstance(document, dict) or not isinstance(document.get("weights"), list):
+        raise RegistryError(f"{path} has no 'weights' list; restore it from git")
+    version = document.get("format", 1)
+    if version not in READABLE_FORMATS:
+        raise RegistryError(
+            f"{path} is registry format {version!r}, newer than this ml-publish reads "
+            f"(up to {REGISTRY_FORMAT}); upgrade ml-publish"
+        )
+    if version == 1:
+        from ml_publish.weights.registry_upgrade import upgraded_entries
+
+        document["weights"] = upgraded_entries(document["weights"])
+    entries = [entry_from_json(path, index, raw) for index, raw in enumerate(document["weights"])]
+    names = [entry.name for entry in entries]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise RegistryError(f"{path} lists {', '.join(duplicates)} more than once")
+    defaults = document.get("defaults", {})
+    if not isinstance(defaults, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in defaults.items()
+    ):
+        raise RegistryError(f"{path}: defaults must map architectures to weight names")
+    return entries, dict(defaults)
+
+
+def read_json(path: Path) -> object:
+    """The file's JSON document; anything unreadable is a ``RegistryError``."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document: object = json.loads(path.read_text(encoding="utf-8"))
+        return document
     except json.JSONDecodeError as error:
         raise RegistryError(
             f"{path} is not valid JSON (line {error.lineno}: {error.msg}); fix it or restore "
@@ -61,14 +109,6 @@ def load_registry(path: Path) -> list[WeightEntry]:
         ) from None
     except OSError as error:
         raise RegistryError(f"cannot read {path}: {error.strerror or error}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("weights"), list):
-        raise RegistryError(f"{path} has no 'weights' list; restore it from git")
-    entries = [entry_from_json(path, index, raw) for index, raw in enumerate(document["weights"])]
-    names = [entry.name for entry in entries]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise RegistryError(f"{path} lists {', '.join(duplicates)} more than once")
-    return entries
 
 
 def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
@@ -79,7 +119,7 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
     missing = [name for name in REQUIRED_FIELDS if name not in raw]
     if missing:
         raise RegistryError(f"{where} lacks {', '.join(missing)}")
-    problem = field_problem(raw)
+    problem = field_problem(raw) or meta_problem(raw["meta"] if "meta" in raw else {})
     if problem is not None:
         raise RegistryError(f"{where}: {problem}; fix it or restore the file from git")
     return WeightEntry(
@@ -93,6 +133,7 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
         meta=dict(raw.get("meta", {})),
         parts=parts_from_json(where, raw),
         mirrors=mirrors_from_json(where, raw),
+        fingerprint=dict(raw.get("fingerprint", {})),
     )
 
 
@@ -117,6 +158,8 @@ def field_problem(raw: dict[str, Any]) -> str | None:
         return "arch must be a string"
     if not isinstance(raw.get("meta", {}), dict):
         return "meta must be an object"
+    if not isinstance(raw.get("fingerprint", {}), dict):
+        return "fingerprint must be an object"
     return None
 
 
@@ -159,13 +202,45 @@ def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
 def entry_to_json(entry: WeightEntry) -> dict[str, Any]:
     """The entry as the registry stores it: ``parts`` and ``mirrors`` only when there are any."""
     document = asdict(entry)
-    for optional in ("parts", "mirrors"):
+    for optional in ("parts", "mirrors", "fingerprint"):
         if not document[optional]:
             del document[optional]
     return document
 
 
-def save_registry(path: Path, entries: list[WeightEntry]) -> None:
-    """Write the registry with stable formatting, so diffs stay small."""
-    document = {"format": REGISTRY_FORMAT, "weights": [entry_to_json(entry) for entry in entries]}
+def save_registry(
+    path: Path, entries: list[WeightEntry], defaults: dict[str, str] | None = None
+) -> None:
+    """Write the registry with stable formatting, so diffs stay small.
+
+    ``defaults`` (architecture: weight name) are kept as the file has them unless given; a
+    default whose weight is gone is dropped, and the first weight registered for an
+    architecture becomes its default.
+    """
+    if defaults is None:
+        try:
+            defaults = load_defaults(path)
+        except RegistryError:
+            defaults = {}
+    document = {
+        "format": REGISTRY_FORMAT,
+        "defaults": defaults_for(entries, defaults),
+        "weights": [entry_to_json(entry) for entry in entries],
+    }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def defaults_for(entries: list[WeightEntry], defaults: dict[str, str]) -> dict[str, str]:
+    """``defaults`` kept where they name a registered weight of their architecture, and each
+    other architecture's first weight (data files have no architecture to default)."""
+    from ml_publish.weights.naming import is_data
+
+    models = [entry for entry in entries if entry.arch and not is_data(entry.meta)]
+    kept = {
+        arch: name
+        for arch, name in defaults.items()
+        if any(entry.name == name and entry.arch == arch for entry in models)
+    }
+    for entry in models:
+        kept.setdefault(entry.arch, entry.name)
+    return dict(sorted(kept.items()))

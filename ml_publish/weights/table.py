@@ -54,7 +54,27 @@ def download_cell(entry: WeightEntry, link: Callable[[str, str], str]) -> str:
     return cell
 
 
-HEADER = ["Name", "Architecture", "Dataset", "Size", "SHA-256", "Download"]
+HEADER = ["Name", "Architecture", "Dataset", "Metrics", "License", "Size", "SHA-256", "Download"]
+# Columns shown only when some entry fills them.
+OPTIONAL_COLUMNS = ("Metrics", "License")
+
+
+def metrics_text(meta: dict[str, object]) -> str:
+    """A weight's metrics in a line: ``acc@1 80.674 (ImageNet, val)``, sets joined by ``; ``."""
+    metrics = meta.get("metrics")
+    if not isinstance(metrics, list):
+        return ""
+    return "; ".join(
+        ", ".join(f"{name} {value:g}" for name, value in metric["values"].items())
+        + f" ({metric['dataset']}, {metric['split']})"
+        for metric in metrics
+        if isinstance(metric, dict) and isinstance(metric.get("values"), dict)
+    )
+
+
+def license_text(meta: dict[str, object]) -> str:
+    value = meta.get("license")
+    return value if isinstance(value, str) else ""
 
 
 def table_rows(
@@ -63,26 +83,34 @@ def table_rows(
     text: Callable[[str], str],
     link: Callable[[str, str], str],
 ) -> list[list[str]]:
-    """One row of cells per entry, by name, in a markup given by its code quote, its escaping
-    of plain text and its links."""
-    return [
+    """The header, then one row of cells per entry, by name, in a markup given by its code
+    quote, its escaping of plain text and its links; metrics and license only when filled."""
+    rows = [
         [
             f"{code}{entry.name}{code}",
             text(entry.arch),
             text(str(entry.meta.get("dataset", ""))),
+            text(metrics_text(entry.meta)),
+            text(license_text(entry.meta)),
             human_size(entry.size),
             f"{code}{entry.sha256[:10]}{code}",
             download_cell(entry, link),
         ]
         for entry in sorted(entries, key=lambda e: e.name)
     ]
+    shown = [
+        index
+        for index, column in enumerate(HEADER)
+        if column not in OPTIONAL_COLUMNS or any(row[index] for row in rows)
+    ]
+    return [[row[index] for index in shown] for row in [HEADER, *rows]]
 
 
 def render_table(entries: list[WeightEntry]) -> str:
     """The Markdown table, or a sentence when there is nothing to list."""
     if not entries:
         return NO_WEIGHTS
-    header, rows = HEADER, table_rows(entries, "`", markdown_text, markdown_link)
+    header, *rows = table_rows(entries, "`", markdown_text, markdown_link)
     # Padded as mdformat-gfm pads tables, so the project's Markdown hook leaves it alone.
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [header, ["-" * width for width in widths], *rows]
@@ -120,7 +148,7 @@ def render_rst_table(entries: list[WeightEntry]) -> str:
     """The table as a reStructuredText list-table, or a sentence when there is nothing to list."""
     if not entries:
         return NO_WEIGHTS
-    header, rows = HEADER, table_rows(entries, "``", rst_text, rst_link)
+    header, *rows = table_rows(entries, "``", rst_text, rst_link)
     lines = [".. list-table::", "   :header-rows: 1", ""]
     for first, *others in [header, *rows]:
         lines.append(f"   * - {first}")

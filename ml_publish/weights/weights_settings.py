@@ -79,6 +79,9 @@ class AddSettings(WeightsSettings):
     arch: str = ""
     meta: tuple[str, ...] = ()
     meta_file: Path | None = None
+    # As typed: the results (JSON or a JSON file) and the class names' file.
+    metrics: str | None = None
+    categories: str | None = None
     strip_prefix: str | None = None
     file_format: str | None = None
     # As typed (e.g. 1900MiB); None for the default, just under GitHub's limit.
@@ -101,6 +104,17 @@ class AddSettings(WeightsSettings):
             help="a fact to record (dataset, metrics, input size, mean, std, categories, ...)",
         )
         parser.add_argument("--meta-file", help="a JSON or TOML file of such facts")
+        parser.add_argument(
+            "--metrics",
+            metavar="JSON_OR_FILE",
+            help="results: a JSON object of dataset, split and values ({metric: number}), a list "
+            "of them, or a JSON file",
+        )
+        parser.add_argument(
+            "--categories",
+            metavar="FILE",
+            help="the class names, one a line (long lists: a file inside the package)",
+        )
         parser.add_argument(
             "--strip-prefix",
             help="keep only state-dict keys under this prefix, without it (e.g. 'model.')",
@@ -129,12 +143,31 @@ class AddSettings(WeightsSettings):
             arch=args.arch,
             meta=tuple(args.meta),
             meta_file=project / args.meta_file if args.meta_file else None,
+            metrics=args.metrics,
+            categories=args.categories,
             strip_prefix=args.strip_prefix,
             file_format=args.format,
             part_size=args.part_size,
             repository=args.repo,
             tag=args.tag,
         )
+
+
+@dataclass(frozen=True)
+class DefaultSettings(WeightsSettings):
+    """``weights default``: the architecture, and the weight its ``weights="DEFAULT"`` loads."""
+
+    arch: str = ""
+    name: str = ""
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("arch", help="the architecture")
+        parser.add_argument("name", help='the weight get_model(ARCH, weights="DEFAULT") loads')
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        return cls(project=Path(args.project), arch=args.arch, name=args.name)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -64,3 +65,38 @@ def test_hubconf_is_written_from_the_registry_and_the_registry_kept(
     assert (
         path_change(with_weights, registry_file, template_registry, b"{}", registry, LABELS) is None
     )
+
+
+def test_a_format_1_registry_is_upgraded_with_the_projects_facts(
+    with_weights: Path, tmp_path: Path
+) -> None:
+    registry_file = "seal_counter/weights.json"
+    path = with_weights / registry_file
+    document = json.loads(path.read_text())
+    (entry,) = document["weights"]
+    entry["arch"] = "example_net"
+    entry["meta"] = {"dataset": "seals", "metrics": "91% on our test set"}
+    path.write_text(json.dumps({"format": 1, "weights": [entry]}, indent=2))
+    rendered = new_project(
+        ["project_name=Seal Counter"], output_dir=tmp_path / "base", no_input=True
+    )
+    template_registry = (rendered / registry_file).read_bytes()
+
+    change = path_change(
+        with_weights,
+        registry_file,
+        b'{"format": 1, "weights": []}',
+        template_registry,
+        project_registry(with_weights, {}),
+        LABELS,
+    )
+
+    assert change is not None and change.action == "regenerate"
+    upgraded = json.loads(change.after or b"")
+    assert (upgraded["format"], upgraded["defaults"]) == (2, {"example_net": "seal"})
+    assert upgraded["weights"][0]["meta"] == {
+        "dataset": "seals",
+        "metrics_v1": "91% on our test set",
+        "file_size": 20_000,
+        "license": "MIT",  # the template's default answer, in pyproject.toml
+    }

@@ -36,7 +36,7 @@ loaded = load_state_dict(staged / tied.file_name)
 data = (staged / tied.file_name).read_bytes()
 header = json.loads(data[8 : 8 + int.from_bytes(data[:8], "little")])
 print(json.dumps({
-    "tied": [tied.file_name, tied.meta],
+    "tied": [tied.file_name, tied.meta, len(data)],
     "equal": sorted(name for name in original if torch.equal(original[name], loaded[name])),
     "shared": loaded["head.weight"] is loaded["embed.weight"],
     "stored": sorted(header),
@@ -68,10 +68,17 @@ def test_tied_weights_and_a_lightning_checkpoint_convert_and_load_back(
                  env=in_project)  # fmt: skip
 
     found = json.loads(result.stdout)
-    file_name, meta = found["tied"]
+    file_name, meta, size = found["tied"]
     source_sha256 = hashlib.sha256((torch_files / "tied.pth").read_bytes()).hexdigest()
     assert file_name.endswith(".safetensors")
-    assert meta == {"converted_from": {"file_name": "tied.pth", "sha256": source_sha256}}
+    assert meta == {
+        "converted_from": {"file_name": "tied.pth", "sha256": source_sha256},
+        "file_size": size,
+        # embed.weight and embed_t (10x4 each: the transposed view becomes a copy), first_row
+        # and head.bias; the tied head.weight is stored once, as embed.weight.
+        "num_params": 40 + 40 + 4 + 10,
+        "license": "MIT",
+    }
     # Every tensor comes back equal, and the tied ones as one tensor again ...
     assert found["equal"] == ["embed.weight", "embed_t", "first_row", "head.bias", "head.weight"]
     assert found["shared"] is True

@@ -117,7 +117,8 @@ def test_torch_hub_lists_helps_and_loads_registered_weights(
     run(
         [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "add", "net.pth",
          "--name", "example_v1", "--arch", "example_net", "--meta", "dataset=CIFAR-10",
-         "--meta", 'arch_kwargs={"num_classes": 4}', "--meta", 'metrics={"top1": 0.91}'],
+         "--meta", 'arch_kwargs={"num_classes": 4}', "--metrics",
+         '{"dataset": "CIFAR-10", "split": "test", "values": {"top1": 0.91}}'],
         env=in_project,
     )  # fmt: skip
 
@@ -133,7 +134,9 @@ def test_torch_hub_lists_helps_and_loads_registered_weights(
 
     listed, *help_lines, loaded = result.stdout.strip().splitlines()
     assert listed == "['example_v1']"
-    assert "Trained on CIFAR-10. Metrics: top1 0.91." in " ".join("".join(help_lines).split())
+    assert "Trained on CIFAR-10. Metrics: top1 0.91 (CIFAR-10, test)." in " ".join(
+        "".join(help_lines).split()
+    )
     assert loaded == "ExampleNet False torch.Size([2, 4])"
     for tool in ("black", "flake8"):
         run([project_tools.bin(tool), "hubconf.py"] if tool == "flake8" else

@@ -75,7 +75,8 @@ def test_a_src_layout_package_gets_the_loader_the_registry_and_the_markers(
     assert AddDependency("filelock>=3.12") in plan.operations
     assert '"filelock>=3.12"' in (root / "pyproject.toml").read_text()
     assert json.loads((root / "src/leaf_seg/weights.json").read_text()) == {
-        "format": 1,
+        "format": 2,
+        "defaults": {},
         "weights": [],
     }
     pretrained = (root / "src/leaf_seg/pretrained.py").read_text()

@@ -67,7 +67,8 @@ def test_add_names_stages_and_registers_without_touching_git(project: Path) -> N
         "file_name": file_name,
         "status": "pending",
         "arch": "unet",
-        "meta": {"dataset": "DSB", "mean": [0.5, 0.5, 0.5]},
+        # The size computed, the project's license (random bytes have no parameter count).
+        "meta": {"dataset": "DSB", "mean": [0.5, 0.5, 0.5], "file_size": 50_000, "license": "MIT"},
     }
     assert (project / ".ml-publish" / "weights" / file_name).read_bytes() == CONTENT
     assert file_name in (project / "README.md").read_text(encoding="utf-8")
@@ -103,7 +104,12 @@ def test_metadata_file_in_toml(project: Path) -> None:
 
     assert code == 0, err
     (entry,) = registry_of(project)["weights"]
-    assert entry["meta"] == {"dataset": "DSB", "input_size": 256}
+    assert entry["meta"] == {
+        "dataset": "DSB",
+        "input_size": 256,
+        "file_size": 50_000,
+        "license": "MIT",
+    }
 
 
 def test_list_and_verify(project: Path) -> None:

@@ -69,7 +69,7 @@ def write(tmp_path: Path, document: object) -> Path:
 
 
 def test_round_trip_keeps_every_field(tmp_path: Path) -> None:
-    path = write(tmp_path, {"format": 1, "weights": [entry()]})
+    path = write(tmp_path, {"format": 2, "weights": [entry()]})
     entries = load_registry(path)
 
     save_registry(path, entries)
@@ -106,7 +106,7 @@ def test_parts_and_mirrors_round_trip_and_are_written_only_when_there_are_any(
     tmp_path: Path,
 ) -> None:
     split = entry(parts=[part(1, 2, 4), part(2, 2, 3)], mirrors=["https://x.org/unet.pth"])
-    path = write(tmp_path, {"format": 1, "weights": [split, entry("plain")]})
+    path = write(tmp_path, {"format": 2, "weights": [split, entry("plain")]})
 
     save_registry(path, load_registry(path))
 

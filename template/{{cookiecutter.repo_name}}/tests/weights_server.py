@@ -152,8 +152,15 @@ def publish(
     return entry
 
 
-def registry_of(*entries: dict[str, Any]) -> Registry:
-    document = {"format": 1, "weights": list(entries)}
+def registry_of(
+    *entries: dict[str, Any],
+    defaults: dict[str, str] | None = None,
+) -> Registry:
+    document = {
+        "format": 2,
+        "defaults": defaults or {},
+        "weights": list(entries),
+    }
     return Registry.from_text(json.dumps(document))
 
 

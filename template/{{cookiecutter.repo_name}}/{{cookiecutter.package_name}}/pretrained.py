@@ -3,7 +3,10 @@
 ``weights.json`` beside this file lists every published weight file with its
 URL, full SHA-256 and size; a file too large for one GitHub release asset
 lists its parts, and a file may list mirrors, other URLs serving the same
-bytes. Nothing here trusts a file it has not hashed: a download is checked
+bytes. Each weight's ``meta`` is typed (``WeightsMeta``: license, categories,
+metrics, recipe, paper, parameter count, file size), and the registry names
+each architecture's default weights. Nothing here trusts a file it has not
+hashed: a download is checked
 before it is renamed into the cache (``_download``), and the cache
 (``_cache``) lets many processes share it, each file downloaded once.
 """
@@ -37,11 +40,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CACHE_VARIABLE",
+    "DEFAULT",
     "MIRROR_VARIABLE",
+    "Metric",
     "Registry",
     "Weights",
     "WeightsError",
+    "WeightsMeta",
     "default_cache_dir",
+    "default_weights",
     "download_weights",
     "get_weights",
     "list_models",
@@ -52,6 +59,8 @@ __all__ = [
 # release as the first source; the registered mirrors still follow it.
 MIRROR_VARIABLE = "{{ cookiecutter.package_name | upper }}_WEIGHTS_MIRROR"
 REGISTRY_FILE = "weights.json"
+# The weights alias naming an architecture's default, as in torchvision.
+DEFAULT = "DEFAULT"
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,61 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """Results on one split of a dataset: ``{"acc@1": 80.674}``."""
+
+    dataset: str
+    split: str
+    values: dict[str, float]
+
+    @classmethod
+    def from_json(cls, metric: dict[str, Any]) -> Metric:
+        return cls(metric["dataset"], metric["split"], dict(metric["values"]))
+
+
+@dataclass(frozen=True)
+class WeightsMeta:
+    """What is known about a set of weights, typed; ``other`` holds the rest
+    (the transforms' facts, ``arch_kwargs``, ``dataset``, ...)."""
+
+    license: str = ""
+    categories: tuple[str, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    recipe: str = ""
+    paper: str = ""
+    num_params: int | None = None
+    file_size: int | None = None
+    other: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, meta: dict[str, Any]) -> WeightsMeta:
+        metrics = [Metric.from_json(m) for m in meta.get("metrics", [])]
+        return cls(
+            license=meta.get("license", ""),
+            categories=read_categories(meta.get("categories", [])),
+            metrics=tuple(metrics),
+            recipe=meta.get("recipe", ""),
+            paper=meta.get("paper", ""),
+            num_params=meta.get("num_params"),
+            file_size=meta.get("file_size"),
+            other=dict(meta),
+        )
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A value of the registry's ``meta`` by key, as when it was a dict."""
+        return self.other.get(key, default)
+
+
+def read_categories(value: list[str] | str) -> tuple[str, ...]:
+    """Class names listed inline, or in a text file of the package."""
+    if isinstance(value, list):
+        return tuple(value)
+    package_files = resources.files("{{ cookiecutter.package_name }}")
+    text = package_files.joinpath(value).read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+@dataclass(frozen=True)
 class Weights:
     """One published weight file and what is needed to use it."""
 
@@ -77,7 +141,7 @@ class Weights:
     size: int
     file_name: str
     arch: str
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: WeightsMeta = field(default_factory=WeightsMeta)
     parts: tuple[Part, ...] = ()
     mirrors: tuple[str, ...] = ()
 
@@ -91,7 +155,7 @@ class Weights:
             size=int(entry["size"]),
             file_name=entry["file_name"],
             arch=entry.get("arch", ""),
-            meta=dict(entry.get("meta", {})),
+            meta=WeightsMeta.from_json(entry.get("meta", {})),
             parts=tuple(parts),
             mirrors=tuple(entry.get("mirrors", [])),
         )
@@ -105,20 +169,34 @@ class Weights:
         """The preprocessing these weights were trained with."""
         from .transforms import Preprocess
 
-        return Preprocess.from_meta(self.meta)
+        return Preprocess.from_meta(self.meta.other)
 {%- endif %}
 
 
 class Registry:
     """The weights listed in one registry file."""
 
-    def __init__(self, weights: list[Weights]) -> None:
+    def __init__(
+        self,
+        weights: list[Weights],
+        defaults: dict[str, str] | None = None,
+    ) -> None:
         self.weights = {w.name: w for w in weights}
+        self.defaults = dict(defaults or {})
 
     @classmethod
     def from_text(cls, text: str) -> Registry:
-        entries = json.loads(text)["weights"]
-        return cls([Weights.from_json(entry) for entry in entries])
+        document = json.loads(text)
+        weights = [Weights.from_json(entry) for entry in document["weights"]]
+        return cls(weights, document.get("defaults", {}))
+
+    def default(self, arch: str) -> Weights:
+        """The weights ``get_model(arch, weights="DEFAULT")`` loads."""
+        if arch not in self.defaults:
+            known = ", ".join(sorted(self.defaults)) or "none yet"
+            message = f"architecture {arch!r} has no default weights"
+            raise WeightsError(f"{message}; architectures with one: {known}")
+        return self.get(self.defaults[arch])
 
     def names(self) -> list[str]:
         return sorted(self.weights)
@@ -187,6 +265,11 @@ def list_models() -> list[str]:
 def get_weights(name: str) -> Weights:
     """The registry entry for ``name``."""
     return default_registry().get(name)
+
+
+def default_weights(arch: str) -> Weights:
+    """The default weights of the architecture ``arch``."""
+    return default_registry().default(arch)
 
 
 def download_weights(
