@@ -372,6 +372,9 @@ def add_release_arguments(parser: argparse.ArgumentParser) -> None:
         help="push the tag and stop; the next ml-publish release finishes once it is published",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars or step times")
+    parser.add_argument(
+        "--doi", help="the DOI to cite from now on (Zenodo's): into CITATION.cff and the README"
+    )
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:

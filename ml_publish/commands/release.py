@@ -24,6 +24,7 @@ def run(args: Namespace) -> int:
         progress=not args.quiet,
         wait_minutes=args.wait,
         no_wait=args.no_wait,
+        doi=args.doi,
     )
     project = Path(args.project)
     if args.abandon:

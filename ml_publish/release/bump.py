@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import UsageError
 from ml_publish.layout.version_source import SCM, UNSUPPORTED, VersionSource
+from ml_publish.checks.docs import CITATION_FILE
+from ml_publish.release.citation import bare_doi, cites_a_version, update_citation, update_doi_badge
 from ml_publish.release.context import ReleaseContext
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.hubconf import HUBCONF_FILE
@@ -95,6 +98,23 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
     save_registry(registry, entries)
 
 
+def cite_release(ctx: ReleaseContext) -> Path | None:
+    """Name this release (and ``--doi``) in CITATION.cff and the README's DOI badge."""
+    doi = bare_doi(ctx.options.doi) if ctx.options.doi else None
+    released = datetime.fromtimestamp(ctx.clock(), tz=timezone.utc).date()
+    update_doi_badge(ctx.project.readme, doi)
+    return update_citation(ctx.root, ctx.state.version, released, doi)
+
+
+def plan_citation(ctx: ReleaseContext) -> list[str]:
+    citation = ctx.root / CITATION_FILE
+    text = citation.read_text(encoding="utf-8") if citation.is_file() else ""
+    changes = [f"version {ctx.state.version}, date-released"] if cites_a_version(text) else []
+    if ctx.options.doi:
+        changes.append(f"doi {bare_doi(ctx.options.doi)} (and the README's DOI badge)")
+    return [f"set {' and '.join(changes)} in {CITATION_FILE}"] if text and changes else []
+
+
 def bump(ctx: ReleaseContext) -> None:
     root, tag = ctx.root, ctx.state.tag
     release_commit = git.resolve(root, "HEAD")
@@ -104,8 +124,9 @@ def bump(ctx: ReleaseContext) -> None:
             write_version(path, ctx.state.version)
         point_weights_at_tag(ctx)
         refresh_tables(root)
+        citation = cite_release(ctx)
         # All of them, changed now or by an interrupted earlier run (then already staged).
-        candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE]
+        candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE, citation]
         paths = sorted({str(p.relative_to(root)) for p in candidates if p and p.is_file()})
         if path is None and not set(paths) & set(git.changed_paths(root)):
             ctx.note(f"git tags make the version: the tag {tag} is the bump, nothing to commit")
@@ -130,6 +151,7 @@ def plan(ctx: ReleaseContext) -> list[str]:
         lines = [f"take the version from {where}: the tag {ctx.state.tag} is the bump ({version})"]
     else:
         lines = [f"set the version {version} in {path.relative_to(ctx.root)}"]
+    lines.extend(plan_citation(ctx))
     if ctx.state.weights:
         lines.append(
             f"point {len(ctx.state.weights)} weight file(s) ({', '.join(ctx.state.weights)}) at "

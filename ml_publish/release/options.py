@@ -38,6 +38,7 @@ class ReleaseOptions:
     wait_minutes: float | None = None
     # Push the tag and stop; the next run finishes once the workflow has published.
     no_wait: bool = False
+    doi: str | None = None  # --doi: the DOI CITATION.cff and the README badge name from now on
 
     def __post_init__(self) -> None:
         if self.bump is not None and self.version is not None:
