@@ -97,6 +97,8 @@ def test_cli_prints_where_the_project_is_and_what_to_do_next(output_dir: Path) -
         ("distribution_name=-bad-", "distribution_name '-bad-' is not a valid PyPI name"),
         ("github_owner=no spaces", "github_owner 'no spaces' is not a GitHub user"),
         ("line_length=50", "line_length '50' must be a whole number from 79 to 200"),
+        ("doi=https://doi.org/10.1/x", "doi 'https://doi.org/10.1/x' is not a DOI; write it bare"),
+        ("paper=arXiv 2101.00001", "paper 'arXiv 2101.00001' is neither a DOI (10.1234/abc) nor"),
         ("license=WTFPL", "license must be one of MIT, BSD-3-Clause, Apache-2.0"),
         ("python_min=3.8", "python_min must be one of 3.10, 3.9, 3.11"),
         ("framework=jax", "framework must be one of pytorch, none"),

@@ -56,8 +56,25 @@ def cited_release(text: str, version: str, released: date, doi: str | None = Non
         text = set_top_level(text, "version", version)
         text = set_top_level(text, "date-released", released.isoformat(), after="version")
     if doi is not None:
-        text = set_top_level(text, "doi", doi, after="repository-code")
+        text = set_top_level(text, "doi", doi)
     return text
+
+
+def as_released(text: bytes | None, released: bytes | None) -> bytes | None:
+    """``text`` naming the version and date that ``released`` (the project's CITATION.cff) names.
+
+    ``update`` merges the template's CITATION.cff into the project's: with the release's lines
+    the same on all three sides, a template change beside them cannot conflict with them.
+    """
+    if text is None or released is None:
+        return text
+    ours = released.decode("utf-8", errors="replace")
+    new = text.decode("utf-8", errors="replace")
+    for key in ("version", "date-released"):
+        line = re.search(rf"^{key}:[^\n]*$", ours, re.MULTILINE)
+        if line:
+            new = re.sub(rf"^{key}:[^\n]*$", lambda _: line[0], new, count=1, flags=re.MULTILINE)
+    return new.encode("utf-8")
 
 
 def badge(doi: str) -> str:
