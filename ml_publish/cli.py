@@ -153,6 +153,13 @@ def add_weights_add_arguments(parser: argparse.ArgumentParser) -> None:
         help="split files larger than this into release assets of this size (default: just "
         "under GitHub's 2 GiB limit); e.g. 1900MiB",
     )
+    parser.add_argument(
+        "--sample-input",
+        metavar="FILE",
+        help="run the weights on this input (like notebooks/sample_input.json) and record the "
+        "output's fingerprint",
+    )
+    add_python_argument(parser)
     add_repository_arguments(parser)
 
 
@@ -181,6 +188,21 @@ def add_weights_verify_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="instead, hash the copies the package's loader cached (in DIR, default: the "
         "loader's cache) against the registry",
+    )
+    parser.add_argument(
+        "--reproduce",
+        action="store_true",
+        help="instead, run each released weight with a fingerprint from the installed package "
+        "and its downloaded release asset, and compare the output",
+    )
+    add_python_argument(parser)
+
+
+def add_python_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the Python with torch and the project that runs the weights (default: this one)",
     )
 
 

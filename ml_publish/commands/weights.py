@@ -30,6 +30,10 @@ def init(args: Namespace) -> int:
 
 def add(args: Namespace) -> int:
     project = Path(args.project)
+    if args.sample_input:
+        from ml_publish.weights.fingerprint import checked_sample
+
+        checked_sample(project, Path(args.sample_input))  # bad input: nothing registered
     meta_file = project / args.meta_file if args.meta_file else None
     entry = add_weights(
         project,
@@ -46,6 +50,11 @@ def add(args: Namespace) -> int:
     print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
     if entry.parts:
         print(f"  in {len(entry.parts)} parts: {', '.join(p.file_name for p in entry.parts)}")
+    if args.sample_input:
+        from ml_publish.weights.fingerprint import record_fingerprint
+
+        found = record_fingerprint(project, entry.name, Path(args.sample_input), args.python)
+        print(f"  fingerprint on {found['input']}: output {found['shape']} {found['dtype']}")
     return 0
 
 
@@ -67,6 +76,8 @@ def verify(args: Namespace) -> int:
     from ml_publish.terminal import for_person
     from ml_publish.weights.verification import verify_weights
 
+    if args.reproduce:
+        return verify_reproduce(Path(args.project), args.python)
     if args.cache is not None:
         if args.download or args.all_sources:
             raise UsageError("--cache checks the local cache alone; drop --download/--all-sources")
@@ -82,6 +93,21 @@ def verify(args: Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def verify_reproduce(project: Path, python: str) -> int:
+    from ml_publish.weights.fingerprint import reproduce
+
+    outcome = reproduce(project, python)
+    for problem in outcome.problems:
+        print(problem, file=sys.stderr)
+    if outcome.pending:
+        print(f"not released yet, not checked: {', '.join(outcome.pending)}")
+    if not (outcome.reproduced or outcome.problems or outcome.pending):
+        print("no weights have a fingerprint; record one with weights add --sample-input FILE")
+    if outcome.reproduced:
+        print(f"reproduced from the installed package: {', '.join(outcome.reproduced)}")
+    return 1 if outcome.problems else 0
 
 
 def verify_cache(project: Path, cache_dir: Path | None) -> int:

@@ -39,6 +39,8 @@ class WeightEntry:
     meta: dict[str, Any] = field(default_factory=dict)
     parts: tuple[Part, ...] = ()
     mirrors: tuple[str, ...] = ()
+    # What the weights make of a sample input (weights.fingerprint); written only when recorded.
+    fingerprint: dict[str, Any] = field(default_factory=dict)
 
 
 class RegistryError(UsageError):
@@ -93,6 +95,7 @@ def entry_from_json(path: Path, index: int, raw: object) -> WeightEntry:
         meta=dict(raw.get("meta", {})),
         parts=parts_from_json(where, raw),
         mirrors=mirrors_from_json(where, raw),
+        fingerprint=dict(raw.get("fingerprint", {})),
     )
 
 
@@ -117,6 +120,8 @@ def field_problem(raw: dict[str, Any]) -> str | None:
         return "arch must be a string"
     if not isinstance(raw.get("meta", {}), dict):
         return "meta must be an object"
+    if not isinstance(raw.get("fingerprint", {}), dict):
+        return "fingerprint must be an object"
     return None
 
 
@@ -159,7 +164,7 @@ def mirrors_from_json(where: str, raw: dict[str, Any]) -> tuple[str, ...]:
 def entry_to_json(entry: WeightEntry) -> dict[str, Any]:
     """The entry as the registry stores it: ``parts`` and ``mirrors`` only when there are any."""
     document = asdict(entry)
-    for optional in ("parts", "mirrors"):
+    for optional in ("parts", "mirrors", "fingerprint"):
         if not document[optional]:
             del document[optional]
     return document
