@@ -33,7 +33,7 @@ def add(args: Namespace) -> int:
     if args.sample_input:
         from ml_publish.weights.fingerprint import checked_sample
 
-        checked_sample(project, Path(args.sample_input))  # bad input: nothing registered
+        checked_sample(project, project / args.sample_input)  # bad input: nothing registered
     meta_file = project / args.meta_file if args.meta_file else None
     entry = add_weights(
         project,
@@ -53,7 +53,7 @@ def add(args: Namespace) -> int:
     if args.sample_input:
         from ml_publish.weights.fingerprint import record_fingerprint
 
-        found = record_fingerprint(project, entry.name, Path(args.sample_input), args.python)
+        found = record_fingerprint(project, entry.name, project / args.sample_input, args.python)
         print(f"  fingerprint on {found['input']}: output {found['shape']} {found['dtype']}")
     return 0
 
