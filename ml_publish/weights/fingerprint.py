@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.machinery
 import importlib.util
 import json
 import math
@@ -45,10 +46,12 @@ def probe_file() -> Path:
 @cache
 def probe_module() -> ModuleType:
     """The template's ``tests/fingerprints.py``, for its comparison (it imports torch lazily)."""
-    spec = importlib.util.spec_from_file_location("ml_publish_fingerprints", probe_file())
-    assert spec is not None and spec.loader is not None
+    # Its file name is the template's (a Jinja condition), not *.py: name the loader.
+    loader = importlib.machinery.SourceFileLoader("ml_publish_fingerprints", str(probe_file()))
+    spec = importlib.util.spec_from_loader(loader.name, loader)
+    assert spec is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    loader.exec_module(module)
     return module
 
 

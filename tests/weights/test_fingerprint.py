@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tests.support.example_weights import (
     save_example_state_dict,
     serving_staged_weights,
 )
-from tests.support.fresh_install import build_dists, fresh_venv, install_wheel
+from tests.support.fresh_install import build_dists, fresh_venv
 from tests.support.processes import run
 from tests.support.venvs import VirtualEnv
 
@@ -91,7 +92,10 @@ def test_the_fingerprint_catches_a_changed_tensor_and_not_a_resaved_file(
     released_with_fingerprint_of(project, "tiny")
     dists = build_dists(project, tmp_path / "dist", project_tools)
     installed = fresh_venv(tmp_path / "installed", project_tools)
-    install_wheel(installed, dists.wheel, project_tools)
+    # Unpacked as pip installs a pure wheel: pip itself would see the project tools' own
+    # cell-segmentation (same version, behind the venv's .pth) as installed already.
+    with zipfile.ZipFile(dists.wheel) as wheel:
+        wheel.extractall(installed.site_packages)
 
     with serving_staged_weights(project, tmp_path) as url:
         env = {MIRROR_VARIABLE: url, "PYTHONPATH": str(SOURCE_TREE)}
