@@ -131,7 +131,13 @@ def record_fingerprint(
         env[loader_variable(project, "CACHE_DIR")] = cache_dir
         source = str(project.root / project.source_dir)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (source, env.get("PYTHONPATH"))))
-        found = run_probe(python, project.import_name, name, project.root / relative, env)
+        try:
+            found = run_probe(python, project.import_name, name, project.root / relative, env)
+        except OperationFailed as failed:
+            raise OperationFailed(
+                f"{failed}; {name} stays registered without a fingerprint: fix that (--python "
+                "names a Python with torch and the project's dependencies), then add it again"
+            ) from None
     fingerprint = {"input": relative, "input_sha256": sha256_of(project.root / relative), **found}
     entries = [
         dataclasses.replace(e, fingerprint=fingerprint) if e.name == name else e for e in entries

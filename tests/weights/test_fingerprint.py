@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import venv
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,26 @@ def test_the_fingerprint_catches_a_changed_tensor_and_not_a_resaved_file(
     assert "reproduced from the installed package: tiny, tiny_resaved" in verified.stdout
     assert "1 failed, 2 passed" in own_tests.stdout, own_tests.stdout + own_tests.stderr
     assert "test_published_weights_reproduce_their_fingerprint[tiny_changed]" in own_tests.stdout
+
+
+def test_without_torch_the_weight_stays_registered_without_a_fingerprint(
+    rendered_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = shutil.copytree(rendered_project, tmp_path / "project")
+    (project / "net.pth").write_bytes(b"\x80\x02}q\x00.")
+    bare = tmp_path / "bare"
+    venv.EnvBuilder(with_pip=False).create(bare)  # a Python without torch
+    words = ["weights", "-C", str(project), "add", "net.pth", "--name", "net", "--repo", REPOSITORY]
+
+    code = main([*words, "--sample-input", SAMPLE, "--python", str(bare / "bin" / "python")])
+
+    err = capsys.readouterr().err
+    assert (code, err.count("\n")) == (1, 1), err
+    assert err.startswith("ml-publish: error: weights net: the sample input did not run: ")
+    assert "No module named 'torch'" in err
+    assert err.endswith(
+        "net stays registered without a fingerprint: fix that (--python names a "
+        "Python with torch and the project's dependencies), then add it again\n"
+    )
+    (entry,) = registry(project)["weights"]
+    assert entry["name"] == "net" and "fingerprint" not in entry
