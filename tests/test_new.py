@@ -73,6 +73,8 @@ def test_the_project_records_the_template_version_and_every_answer(output_dir: P
             "line_length": "88",
             "include_notebook": "no",
             "demo_app": "none",
+            "doi": "",
+            "paper": "",
         },
     }
 
@@ -161,8 +163,9 @@ def test_parse_assignments_refuses_an_empty_key() -> None:
 
 
 def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> None:
-    # project_name, then Enter for the next eight questions, then python_min, license, ...
-    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n"
+    # project_name, then Enter for the next eight questions, then python_min, license, ...,
+    # then Enter for doi and paper.
+    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n" * 3
 
     result = subprocess.run(
         [sys.executable, "-m", "ml_publish", "new", "-o", str(output_dir)],
