@@ -2,10 +2,11 @@
 
 The commit changes the version where it is written, points the weights this release publishes
 at the new tag's download URLs (marked uploaded: nobody can see the commit before they are),
-and regenerates the README weights table and ``hubconf.py`` from the registry. When git tags
-make the version (setuptools-scm, hatch-vcs), the tag is the bump: the commit holds only the
-weights, and without pending weights there is no commit, only the tag. Re-running it
-after a crash rewrites the same contents and commits or tags only what is still missing.
+regenerates the README weights table and ``hubconf.py`` from the registry, and sets this
+release's version and date (and ``--doi``) in ``CITATION.cff``. When git tags make the version
+(setuptools-scm, hatch-vcs), the tag is the bump: the commit holds only the weights and the
+citation, and without either there is no commit, only the tag. Re-running it after a crash
+rewrites the same contents and commits or tags only what is still missing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ml_publish import git
+from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.errors import UsageError
 from ml_publish.layout.version_source import SCM, UNSUPPORTED, VersionSource
-from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.release.citation import bare_doi, cites_a_version, update_citation, update_doi_badge
 from ml_publish.release.context import ReleaseContext
 from ml_publish.versions import VERSION_LINE

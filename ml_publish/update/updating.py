@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish import __version__, git, template
+from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.conflict_markers import conflict_lines, text_of
 from ml_publish.errors import UsageError
-from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.release.citation import as_released
 from ml_publish.template import TemplateVariable, template_variables
 from ml_publish.template_record import TABLE
