@@ -70,9 +70,10 @@ def installed_python(project: Path, scratch: Path) -> Path:
     root = scratch / "venv"
     venv.EnvBuilder(with_pip=False).create(root)
     paths = sysconfig.get_paths(vars={"base": str(root), "platbase": str(root)})
-    ours = sysconfig.get_paths()["purelib"]  # torch, where this Python has it (maybe a venv)
+    # Where this Python finds torch: its site-packages and those its .pth files name.
+    ours = [entry for entry in sys.path if entry.endswith("site-packages")]
     Path(paths["purelib"], "cell_segmentation.pth").write_text(
-        f"{project}\n{ours}\n", encoding="utf-8"
+        "".join(f"{entry}\n" for entry in [str(project), *ours]), encoding="utf-8"
     )
     return root / "bin" / "python"
 
@@ -95,6 +96,9 @@ def main() -> None:
                 sys.executable, "-m", "ml_publish", "weights", "-C", str(project),
                 "verify", "--reproduce", "--python", str(python),
             ]  # fmt: skip
+            said = subprocess.run(command, capture_output=True, text=True).stdout
+            if "reproduced from the installed package: tiny" not in said:
+                sys.exit(f"verify --reproduce did not reproduce the weight:\n{said}")
             ours = median_seconds(command, RUNS)
             theirs = median_seconds([str(python), "-c", "import torch"], RUNS)
         finally:
