@@ -306,7 +306,7 @@ def test_citation_names_the_doi_and_the_paper_answered(project: Project) -> None
         assert preferred is None
     elif paper.startswith("https://doi.org/"):
         assert preferred["doi"] == paper.removeprefix("https://doi.org/")
-        assert preferred["authors"] == citation["authors"]
+        assert preferred["authors"] == [{"family-names": "Name", "given-names": "Your"}]
     else:
         assert (preferred["type"], preferred["url"]) == ("article", paper)
 
