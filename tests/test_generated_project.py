@@ -294,6 +294,23 @@ def test_citation_file_is_valid_cff(project: Project) -> None:
     )
 
 
+def test_citation_names_the_doi_and_the_paper_answered(project: Project) -> None:
+    citation = yaml.safe_load((project.root / "CITATION.cff").read_text(encoding="utf-8"))
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    doi, paper = project.answers.get("doi"), project.answers.get("paper", "")
+    assert citation.get("doi") == doi
+    badge = f"[![DOI](https://zenodo.org/badge/DOI/{doi}.svg)](https://doi.org/{doi})\n\n"
+    assert (badge in readme) == bool(doi)
+    preferred = citation.get("preferred-citation")
+    if not paper:
+        assert preferred is None
+    elif paper.startswith("https://doi.org/"):
+        assert preferred["doi"] == paper.removeprefix("https://doi.org/")
+        assert preferred["authors"] == [{"family-names": "Name", "given-names": "Your"}]
+    else:
+        assert (preferred["type"], preferred["url"]) == ("article", paper)
+
+
 def test_zizmor_finds_nothing_even_pedantic(project: Project, project_tools: VirtualEnv) -> None:
     result = run(
         [project_tools.bin("zizmor"), "--offline", "--persona", "pedantic", "."],

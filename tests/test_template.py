@@ -24,6 +24,8 @@ REQUIRED_VARIABLES = [
     "line_length",
     "include_notebook",
     "demo_app",
+    "doi",
+    "paper",
 ]
 
 
@@ -64,6 +66,7 @@ def test_choices_and_defaults() -> None:
     assert variables["include_notebook"].default == "yes"
     assert variables["include_notebook"].is_flag
     assert variables["demo_app"].choices == ("none", "gradio", "streamlit")
+    assert variables["doi"].default == variables["paper"].default == ""
 
 
 def test_the_python_list_is_the_one_the_template_extension_reads() -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+from packaging.version import InvalidVersion, Version
+
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import NOT_FOUND, RepositoryFacts, UnreadableFile
 from ml_publish.licenses import expression_identifiers, recognise_license
+from ml_publish.versions import VERSION_LINE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -168,12 +171,12 @@ def citation_present(facts: RepositoryFacts) -> str | None:
 
 @check("DOC109", requires=("DOC108",))
 def citation_valid(facts: RepositoryFacts) -> str | None:
-    """CITATION.cff is valid Citation File Format 1.2.0."""
+    """CITATION.cff is valid Citation File Format 1.2.0 and cites the package's version."""
     try:
         citation = facts.yaml(CITATION_FILE)
     except UnreadableFile as error:
         return str(error)
-    problems = citation_problems(citation)
+    problems = citation_problems(citation) or citation_version_problems(facts, citation)
     if problems:
         return f"{CITATION_FILE}: {'; '.join(problems)}"
     return None
@@ -211,6 +214,38 @@ def citation_problems(citation: Any) -> list[str]:
         if key in citation and not str(citation[key]).strip():
             problems.append(f"{key} must not be empty")
     return problems
+
+
+def package_version(facts: RepositoryFacts) -> str | None:
+    """The version written in the project (``[project]`` or ``__version__``); None from tags."""
+    from ml_publish.layout.version_source import ATTRIBUTE, STATIC, find_version_source
+
+    source = find_version_source(facts.root)
+    if source.kind == STATIC:
+        return str(facts.project_table().get("version"))
+    if source.kind == ATTRIBUTE and source.path is not None:
+        match = VERSION_LINE.search(source.path.read_text(encoding="utf-8", errors="replace"))
+        return match[2] if match else None
+    return None
+
+
+def citation_version_problems(facts: RepositoryFacts, citation: dict[str, Any]) -> list[str]:
+    """The citation's version, when it has one, must be the package's (a release sets both)."""
+    cited = citation.get("version")
+    version = package_version(facts) if cited is not None else None
+    if cited is None or version is None or same_version(str(cited), version):
+        return []
+    return [
+        f'version is {cited} but the package is {version}; set version: "{version}" '
+        "(ml-publish release does it in its bump commit)"
+    ]
+
+
+def same_version(one: str, other: str) -> bool:
+    try:
+        return Version(one) == Version(other)
+    except InvalidVersion:
+        return one == other
 
 
 @check("DOC110", requires=("DOC101",))

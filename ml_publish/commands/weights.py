@@ -49,6 +49,10 @@ def init(args: Namespace) -> int:
 
 def add(args: Namespace) -> int:
     settings = AddSettings.from_arguments(args)
+    if settings.sample_input:
+        from ml_publish.weights.fingerprint import checked_sample
+
+        checked_sample(settings.project, settings.sample_input)  # bad input: nothing registered
     meta = parse_meta(list(settings.meta), settings.meta_file)
     meta.update(given_meta(settings.project, settings.metrics, settings.categories))
     entry = add_weights(
@@ -66,6 +70,12 @@ def add(args: Namespace) -> int:
     print(f"registered {entry.name} as {entry.file_name} ({entry.status}): {entry.url}")
     if entry.parts:
         print(f"  in {len(entry.parts)} parts: {', '.join(p.file_name for p in entry.parts)}")
+    if settings.sample_input:
+        from ml_publish.weights.fingerprint import record_fingerprint
+
+        sample = settings.sample_input
+        found = record_fingerprint(settings.project, entry.name, sample, settings.python)
+        print(f"  fingerprint on {found['input']}: output {found['shape']} {found['dtype']}")
     return 0
 
 
@@ -112,6 +122,8 @@ def verify(args: Namespace) -> int:
     from ml_publish.weights.verification import verify_weights
 
     settings = VerifySettings.from_arguments(args)
+    if settings.reproduce:
+        return verify_reproduce(settings.project, settings.python)
     if settings.cache is not None:
         return verify_cache(settings.project, settings.cache_dir)
 
@@ -125,6 +137,21 @@ def verify(args: Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def verify_reproduce(project: Path, python: str) -> int:
+    from ml_publish.weights.fingerprint import reproduce
+
+    outcome = reproduce(project, python)
+    for problem in outcome.problems:
+        print(problem, file=sys.stderr)
+    if outcome.pending:
+        print(f"not released yet, not checked: {', '.join(outcome.pending)}")
+    if not (outcome.reproduced or outcome.problems or outcome.pending):
+        print("no weights have a fingerprint; record one with weights add --sample-input FILE")
+    if outcome.reproduced:
+        print(f"reproduced from the installed package: {', '.join(outcome.reproduced)}")
+    return 1 if outcome.problems else 0
 
 
 def verify_cache(project: Path, cache_dir: Path | None) -> int:

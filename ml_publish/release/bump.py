@@ -2,22 +2,26 @@
 
 The commit changes the version where it is written, points the weights this release publishes
 at the new tag's download URLs (marked uploaded: nobody can see the commit before they are),
-and regenerates the README weights table and ``hubconf.py`` from the registry. When git tags
-make the version (setuptools-scm, hatch-vcs), the tag is the bump: the commit holds only the
-weights, and without pending weights there is no commit, only the tag. Re-running it
-after a crash rewrites the same contents and commits or tags only what is still missing.
+regenerates the README weights table and ``hubconf.py`` from the registry, and sets this
+release's version and date (and ``--doi``) in ``CITATION.cff``. When git tags make the version
+(setuptools-scm, hatch-vcs), the tag is the bump: the commit holds only the weights and the
+citation, and without either there is no commit, only the tag. Re-running it after a crash
+rewrites the same contents and commits or tags only what is still missing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ml_publish import git
+from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.errors import UsageError
 from ml_publish.layout.version_source import SCM, UNSUPPORTED, VersionSource
 from ml_publish.project_facts import resolve_repository
+from ml_publish.release.citation import bare_doi, cites_a_version, update_citation, update_doi_badge
 from ml_publish.release.context import ReleaseContext
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.hubconf import HUBCONF_FILE
@@ -96,6 +100,23 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
     save_registry(registry, entries)
 
 
+def cite_release(ctx: ReleaseContext) -> Path | None:
+    """Name this release (and ``--doi``) in CITATION.cff and the README's DOI badge."""
+    doi = bare_doi(ctx.options.doi) if ctx.options.doi else None
+    released = datetime.fromtimestamp(ctx.clock(), tz=timezone.utc).date()
+    update_doi_badge(ctx.project.readme, doi)
+    return update_citation(ctx.root, ctx.state.version, released, doi)
+
+
+def plan_citation(ctx: ReleaseContext) -> list[str]:
+    citation = ctx.root / CITATION_FILE
+    text = citation.read_text(encoding="utf-8") if citation.is_file() else ""
+    changes = [f"version {ctx.state.version}, date-released"] if cites_a_version(text) else []
+    if ctx.options.doi:
+        changes.append(f"doi {bare_doi(ctx.options.doi)} (and the README's DOI badge)")
+    return [f"set {' and '.join(changes)} in {CITATION_FILE}"] if text and changes else []
+
+
 def bump(ctx: ReleaseContext) -> None:
     root, tag = ctx.root, ctx.state.tag
     release_commit = git.resolve(root, "HEAD")
@@ -105,8 +126,9 @@ def bump(ctx: ReleaseContext) -> None:
             write_version(path, ctx.state.version)
         point_weights_at_tag(ctx)
         refresh_tables(root)
+        citation = cite_release(ctx)
         # All of them, changed now or by an interrupted earlier run (then already staged).
-        candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE]
+        candidates = [path, ctx.project.registry, ctx.project.readme, root / HUBCONF_FILE, citation]
         paths = sorted({str(p.relative_to(root)) for p in candidates if p and p.is_file()})
         if path is None and not set(paths) & set(git.changed_paths(root)):
             ctx.note(f"git tags make the version: the tag {tag} is the bump, nothing to commit")
@@ -131,6 +153,7 @@ def plan(ctx: ReleaseContext) -> list[str]:
         lines = [f"take the version from {where}: the tag {ctx.state.tag} is the bump ({version})"]
     else:
         lines = [f"set the version {version} in {path.relative_to(ctx.root)}"]
+    lines.extend(plan_citation(ctx))
     if ctx.state.weights:
         lines.append(
             f"point {len(ctx.state.weights)} weight file(s) ({', '.join(ctx.state.weights)}) at "

@@ -42,6 +42,7 @@ from ml_publish import git, terminal
 from ml_publish.errors import UsageError
 from ml_publish.project_facts import resolve_repository
 from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
+from ml_publish.release.citation import bare_doi
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
@@ -243,6 +244,8 @@ def release(
 ) -> ReleaseContext:
     """Run (or resume, or with ``dry_run`` describe) the release of the project at ``root``."""
     root = root.resolve()
+    if options.doi:
+        bare_doi(options.doi)  # a bad --doi stops here, before anything is written
     state = resumed_state(root, options)
     resuming = state is not None
     if state is None:

@@ -52,6 +52,7 @@ class ReleaseSettings:
     wait_minutes: float | None = None
     # Push the tag and stop; the next run finishes once the workflow has published.
     no_wait: bool = False
+    doi: str | None = None  # --doi: the DOI CITATION.cff and the README badge name from now on
     # Instead of releasing: undo a release under way, or rehearse one offline.
     abandon: bool = False
     sandbox: bool = False
@@ -146,6 +147,9 @@ class ReleaseSettings:
             help="push the tag and stop; the next ml-publish release finishes once it is published",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bars or step times")
+        parser.add_argument(
+            "--doi", help="the DOI to cite from now on (Zenodo's): into CITATION.cff and the README"
+        )
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> Self:
@@ -166,6 +170,7 @@ class ReleaseSettings:
             progress=not args.quiet,
             wait_minutes=args.wait,
             no_wait=args.no_wait,
+            doi=args.doi,
             abandon=args.abandon,
             sandbox=args.sandbox,
         )

@@ -12,8 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ml_publish import __version__, git, template
+from ml_publish.checks.docs import CITATION_FILE
 from ml_publish.conflict_markers import conflict_lines, text_of
 from ml_publish.errors import UsageError
+from ml_publish.release.citation import as_released
 from ml_publish.template import TemplateVariable, template_variables
 from ml_publish.template_record import TABLE
 from ml_publish.update.files import RECORD, REGENERATE, REPLACE, FileChange, file_change
@@ -173,6 +175,8 @@ def path_change(
 ) -> FileChange | None:
     """One template path's change; the files made from the weights registry written from it."""
     ours = read_file(root, path)
+    if path == CITATION_FILE:  # a release's version and date are the project's, not merged
+        base, theirs = as_released(base, ours), as_released(theirs, ours)
     if registry is None or ours is None:
         return file_change(path, base, theirs, ours, labels)
     if is_generated(path, registry) and theirs is not None:

@@ -8,6 +8,7 @@ plain data (twine's ``Settings`` pattern: ``register_arguments`` then ``from_arg
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,15 @@ class WeightsSettings:
     def from_arguments(cls, args: argparse.Namespace) -> Self:
         """The settings ``register_arguments``' options were parsed into."""
         return cls(project=Path(args.project))
+
+
+def register_python_argument(parser: argparse.ArgumentParser) -> None:
+    """The Python that runs a weight (``add --sample-input``, ``verify --reproduce``)."""
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the Python with torch and the project that runs the weights (default: this one)",
+    )
 
 
 def register_release_arguments(parser: argparse.ArgumentParser) -> None:
@@ -88,6 +98,9 @@ class AddSettings(WeightsSettings):
     part_size: str | None = None
     repository: str | None = None
     tag: str | None = None
+    # An input to run the weights on, and the Python (with torch and the project) that runs it.
+    sample_input: Path | None = None
+    python: str = sys.executable
 
     @staticmethod
     def register_arguments(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +144,13 @@ class AddSettings(WeightsSettings):
             help="split files larger than this into release assets of this size (default: just "
             "under GitHub's 2 GiB limit); e.g. 1900MiB",
         )
+        parser.add_argument(
+            "--sample-input",
+            metavar="FILE",
+            help="run the weights on this input (like notebooks/sample_input.json) and record the "
+            "output's fingerprint",
+        )
+        register_python_argument(parser)
         register_release_arguments(parser)
 
     @classmethod
@@ -150,6 +170,8 @@ class AddSettings(WeightsSettings):
             part_size=args.part_size,
             repository=args.repo,
             tag=args.tag,
+            sample_input=project / args.sample_input if args.sample_input else None,
+            python=args.python,
         )
 
 
@@ -198,6 +220,9 @@ class VerifySettings(WeightsSettings):
     all_sources: bool = False
     # None: check the registry and downloads; "": the loader's own cache; else that directory.
     cache: str | None = None
+    # Instead: run each released weight with a fingerprint, with this Python.
+    reproduce: bool = False
+    python: str = sys.executable
 
     def __post_init__(self) -> None:
         if self.cache is not None and (self.download or self.all_sources):
@@ -227,6 +252,13 @@ class VerifySettings(WeightsSettings):
             help="instead, hash the copies the package's loader cached (in DIR, default: the "
             "loader's cache) against the registry",
         )
+        parser.add_argument(
+            "--reproduce",
+            action="store_true",
+            help="instead, run each released weight with a fingerprint from the installed package "
+            "and its downloaded release asset, and compare the output",
+        )
+        register_python_argument(parser)
 
     @classmethod
     def from_arguments(cls, args: argparse.Namespace) -> Self:
@@ -236,6 +268,8 @@ class VerifySettings(WeightsSettings):
             progress=not args.quiet,
             all_sources=args.all_sources,
             cache=args.cache,
+            reproduce=args.reproduce,
+            python=args.python,
         )
 
 

@@ -20,6 +20,8 @@ ANSWERS = {
     "line_length": {{ cookiecutter.line_length | string | tojson }},
     "framework": {{ cookiecutter.framework | tojson }},
     "demo_app": {{ cookiecutter.demo_app | tojson }},
+    "doi": {{ cookiecutter.doi | tojson }},
+    "paper": {{ cookiecutter.paper | tojson }},
 }
 SUPPORTED_PYTHONS = {{ supported_pythons() | tojson }}
 
@@ -38,6 +40,8 @@ PEP440_VERSION = re.compile(
 )
 GITHUB_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 GITHUB_REPO = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+# A bare DOI, as CITATION.cff's schema wants it (no https://doi.org/ in front).
+DOI = re.compile(r"^10\.\d{4,9}(\.\d+)?/[A-Za-z0-9:/_;\-\.\(\)\[\]\\]+$")
 
 
 def problem_with_package_name(name: str) -> str | None:
@@ -91,6 +95,15 @@ def problems(answers: dict[str, str]) -> list[str]:
         found.append(
             f"demo_app {answers['demo_app']!r} runs a model and needs framework 'pytorch'; "
             "choose demo_app none"
+        )
+    if answers["doi"] and not DOI.match(answers["doi"]):
+        found.append(
+            f"doi {answers['doi']!r} is not a DOI; write it bare, like 10.5281/zenodo.1234567"
+        )
+    paper = re.sub(r"^(https://doi\.org/|doi:)", "", answers["paper"])
+    if paper and not DOI.match(paper) and not re.match(r"^https?://\S+$", paper):
+        found.append(
+            f"paper {answers['paper']!r} is neither a DOI (10.1234/abc) nor an http(s) URL"
         )
     return found
 

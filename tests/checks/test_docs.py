@@ -156,6 +156,26 @@ def test_doc109_citation_valid(tmp_path: Path) -> None:
         assert problem in failed.message
 
 
+def test_doc109_citation_cites_the_package_version(tmp_path: Path) -> None:
+    cited = CITATION + 'version: "0.1.0"\n'
+    project = {"pyproject.toml": GOOD_PYPROJECT, **GOOD_PACKAGE}
+    assert audit(tmp_path / "same", {**project, "CITATION.cff": cited}, "DOC109").result == "pass"
+    # Without a version in the citation there is nothing to disagree with.
+    assert audit(tmp_path / "none", {**project, "CITATION.cff": CITATION}, "DOC109").result == (
+        "pass"
+    )
+    stale = {**project, "CITATION.cff": cited.replace("0.1.0", "0.0.9")}
+    failed = audit(tmp_path / "stale", stale, "DOC109")
+    assert failed.result == "fail"
+    assert failed.message == (
+        'CITATION.cff: version is 0.0.9 but the package is 0.1.0; set version: "0.1.0" '
+        "(ml-publish release does it in its bump commit)"
+    )
+    static = GOOD_PYPROJECT.replace('dynamic = ["version"]', 'version = "2.0"')
+    bumped = {"pyproject.toml": static, "CITATION.cff": cited}
+    assert "the package is 2.0;" in audit(tmp_path / "static", bumped, "DOC109").message
+
+
 RST_README = (
     "Cell counter\n============\n\nInstallation\n------------\n\n.. code-block:: bash\n\n"
     "   pip install cell-counter\n\nUsage\n-----\n\n``cell_counter.count(image)``\n"

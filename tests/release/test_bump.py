@@ -124,3 +124,69 @@ def test_git_tags_before_the_first_release_start_at_zero(tmp_path: Path) -> None
     git(root, "tag", "--delete", "v0.3.0")
 
     assert bump.current_version(open_project(root)) == "0.0.0"
+
+
+CITED = 'cff-version: 1.2.0\nmessage: "Cite it."\ntitle: "Leaf segmentation"\n' + (
+    'authors:\n  - family-names: "Doe"\nversion: "0.3.0"\ndate-released: "2020-01-31"\n'
+)
+# 2026-02-03 12:00 UTC, as the release's clock says it.
+RELEASE_TIME = 1770120000.0
+
+
+def test_the_release_commit_cites_the_new_version_and_its_doi(tmp_path: Path) -> None:
+    name = "flat-hatchling-dunder-black-flake8"
+    root = project(tmp_path, name, {"CITATION.cff": CITED})
+    said: list[str] = []
+    ctx = context(root, [], said)
+    ctx = ReleaseContext(
+        root, ctx.project, ReleaseSettings(doi="https://doi.org/10.5281/zenodo.42"), ctx.state
+    )
+    ctx.clock = lambda: RELEASE_TIME
+
+    assert bump.plan(ctx)[1] == (
+        "set version 0.4.0, date-released and doi 10.5281/zenodo.42 (and the README's DOI "
+        "badge) in CITATION.cff"
+    )
+    bump.bump(ctx)
+
+    changed = git(root, "show", "--name-only", "--format=%s", "v0.4.0^{commit}")
+    assert changed.splitlines() == [
+        "Release v0.4.0",
+        "",
+        "CITATION.cff",
+        "README.md",
+        "leaf_seg/__init__.py",
+    ]
+    assert (
+        git(root, "show", "v0.4.0:CITATION.cff")
+        == CITED.replace("0.3.0", "0.4.0").replace("2020-01-31", "2026-02-03")
+        + 'doi: "10.5281/zenodo.42"'
+    )
+    readme = git(root, "show", "v0.4.0:README.md").splitlines()
+    badge = "[![DOI](https://zenodo.org/badge/DOI/10.5281/zenodo.42.svg)]"
+    assert readme[:3] == ["# Leaf segmentation", "", badge + "(https://doi.org/10.5281/zenodo.42)"]
+
+
+def test_a_citation_without_a_version_stays_unversioned(tmp_path: Path) -> None:
+    root = project(tmp_path, "flat-hatchling-dunder-black-flake8")
+    before = (root / "CITATION.cff").read_text()
+
+    bump.bump(context(root, [], []))
+
+    assert git(root, "show", "v0.4.0:CITATION.cff") + "\n" == before
+
+
+def test_a_bad_doi_is_refused_in_one_line_before_anything_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, "flat-hatchling-dunder-black-flake8", {"CITATION.cff": CITED})
+    head = git(root, "rev-parse", "HEAD")
+
+    code = main(["release", "-C", str(root), "--bump", "minor", "--no-github", "--doi", "zenodo"])
+
+    assert (code, capsys.readouterr().err) == (
+        2,
+        "ml-publish: error: --doi takes a DOI like 10.5281/zenodo.1234567, not 'zenodo'\n",
+    )
+    assert git(root, "rev-parse", "HEAD") == head
+    assert git(root, "status", "--porcelain") == ""

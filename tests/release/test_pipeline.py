@@ -186,6 +186,7 @@ def test_dry_run_prints_every_step_and_changes_nothing(release_world: ReleaseWor
     ):
         assert title in said
     assert "would set the version 0.1.0 -> 0.1.1" in said
+    assert "would set version 0.1.1, date-released in CITATION.cff" in said
     assert world.snapshot() == before
     assert {request.method for request in world.gh.requests} <= {"GET"}
     assert world.index.uploads == []

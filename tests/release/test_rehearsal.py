@@ -65,6 +65,8 @@ def test_the_sandbox_releases_a_clone_installs_it_and_loads_every_weight(
         assert file_name in staged
     summary = said[-1]
     assert "fresh venv: pip installed leaf-counter 0.2.0" in summary and "verified" in summary
+    # The rehearsed release commit carries the citation of the new version.
+    assert any(line.startswith("    committed Release v0.2.0: CITATION.cff, ") for line in said)
     # The project itself is untouched, the servers are stopped, the credentials restored.
     assert (
         world.snapshot(),

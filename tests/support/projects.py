@@ -30,12 +30,15 @@ COMBINATIONS: dict[str, dict[str, str]] = {
         "license": "Apache-2.0",
         "line_length": "88",
         "demo_app": "gradio",
+        "doi": "10.5281/zenodo.1234567",
+        "paper": "https://doi.org/10.48550/arXiv.1505.04597",
     },
     "py312-gpl-none": {
         "project_name": "Speech Denoiser",
         "python_min": "3.12",
         "license": "GPL-3.0-only",
         "framework": "none",
+        "paper": "https://example.org/speech-denoiser.pdf",
     },
     "py313-proprietary-torch": {
         "project_name": "Kaggle Whale Id",

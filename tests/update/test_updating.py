@@ -14,11 +14,13 @@ import socket
 import subprocess
 import sys
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from ml_publish.adopt.adoption import adopt
+from ml_publish.release.citation import cited_release
 from ml_publish.template import new_project
 from ml_publish.update.updating import update_project
 from ml_publish.weights.registration import add_weights
@@ -181,6 +183,8 @@ ANSWERS_RECORDED = {
     "line_length": "100",
     "include_notebook": "yes",
     "demo_app": "none",
+    "doi": "",
+    "paper": "",
 }
 
 
@@ -461,3 +465,20 @@ def test_an_answer_given_again_is_changed_with_the_same_template(
     }
     commit_all(root)
     assert update_project(root).changes == ()
+
+
+def test_a_released_citation_keeps_its_version_date_and_doi_through_update(
+    otter_tracker: Path, tmp_path: Path
+) -> None:
+    root = shutil.copytree(otter_tracker, tmp_path / "otter", symlinks=True)
+    citation = root / "CITATION.cff"
+    released = cited_release(citation.read_text(), "0.3.0", date(2027, 1, 15), "10.5281/zenodo.9")
+    citation.write_text(released)
+    init = root / "otter_tracker" / "__init__.py"
+    init.write_text(init.read_text().replace('"0.1.0"', '"0.3.0"'))
+    commit_all(root, "Release v0.3.0")
+
+    plan = update_project(root, ["license=Apache-2.0"])
+
+    assert ("replace", "CITATION.cff") not in [(c.action, c.path) for c in plan.changes]
+    assert citation.read_text() == released.replace('license: "MIT"', 'license: "Apache-2.0"')
