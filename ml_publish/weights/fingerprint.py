@@ -118,7 +118,8 @@ def record_fingerprint(
 ) -> dict[str, Any]:
     """Run the registered weights ``name`` on ``sample`` from the work tree and its staged file,
     and record the output's fingerprint in the registry."""
-    project = open_project(project_root)
+    # Resolved: the probe runs in a scratch directory, where a relative root means nothing.
+    project = open_project(project_root.resolve())
     relative = checked_sample(project.root, sample)
     entries = load_registry(project.registry)
     entry = next(e for e in entries if e.name == name)
@@ -158,7 +159,7 @@ class Reproduction:
 def reproduce(project_root: Path, python: str = sys.executable) -> Reproduction:
     """Run each released weight with a fingerprint from the installed package and a fresh
     download of its release asset; one problem line per weight that does not reproduce."""
-    project = open_project(project_root)
+    project = open_project(project_root.resolve())  # the probe runs in a scratch directory
     fingerprinted = [e for e in load_registry(project.registry) if e.fingerprint]
     outcome = Reproduction([], [e.name for e in fingerprinted if e.status == "pending"], [])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

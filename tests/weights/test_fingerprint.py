@@ -77,10 +77,12 @@ def test_the_fingerprint_catches_a_changed_tensor_and_not_a_resaved_file(
 ) -> None:
     project = shutil.copytree(rendered_project, tmp_path / "cell-segmentation")
     save_example_state_dict(project_tools, project, project / "tiny.pth", num_classes=10)
+    # Run from the project's directory, as a person does: its root is "." there.
     added = run(
-        [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "add", "tiny.pth",
+        [project_tools.python, "-m", "ml_publish", "weights", "add", "tiny.pth",
          "--name", "tiny", "--arch", "example_net", "--repo", REPOSITORY,
          "--sample-input", SAMPLE],
+        cwd=project,
         env={"PYTHONPATH": str(SOURCE_TREE)},
     )  # fmt: skip
     assert "fingerprint on notebooks/sample_input.json: output [1, 10] float32" in added.stdout
@@ -101,8 +103,9 @@ def test_the_fingerprint_catches_a_changed_tensor_and_not_a_resaved_file(
     with serving_staged_weights(project, tmp_path) as url:
         env = {MIRROR_VARIABLE: url, "PYTHONPATH": str(SOURCE_TREE)}
         verified = run(
-            [project_tools.python, "-m", "ml_publish", "weights", "-C", project, "verify",
+            [project_tools.python, "-m", "ml_publish", "weights", "verify",
              "--reproduce", "--python", installed.python],
+            cwd=project,
             env=env,
             expect_success=False,
         )  # fmt: skip
