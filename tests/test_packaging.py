@@ -110,6 +110,12 @@ def test_wheel_contains_one_copy_of_the_template(wheel: Path) -> None:
     assert not [n for n in names if n.startswith("template/")]
 
 
+def test_wheel_carries_the_demo_data(wheel: Path) -> None:
+    shipped = zipfile.ZipFile(wheel).read("ml_publish/release/demo_data/iris.csv")
+
+    assert shipped == (REPOSITORY / "ml_publish/release/demo_data/iris.csv").read_bytes()
+
+
 def test_installed_ml_publish_renders_offline_from_anywhere(
     installed: VirtualEnv, tmp_path: Path
 ) -> None:
