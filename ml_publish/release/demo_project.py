@@ -32,15 +32,16 @@ DEMO_ANSWERS = [
     "demo_app=none",
 ]
 WEIGHTS_NAME = "iris-linear"
-# Learned on the iris measurements (sepal and petal length and width, cm) for three species; the
-# demo measures their accuracy on that data rather than stating it (demo_evaluation.py).
+# Fit on the iris measurements as they are (sepal and petal length and width, cm) for three
+# species: multinomial logistic regression, by scripts/fit_demo_weights.py, rounded to 2 places;
+# the demo measures their accuracy on that data rather than stating it (demo_evaluation.py).
 CLASSES = ("setosa", "versicolor", "virginica")
 WEIGHT = (
-    (0.42, 0.97, -2.33, -1.02),
-    (0.53, -0.32, -0.20, -0.94),
-    (-0.95, -0.65, 2.53, 1.96),
+    (1.21, 2.69, -3.76, -1.83),
+    (0.6, -0.04, -0.16, -1.9),
+    (-1.81, -2.65, 3.92, 3.73),
 )
-BIAS = (0.26, 1.85, -2.11)
+BIAS = (1.11, 2.87, -3.98)
 # The iris data set is published under CC BY 4.0 (UCI Machine Learning Repository), so weights
 # learned from it follow that license rather than the code's.
 DEMO_META = {
