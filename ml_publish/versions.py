@@ -71,6 +71,23 @@ def version_key(text: object) -> VersionKey | None:
     return (int(match["epoch"] or 0), tuple(release), pre, post, dev)
 
 
+def same_version(one: str, other: str) -> bool:
+    """Whether two strings name the same version, as packaging's ``Version`` equality says
+    (``1.0`` is ``1.0.0`` and ``v1.0``); strings that are not versions must be equal."""
+    ours, theirs = version_key(one), version_key(other)
+    if ours is None or theirs is None:
+        return one == other
+    return ours == theirs and local_segments(one) == local_segments(other)
+
+
+def local_segments(text: str) -> tuple[int | str, ...]:
+    """The local part's segments as PEP 440 compares them: numbers as numbers, lower case."""
+    match = parse(text)
+    local = (match["local"] or "+")[1:] if match else ""
+    parts = re.split(r"[-_.]", local.lower()) if local else []
+    return tuple(int(part) if part.isdigit() else part for part in parts)
+
+
 def latest_tagged_version(tags: list[str]) -> str | None:
     """The highest public version among tags such as ``v1.2.0`` or ``1.2.0``, as setuptools-scm
     reads them; ``None`` when no tag is a version."""

@@ -13,6 +13,7 @@ from ml_publish.versions import (
     is_public_version,
     is_version,
     latest_tagged_version,
+    same_version,
     version_key,
 )
 
@@ -81,3 +82,27 @@ def test_the_versions_are_the_ones_packaging_accepts(text: str) -> None:
 
     assert is_version(text) == (version is not None)
     assert is_public_version(text) == (version is not None and version.local is None)
+
+
+SAME_OR_NOT = [
+    ("1.0", "1.0.0"),
+    ("v1.2", "1.2"),
+    ("1.2.0rc1", "1.2.0-rc.1"),
+    ("1.2.0", "1.2.1"),
+    ("1.0+local.1", "1.0+LOCAL-01"),
+    ("1.0+a", "1.0+b"),
+    ("1.0+a", "1.0"),
+    ("1.0.post1", "1.0-1"),
+    ("not a version", "not a version"),
+    ("not a version", "1.0"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME_OR_NOT)
+def test_the_same_version_as_packaging_says(one: str, other: str) -> None:
+    try:
+        expected = Version(one) == Version(other)
+    except InvalidVersion:
+        expected = one == other
+
+    assert same_version(one, other) is expected

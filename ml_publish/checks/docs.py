@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from packaging.version import InvalidVersion, Version
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import NOT_FOUND, RepositoryFacts, UnreadableFile
 from ml_publish.licenses import expression_identifiers, recognise_license
-from ml_publish.versions import VERSION_LINE
+from ml_publish.versions import VERSION_LINE, same_version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -239,13 +238,6 @@ def citation_version_problems(facts: RepositoryFacts, citation: dict[str, Any]) 
         f'version is {cited} but the package is {version}; set version: "{version}" '
         "(ml-publish release does it in its bump commit)"
     ]
-
-
-def same_version(one: str, other: str) -> bool:
-    try:
-        return Version(one) == Version(other)
-    except InvalidVersion:
-        return one == other
 
 
 @check("DOC110", requires=("DOC101",))

@@ -94,11 +94,15 @@ def categories_fit_the_head(facts: RepositoryFacts) -> str | None:
     """Categories are as many as the outputs of the head the architecture names."""
     from ml_publish.weights.parameter_count import stored_tensors
 
-    heads, package_dir = architecture_heads(facts), registry_package_dir(facts)
-    if not heads or package_dir is None:
+    entries, package_dir = model_entries(facts), registry_package_dir(facts)
+    categorised = [entry for entry in entries if "categories" in entry.get("meta", {})]
+    if not categorised or package_dir is None:
+        raise Skip("no weight lists its categories")
+    heads = architecture_heads(facts)
+    if not heads:
         raise Skip("no architecture names its head (register_model(..., head=...))")
     wrong = []
-    for entry in model_entries(facts):
+    for entry in categorised:
         head, staged = heads.get(str(entry.get("arch"))), staged_file(facts, entry)
         count = category_count(entry.get("meta", {}), package_dir)
         tensors = stored_tensors(staged) if head and staged and count is not None else None
@@ -141,8 +145,12 @@ def architecture_heads(facts: RepositoryFacts) -> dict[str, str]:
     heads: dict[str, str] = {}
     for module in sorted(package_dir.rglob("*.py")) if package_dir else []:
         try:
-            tree = ast.parse(module.read_text(encoding="utf-8"))
+            source = module.read_text(encoding="utf-8")
+            # Parsed only where an architecture can name a head: most modules are not.
+            tree = ast.parse(source) if "register_model" in source else None
         except (SyntaxError, ValueError, OSError):
+            continue
+        if tree is None:
             continue
         for node in ast.walk(tree):
             if registered := head_of(node):
