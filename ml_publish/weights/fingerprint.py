@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.machinery
-import importlib.util
 import json
 import math
 import os
@@ -45,13 +43,15 @@ def probe_file() -> Path:
 
 @cache
 def probe_module() -> ModuleType:
-    """The template's ``tests/fingerprints.py``, for its comparison (it imports torch lazily)."""
-    # Its file name is the template's (a Jinja condition), not *.py: name the loader.
-    loader = importlib.machinery.SourceFileLoader("ml_publish_fingerprints", str(probe_file()))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
+    """The template's ``tests/fingerprints.py``, for its comparison (it imports torch lazily).
+
+    Compiled from its source rather than imported: an import would write a ``__pycache__``
+    into the template, and cookiecutter renders every file name it finds there.
+    """
+    path = probe_file()
+    module = ModuleType("ml_publish_fingerprints")
+    module.__file__ = str(path)
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
     return module
 
 

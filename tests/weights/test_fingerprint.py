@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from ml_publish.cli import main
+from ml_publish.weights.fingerprint import probe_file, probe_module
 from ml_publish.weights.registration import add_weights
 from tests.support.example_weights import (
     MIRROR_VARIABLE,
@@ -50,6 +51,20 @@ def released_with_fingerprint_of(project: Path, source: str) -> None:
     for entry in document["weights"]:
         entry.update(status="uploaded", fingerprint=fingerprint)
     (project / REGISTRY).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def test_reading_the_comparison_leaves_the_template_as_it_was() -> None:
+    # A __pycache__ written into the template once broke every later `ml-publish new`:
+    # cookiecutter renders its file names, which hold a cut Jinja condition.
+    template = probe_file().parent.parent
+    before = sorted(template.rglob("*"))
+    probe_module.cache_clear()
+
+    comparison = probe_module()
+    found = {"shape": [1, 2], "dtype": "float32", **dict.fromkeys(comparison.STATISTICS, 1.0)}
+    assert comparison.drift(found, found) is None
+    assert comparison.drift(found, {**found, "shape": [1, 3]}) == "shape [1, 3] instead of [1, 2]"
+    assert sorted(template.rglob("*")) == before
 
 
 def test_bad_sample_input_is_refused_in_one_line_and_nothing_is_registered(
