@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import venv
 import zipfile
 from pathlib import Path
@@ -53,9 +54,14 @@ def released_with_fingerprint_of(project: Path, source: str) -> None:
     (project / REGISTRY).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
-def test_reading_the_comparison_leaves_the_template_as_it_was() -> None:
+def test_reading_the_comparison_leaves_the_template_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # A __pycache__ written into the template once broke every later `ml-publish new`:
     # cookiecutter renders its file names, which hold a cut Jinja condition.
+    monkeypatch.setattr(
+        sys, "dont_write_bytecode", False
+    )  # as where PYTHONDONTWRITEBYTECODE is unset
     template = probe_file().parent.parent
     before = sorted(template.rglob("*"))
     probe_module.cache_clear()
