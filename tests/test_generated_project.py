@@ -171,9 +171,11 @@ def test_ml_publish_check_passes(project: Project) -> None:
 
     assert [c for c in checks if c["result"] == "fail"] == []
     skipped = {c["id"] for c in checks if c["result"] == "skip"}
-    # No weights yet (REL104, REL105), and no hubconf.py without PyTorch (WGT107).
+    # No weights yet (REL104, REL105, the metadata contract's WGT110-WGT114), and no hubconf.py
+    # without PyTorch (WGT107).
+    no_weights = {"REL104", "REL105", "WGT110", "WGT111", "WGT112", "WGT113", "WGT114"}
     no_hubconf = project.answers.get("framework") == "none"
-    expected = {"REL104", "REL105"} | ({"WGT107"} if no_hubconf else set())
+    expected = no_weights | ({"WGT107"} if no_hubconf else set())
     assert skipped == expected
 
 

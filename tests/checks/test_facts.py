@@ -17,7 +17,7 @@ from tests.support.tiny_repos import GOOD_PACKAGE, GOOD_PYPROJECT, write_reposit
 PACKAGE = Path(ml_publish.__file__).parent
 # The yaml names ml-publish may use: the safe loaders, their error, and yaml.load only where
 # it is given one of them (checks/facts.py: load_yaml).
-ALLOWED = {"safe_load", "safe_load_all", "SafeLoader", "CSafeLoader", "YAMLError"}
+ALLOWED = {"safe_load", "safe_load_all", "safe_dump", "SafeLoader", "CSafeLoader", "YAMLError"}
 LOAD_WITH_SAFE_LOADER = {PACKAGE / "checks" / "facts.py"}
 
 
