@@ -92,7 +92,7 @@ class Metric:
 @dataclass(frozen=True)
 class WeightsMeta:
     """What is known about a set of weights, typed; ``other`` holds the rest
-    (the transforms' facts, ``arch_kwargs``, ``dataset``, ...)."""
+    (input size, mean and std, ``arch_kwargs``, ``dataset``, ...)."""
 
     license: str = ""
     categories: tuple[str, ...] = ()
