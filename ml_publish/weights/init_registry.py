@@ -12,8 +12,11 @@ a ``hubconf.py`` at the root, unless the package has a ``model.py`` or
 The README gets the weights-table markers; a setuptools project gets ``weights.json`` in its
 ``package-data`` (the other backends ship a package's files as they are).
 
-Nothing that exists is overwritten, so a second run changes nothing. The plan is plain data:
-``--dry-run`` prints it.
+Nothing the author wrote is overwritten, so a second run changes nothing. The loader an
+earlier ``weights init`` wrote (its ``pretrained.py`` opens with the template's first line) is
+the template's, not the author's: its modules are brought up to date, so a package initialised
+before ``<PACKAGE>_WEIGHTS_DIR`` gets it as a generated project gets it from ``update``. The plan
+is plain data: ``--dry-run`` prints it.
 """
 
 from __future__ import annotations
@@ -68,6 +71,14 @@ class CreateFile:
 
 
 @dataclass(frozen=True)
+class ReplaceFile:
+    """A loader module an earlier ``weights init`` wrote, replaced by this version's."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
 class AppendToReadme:
     path: str
     text: str
@@ -87,7 +98,7 @@ class ShipRegistry:
     package: str
 
 
-Operation = CreateFile | AppendToReadme | AddDependency | ShipRegistry
+Operation = CreateFile | ReplaceFile | AppendToReadme | AddDependency | ShipRegistry
 
 
 @dataclass(frozen=True)
@@ -122,17 +133,11 @@ def plan_init(root: Path, requested: str | None = None) -> InitPlan:
     own = [name for name in PYTORCH_MODULES if pytorch and is_own(package.path / name, rendered)]
     if own:
         rendered = render_package_files(package.name, "none")
-    own_loader = is_own(package.path / "pretrained.py", rendered)
+    earlier = is_earlier_loader(package.path / "pretrained.py", rendered)
+    own_loader = not earlier and is_own(package.path / "pretrained.py", rendered)
     if own_loader:
         rendered = {k: v for k, v in rendered.items() if k not in LOADER_MODULES}
-    operations: list[Operation] = []
-    kept: list[str] = []
-    for name, text in rendered.items():
-        path = package.path / name
-        if path.exists():
-            kept.append(relative(root, path))
-        else:
-            operations.append(CreateFile(relative(root, path), text, WHY[name]))
+    operations, kept = file_operations(root, package, rendered, earlier)
     notes = []
     if pytorch and own:
         notes.append(
@@ -171,6 +176,32 @@ WHY = {
     "model.py": "@register_model and get_model(), which hubconf.py calls",
     "transforms.py": "the preprocessing recorded with each set of weights",
 }
+
+
+def file_operations(
+    root: Path, package: Package, rendered: dict[str, str], earlier: bool
+) -> tuple[list[Operation], list[str]]:
+    """Each rendered module created where it is missing; kept where it exists, but for the
+    modules of an ``earlier`` loader, which are replaced where they differ."""
+    operations: list[Operation] = []
+    kept: list[str] = []
+    for name, text in rendered.items():
+        path = package.path / name
+        if not path.exists():
+            operations.append(CreateFile(relative(root, path), text, WHY[name]))
+        elif earlier and name in ("pretrained.py", *LOADER_MODULES) and is_own(path, rendered):
+            operations.append(ReplaceFile(relative(root, path), text))
+        else:
+            kept.append(relative(root, path))
+    return operations, kept
+
+
+def is_earlier_loader(path: Path, rendered: dict[str, str]) -> bool:
+    """Whether ``path`` is the template's ``pretrained.py`` of an earlier ``weights init``: every
+    version opens with the same line, which an author's own loader would not."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    first_line = rendered["pretrained.py"].partition("\n")[0]
+    return text != rendered["pretrained.py"] and text.partition("\n")[0] == first_line
 
 
 def is_own(path: Path, rendered: dict[str, str]) -> bool:
@@ -291,6 +322,11 @@ def describe(plan: InitPlan) -> list[str]:
     for operation in plan.operations:
         if isinstance(operation, CreateFile):
             lines.append(f"  create {operation.path}: {operation.why}")
+        elif isinstance(operation, ReplaceFile):
+            lines.append(
+                f"  update {operation.path}: an earlier weights init wrote it; this version's "
+                "loader also reads local weights first (edits made to it are replaced)"
+            )
         elif isinstance(operation, AppendToReadme):
             lines.append(f"  append the weights-table markers to {operation.path}")
         elif isinstance(operation, AddDependency):
@@ -311,13 +347,15 @@ def describe(plan: InitPlan) -> list[str]:
 
 
 def apply_init(plan: InitPlan) -> None:
-    """Write the plan; each operation creates or appends, never replaces."""
+    """Write the plan; it replaces nothing but an earlier ``weights init``'s loader modules."""
     for operation in plan.operations:
         if isinstance(operation, CreateFile):
             path = plan.root / operation.path
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("x", encoding="utf-8") as out:  # "x": never over an existing file
                 out.write(operation.text)
+        elif isinstance(operation, ReplaceFile):
+            (plan.root / operation.path).write_text(operation.text, encoding="utf-8")
         elif isinstance(operation, AppendToReadme):
             with (plan.root / operation.path).open("a", encoding="utf-8") as out:
                 out.write(operation.text)

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from ml_publish.cli import main
@@ -20,9 +21,12 @@ from tests.support.static_server import serving
 from ml_publish.weights.init_registry import (
     AddDependency,
     AppendToReadme,
+    WHY,
     CreateFile,
+    ReplaceFile,
     ShipRegistry,
     apply_init,
+    describe,
     plan_init,
 )
 from ml_publish.weights.wheel_check import wheel_carries_registry
@@ -32,6 +36,9 @@ from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 from tests.support.venvs import VirtualEnv
 
+LOADER_BEFORE_ISSUE_27 = (
+    Path(__file__).parents[1] / "data" / "loader_before_issue_27" / "pretrained.py.jinja"
+)
 TORCH_EXTRA = 'test = ["pytest>=8"]\ntorch = ["torch>=2.1"]\n'
 SETUPTOOLS = "flat-setuptools-static-black-flake8"
 NAMESPACE = "namespace-hatchling-static-ruff"
@@ -131,6 +138,41 @@ def test_the_authors_own_model_is_kept_and_nothing_is_built_on_the_templates(
     assert "def transforms" not in (root / "src/leaf_seg/pretrained.py").read_text()
     assert plan.kept == ()
     assert plan.notes[0].startswith("leaf_seg has its own model.py: kept, so no hubconf.py")
+
+
+def test_the_loader_an_earlier_init_wrote_is_brought_up_to_date_whole(
+    tmp_path: Path,
+) -> None:
+    root = write_shape(tmp_path, SHAPES[SRC_RUFF])
+    apply_init(plan_init(root))
+    package = root / "src/leaf_seg"
+    fresh = {
+        name: (package / name).read_text() for name in ("pretrained.py", "_local.py", "_cache.py")
+    }
+    # As the weights init before issue 27 left it: its pretrained.py, no _local.py.
+    earlier = jinja2.Template(LOADER_BEFORE_ISSUE_27.read_text(), keep_trailing_newline=True)
+    cookiecutter = {"package_name": "leaf_seg", "framework": "none"}
+    (package / "pretrained.py").write_text(earlier.render(cookiecutter=cookiecutter))
+    (package / "_local.py").unlink()
+    (package / "_cache.py").write_text((package / "_cache.py").read_text() + "# edited\n")
+    (package / "weights.json").write_text('{"format": 2, "defaults": {}, "weights": []}\n')
+
+    plan = plan_init(root)
+
+    assert plan.operations == (
+        ReplaceFile("src/leaf_seg/pretrained.py", fresh["pretrained.py"]),
+        ReplaceFile("src/leaf_seg/_cache.py", fresh["_cache.py"]),
+        CreateFile("src/leaf_seg/_local.py", fresh["_local.py"], WHY["_local.py"]),
+    )
+    assert plan.kept == ("src/leaf_seg/_download.py", "src/leaf_seg/weights.json")
+    assert describe(plan)[1] == (
+        "  update src/leaf_seg/pretrained.py: an earlier weights init wrote it; this version's "
+        "loader also reads local weights first (edits made to it are replaced)"
+    )
+    apply_init(plan)
+    assert plan_init(root).operations == ()
+    assert (package / "pretrained.py").read_text() == fresh["pretrained.py"]
+    assert "LEAF_SEG_WEIGHTS_DIR" in (package / "_local.py").read_text()
 
 
 def test_the_loaders_dependency_is_added_once_and_only_where_the_loader_is_ours(
