@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ml_publish import git
 from ml_publish.release.demo_evaluation import iris_metric
+from ml_publish.release.demo_predict import fingerprint_demo_weight
 from ml_publish.release.rehearsal import Rehearsal, borrowed_environment, rehearse
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.template import new_project
@@ -101,6 +102,7 @@ def commit_and_rehearse(project: Path) -> Rehearsal:
         repository=f"{DEMO_OWNER}/{project.name}",
         meta={**DEMO_META, "metrics": [iris_metric(data)]},
     )
+    fingerprint_demo_weight(project, WEIGHTS_NAME)
     write_model_card(project)
     weights.unlink()  # it is staged in .ml-publish/weights now, out of git
     git.checked(["add", "--all"], project)

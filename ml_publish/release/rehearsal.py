@@ -28,6 +28,7 @@ from pathlib import Path
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.project_facts import resolve_repository
+from ml_publish.release.installed_reproduction import reproduce_installed
 from ml_publish.release.preflight import distribution_name
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.weights.naming import STAGING_DIR
@@ -78,6 +79,7 @@ class Rehearsal:
     installed_version: str
     loaded: list[LoadedWeights]
     seconds: float
+    reproduced: tuple[str, ...] = ()
 
 
 @contextlib.contextmanager
@@ -189,6 +191,7 @@ def rehearse(
         )
         package = ctx.project.import_name
         loaded = load_weights(environment_dir, package, ctx.state.weights, workspace)
+        reproduced = reproduce_installed(clone, venv_python(environment_dir))
         owner, repo = repository.split("/")
         assets = [
             asset.name
@@ -204,6 +207,7 @@ def rehearse(
             installed_version=installed,
             loaded=loaded,
             seconds=time.monotonic() - started,
+            reproduced=reproduced,
         )
     say(summary(rehearsal))
     return rehearsal
@@ -302,4 +306,5 @@ def summary(rehearsal: Rehearsal) -> str:
         f"  weights {w.name}: downloaded from {w.url}, SHA-256 {w.sha256[:12]}... verified"
         for w in rehearsal.loaded
     ] or ["  no weights were published in this release"]
+    lines += [f"  weights {name}: reproduced its fingerprint" for name in rehearsal.reproduced]
     return "\n".join(lines)

@@ -3,14 +3,15 @@
 ``weights add --sample-input FILE`` runs the freshly registered weights on the sample (the
 template's ``notebooks/sample_input.json`` shape: ``{"shape": [...], "values": [...]}``, one
 example without the batch dimension) through the package's own ``get_model`` and the weights'
-transforms, and records the output's fingerprint in the entry's ``fingerprint``.
+transforms (PyTorch), or its ``predict.predict(batch, weights=NAME)`` (any other framework, or
+none: pure Python), and records the output's fingerprint in the entry's ``fingerprint``.
 ``weights verify --reproduce`` runs it again from the installed package (the wheel) and the
 downloaded release asset, and names the first statistic that drifted.
 
 Both run the generated project's ``tests/fingerprints.py`` (the template's copy), so
 ml-publish and the project's own tests compute and compare alike. They run in a subprocess of
-the project's Python (``--python``, default: the one running ml-publish): torch and the
-project live there.
+the project's Python (``--python``, default: the one running ml-publish): the project and its
+dependencies (torch, for a PyTorch project) live there.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ml_publish.template_files import template_dir
 from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
-PROBE_NAME = "{% if cookiecutter.framework == 'pytorch' %}fingerprints.py{% endif %}"
+PROBE_NAME = "fingerprints.py"
 
 
 def probe_file() -> Path:
@@ -43,7 +44,8 @@ def probe_file() -> Path:
 
 @cache
 def probe_module() -> ModuleType:
-    """The template's ``tests/fingerprints.py``, for its comparison (it imports torch lazily).
+    """The template's ``tests/fingerprints.py``, for its comparison (it imports torch by name,
+    where a PyTorch model runs).
 
     Compiled from its source rather than imported: an import would write a ``__pycache__``
     into the template, and cookiecutter renders every file name it finds there.
@@ -137,7 +139,8 @@ def record_fingerprint(
         except OperationFailed as failed:
             raise OperationFailed(
                 f"{failed}; {name} stays registered without a fingerprint: fix that (--python "
-                "names a Python with torch and the project's dependencies), then add it again"
+                "names a Python with the project's dependencies, torch for a PyTorch model), "
+                "then add it again"
             ) from None
     fingerprint = {"input": relative, "input_sha256": sha256_of(project.root / relative), **found}
     entries = [

@@ -165,7 +165,7 @@ def test_without_torch_the_weight_stays_registered_without_a_fingerprint(
     assert "No module named 'torch'" in err
     assert err.endswith(
         "net stays registered without a fingerprint: fix that (--python names a "
-        "Python with torch and the project's dependencies), then add it again\n"
+        "Python with the project's dependencies, torch for a PyTorch model), then add it again\n"
     )
     (entry,) = registry(project)["weights"]
     assert entry["name"] == "net" and "fingerprint" not in entry

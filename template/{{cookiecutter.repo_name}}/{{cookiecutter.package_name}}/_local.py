@@ -90,9 +90,8 @@ def check_local(
         known = sha256_once(path, state, stamp_file(cache, path), verify)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise WeightsError(
-            f"cannot read {path} (in {WEIGHTS_DIR_VARIABLE}): {reason}"
-        ) from None
+        problem = f"cannot read {path} (in {WEIGHTS_DIR_VARIABLE}): {reason}"
+        raise WeightsError(problem) from None
     if known != weights.sha256:
         refuse(weights, path, f"its SHA-256 is {known}")
 
