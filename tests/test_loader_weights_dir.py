@@ -73,6 +73,17 @@ def test_directories_are_searched_in_order_and_others_still_download(
     assert published.downloads() == []
 
 
+def test_a_directory_under_home_may_be_written_with_a_tilde(
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = put(tmp_path / "home" / "bundle", published, "small", SMALL, nested=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv(VARIABLE, "~/bundle")
+
+    assert published.download("small") == local
+    assert published.downloads() == []
+
+
 def test_a_weight_in_no_directory_downloads_as_before(
     published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,7 +49,8 @@ _hashed: dict[tuple[int, ...], str] = {}
 def weights_dirs() -> list[Path]:
     """The directories the variable names, in order; each must exist."""
     value = os.environ.get(WEIGHTS_DIR_VARIABLE, "")
-    directories = [Path(entry) for entry in value.split(os.pathsep) if entry]
+    entries = [entry for entry in value.split(os.pathsep) if entry]
+    directories = [Path(entry).expanduser() for entry in entries]
     for directory in directories:
         if not directory.is_dir():
             raise WeightsError(
