@@ -24,7 +24,7 @@ from tests.support.loader_processes import (
     start_child,
 )
 from tests.support.local_weights import use_local_in_child
-from tests.support.published_weights import BIG, SMALL, Published
+from tests.support.published_weights import BIG, PART_SIZE, SMALL, Published
 
 VARIABLE = "LEAF_COUNTER_WEIGHTS_DIR"
 PROCESSES = 8
@@ -136,6 +136,51 @@ def test_a_changed_file_is_refused_in_one_line_and_nothing_downloads(
     assert "\n" not in str(failure.value)
     assert published.downloads() == []
     assert cached_files(published.cache) == [".verified"]
+
+
+def put_parts(directory: Path, published: Published, content: bytes) -> list[Path]:
+    """The parts of ``big`` in ``directory``, as its release assets are."""
+    directory.mkdir(parents=True)
+    paths = []
+    for number, part in enumerate(published.weights("big").parts):
+        path = directory / part.file_name
+        path.write_bytes(content[number * PART_SIZE : (number + 1) * PART_SIZE])
+        paths.append(path)
+    return paths
+
+
+def test_the_parts_of_a_split_file_are_joined_into_the_cache_with_no_download(
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_parts(tmp_path / "assets" / "big", published, BIG)
+    monkeypatch.setenv(VARIABLE, str(tmp_path / "assets"))
+    monkeypatch.setenv("LEAF_COUNTER_OFFLINE", "1")
+
+    path = published.download("big")
+
+    assert path == published.cache / published.weights("big").file_name
+    assert path.read_bytes() == BIG
+    assert published.downloads() == []
+
+
+def test_a_changed_part_is_refused_by_name_and_nothing_is_cached(
+    published: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = BIG[:PART_SIZE] + with_one_byte_changed(BIG[PART_SIZE:])
+    second = put_parts(tmp_path / "assets", published, changed)[1]
+    monkeypatch.setenv(VARIABLE, str(tmp_path / "assets"))
+    part = published.weights("big").parts[1]
+
+    with pytest.raises(published.pretrained.WeightsError) as failure:
+        published.download("big")
+
+    digest = hashlib.sha256(changed[PART_SIZE : 2 * PART_SIZE]).hexdigest()
+    assert str(failure.value) == (
+        f"{second} (in {VARIABLE}) is not the registered file of big: its SHA-256 is {digest}, "
+        f"expected {part.size} bytes with SHA-256 {part.sha256}; replace it with the released "
+        "file or remove it"
+    )
+    assert cached_files(published.cache) == [] and published.downloads() == []
 
 
 def test_a_directory_that_does_not_exist_is_refused_in_one_line(

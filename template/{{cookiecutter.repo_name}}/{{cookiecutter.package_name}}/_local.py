@@ -11,7 +11,9 @@ its SHA-256 once per state of the file (device, inode, size, modification
 and change times): the result is kept in the cache's ``.verified``
 directory, under a lock, so the processes of a training job hash it once
 between them. A file whose bytes are not the registered ones is refused,
-never passed over for another source.
+never passed over for another source. A file published in parts may be
+there as its parts instead (the release's assets, all in one directory):
+they are joined into the cache, each part verified.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from filelock import FileLock
 
@@ -72,6 +74,18 @@ def find_local(weights: Weights) -> Path | None:
     return None
 
 
+def find_local_parts(weights: Weights) -> list[Path]:
+    """Every part of ``weights``, from the first directory holding them all."""
+    if not weights.parts:
+        return []
+    for directory in weights_dirs():
+        for folder in (directory, directory / weights.name):
+            paths = [folder / part.file_name for part in weights.parts]
+            if all(path.is_file() for path in paths):
+                return paths
+    return []
+
+
 def check_local(
     weights: Weights,
     path: Path,
@@ -118,11 +132,14 @@ def sha256_once(
 
 
 def refuse(weights: Weights, path: Path, problem: str) -> None:
+    size, sha256 = weights.size, weights.sha256
+    for part in weights.parts:
+        if part.file_name == path.name:
+            size, sha256 = part.size, part.sha256
     raise WeightsError(
         f"{path} (in {WEIGHTS_DIR_VARIABLE}) is not the registered file of "
-        f"{weights.name}: {problem}, expected {weights.size} bytes with "
-        f"SHA-256 {weights.sha256}; replace it with the released file or "
-        "remove it"
+        f"{weights.name}: {problem}, expected {size} bytes with "
+        f"SHA-256 {sha256}; replace it with the released file or remove it"
     )
 
 
@@ -188,17 +205,16 @@ def verification_lock(cache: Path, key: str) -> Iterator[None]:
         lock.release()
 
 
-def copy_verified(weights: Weights, source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target``, renamed into place once it verifies."""
+def copy_verified(weights: Weights, sources: list[Path], target: Path) -> None:
+    """Copy the file, or join its parts, into ``target`` once it verifies."""
     partial = temporary_file(target)
     digest = hashlib.sha256()
     try:
-        with source.open("rb") as file, partial.open("wb") as out:
-            while chunk := file.read(COPY_CHUNK_SIZE):
-                digest.update(chunk)
-                out.write(chunk)
+        with partial.open("wb") as out:
+            for source in sources:
+                append_verified(weights, source, out, digest)
         if digest.hexdigest() != weights.sha256:
-            refuse(weights, source, f"its SHA-256 is {digest.hexdigest()}")
+            refuse(weights, sources[0], f"its SHA-256 is {digest.hexdigest()}")
         os.replace(partial, target)
     except OSError as error:
         directory = target.parent
@@ -207,3 +223,21 @@ def copy_verified(weights: Weights, source: Path, target: Path) -> None:
         raise WeightsError(unwritable(directory, error)) from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def append_verified(
+    weights: Weights,
+    source: Path,
+    out: BinaryIO,
+    whole: Any,
+) -> None:
+    """Append ``source`` to ``out`` and ``whole``; a part must verify."""
+    digest = hashlib.sha256()
+    with source.open("rb") as file:
+        while chunk := file.read(COPY_CHUNK_SIZE):
+            digest.update(chunk)
+            whole.update(chunk)
+            out.write(chunk)
+    for part in weights.parts:
+        if part.file_name == source.name and digest.hexdigest() != part.sha256:
+            refuse(weights, source, f"its SHA-256 is {digest.hexdigest()}")

@@ -39,6 +39,7 @@ from ._local import (
     check_local,
     copy_verified,
     find_local,
+    find_local_parts,
 )
 {%- if cookiecutter.framework == "pytorch" %}
 
@@ -228,7 +229,8 @@ class Registry:
         """The file of ``name``: local, or cached, downloaded if needed.
 
         A file in the directories ``WEIGHTS_DIR_VARIABLE`` names is used in
-        place, once verified (``copy_to_cache`` copies it into the cache).
+        place, once verified (``copy_to_cache`` copies it into the cache);
+        its parts there are joined into the cache.
         A cached file is trusted by its size; ``verify`` hashes it too, and
         downloads it again if its bytes are not the registered ones.
         """
@@ -243,8 +245,9 @@ class Registry:
         expected = weights.size, weights.sha256
         if is_cached(target, *expected, verify=verify):
             return target
+        sources = [local] if local else find_local_parts(weights)
         variable = offline_variable()
-        if variable and local is None:
+        if variable and not sources:
             raise WeightsError(
                 f"{name} is not in the cache {directory} and {variable} "
                 f"forbids downloading it; unset {variable}, set "
@@ -257,10 +260,10 @@ class Registry:
         with download_lock(directory, weights.file_name, status.note):
             # Another process may have downloaded it while this one waited.
             if not is_cached(target, *expected, verify=verify):
-                if local is None:
-                    fetch_verified(weights, target, status)
+                if sources:
+                    copy_verified(weights, sources, target)
                 else:
-                    copy_verified(weights, local, target)
+                    fetch_verified(weights, target, status)
         return target
 
 
