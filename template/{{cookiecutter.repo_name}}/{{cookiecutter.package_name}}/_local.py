@@ -164,8 +164,12 @@ def stamp_file(cache: Path, path: Path) -> Path:
 def read_stamp(stamp: Path, state: tuple[int, ...]) -> str | None:
     """The SHA-256 recorded for the file in ``state``, if one was."""
     try:
-        record = json.loads(stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = stamp.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:  # also a file cut short, or not UTF-8
         return None
     if not isinstance(record, dict) or record.get("state") != list(state):
         return None
