@@ -41,7 +41,7 @@ from packaging.version import Version
 from ml_publish import git, terminal
 from ml_publish.errors import UsageError
 from ml_publish.project_facts import resolve_repository
-from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
+from ml_publish.release import bump, dists, github_release, hub_release, preflight, workflow_wait
 from ml_publish.release.citation import bare_doi
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
@@ -117,6 +117,12 @@ GITHUB_DRAFT = Step(
     github_release.fill_draft,
     github_release.plan_draft,
 )
+HUB = Step(
+    "huggingface",
+    "Put the weights on the Hugging Face Hub",
+    hub_release.put_on_hub,
+    hub_release.plan_hub,
+)
 PUSH_TAG = Step("push-tag", "Push the tag", push_tag, _lines(f"git push {REMOTE} {{tag}}"))
 PUBLISH = Step(
     "publish", "Publish the GitHub release", github_release.publish, github_release.plan_publish
@@ -141,9 +147,11 @@ def steps_for(state: ReleaseState) -> list[Step]:
     if state.finishing:
         candidates = [FINISH_PREFLIGHT, BUILD, GITHUB_DRAFT, PUBLISH, PYPI]
     elif state.publish == "workflow":
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, AWAIT_PUBLISH, PUSH_BRANCH]
+        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, HUB, PUSH_TAG, AWAIT_PUBLISH]
+        candidates.append(PUSH_BRANCH)
     else:
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, PUBLISH, PYPI, PUSH_BRANCH]
+        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, HUB, PUSH_TAG, PUBLISH, PYPI]
+        candidates.append(PUSH_BRANCH)
     github_steps = {GITHUB_DRAFT, PUBLISH, AWAIT_PUBLISH}
     return [
         step
@@ -162,9 +170,11 @@ def configured_publish(root: Path) -> str:
     table = tool_table(document, "ml-publish", "release")
     if not isinstance(table, dict):
         raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
-    unknown = sorted(map(repr, set(table) - {"publish"}))
+    unknown = sorted(map(repr, set(table) - {"publish", hub_release.HUB_KEY}))
     if unknown:
-        raise UsageError(f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish")
+        raise UsageError(
+            f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish, huggingface"
+        )
     publish = table.get("publish", "local")
     if not isinstance(publish, str):
         raise UsageError(f'publish in {CONFIG_TABLE} must be "local" or "workflow"')
@@ -198,6 +208,7 @@ def new_state(root: Path, options: ReleaseSettings) -> ReleaseState:
         github=options.github,
         pypi=options.pypi and publish == "local",
         weights=bump.weights_to_release(project),
+        huggingface=hub_release.configured_hub_repo(root) if options.huggingface else None,
     )
 
 
