@@ -19,14 +19,13 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ml_publish.errors import OperationFailed, UsageError
 
-if TYPE_CHECKING:
-    from huggingface_hub import HfApi
-
 DEFAULT_ENDPOINT = "https://huggingface.co"
+# Whose exceptions a Hub request may raise besides OSError (httpx's are not OSErrors).
+LIBRARY_MODULES = ("httpx", "httpcore", "huggingface_hub")
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 INSTALL_HINT = 'pip install "ml-publish[hf]"'
 TOKEN_HINT = (
@@ -72,7 +71,7 @@ def repo_id_problem(repo_id: str) -> str | None:
 
 def library_problem() -> str | None:
     if importlib.util.find_spec("huggingface_hub") is None:
-        return f"the Hugging Face Hub release needs huggingface_hub, not installed here: {INSTALL_HINT}"
+        return f"putting weights on the Hub needs huggingface_hub, not installed: {INSTALL_HINT}"
     return None
 
 
@@ -124,7 +123,7 @@ class HubRepository:
         self._token = token if token is not None else find_token()
         if not self._token:
             raise UsageError(f"no Hugging Face token found: {TOKEN_HINT}")
-        self._api: HfApi = HfApi(endpoint=self.server, token=self._token)
+        self._api = HfApi(endpoint=self.server, token=self._token)
 
     @contextlib.contextmanager
     def _asking(self, what: str) -> Iterator[None]:
@@ -138,8 +137,8 @@ class HubRepository:
             detail = one_line(error, self._token).split(" (Request ID")[0]
             if status in (401, 403, 404):
                 raise HubRefused(
-                    f"the Hub refused to {what} {self.repo_id} (HTTP {status}): {detail}; the token "
-                    "needs write access to it"
+                    f"the Hub refused to {what} {self.repo_id} (HTTP {status}): {detail}; the "
+                    "token needs write access to it"
                 ) from None
             raise HubFailed(
                 f"the Hub failed to {what} {self.repo_id}: {detail}; run the same command again, "
@@ -151,7 +150,7 @@ class HubRepository:
                 f"{one_line(error, self._token)}; run the same command again, it resumes"
             ) from None
         except Exception as error:  # httpx's transport errors are not OSErrors
-            if type(error).__module__.split(".")[0] not in ("httpx", "httpcore", "huggingface_hub"):
+            if type(error).__module__.split(".")[0] not in LIBRARY_MODULES:
                 raise
             raise HubFailed(
                 f"could not {what} {self.repo_id} on {self.server}: "

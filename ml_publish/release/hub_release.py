@@ -10,38 +10,17 @@ Release workflow it never runs, so Actions needs no Hub token.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ml_publish.errors import UsageError
-from ml_publish.huggingface import HubRepository, endpoint, repo_id_problem, token_problem
+from ml_publish.huggingface import HubRepository, endpoint, token_problem
 from ml_publish.release.context import ReleaseContext
 from ml_publish.release.github_release import released_weights
-from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.hub_sync import (
+    HUB_KEY,
     HubWeight,
     hub_weight,
     model_card,
     publish_at_tag,
     verify_at_tag,
 )
-
-HUB_KEY = "huggingface"
-
-
-def configured_hub_repo(root: Path) -> str | None:
-    """``huggingface`` of ``[tool.ml-publish.release]``: the Hub repository, if the project has one."""
-    pyproject = root / "pyproject.toml"
-    document = read_toml(pyproject) if pyproject.is_file() else {}
-    table = tool_table(document, "ml-publish", "release")
-    value = table.get(HUB_KEY) if isinstance(table, dict) else None
-    if value is None or value == "":
-        return None
-    problem = repo_id_problem(value) if isinstance(value, str) else "it is not a string"
-    if problem:
-        raise UsageError(
-            f'{HUB_KEY} in [tool.ml-publish.release] of {pyproject}: {problem}, like "owner/name"'
-        )
-    return str(value)
 
 
 def goes_to_hub(ctx: ReleaseContext) -> bool:

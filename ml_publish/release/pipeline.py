@@ -47,6 +47,7 @@ from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml, tool_table
+from ml_publish.weights.hub_sync import HUB_KEY, configured_hub_repo
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import load_registry
 from ml_publish.weights.upload_pending import belongs_to_release
@@ -170,7 +171,7 @@ def configured_publish(root: Path) -> str:
     table = tool_table(document, "ml-publish", "release")
     if not isinstance(table, dict):
         raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
-    unknown = sorted(map(repr, set(table) - {"publish", hub_release.HUB_KEY}))
+    unknown = sorted(map(repr, set(table) - {"publish", HUB_KEY}))
     if unknown:
         raise UsageError(
             f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish, huggingface"
@@ -208,7 +209,7 @@ def new_state(root: Path, options: ReleaseSettings) -> ReleaseState:
         github=options.github,
         pypi=options.pypi and publish == "local",
         weights=bump.weights_to_release(project),
-        huggingface=hub_release.configured_hub_repo(root) if options.huggingface else None,
+        huggingface=configured_hub_repo(root) if options.huggingface else None,
     )
 
 

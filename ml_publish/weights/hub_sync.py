@@ -16,12 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.huggingface import HubFile, HubRepository, git_blob_id, resolve_url
+from ml_publish.huggingface import (
+    HubFile,
+    HubRepository,
+    git_blob_id,
+    repo_id_problem,
+    resolve_url,
+)
+from ml_publish.toml_file import read_toml, tool_table
 from ml_publish.weights.downloads import SourceFailed, served_sha256
 from ml_publish.weights.project import Project
 from ml_publish.weights.registry import WeightEntry
 
 HUB_README = "README.md"
+HUB_KEY = "huggingface"
 
 
 class HubMismatch(OperationFailed):
@@ -44,12 +52,30 @@ def hub_weight(entry: WeightEntry, local: Path | None) -> HubWeight:
     return HubWeight(entry.name, entry.file_name, entry.sha256, entry.size, here)
 
 
-def with_hub_mirror(entry: WeightEntry, repo_id: str, tag: str) -> WeightEntry:
+def with_hub_mirror(
+    entry: WeightEntry, repo_id: str, tag: str, *, server: str | None = None
+) -> WeightEntry:
     """``entry`` with the Hub's URL of its whole file at ``tag`` among its mirrors (once)."""
-    url = resolve_url(repo_id, tag, entry.file_name)
+    url = resolve_url(repo_id, tag, entry.file_name, server=server)
     if url in entry.mirrors:
         return entry
     return dataclasses.replace(entry, mirrors=(*entry.mirrors, url))
+
+
+def configured_hub_repo(root: Path) -> str | None:
+    """``huggingface`` of ``[tool.ml-publish.release]``: the project's Hub repository, if any."""
+    pyproject = root / "pyproject.toml"
+    document = read_toml(pyproject) if pyproject.is_file() else {}
+    table = tool_table(document, "ml-publish", "release")
+    value = table.get(HUB_KEY) if isinstance(table, dict) else None
+    if value is None or value == "":
+        return None
+    problem = repo_id_problem(value) if isinstance(value, str) else "it is not a string"
+    if problem:
+        raise UsageError(
+            f'{HUB_KEY} in [tool.ml-publish.release] of {pyproject}: {problem}, like "owner/name"'
+        )
+    return str(value)
 
 
 def model_card(project: Project) -> bytes:
@@ -75,39 +101,39 @@ def check_same(hub: HubRepository, weight: HubWeight, found: HubFile, revision: 
     )
 
 
-def to_send(
-    hub: HubRepository, weights: list[HubWeight], tag: str, card: bytes | None
-) -> tuple[str | None, list[tuple[str, Path | bytes]]]:
-    """The commit the tag names (if any), and the files the Hub still lacks on ``main``."""
-    tagged = hub.tag_commit(tag)
-    revision = tag if tagged else "main"
-    paths = [weight.file_name for weight in weights] + ([HUB_README] if card else [])
-    found = hub.files(paths, revision)
+def at_tag(hub: HubRepository, weights: list[HubWeight], tag: str) -> list[HubWeight] | None:
+    """The weights tag ``tag`` lacks (each one it holds checked), or ``None`` without the tag."""
+    if hub.tag_commit(tag) is None:
+        return None
+    found = hub.files([weight.file_name for weight in weights], tag)
     for weight in weights:
         if weight.file_name in found:
-            check_same(hub, weight, found[weight.file_name], revision)
-    missing = [weight for weight in weights if weight.file_name not in found]
-    if tagged:
-        if missing:
-            names = ", ".join(weight.file_name for weight in missing)
-            raise HubMismatch(
-                f"tag {tag} of {hub.repo_id} on the Hub lacks {names}; delete the tag there "
-                "(hf repo tag delete) and run the same command again"
-            )
-        return tagged, []
+            check_same(hub, weight, found[weight.file_name], tag)
+    return [weight for weight in weights if weight.file_name not in found]
+
+
+def to_send(
+    hub: HubRepository, weights: list[HubWeight], card: bytes | None
+) -> list[tuple[str, Path | bytes]]:
+    """The files ``main`` lacks: weights (each one it holds checked) and a changed card."""
+    paths = [weight.file_name for weight in weights] + ([HUB_README] if card else [])
+    found = hub.files(paths, "main")
     files: list[tuple[str, Path | bytes]] = []
-    for weight in missing:
-        if weight.local is None:
+    for weight in weights:
+        if weight.file_name in found:
+            check_same(hub, weight, found[weight.file_name], "main")
+        elif weight.local is None:
             raise UsageError(
                 f"{weight.name} ({weight.file_name}) is not on the Hub and not on this machine; "
                 "put the file back in the staging directory (ml-publish weights verify checks "
                 "it), then run the same command again"
             )
-        files.append((weight.file_name, weight.local))
+        else:
+            files.append((weight.file_name, weight.local))
     readme = found.get(HUB_README)
     if card is not None and (readme is None or readme.blob_id != git_blob_id(card)):
         files.append((HUB_README, card))
-    return None, files
+    return files
 
 
 def publish_at_tag(
@@ -117,15 +143,29 @@ def publish_at_tag(
     *,
     card: bytes | None,
     note: Callable[[str], None],
+    move_tag: bool = False,
 ) -> list[str]:
-    """Make tag ``tag`` of the Hub repository hold every weight; the file names sent."""
+    """Make tag ``tag`` of the Hub repository hold every weight; the file names sent.
+
+    A tag that lacks some is an error, unless ``move_tag``: then it moves to the commit that
+    adds them (a kill between deleting and making it leaves no tag, which the next run makes).
+    """
     hub.ensure_exists()
-    tagged, files = to_send(hub, weights, tag, card)
-    if tagged:
+    lacking = at_tag(hub, weights, tag)
+    if lacking == []:
         note(f"tag {tag} of {hub.repo_id} on the Hub holds all {len(weights)} weight file(s)")
         return []
+    if lacking and not move_tag:
+        names = ", ".join(weight.file_name for weight in lacking)
+        raise HubMismatch(
+            f"tag {tag} of {hub.repo_id} on the Hub lacks {names}; delete the tag there "
+            "(hf repo tag delete) and run the same command again"
+        )
+    files = to_send(hub, weights, card)
     sent = [path for path, _ in files]
     commit = hub.commit(files, f"Release {tag}") if files else "main"
+    if lacking:
+        hub.delete_tag(tag)
     hub.tag(tag, commit, f"Release {tag}")
     kept = len(weights) - len([path for path in sent if path != HUB_README])
     note(
