@@ -24,7 +24,8 @@ from typing import Any
 from ml_publish.errors import OperationFailed, UsageError
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-# Whose exceptions a Hub request may raise besides OSError (httpx's are not OSErrors).
+# Whose exceptions a Hub request may raise besides OSError (httpx's are not OSErrors; the
+# library's transport may be httpx or its successor httpx2, with httpcore or httpcore2).
 LIBRARY_MODULES = ("httpx", "httpcore", "huggingface_hub")
 REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 INSTALL_HINT = 'pip install "ml-publish[hf]"'
@@ -150,7 +151,7 @@ class HubRepository:
                 f"{one_line(error, self._token)}; run the same command again, it resumes"
             ) from None
         except Exception as error:  # httpx's transport errors are not OSErrors
-            if type(error).__module__.split(".")[0] not in LIBRARY_MODULES:
+            if not type(error).__module__.startswith(LIBRARY_MODULES):
                 raise
             raise HubFailed(
                 f"could not {what} {self.repo_id} on {self.server}: "
