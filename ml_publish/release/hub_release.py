@@ -42,6 +42,24 @@ def put_on_hub(ctx: ReleaseContext) -> None:
     ctx.note(f"all {len(urls)} Hub URL(s) of {ctx.state.tag} serve their registered files")
 
 
+def put_on_hub_early(ctx: ReleaseContext, step: str) -> None:
+    """The Hub step, run beside the build and the draft's uploads, then recorded as done."""
+    if goes_to_hub(ctx) and not ctx.state.is_done(step):
+        put_on_hub(ctx)
+        ctx.state.mark_done(ctx.root, step)
+
+
+def abandon_on_hub(ctx: ReleaseContext) -> None:
+    """Delete the abandoned release's tag on the Hub; the files stay on ``main``, unreferenced
+    by any release (the next release skips those it still has)."""
+    if not goes_to_hub(ctx):
+        return
+    hub = HubRepository(str(ctx.state.huggingface))
+    if hub.tag_commit(ctx.state.tag) is not None:
+        hub.delete_tag(ctx.state.tag)
+        ctx.say(f"deleted tag {ctx.state.tag} of {hub.repo_id} on the Hub")
+
+
 def plan_hub(ctx: ReleaseContext) -> list[str]:
     repo, tag = ctx.state.huggingface, ctx.state.tag
     return [

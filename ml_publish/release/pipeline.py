@@ -61,11 +61,14 @@ def build(ctx: ReleaseContext) -> None:
     The draft is invisible, so filling it early changes nothing anyone can see; a multi-GB
     upload then hides the build's time instead of adding to it.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         building = pool.submit(dists.make, ctx)
+        # The Hub too, at once: its step is then done when its turn comes.
+        to_hub = pool.submit(hub_release.put_on_hub_early, ctx, HUB.name)
         if github_release.has_weights_to_upload(ctx):
             github_release.fill_draft(ctx, with_dists=False)
         paths = building.result()
+        to_hub.result()
     dists.check_and_record(ctx, paths)
 
 
@@ -73,6 +76,8 @@ def plan_build(ctx: ReleaseContext) -> list[str]:
     lines = dists.plan_build(ctx)
     if ctx.state.github and ctx.state.weights:
         lines.append("meanwhile start the draft release and upload the weights to it")
+    if hub_release.goes_to_hub(ctx):
+        lines.append(f"and put the weights on the Hub ({ctx.state.huggingface}), step {HUB.name}")
     return lines
 
 
@@ -338,6 +343,7 @@ def abandon(root: Path, options: ReleaseSettings, *, say: Callable[[str], None] 
     ctx = ReleaseContext(root=root, project=project, options=options, state=state, say=say)
     if state.github and state.repository and github_release.delete_draft(ctx):
         say(f"deleted the draft release {state.tag} and its assets")
+    hub_release.abandon_on_hub(ctx)
     tagged = git.resolve(root, state.tag)
     if tagged is not None:
         git.checked(["tag", "--delete", state.tag], root)
