@@ -166,8 +166,8 @@ def test_parse_assignments_refuses_an_empty_key() -> None:
 
 def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> None:
     # project_name, then Enter for the next eight questions, then python_min, license, ...,
-    # then Enter for doi and paper.
-    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n" * 3
+    # then Enter for demo_app, doi, paper and hf_repo.
+    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n" * 4
 
     result = subprocess.run(
         [sys.executable, "-m", "ml_publish", "new", "-o", str(output_dir)],
