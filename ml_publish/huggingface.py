@@ -98,6 +98,16 @@ def token_problem() -> str | None:
     return None if found else f"no Hugging Face token found: {TOKEN_HINT}"
 
 
+def follow_environment() -> None:
+    """Apply ``HF_HUB_DISABLE_XET`` as it is now: the library reads it once, on import, and a
+    sandbox sets it later (its Hub stand-in speaks LFS only, as the Hub still does)."""
+    from huggingface_hub import constants
+
+    value = os.environ.get("HF_HUB_DISABLE_XET")
+    if value is not None:
+        constants.HF_HUB_DISABLE_XET = value.strip().lower() in ("1", "on", "true", "yes")
+
+
 def git_blob_id(data: bytes) -> str:
     """The git blob id of ``data``: what the Hub reports for a file not stored with LFS."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
@@ -119,6 +129,7 @@ class HubRepository:
         from huggingface_hub.utils.tqdm import disable_progress_bars
 
         disable_progress_bars()  # ml-publish draws its own progress; nothing on a pipe
+        follow_environment()
         self.repo_id = repo_id
         self.server = server or endpoint()
         self._token = token if token is not None else find_token()
