@@ -1,0 +1,359 @@
+"""One request to one of the Hub stand-in's hosts, served over HTTP.
+
+The ``hub`` host answers the JSON API (``hub_routes``, ``hub_lfs_routes``) and ``resolve``
+downloads: a regular file comes back at once with its git ETag, an LFS file is a 302 to the
+``storage`` host carrying ``X-Linked-Etag`` (its SHA-256) and ``X-Linked-Size``, so the client
+drops its token and downloads from "the CDN" as it does on the real Hub. The ``storage`` host
+takes the LFS PUTs (whole or in parts) and serves the blobs, with byte ranges. Bodies stream
+through in chunks. At each point where the Hub can fail, the handler asks the stand-in's fault
+hook (``hub_fault_hook``) and acts on what it gets. Part of the Hub stand-in that
+``release --sandbox`` and ``demo`` run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ml_publish.sandbox.hub_downloads import resolve_target, send_file
+from ml_publish.sandbox.hub_errors import HubError, JsonObject
+from ml_publish.sandbox.hub_fault_hook import InjectedFault
+from ml_publish.sandbox.hub_lfs_routes import LFS_ROUTES
+from ml_publish.sandbox.hub_objects import CHUNK_SIZE, SparseWriter
+from ml_publish.sandbox.hub_routes import API_ROUTES, HubCall
+
+if TYPE_CHECKING:
+    from ml_publish.sandbox.hub_stand_in import HubHost
+
+logger = logging.getLogger(__name__)
+
+ROUTES = API_ROUTES + LFS_ROUTES
+INVALID_TOKEN = "Invalid credentials in Authorization header"
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the stand-in received it; ``host`` is "hub" or "storage"."""
+
+    host: str
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body_length: int
+
+
+class HubRequestHandler(BaseHTTPRequestHandler):
+    """One connection to one host of the stand-in; the host's role decides what it serves."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "hub-stand-in"
+    timeout = 60  # a stalled client must not hold a handler thread forever
+
+    def setup(self) -> None:
+        super().setup()
+        self._host.track(self.connection, open_now=True)
+
+    def finish(self) -> None:
+        self._host.track(self.connection, open_now=False)
+        super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s %s", self._host.role, format % args)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    @property
+    def _host(self) -> HubHost:
+        # Only a HubHost serves this handler (hub_stand_in, which imports this module).
+        return cast("HubHost", self.server)
+
+    def _handle(self) -> None:
+        url = urlsplit(self.path)
+        self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
+        self._body_length, self._body_read, self._recorded = 0, False, False
+        faults = self._host.stand_in.faults
+        held = faults.take(["hold"], self.command, self._path)
+        try:
+            if held is not None:
+                held.block()
+            delay = faults.take(["delay"], self.command, self._path)
+            if delay is not None:
+                self._host.stand_in.stopping.wait(delay.amount)
+            if self._host.role == "storage":
+                self._serve_storage()
+            else:
+                self._serve_hub()
+        except HubError as error:
+            self._skip_body()
+            self._send_json(error.status, {"error": error.message}, error.answer_headers())
+        finally:
+            self._record()
+            if held is not None:
+                held.finish()
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _handle
+
+    def _serve_hub(self) -> None:
+        user = self._user()
+        self._refuse_if_throttled()
+        if self._fail_by_fault():
+            return
+        target = resolve_target(self._path)
+        if target is not None and self.command in ("GET", "HEAD"):
+            self._resolve(target, user)
+            return
+        for method, pattern, route, needs_token in ROUTES:
+            match = pattern.fullmatch(self._path)
+            if match is None or method != self.command:
+                continue
+            if needs_token and user is None:
+                raise HubError(401, "Invalid username or password.")
+            params = {key: unquote(value) for key, value in match.groupdict().items() if value}
+            params.setdefault("kind", "models")
+            stand_in = self._host.stand_in
+            call = HubCall(
+                stand_in.state,
+                stand_in.urls,
+                params,
+                self._query,
+                self._body(),
+                user,
+                stand_in.settings,
+            )
+            with stand_in.state.lock:
+                reply = route(call)
+            self._send_json(reply.status, reply.body, reply.headers)
+            return
+        raise HubError(404, "Sorry, we can't find the page you are looking for.")
+
+    def _user(self) -> str | None:
+        """Who the token names: the stand-in's user, nobody without one, 401 for a wrong one."""
+        scheme, _, credential = self.headers.get("Authorization", "").partition(" ")
+        if not credential:
+            return None
+        if scheme.lower() != "bearer" or credential != self._host.stand_in.token:
+            raise HubError(401, INVALID_TOKEN)
+        return self._host.stand_in.user
+
+    def _refuse_if_throttled(self) -> None:
+        fault = self._host.stand_in.faults.take(
+            ["throttle", "rate_limit"], self.command, self._path
+        )
+        if fault is None:
+            return
+        if fault.kind == "throttle":
+            headers = {"Retry-After": str(int(fault.amount))}
+        else:
+            # The IETF draft headers the Hub sends: the quota spent, reset in so many seconds.
+            reset = max(int(fault.amount - time.time()), 0)
+            headers = {"RateLimit": f'"api";r=0;t={reset}'}
+            headers["RateLimit-Policy"] = '"fixed window";"api";q=1000;w=300'
+        raise HubError(429, "Too Many Requests", headers=headers)
+
+    def _fail_by_fault(self, name: str | None = None) -> bool:
+        """Answer a queued 5xx, or hang up unanswered; whether a fault took the request."""
+        fault = self._host.stand_in.faults.take(
+            ["server_error", "hang_up"], self.command, self._path, name
+        )
+        if fault is None:
+            return False
+        if fault.kind == "server_error":
+            raise HubError(fault.status, HTTPStatus(fault.status).phrase)
+        self._skip_body()
+        self._record()
+        self.close_connection = True  # no answer: the client sees the connection drop
+        return True
+
+    def _resolve(self, target: tuple[str, str, str, str], user: str | None) -> None:
+        stand_in = self._host.stand_in
+        kind, repo_id, revision, path = target
+        with stand_in.state.lock:
+            repo = stand_in.state.repo(kind, repo_id)
+            if repo.private and user is None:
+                raise HubError(401, f"Repository {repo_id} not found", "RepoNotFound")
+            commit = stand_in.state.resolve(repo, revision)
+        file = commit.files.get(path)
+        if file is None:
+            raise HubError(
+                404, f"Entry not found: {path}", "EntryNotFound", {"X-Repo-Commit": commit.oid}
+            )
+        headers = {"X-Repo-Commit": commit.oid, "ETag": f'"{file.git_oid}"'}
+        headers["Accept-Ranges"] = "bytes"
+        if file.lfs:
+            location = f"{stand_in.blob_url(file.sha256)}?filename={path.rsplit('/', 1)[-1]}"
+            headers |= {"Location": location, "X-Linked-Etag": f'"{file.sha256}"'}
+            headers["X-Linked-Size"] = str(file.size)
+            self._send_json(302, {"redirect": location}, headers)
+            return
+        self._record()
+        send_file(self, file.content or b"", headers, faults=None)
+
+    def _serve_storage(self) -> None:
+        parts = self._path.strip("/").split("/")
+        if self.command == "PUT" and parts[0] == "lfs" and len(parts) in (2, 3):
+            self._receive_upload(parts[1], int(parts[2]) if len(parts) == 3 else None)
+            return
+        if self.command in ("GET", "HEAD") and parts[0] == "blobs" and len(parts) == 3:
+            self._serve_blob(parts[1], parts[2])
+            return
+        raise HubError(404, "Not Found")
+
+    def _serve_blob(self, signature: str, oid: str) -> None:
+        stand_in = self._host.stand_in
+        if not secrets.compare_digest(signature, stand_in.signature(oid)):
+            raise HubError(403, "Access Denied")
+        fault = stand_in.faults.take(
+            ["download_error", "download_cut", "download_pause"], self.command, self._path, oid
+        )
+        if fault is not None and fault.kind == "download_error":
+            raise HubError(fault.status, HTTPStatus(fault.status).phrase)
+        if not stand_in.state.objects.has(oid):
+            raise HubError(404, "The specified key does not exist.")
+        self._record()
+        headers = {"ETag": f'"{oid}"', "Accept-Ranges": "bytes"}
+        send_file(self, stand_in.state.objects.path(oid), headers, faults=fault)
+
+    def _receive_upload(self, token: str, part: int | None) -> None:
+        stand_in = self._host.stand_in
+        objects = stand_in.state.objects
+        ticket = objects.ticket(token)
+        length = self.headers.get("Content-Length", "")
+        if not length.isdigit():
+            raise HubError(411, "Length Required")
+        if self._fail_by_fault(ticket.oid):
+            return
+        expected = (
+            ticket.size if part is None else _part_length(ticket.size, ticket.part_size, part)
+        )
+        if int(length) != expected:
+            raise HubError(400, f"Expected {expected} bytes, got {length}")
+        cut = stand_in.faults.take(["cut"], self.command, self._path, ticket.oid)
+        wanted = int(length) if cut is None else min(int(length), int(cut.amount))
+        target = objects.incoming_file()
+        received, sha256 = self._receive(target, wanted)
+        if cut is not None or received < int(length):
+            target.unlink(missing_ok=True)
+            self._record()
+            self.close_connection = True  # no answer: the client sees the connection drop
+            return
+        if stand_in.faults.take(["bad_gateway"], self.command, self._path, ticket.oid):
+            target.unlink(missing_ok=True)
+            raise HubError(502, "Bad Gateway")
+        self._accept(ticket, part, target, sha256)
+
+    def _accept(self, ticket: Any, part: int | None, target: Path, sha256: str) -> None:
+        state = self._host.stand_in.state
+        if part is not None:
+            etag = state.objects.accept_part(ticket, part, target, sha256)
+            self._send_json(200, None, {"ETag": etag})
+            return
+        state.objects.accept_whole(ticket, target, sha256)
+        state.objects.finish(ticket)
+        kind, _, repo_id = ticket.repo_key.partition("/")
+        state.add_lfs_object(state.repo(kind, repo_id), ticket.oid)
+        self._send_json(200, None, {"ETag": f'"{sha256[:32]}"'})
+
+    def _receive(self, target: Path, wanted: int) -> tuple[int, str]:
+        """Stream up to ``wanted`` body bytes into ``target`` chunk by chunk, hashing them."""
+        self._body_read = True
+        digest = hashlib.sha256()
+        with target.open("wb") as out, contextlib.suppress(OSError):
+            writer = SparseWriter(out)
+            try:
+                while self._body_length < wanted:
+                    chunk = self.rfile.read(min(CHUNK_SIZE, wanted - self._body_length))
+                    if not chunk:
+                        break
+                    writer.write(chunk)
+                    digest.update(chunk)
+                    self._body_length += len(chunk)
+            finally:
+                writer.close()
+        return self._body_length, digest.hexdigest()
+
+    def _body(self) -> bytes:
+        """The whole (small) body of an API request."""
+        length = self.headers.get("Content-Length", "")
+        raw = self.rfile.read(int(length)) if length.isdigit() else b""
+        if not length.isdigit() and "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raw = self._read_chunked()
+        self._body_length, self._body_read = len(raw), True
+        return raw
+
+    def _read_chunked(self) -> bytes:
+        pieces = []
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            pieces.append(self.rfile.read(size))
+            self.rfile.readline()  # the CRLF after each chunk (and after the last, empty one)
+            if size == 0:
+                return b"".join(pieces)
+
+    def _skip_body(self) -> None:
+        """Read and drop an unread body, so the answer reaches the client instead of a reset."""
+        length = self.headers.get("Content-Length", "")
+        if self._body_read or not length.isdigit():
+            self.close_connection = self.close_connection or not self._body_read
+            return
+        self._body_read = True
+        with contextlib.suppress(OSError):
+            while self._body_length < int(length):
+                chunk = self.rfile.read(min(CHUNK_SIZE, int(length) - self._body_length))
+                if not chunk:
+                    break
+                self._body_length += len(chunk)
+
+    def _record(self) -> None:
+        """Add this request to ``requests`` once, before any answer can reach the client."""
+        if self._recorded:
+            return
+        self._recorded = True
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        request = RecordedRequest(
+            self._host.role, self.command, self._path, self._query, headers, self._body_length
+        )
+        self._host.stand_in.record(request)
+
+    def _send_json(
+        self,
+        status: int,
+        body: JsonObject | list[JsonObject] | None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        data = b"" if body is None else json.dumps(body).encode()
+        self._record()
+        self.send_response(status)
+        if body is not None:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        all_headers = {"X-Request-Id": f"Root={secrets.token_hex(12)}"} | (headers or {})
+        if self.close_connection:
+            all_headers["Connection"] = "close"
+        for name, value in all_headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def pause(self, fault: InjectedFault) -> None:
+        """Flush what was sent, then wait where the fault says until it is let go."""
+        self.wfile.flush()
+        fault.block()
+
+
+def _part_length(size: int, part_size: int | None, number: int) -> int:
+    if part_size is None:
+        return size
+    return max(0, min(part_size, size - (number - 1) * part_size))
