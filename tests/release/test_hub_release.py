@@ -1,0 +1,204 @@
+"""The release's Hugging Face Hub step end to end: the real huggingface_hub client against the
+Hub stand-in, beside the GitHub emulator and a real pypiserver."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ml_publish.cli import main
+from ml_publish.errors import MLPublishError
+from ml_publish.weights.registration import add_weights
+from ml_publish.weights.registry import WeightEntry, load_registry
+from tests.support.hub_faults import STORAGE_PUT, HubStandInWithFaults
+from tests.support.releases import REPOSITORY, ReleaseWorld, git, reject_pushes_once
+from tests.support.weights_projects import generated_loader
+
+# huggingface_hub hands its upload bodies to httpx2 as ``data=``, which httpx2 deprecates.
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
+
+HUB_REPO = "octo-org/leaf-counter-weights"
+TAG = "v0.1.1"
+REGISTRY = Path("leaf_counter") / "weights.json"
+
+
+@dataclass
+class HubWorld:
+    world: ReleaseWorld
+    hub: HubStandInWithFaults
+
+    def entries(self) -> list[WeightEntry]:
+        return load_registry(self.world.root / REGISTRY)
+
+    def sent(self, since: int = 0) -> list[str]:
+        """What reached the Hub that changes it: storage PUTs and commits."""
+        return [
+            f"{r.method} {r.path}"
+            for r in self.hub.requests[since:]
+            if (r.host == "storage" and r.method == "PUT") or "/commit/" in r.path
+        ]
+
+
+@pytest.fixture
+def hub_world(release_world: ReleaseWorld, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubWorld]:
+    """The release world of the pipeline tests, its project naming a Hub repository."""
+    root = release_world.root
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text().replace(
+        'publish = "local"', f'publish = "local"\nhuggingface = "{HUB_REPO}"'
+    )
+    pyproject.write_text(text)
+    git(root, "commit", "--quiet", "--all", "--message", "Publish the weights on the Hub too")
+    with HubStandInWithFaults(multipart_threshold=256 * 1024, part_size=128 * 1024) as hub:
+        for name, value in {**hub.client_environment(), "HF_TOKEN": hub.token}.items():
+            monkeypatch.setenv(name, value)
+        yield HubWorld(release_world, hub)
+
+
+def hub_copy(hub: HubStandInWithFaults, revision: str) -> dict[str, tuple[int, str]]:
+    files = hub.state.files(HUB_REPO, revision)
+    return {path: (file.size, file.sha256) for path, file in files.items()}
+
+
+def test_the_first_release_puts_every_weight_and_the_card_on_the_hub_at_the_tag(
+    hub_world: HubWorld,
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    world.release()
+
+    entries = hub_world.entries()
+    staged = world.root / ".ml-publish" / "weights"
+    at_tag = hub_copy(hub, TAG)
+    for entry in entries:
+        data = (staged / entry.file_name).read_bytes()
+        assert at_tag[entry.file_name] == (len(data), hashlib.sha256(data).hexdigest())
+        assert hub.state.files(HUB_REPO, TAG)[entry.file_name].lfs
+    # The project has no MODEL_CARD.md: the Hub gets the card `weights card` would write.
+    assert not (world.root / "MODEL_CARD.md").exists()
+    assert main(["weights", "-C", str(world.root), "card"]) == 0
+    card = (world.root / "MODEL_CARD.md").read_bytes()
+    assert hub.state.files(HUB_REPO, TAG)["README.md"].content == card
+    # One commit of the release's, on top of the one the new repository starts with.
+    assert [c.title for c in hub.state.commits(HUB_REPO, TAG)][:1] == [f"Release {TAG}"]
+    assert len(hub.state.commits(HUB_REPO)) == 2
+    # The registry the release commit (and so the wheel) carries lists the Hub copy.
+    released = json.loads(git(world.root, "show", f"{TAG}:{REGISTRY}"))["weights"]
+    assert {w["file_name"]: w["mirrors"] for w in released} == {
+        e.file_name: [f"{hub.url}/{HUB_REPO}/resolve/{TAG}/{e.file_name}"] for e in entries
+    }
+    assert any("Put the weights on the Hugging Face Hub" in line for line in world.said)
+
+
+def test_a_release_resumed_after_the_hub_step_sends_it_nothing(hub_world: HubWorld) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    reject_pushes_once(world.remote, "refs/tags/")
+    with pytest.raises(MLPublishError):
+        world.release()
+    assert TAG in hub.state.tags(HUB_REPO)
+    commits, requests = len(hub.state.commits(HUB_REPO)), len(hub.requests)
+
+    world.release()
+
+    assert hub_world.sent(requests) == []
+    assert len(hub.state.commits(HUB_REPO)) == commits
+    assert git(world.remote, "rev-parse", f"{TAG}^{{commit}}")
+
+
+def test_a_file_with_other_bytes_on_the_hub_stops_the_release_in_one_line(
+    hub_world: HubWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    entry, *_ = hub_world.entries()
+    hub.state.create_repo("model", HUB_REPO)
+    hub.state.commit_files(HUB_REPO, {entry.file_name: b"\0" * entry.size})
+    requests = len(hub.requests)
+
+    code = main(world.cli_words("--bump", "patch"))
+
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert f"{entry.file_name} in {HUB_REPO} on the Hub at main holds other bytes" in err
+    assert hub_world.sent(requests) == [] and TAG not in hub.state.tags(HUB_REPO)
+    assert not git(world.remote, "tag", "--list", TAG)
+
+
+def test_a_5xx_and_a_cut_upload_are_survived_by_the_same_command(hub_world: HubWorld) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    hub.faults.fail_upload(503)
+    hub.faults.cut_upload(1000)
+
+    try:
+        world.release()
+    except MLPublishError as failed:
+        assert "run the same command again" in str(failed) and "\n" not in str(failed)
+        world.release()
+
+    assert hub.faults.queued == 0  # both struck
+    assert set(hub_copy(hub, TAG)) >= {e.file_name for e in hub_world.entries()}
+    assert len(hub.state.commits(HUB_REPO)) == 2
+
+
+def test_the_token_never_appears_in_any_output(
+    hub_world: HubWorld, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    monkeypatch.setenv("HF_TOKEN", "hf_" + "w" * 34)  # refused by the Hub: its error is shown
+
+    refused = main(world.cli_words("--bump", "patch"))
+    monkeypatch.setenv("HF_TOKEN", hub.token)
+    released = main(world.cli_words("--bump", "patch"))
+
+    out, err = capsys.readouterr()
+    assert (refused, released) == (2, 0)
+    assert "the Hub refused" in err and "HTTP 401" in err
+    assert hub.token not in out + err and "w" * 34 not in out + err
+    assert hub.token not in "".join(world.said)
+
+
+def test_a_split_weight_goes_up_whole_and_is_mirrored_whole(
+    hub_world: HubWorld, tmp_path: Path
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    content = random.Random("split").randbytes(50_000)
+    (tmp_path / "split.pth").write_bytes(content)
+    add_weights(
+        world.root, tmp_path / "split.pth", name="split", part_size=20_000, repository=REPOSITORY
+    )
+    git(world.root, "commit", "--quiet", "--all", "--message", "Add a weight in parts")
+
+    world.release()
+
+    (split,) = [e for e in hub_world.entries() if e.name == "split"]
+    assert len(split.parts) == 3
+    assert hub_copy(hub, TAG)[split.file_name] == (50_000, hashlib.sha256(content).hexdigest())
+    assert all(part.file_name not in hub_copy(hub, TAG) for part in split.parts)
+    assert split.mirrors == (f"{hub.url}/{HUB_REPO}/resolve/{TAG}/{split.file_name}",)
+
+
+def test_the_loader_falls_back_to_the_hub_when_github_fails_and_back(
+    hub_world: HubWorld, tmp_path: Path
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    world.release()
+    text = git(world.root, "show", f"{TAG}:{REGISTRY}")  # the registry the wheel carries
+    pretrained = generated_loader(world.root / "leaf_counter" / "pretrained.py")
+    registry = pretrained.Registry.from_text(text)
+    entry, *_ = hub_world.entries()
+    expected = (world.root / ".ml-publish" / "weights" / entry.file_name).read_bytes()
+
+    hub.faults.server_error(503, path="/resolve/", times=100)  # the Hub fails: GitHub serves
+    from_github = registry.download(entry.name, cache_dir=tmp_path / "a", progress=False)
+    world.gh.close()  # GitHub fails: the Hub serves
+    resolves = sum("/resolve/" in r.path for r in hub.requests)
+    while hub.faults.take(["server_error"], "GET", f"/{HUB_REPO}/resolve/{TAG}/x"):
+        pass  # the Hub works again
+    from_hub = registry.download(entry.name, cache_dir=tmp_path / "b", progress=False)
+
+    assert from_github.read_bytes() == from_hub.read_bytes() == expected
+    assert sum("/resolve/" in r.path for r in hub.requests) > resolves
