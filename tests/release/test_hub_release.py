@@ -16,7 +16,7 @@ from ml_publish.cli import main
 from ml_publish.errors import MLPublishError
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import WeightEntry, load_registry
-from tests.support.hub_faults import STORAGE_PUT, HubStandInWithFaults
+from tests.support.hub_faults import HubStandInWithFaults
 from tests.support.releases import REPOSITORY, ReleaseWorld, git, reject_pushes_once
 from tests.support.weights_projects import generated_loader
 
