@@ -20,9 +20,6 @@ from tests.support.hub_faults import HubStandInWithFaults
 from tests.support.releases import REPOSITORY, ReleaseWorld, git, reject_pushes_once
 from tests.support.weights_projects import generated_loader
 
-# huggingface_hub hands its upload bodies to httpx2 as ``data=``, which httpx2 deprecates.
-pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
-
 HUB_REPO = "octo-org/leaf-counter-weights"
 TAG = "v0.1.1"
 REGISTRY = Path("leaf_counter") / "weights.json"
