@@ -162,7 +162,9 @@ def steps_for(state: ReleaseState) -> list[Step]:
     return [
         step
         for step in candidates
-        if (state.github or step not in github_steps) and (state.pypi or step is not PYPI)
+        if (state.github or step not in github_steps)
+        and (state.pypi or step is not PYPI)
+        and (bool(state.huggingface and state.weights) or step is not HUB)
     ]
 
 
