@@ -1,0 +1,187 @@
+"""The Hub stand-in's answers as the real huggingface_hub client reads them: file metadata and
+redirects, byte ranges, listings, and the errors the client turns into its own exceptions."""
+
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from huggingface_hub import CommitOperationAdd, HfApi, get_hf_file_metadata, hf_hub_url
+from huggingface_hub.errors import (
+    EntryNotFoundError,
+    HfHubHTTPError,
+    RepositoryNotFoundError,
+    RevisionNotFoundError,
+)
+
+from tests.support.hub_faults import (
+    HUB_REPO,
+    HubStandInWithFaults,
+    random_file,
+    sha256_of,
+)
+
+# huggingface_hub hands its upload bodies to httpx2 as ``data=``, which httpx2 deprecates.
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
+
+
+def fetch(
+    url: str, headers: dict[str, str] | None = None, method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    """One request that follows no redirect; error statuses come back, not raised."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def test_an_lfs_file_resolves_to_a_redirect_carrying_its_sha256_and_size(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "w.pth", 5000)
+    made = hub_api.upload_file(path_or_fileobj=str(weight), path_in_repo="w.pth", repo_id=HUB_REPO)
+    url = hf_hub_url(HUB_REPO, "w.pth", endpoint=hub.url)
+
+    metadata = get_hf_file_metadata(url, endpoint=hub.url)
+
+    assert metadata.etag == sha256_of(weight)
+    assert (metadata.size, metadata.commit_hash) == (5000, made.oid)
+    assert metadata.location.startswith(hub.storage_url + "/blobs/")
+    assert metadata.xet_file_data is None
+    status, headers, _ = fetch(url, method="HEAD")
+    assert status == 302 and not [name for name in headers if name.lower().startswith("x-xet")]
+
+
+def test_storage_answers_one_byte_range_with_206_and_a_range_past_the_end_with_416(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "w.pth", 5000)
+    hub_api.upload_file(path_or_fileobj=str(weight), path_in_repo="w.pth", repo_id=HUB_REPO)
+    location = get_hf_file_metadata(hf_hub_url(HUB_REPO, "w.pth", endpoint=hub.url)).location
+
+    status, headers, body = fetch(location, {"Range": "bytes=1000-1999"})
+    assert (status, headers["Content-Range"], body) == (
+        206,
+        "bytes 1000-1999/5000",
+        weight.read_bytes()[1000:2000],
+    )
+    assert fetch(location, {"Range": "bytes=5000-"})[0] == 416
+    assert fetch(location.replace("/blobs/", "/blobs/0"))[0] == 403  # an unsigned link
+
+
+def test_a_regular_file_is_served_by_the_hub_itself_with_its_git_etag(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    hub_api.upload_file(path_or_fileobj=b"# Card\n", path_in_repo="README.md", repo_id=HUB_REPO)
+    url = hf_hub_url(HUB_REPO, "README.md", endpoint=hub.url)
+    metadata = get_hf_file_metadata(url)
+    assert metadata.location == url and metadata.size == 7
+    assert metadata.etag == hub.state.files(HUB_REPO)["README.md"].git_oid
+    assert fetch(url, {"Range": "bytes=2-"})[2] == b"Card\n"
+
+
+def test_missing_things_raise_the_clients_own_errors(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    with pytest.raises(RepositoryNotFoundError):
+        hub_api.repo_info("octo-org/nothing")
+    with pytest.raises(RevisionNotFoundError):
+        hub_api.repo_info(HUB_REPO, revision="v9.9.9")
+    with pytest.raises(EntryNotFoundError):
+        get_hf_file_metadata(hf_hub_url(HUB_REPO, "none.pth", endpoint=hub.url))
+    with pytest.raises(HfHubHTTPError) as taken:
+        hub_api.create_repo(HUB_REPO)
+    assert taken.value.response.status_code == 409
+    assert hub_api.create_repo(HUB_REPO, exist_ok=True).repo_id == HUB_REPO
+
+
+def test_a_wrong_token_is_refused_and_a_private_repository_is_hidden_without_one(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    with pytest.raises(HfHubHTTPError) as refused:
+        HfApi(endpoint=hub.url, token="hf_wrong").create_repo("octo-org/other")
+    assert refused.value.response.status_code == 401
+    assert "Invalid credentials" in str(refused.value)
+    hub_api.create_repo("octo-org/private", private=True)
+    with pytest.raises(RepositoryNotFoundError):
+        HfApi(endpoint=hub.url, token=False).repo_info("octo-org/private")
+    assert hub_api.repo_info("octo-org/private").private is True
+
+
+def test_a_commit_on_a_moved_parent_or_naming_an_unsent_object_is_refused(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    first = hub.state.commits(HUB_REPO)[0].oid
+    hub_api.upload_file(path_or_fileobj=b"a", path_in_repo="a.txt", repo_id=HUB_REPO)
+    with pytest.raises(HfHubHTTPError) as moved:
+        hub_api.create_commit(
+            HUB_REPO,
+            [CommitOperationAdd("b.txt", b"b")],
+            commit_message="late",
+            parent_commit=first,
+        )
+    assert moved.value.response.status_code == 412
+    pointer = {"key": "lfsFile", "value": {"path": "x.pth", "algo": "sha256", "oid": "0" * 64}}
+    header = {"key": "header", "value": {"summary": "pointer to nothing"}}
+    body = "\n".join(json.dumps(line) for line in (header, pointer)).encode()
+    request = urllib.request.Request(
+        f"{hub.url}/api/models/{HUB_REPO}/commit/main",
+        data=body,
+        headers={"Authorization": f"Bearer {hub.token}", "Content-Type": "application/x-ndjson"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as unsent:
+        urllib.request.urlopen(request, timeout=10)
+    unsent.value.close()
+    assert unsent.value.code == 400
+    assert [commit.title for commit in hub.state.commits(HUB_REPO)][
+        0
+    ] == "Upload a.txt with huggingface_hub"
+
+
+def test_listings_show_each_file_with_its_lfs_sha256_and_last_commit(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "w.pth", 2000)
+    made = hub_api.upload_file(
+        path_or_fileobj=str(weight), path_in_repo="weights/w.pth", repo_id=HUB_REPO
+    )
+    hub_api.upload_file(path_or_fileobj=b"x", path_in_repo="notes.txt", repo_id=HUB_REPO)
+
+    assert sorted(hub_api.list_repo_files(HUB_REPO)) == [
+        ".gitattributes",
+        "notes.txt",
+        "weights/w.pth",
+    ]
+    [info] = hub_api.get_paths_info(HUB_REPO, ["weights/w.pth"], expand=True)
+    assert info.lfs is not None and info.lfs.sha256 == sha256_of(weight)  # type: ignore[union-attr]
+    assert info.last_commit is not None and info.last_commit.oid == made.oid
+    top = {entry.path: type(entry).__name__ for entry in hub_api.list_repo_tree(HUB_REPO)}
+    assert top == {".gitattributes": "RepoFile", "notes.txt": "RepoFile", "weights": "RepoFolder"}
+    siblings = hub_api.model_info(HUB_REPO, files_metadata=True).siblings or []
+    lfs = {item.rfilename: item.lfs.sha256 for item in siblings if item.lfs is not None}
+    assert lfs == {"weights/w.pth": sha256_of(weight)}
+
+
+def test_the_commit_payload_stores_a_regular_file_as_sent(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    content = b"plain text\n"
+    hub_api.create_commit(
+        HUB_REPO, [CommitOperationAdd("notes.txt", content)], commit_message="notes"
+    )
+    stored = hub.state.files(HUB_REPO)["notes.txt"]
+    assert (stored.lfs, stored.content) == (False, content)
+    assert base64.b64encode(stored.content or b"") == base64.b64encode(content)
