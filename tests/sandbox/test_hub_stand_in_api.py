@@ -4,10 +4,13 @@ redirects, byte ranges, listings, and the errors the client turns into its own e
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from huggingface_hub import CommitOperationAdd, HfApi, get_hf_file_metadata, hf_hub_url
@@ -19,6 +22,7 @@ from huggingface_hub.errors import (
 )
 
 from tests.support.hub_faults import (
+    HUB_PART,
     HUB_REPO,
     HubStandInWithFaults,
     random_file,
@@ -185,3 +189,37 @@ def test_the_commit_payload_stores_a_regular_file_as_sent(
     stored = hub.state.files(HUB_REPO)["notes.txt"]
     assert (stored.lfs, stored.content) == (False, content)
     assert base64.b64encode(stored.content or b"") == base64.b64encode(content)
+
+
+def test_parts_sent_out_of_order_still_make_the_object_they_name(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    content = os.urandom(5 * HUB_PART)  # above the fixture's multipart threshold of 1 MiB
+    oid = hashlib.sha256(content).hexdigest()
+    token = {"Authorization": f"Bearer {hub.token}"}
+    batch = {"operation": "upload", "transfers": ["basic", "multipart"]}
+    batch["objects"] = [{"oid": oid, "size": len(content)}]
+    answer = post_json(f"{hub.url}/{HUB_REPO}.git/info/lfs/objects/batch", batch, token)
+    upload = answer["objects"][0]["actions"]["upload"]
+    urls = {int(key): url for key, url in upload["header"].items() if key.isdigit()}
+    etags = {}
+    for number in sorted(urls, reverse=True):  # the last part first
+        piece = content[(number - 1) * HUB_PART : number * HUB_PART]
+        request = urllib.request.Request(urls[number], data=piece, method="PUT")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            etags[number] = response.headers["ETag"]
+    parts = [{"partNumber": number, "etag": etags[number]} for number in sorted(etags)]
+    post_json(upload["href"], {"oid": oid, "parts": parts}, {})
+
+    assert hub.state.objects.path(oid).read_bytes() == content
+    assert hub_api.list_repo_files(HUB_REPO) == [".gitattributes"]  # stored, not committed
+
+
+def post_json(url: str, payload: object, headers: dict[str, str]) -> Any:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers=headers | {"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())

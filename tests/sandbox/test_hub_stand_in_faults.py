@@ -112,3 +112,25 @@ def test_a_cut_download_is_resumed_with_a_range(
     assert sha256_of(Path(downloaded)) == sha256_of(weight)
     gets = [r for r in hub.requests if r.host == "storage" and r.method == "GET"]
     assert [get.headers.get("range") for get in gets] == [None, f"bytes={chunk}-"]
+
+
+def test_a_part_cut_midway_is_sent_again_and_the_object_is_whole(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "big.pth", 5 * HUB_PART)
+    hub.faults.cut_part(HUB_PART // 2, part=2, name=sha256_of(weight))
+
+    hub_api.upload_file(path_or_fileobj=str(weight), path_in_repo="big.pth", repo_id=HUB_REPO)
+
+    assert [path.rsplit("/", 1)[-1] for path in storage_puts(hub)] == ["1", "2", "2", "3", "4", "5"]
+    blob = hub.state.objects.path(hub.state.files(HUB_REPO)["big.pth"].sha256)
+    assert blob.read_bytes() == weight.read_bytes()
+
+
+def test_an_exhausted_quota_is_waited_out_as_its_ratelimit_header_says(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    hub.faults.exhaust_rate_limit(int(time.time()), path=PREUPLOAD)
+    hub_api.upload_file(path_or_fileobj=b"text", path_in_repo="notes.txt", repo_id=HUB_REPO)
+    answered = [r for r in hub.requests if r.path.endswith("/preupload/main")]
+    assert len(answered) == 2 and hub.faults.queued == 0

@@ -59,6 +59,10 @@ class HubFaults(Faults):
             raise ValueError(f"a failed upload answers 5xx, not {status}")
         self._queue(Fault("server_error", times, "PUT", STORAGE_PUT, name, status=status))
 
+    def cut_part(self, after_bytes: int, *, part: int, name: str | None = None) -> None:
+        """Drop the PUT of part number ``part`` of a multipart upload after ``after_bytes``."""
+        self._queue(Fault("cut", 1, "PUT", rf"^/lfs/[^/]+/{part}$", name, amount=after_bytes))
+
 
 class HubStandInWithFaults(HubStandIn):
     """The Hub stand-in with a ``HubFaults`` of its own, for a test to queue failures in."""
