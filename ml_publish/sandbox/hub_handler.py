@@ -23,7 +23,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ml_publish.sandbox.hub_downloads import resolve_target, send_file
 from ml_publish.sandbox.hub_errors import HubError, JsonObject
@@ -118,7 +118,11 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             return
         target = resolve_target(self._path)
         if target is not None and self.command in ("GET", "HEAD"):
-            self._resolve(target, user)
+            try:
+                self._resolve(target, user)
+            except HubError as error:
+                if error.code != "RepoNotFound" or not self._redirect_if_moved(*target[:2]):
+                    raise
             return
         for method, pattern, route, needs_token in ROUTES:
             match = pattern.fullmatch(self._path)
@@ -143,6 +147,17 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             self._send_json(reply.status, reply.body, reply.headers)
             return
         raise HubError(404, "Sorry, we can't find the page you are looking for.")
+
+    def _redirect_if_moved(self, kind: str, repo_id: str) -> bool:
+        """Send a renamed repository's old URL on to its new one (307, a relative Location),
+        as the Hub does; whether it was renamed."""
+        new_id = self._host.stand_in.state.moved_to(kind, repo_id)
+        if new_id is None:
+            return False
+        old, new = quote(repo_id), quote(new_id)
+        location = self.path.replace(f"/{old}/", f"/{new}/", 1)
+        self._send_json(307, {"redirect": location}, {"Location": location})
+        return True
 
     def _user(self) -> str | None:
         """Who the token names: the stand-in's user, nobody without one, 401 for a wrong one."""

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from huggingface_hub import CommitOperationAdd, HfApi, get_hf_file_metadata, hf_hub_url
+from huggingface_hub import (
+    CommitOperationAdd,
+    HfApi,
+    get_hf_file_metadata,
+    hf_hub_download,
+    hf_hub_url,
+)
 from huggingface_hub.errors import (
     EntryNotFoundError,
     HfHubHTTPError,
@@ -197,7 +203,7 @@ def test_parts_sent_out_of_order_still_make_the_object_they_name(
     content = os.urandom(5 * HUB_PART)  # above the fixture's multipart threshold of 1 MiB
     oid = hashlib.sha256(content).hexdigest()
     token = {"Authorization": f"Bearer {hub.token}"}
-    batch = {"operation": "upload", "transfers": ["basic", "multipart"]}
+    batch: dict[str, object] = {"operation": "upload", "transfers": ["basic", "multipart"]}
     batch["objects"] = [{"oid": oid, "size": len(content)}]
     answer = post_json(f"{hub.url}/{HUB_REPO}.git/info/lfs/objects/batch", batch, token)
     upload = answer["objects"][0]["actions"]["upload"]
@@ -223,3 +229,19 @@ def post_json(url: str, payload: object, headers: dict[str, str]) -> Any:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
+
+
+def test_a_renamed_repository_redirects_its_old_download_urls_on_the_hub(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "w.pth", 5000)
+    hub_api.upload_file(path_or_fileobj=str(weight), path_in_repo="w.pth", repo_id=HUB_REPO)
+    hub.state.move_repo("model", HUB_REPO, "octo-org/renamed")
+    old_url = hf_hub_url(HUB_REPO, "w.pth", endpoint=hub.url)
+
+    status, headers, _ = fetch(old_url, method="HEAD")
+    assert (status, headers["Location"]) == (307, "/octo-org/renamed/resolve/main/w.pth")
+    downloaded = hf_hub_download(HUB_REPO, "w.pth", endpoint=hub.url, cache_dir=tmp_path / "c")
+    assert Path(downloaded).read_bytes() == weight.read_bytes()
+    with pytest.raises(RepositoryNotFoundError):
+        get_hf_file_metadata(hf_hub_url("octo-org/never", "w.pth", endpoint=hub.url))
