@@ -245,3 +245,34 @@ def test_a_renamed_repository_redirects_its_old_download_urls_on_the_hub(
     assert Path(downloaded).read_bytes() == weight.read_bytes()
     with pytest.raises(RepositoryNotFoundError):
         get_hf_file_metadata(hf_hub_url("octo-org/never", "w.pth", endpoint=hub.url))
+
+
+def test_a_plain_http_client_follows_a_resolve_url_to_the_bytes(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    # What a generated loader does with a registered Hub mirror: GET it, follow the redirect.
+    weight = random_file(tmp_path / "w.pth", 5000)
+    hub_api.upload_file(path_or_fileobj=str(weight), path_in_repo="w.pth", repo_id=HUB_REPO)
+    hub_api.create_tag(HUB_REPO, tag="v1.0.0")
+    url = hub.resolve_url(HUB_REPO, "v1.0.0", "w.pth")
+    assert url == hf_hub_url(HUB_REPO, "w.pth", revision="v1.0.0", endpoint=hub.url)
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.read() == weight.read_bytes()
+
+
+def test_other_bytes_put_under_an_objects_name_are_refused_and_not_kept(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    content, other = os.urandom(4000), os.urandom(4000)
+    oid = hashlib.sha256(content).hexdigest()
+    batch: dict[str, object] = {"operation": "upload", "transfers": ["basic"]}
+    batch["objects"] = [{"oid": oid, "size": len(content)}]
+    token = {"Authorization": f"Bearer {hub.token}"}
+    answer = post_json(f"{hub.url}/{HUB_REPO}.git/info/lfs/objects/batch", batch, token)
+    href = answer["objects"][0]["actions"]["upload"]["href"]
+    request = urllib.request.Request(href, data=other, method="PUT")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    refused.value.close()
+    assert refused.value.code == 400
+    assert not hub.state.objects.has(oid)
