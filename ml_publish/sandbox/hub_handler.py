@@ -27,7 +27,6 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ml_publish.sandbox.hub_downloads import resolve_target, send_file
 from ml_publish.sandbox.hub_errors import HubError, JsonObject
-from ml_publish.sandbox.hub_fault_hook import InjectedFault
 from ml_publish.sandbox.hub_lfs_routes import LFS_ROUTES
 from ml_publish.sandbox.hub_objects import (
     CHUNK_SIZE,
@@ -90,7 +89,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
         self._body_length, self._body_read, self._recorded = 0, False, False
         faults = self._host.stand_in.faults
-        held = faults.take(["hold"], self.command, self._path)
+        held = faults.take(["hold"], self.command, self._path, self._object_name())
         try:
             if held is not None:
                 held.block()
@@ -110,6 +109,17 @@ class HubRequestHandler(BaseHTTPRequestHandler):
                 held.finish()
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _handle
+
+    def _object_name(self) -> str | None:
+        """The LFS object a storage request moves (the name faults are aimed by there)."""
+        parts = self._path.strip("/").split("/")
+        if self._host.role != "storage" or len(parts) < 2:
+            return None
+        if parts[0] == "blobs":
+            return parts[-1]
+        with contextlib.suppress(HubError):
+            return self._host.stand_in.state.objects.ticket(parts[1]).oid
+        return None
 
     def _serve_hub(self) -> None:
         user = self._user()
@@ -219,7 +229,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             self._send_json(302, {"redirect": location}, headers)
             return
         self._record()
-        send_file(self, file.content or b"", headers, faults=None)
+        send_file(self, file.content or b"", headers, fault=None)
 
     def _serve_storage(self) -> None:
         parts = self._path.strip("/").split("/")
@@ -244,7 +254,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             raise HubError(404, "The specified key does not exist.")
         self._record()
         headers = {"ETag": f'"{oid}"', "Accept-Ranges": "bytes"}
-        send_file(self, stand_in.state.objects.path(oid), headers, faults=fault)
+        send_file(self, stand_in.state.objects.path(oid), headers, fault=fault)
 
     def _receive_upload(self, token: str, part: int | None) -> None:
         stand_in = self._host.stand_in
@@ -376,11 +386,6 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-
-    def pause(self, fault: InjectedFault) -> None:
-        """Flush what was sent, then wait where the fault says until it is let go."""
-        self.wfile.flush()
-        fault.block()
 
 
 def _part_length(ticket: UploadTicket, number: int) -> int:

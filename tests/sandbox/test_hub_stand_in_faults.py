@@ -3,6 +3,7 @@ by itself (5xx, a cut upload, 429 with Retry-After, a cut download) and what rea
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -134,3 +135,23 @@ def test_an_exhausted_quota_is_waited_out_as_its_ratelimit_header_says(
     hub_api.upload_file(path_or_fileobj=b"text", path_in_repo="notes.txt", repo_id=HUB_REPO)
     answered = [r for r in hub.requests if r.path.endswith("/preupload/main")]
     assert len(answered) == 2 and hub.faults.queued == 0
+
+
+def test_a_held_part_keeps_the_client_waiting_at_a_known_point_until_let_go(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weight = random_file(tmp_path / "big.pth", 5 * HUB_PART)
+    hold = hub.faults.hold(method="PUT", name=sha256_of(weight), after=1)  # the second part
+    upload = threading.Thread(
+        target=hub_api.upload_file,
+        kwargs={"path_or_fileobj": str(weight), "path_in_repo": "big.pth", "repo_id": HUB_REPO},
+    )
+    upload.start()
+    try:
+        assert hold.reached.wait(timeout=60)
+        assert "big.pth" not in hub.state.files(HUB_REPO)
+    finally:
+        hold.release()
+        upload.join(timeout=120)
+    assert hold.done.is_set() and not upload.is_alive()
+    assert hub.state.files(HUB_REPO)["big.pth"].sha256 == sha256_of(weight)
