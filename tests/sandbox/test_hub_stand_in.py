@@ -12,7 +12,7 @@ from pathlib import Path
 
 import huggingface_hub
 import pytest
-from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
 
 from ml_publish.sandbox.hub_lfs_routes import DEFAULT_PART_SIZE
 from tests.support.hub_faults import (
@@ -107,7 +107,7 @@ def test_a_tag_names_the_commit_and_serves_its_files(
 
 CLIENT_SCRIPT = """
 import os, sys
-from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub import CommitOperationAdd, HfApi, hf_hub_download
 api = HfApi()  # HF_ENDPOINT and HF_TOKEN come from the environment, as users set them
 api.create_repo("octo-org/by-env")
 api.upload_file(path_or_fileobj=sys.argv[1], path_in_repo="w.pth", repo_id="octo-org/by-env")
@@ -169,3 +169,37 @@ def test_a_3_gib_sparse_weight_goes_up_whole_and_is_stored_sparse(
         assert len(storage_puts(default_hub)) == 3 * 1024**3 // DEFAULT_PART_SIZE
         blob = default_hub.state.objects.path(stored.sha256)
         assert blob.stat().st_blocks * 512 < 64 * 1024**2  # holes, not 3 GiB of zeros
+
+
+def test_several_weights_in_one_commit_go_up_together_and_a_deletion_commits(
+    hub: HubStandInWithFaults, hub_api: HfApi, tmp_path: Path
+) -> None:
+    weights = [
+        random_file(tmp_path / f"w{index}.pth", size)
+        for index, size in enumerate([5 * PART, 3000, 7000])
+    ]
+    operations = [CommitOperationAdd(weight.name, str(weight)) for weight in weights]
+    hub_api.create_commit(REPO, operations, commit_message="three weights")  # threads: 5
+
+    files = hub.state.files(REPO)
+    assert {name: files[name].sha256 for name in ("w0.pth", "w1.pth", "w2.pth")} == {
+        weight.name: sha256_of(weight) for weight in weights
+    }
+    assert len(storage_puts(hub)) == 5 + 1 + 1
+    hub_api.delete_file("w1.pth", repo_id=REPO)
+    assert "w1.pth" not in hub.state.files(REPO)
+    assert [commit.title for commit in hub.state.commits(REPO)][:2] == [
+        "Delete w1.pth with huggingface_hub",
+        "three weights",
+    ]
+
+
+def test_the_token_is_checked_as_preflight_checks_it(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    assert hub_api.whoami()["name"] == hub.user
+    hub_api.auth_check(REPO, write=True)
+    with pytest.raises(huggingface_hub.errors.HfHubHTTPError):
+        HfApi(endpoint=hub.url, token=False).auth_check(REPO, write=True)
+    with pytest.raises(huggingface_hub.errors.RepositoryNotFoundError):
+        hub_api.auth_check("octo-org/nothing")
