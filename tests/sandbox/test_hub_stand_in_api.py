@@ -276,3 +276,22 @@ def test_other_bytes_put_under_an_objects_name_are_refused_and_not_kept(
     refused.value.close()
     assert refused.value.code == 400
     assert not hub.state.objects.has(oid)
+
+
+def test_the_batch_never_chooses_xet_even_when_a_client_offers_it(
+    hub: HubStandInWithFaults, hub_api: HfApi
+) -> None:
+    token = {"Authorization": f"Bearer {hub.token}"}
+    url = f"{hub.url}/{HUB_REPO}.git/info/lfs/objects/batch"
+    chosen = []
+    for size in (4000, 5 * HUB_PART):
+        content = os.urandom(size)
+        batch: dict[str, object] = {
+            "operation": "upload",
+            "transfers": ["xet", "basic", "multipart"],
+        }
+        batch["objects"] = [{"oid": hashlib.sha256(content).hexdigest(), "size": size}]
+        answer = post_json(url, batch, token)
+        chosen.append(answer["transfer"])
+        assert "xet" not in json.dumps(answer).lower()
+    assert chosen == ["basic", "multipart"]
