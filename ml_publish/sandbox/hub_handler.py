@@ -88,12 +88,12 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
         self._body_length, self._body_read, self._recorded = 0, False, False
-        faults = self._host.stand_in.faults
-        held = faults.take(["hold"], self.command, self._path, self._object_name())
+        faults, name = self._host.stand_in.faults, self._object_name()
+        held = faults.take(["hold"], self.command, self._path, name)
         try:
             if held is not None:
                 held.block()
-            delay = faults.take(["delay"], self.command, self._path)
+            delay = faults.take(["delay"], self.command, self._path, name)
             if delay is not None:
                 self._host.stand_in.stopping.wait(delay.amount)
             if self._host.role == "storage":

@@ -23,6 +23,7 @@ from tests.support.hub_faults import (
     sha256_of,
     storage_puts,
 )
+from tests.support.tls import local_ca
 
 # huggingface_hub hands its upload bodies to httpx2 as ``data=``, which httpx2 deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>':DeprecationWarning")
@@ -203,3 +204,14 @@ def test_the_token_is_checked_as_preflight_checks_it(
         HfApi(endpoint=hub.url, token=False).auth_check(REPO, write=True)
     with pytest.raises(huggingface_hub.errors.RepositoryNotFoundError):
         hub_api.auth_check("octo-org/nothing")
+
+
+def test_over_tls_both_hosts_speak_https_to_a_client_trusting_their_ca(tmp_path: Path) -> None:
+    authority = local_ca(tmp_path)
+    with HubStandInWithFaults(tls=authority.server) as secure_hub:
+        assert secure_hub.url.startswith("https://")
+        environment = secure_hub.client_environment()
+        environment |= {"SSL_CERT_FILE": str(authority.certificate)}
+        output = run_client(secure_hub, tmp_path, environment)
+        assert output.strip().splitlines()[-1] == "True", output
+        assert storage_puts(secure_hub) and secure_hub.storage_url.startswith("https://")
