@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import unquote
 
 from ml_publish.sandbox.hub_errors import HubError
@@ -20,12 +19,6 @@ RESOLVE_PATH = re.compile(
     r"/(?:(?P<kind>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+)"
     r"/resolve/(?P<revision>[^/]+)/(?P<path>.+)"
 )
-
-
-class PausingHandler(Protocol):
-    """The request handler, which can hold a download where a fault says."""
-
-    def pause(self, fault: InjectedFault) -> None: ...
 
 
 def resolve_target(path: str) -> tuple[str, str, str, str] | None:
@@ -42,7 +35,7 @@ def send_file(
     source: Path | bytes,
     headers: dict[str, str],
     *,
-    faults: InjectedFault | None,
+    fault: InjectedFault | None,
 ) -> None:
     """Answer with ``source``'s bytes (or the range asked for), acting on a download fault."""
     size = source.stat().st_size if isinstance(source, Path) else len(source)
@@ -56,14 +49,14 @@ def send_file(
     for name, value in headers.items():
         handler.send_header(name, value)
     remaining = last - first + 1
-    if faults is not None and faults.kind == "download_cut":
+    if fault is not None and fault.kind == "download_cut":
         handler.send_header("Connection", "close")
         handler.close_connection = True  # the whole length announced, fewer bytes sent
-        remaining = min(remaining, int(faults.amount))
+        remaining = min(remaining, int(fault.amount))
     handler.end_headers()
     if handler.command == "HEAD":
         return
-    pause = faults if faults is not None and faults.kind == "download_pause" else None
+    pause = fault if fault is not None and fault.kind == "download_pause" else None
     if isinstance(source, bytes):
         handler.wfile.write(source[first : first + remaining])
         return
@@ -113,4 +106,5 @@ def _send_part(
             remaining -= len(chunk)
             sent += len(chunk)
             if sent == pause_at and pause is not None:
-                handler.pause(pause)  # type: ignore[attr-defined]
+                handler.wfile.flush()  # what was sent reaches the client before the wait
+                pause.block()

@@ -23,13 +23,18 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ml_publish.sandbox.hub_downloads import resolve_target, send_file
 from ml_publish.sandbox.hub_errors import HubError, JsonObject
-from ml_publish.sandbox.hub_fault_hook import InjectedFault
 from ml_publish.sandbox.hub_lfs_routes import LFS_ROUTES
-from ml_publish.sandbox.hub_objects import CHUNK_SIZE, SparseWriter
+from ml_publish.sandbox.hub_objects import (
+    CHUNK_SIZE,
+    Digest,
+    PartTarget,
+    SparseWriter,
+    UploadTicket,
+)
 from ml_publish.sandbox.hub_routes import API_ROUTES, HubCall
 
 if TYPE_CHECKING:
@@ -83,12 +88,12 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
         self._body_length, self._body_read, self._recorded = 0, False, False
-        faults = self._host.stand_in.faults
-        held = faults.take(["hold"], self.command, self._path)
+        faults, name = self._host.stand_in.faults, self._object_name()
+        held = faults.take(["hold"], self.command, self._path, name)
         try:
             if held is not None:
                 held.block()
-            delay = faults.take(["delay"], self.command, self._path)
+            delay = faults.take(["delay"], self.command, self._path, name)
             if delay is not None:
                 self._host.stand_in.stopping.wait(delay.amount)
             if self._host.role == "storage":
@@ -105,6 +110,17 @@ class HubRequestHandler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _handle
 
+    def _object_name(self) -> str | None:
+        """The LFS object a storage request moves (the name faults are aimed by there)."""
+        parts = self._path.strip("/").split("/")
+        if self._host.role != "storage" or len(parts) < 2:
+            return None
+        if parts[0] == "blobs":
+            return parts[-1]
+        with contextlib.suppress(HubError):
+            return self._host.stand_in.state.objects.ticket(parts[1]).oid
+        return None
+
     def _serve_hub(self) -> None:
         user = self._user()
         self._refuse_if_throttled()
@@ -112,7 +128,11 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             return
         target = resolve_target(self._path)
         if target is not None and self.command in ("GET", "HEAD"):
-            self._resolve(target, user)
+            try:
+                self._resolve(target, user)
+            except HubError as error:
+                if error.code != "RepoNotFound" or not self._redirect_if_moved(*target[:2]):
+                    raise
             return
         for method, pattern, route, needs_token in ROUTES:
             match = pattern.fullmatch(self._path)
@@ -137,6 +157,17 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             self._send_json(reply.status, reply.body, reply.headers)
             return
         raise HubError(404, "Sorry, we can't find the page you are looking for.")
+
+    def _redirect_if_moved(self, kind: str, repo_id: str) -> bool:
+        """Send a renamed repository's old URL on to its new one (307, a relative Location),
+        as the Hub does; whether it was renamed."""
+        new_id = self._host.stand_in.state.moved_to(kind, repo_id)
+        if new_id is None:
+            return False
+        old, new = quote(repo_id), quote(new_id)
+        location = self.path.replace(f"/{old}/", f"/{new}/", 1)
+        self._send_json(307, {"redirect": location}, {"Location": location})
+        return True
 
     def _user(self) -> str | None:
         """Who the token names: the stand-in's user, nobody without one, 401 for a wrong one."""
@@ -198,7 +229,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             self._send_json(302, {"redirect": location}, headers)
             return
         self._record()
-        send_file(self, file.content or b"", headers, faults=None)
+        send_file(self, file.content or b"", headers, fault=None)
 
     def _serve_storage(self) -> None:
         parts = self._path.strip("/").split("/")
@@ -223,7 +254,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             raise HubError(404, "The specified key does not exist.")
         self._record()
         headers = {"ETag": f'"{oid}"', "Accept-Ranges": "bytes"}
-        send_file(self, stand_in.state.objects.path(oid), headers, faults=fault)
+        send_file(self, stand_in.state.objects.path(oid), headers, fault=fault)
 
     def _receive_upload(self, token: str, part: int | None) -> None:
         stand_in = self._host.stand_in
@@ -234,54 +265,63 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             raise HubError(411, "Length Required")
         if self._fail_by_fault(ticket.oid):
             return
-        expected = (
-            ticket.size if part is None else _part_length(ticket.size, ticket.part_size, part)
-        )
+        expected = ticket.size if part is None else _part_length(ticket, part)
         if int(length) != expected:
             raise HubError(400, f"Expected {expected} bytes, got {length}")
         cut = stand_in.faults.take(["cut"], self.command, self._path, ticket.oid)
-        wanted = int(length) if cut is None else min(int(length), int(cut.amount))
-        target = objects.incoming_file()
-        received, sha256 = self._receive(target, wanted)
-        if cut is not None or received < int(length):
-            target.unlink(missing_ok=True)
+        wanted = expected if cut is None else min(expected, int(cut.amount))
+        if part is None:
+            target = PartTarget(objects.incoming_file(), 0, True, hashlib.sha256(), whole=True)
+        else:
+            target = objects.part_target(ticket, part)
+        received, digest = self._receive(target, wanted)
+        if cut is not None or received < expected:
+            if target.whole:
+                target.file.unlink(missing_ok=True)
             self._record()
             self.close_connection = True  # no answer: the client sees the connection drop
             return
         if stand_in.faults.take(["bad_gateway"], self.command, self._path, ticket.oid):
-            target.unlink(missing_ok=True)
+            if target.whole:
+                target.file.unlink(missing_ok=True)
             raise HubError(502, "Bad Gateway")
-        self._accept(ticket, part, target, sha256)
+        self._accept(ticket, part, target.file, digest)
 
-    def _accept(self, ticket: Any, part: int | None, target: Path, sha256: str) -> None:
-        state = self._host.stand_in.state
+    def _accept(
+        self, ticket: UploadTicket, part: int | None, file: Path, digest: Digest | None
+    ) -> None:
+        objects = self._host.stand_in.state.objects
         if part is not None:
-            etag = state.objects.accept_part(ticket, part, target, sha256)
-            self._send_json(200, None, {"ETag": etag})
+            self._send_json(200, None, {"ETag": objects.accept_part(ticket, part, digest)})
             return
-        state.objects.accept_whole(ticket, target, sha256)
-        state.objects.finish(ticket)
+        sha256 = digest.hexdigest() if digest is not None else ""
+        objects.accept_whole(ticket, file, sha256)
+        objects.finish(ticket)
+        state = self._host.stand_in.state
         kind, _, repo_id = ticket.repo_key.partition("/")
         state.add_lfs_object(state.repo(kind, repo_id), ticket.oid)
         self._send_json(200, None, {"ETag": f'"{sha256[:32]}"'})
 
-    def _receive(self, target: Path, wanted: int) -> tuple[int, str]:
-        """Stream up to ``wanted`` body bytes into ``target`` chunk by chunk, hashing them."""
+    def _receive(self, target: PartTarget, wanted: int) -> tuple[int, Digest | None]:
+        """Stream up to ``wanted`` body bytes into ``target``'s file at its offset, in chunks,
+        feeding its hash; a whole object's file ends where the body does."""
         self._body_read = True
-        digest = hashlib.sha256()
-        with target.open("wb") as out, contextlib.suppress(OSError):
-            writer = SparseWriter(out)
-            try:
+        digest = target.digest
+        with target.file.open("r+b" if target.file.exists() else "wb") as out:
+            out.seek(target.offset)
+            writer = SparseWriter(out, holes=target.holes)
+            with contextlib.suppress(OSError):
                 while self._body_length < wanted:
                     chunk = self.rfile.read(min(CHUNK_SIZE, wanted - self._body_length))
                     if not chunk:
                         break
                     writer.write(chunk)
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
                     self._body_length += len(chunk)
-            finally:
-                writer.close()
-        return self._body_length, digest.hexdigest()
+            if target.whole:
+                writer.end_file()
+        return self._body_length, digest
 
     def _body(self) -> bytes:
         """The whole (small) body of an API request."""
@@ -347,13 +387,8 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    def pause(self, fault: InjectedFault) -> None:
-        """Flush what was sent, then wait where the fault says until it is let go."""
-        self.wfile.flush()
-        fault.block()
 
-
-def _part_length(size: int, part_size: int | None, number: int) -> int:
-    if part_size is None:
-        return size
-    return max(0, min(part_size, size - (number - 1) * part_size))
+def _part_length(ticket: UploadTicket, number: int) -> int:
+    if ticket.part_size is None:
+        return ticket.size
+    return max(0, min(ticket.part_size, ticket.size - (number - 1) * ticket.part_size))

@@ -14,9 +14,9 @@ import os
 import secrets
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from ml_publish.sandbox.hub_errors import HubError, bad_request
 
@@ -39,23 +39,55 @@ class UploadTicket:
         return 1 if self.part_size is None else max(1, -(-self.size // self.part_size))
 
 
-class SparseWriter:
-    """Writes a stream to a file, seeking over chunks of zeros so they become holes."""
+class Digest(Protocol):
+    """A running hash (hashlib's SHA-256 objects)."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def update(self, data: bytes, /) -> None: ...
+
+    def copy(self) -> Digest: ...
+
+    def hexdigest(self) -> str: ...
+
+
+class SparseWriter:
+    """Writes a stream into a file from its current position, seeking over chunks of zeros so
+    they become holes (only where nothing was written before: ``holes``)."""
+
+    def __init__(self, out: BinaryIO, *, holes: bool = True) -> None:
         self._out = out
-        self._position = 0
+        self._holes = holes
 
     def write(self, chunk: bytes) -> None:
-        if chunk.count(0) == len(chunk):
+        if self._holes and chunk.count(0) == len(chunk):
             self._out.seek(len(chunk), os.SEEK_CUR)
         else:
             self._out.write(chunk)
-        self._position += len(chunk)
 
-    def close(self) -> None:
-        """Fix the file's length: trailing holes were only seeked over."""
-        self._out.truncate(self._position)
+    def end_file(self) -> None:
+        """Fix the file's length where the stream ended: trailing holes were only seeked over."""
+        self._out.truncate(self._out.tell())
+
+
+@dataclass
+class PartTarget:
+    """Where one part's bytes go: the object's file at the part's offset, and the hash to feed."""
+
+    file: Path
+    offset: int
+    holes: bool
+    digest: Digest | None
+    whole: bool = False  # a single PUT: the file ends where the body does
+
+
+@dataclass
+class _Assembly:
+    """A multipart upload on its way in: the parts land in place in one file, hashed in order."""
+
+    file: Path
+    running: Digest = field(default_factory=hashlib.sha256)
+    next_part: int = 1  # 0 once parts came out of order: hash the file at completion instead
+    etags: dict[int, str] = field(default_factory=dict)
+    attempted: set[int] = field(default_factory=set)
 
 
 class LfsObjects:
@@ -67,8 +99,7 @@ class LfsObjects:
         for directory in (self._objects, self._incoming):
             directory.mkdir(parents=True, exist_ok=True)
         self._tickets: dict[str, UploadTicket] = {}
-        # Parts received per ticket: part number -> (file, etag).
-        self._parts: dict[str, dict[int, tuple[Path, str]]] = {}
+        self._assemblies: dict[str, _Assembly] = {}
         self._lock = threading.Lock()
 
     def has(self, oid: str, size: int | None = None) -> bool:
@@ -85,7 +116,8 @@ class LfsObjects:
         ticket = UploadTicket(secrets.token_urlsafe(16), repo_key, oid, size, part_size)
         with self._lock:
             self._tickets[ticket.token] = ticket
-            self._parts[ticket.token] = {}
+            if part_size is not None:
+                self._assemblies[ticket.token] = _Assembly(self.incoming_file())
         return ticket
 
     def ticket(self, token: str) -> UploadTicket:
@@ -107,48 +139,63 @@ class LfsObjects:
             raise bad_request(f"The uploaded content does not match the object {ticket.oid}")
         os.replace(received, self.path(ticket.oid))
 
-    def accept_part(self, ticket: UploadTicket, number: int, received: Path, sha256: str) -> str:
-        """Keep one part of a multipart upload (a retried part replaces the first); its ETag."""
-        if not 1 <= number <= ticket.part_count:
-            received.unlink(missing_ok=True)
+    def part_target(self, ticket: UploadTicket, number: int) -> PartTarget:
+        """Where part ``number`` goes, and the running hash to continue when it is the next one."""
+        if not 1 <= number <= ticket.part_count or ticket.part_size is None:
             raise bad_request(f"Part number {number} is out of range")
-        etag = f'"{sha256[:32]}"'
         with self._lock:
-            parts = self._parts.setdefault(ticket.token, {})
-            old = parts.get(number)
-            parts[number] = (received, etag)
-        if old is not None:
-            old[0].unlink(missing_ok=True)
+            assembly = self._assemblies[ticket.token]
+            assembly.file.touch()
+            first_attempt = number not in assembly.attempted
+            assembly.attempted.add(number)
+            if number < assembly.next_part:
+                assembly.next_part = 0  # sent again after later parts: trust only the file
+            digest = assembly.running.copy() if number == assembly.next_part else None
+        offset = (number - 1) * ticket.part_size
+        return PartTarget(assembly.file, offset, first_attempt, digest)
+
+    def accept_part(self, ticket: UploadTicket, number: int, digest: Digest | None) -> str:
+        """Count part ``number`` as received whole (its hash continued, if it was the next one);
+        the ETag the client lists it by at completion."""
+        etag = f'"{secrets.token_hex(16)}"'
+        with self._lock:
+            assembly = self._assemblies[ticket.token]
+            assembly.etags[number] = etag
+            if digest is not None and number == assembly.next_part:
+                assembly.running, assembly.next_part = digest, number + 1
         return etag
 
     def complete(self, ticket: UploadTicket, parts: Iterable[Mapping[str, object]]) -> None:
-        """Join the parts the client lists (number and ETag each) into the object, checked."""
+        """Check the parts the client lists (number and ETag each) and store the object."""
         with self._lock:
-            received = dict(self._parts.get(ticket.token, {}))
+            assembly = self._assemblies.get(ticket.token)
+            received = dict(assembly.etags) if assembly is not None else {}
         listed = {int(str(part.get("partNumber"))): str(part.get("etag")) for part in parts}
         expected = set(range(1, ticket.part_count + 1))
-        if set(listed) != expected or set(received) != expected:
+        if assembly is None or set(listed) != expected or received != listed:
             raise bad_request("One or more of the specified parts could not be found")
-        if any(received[number][1] != etag for number, etag in listed.items()):
-            raise bad_request("One or more of the specified parts could not be found")
-        target = self.incoming_file()
-        sha256 = _join([received[number][0] for number in sorted(expected)], target)
-        self.accept_whole(ticket, target, sha256)
+        with assembly.file.open("r+b") as out:
+            out.truncate(ticket.size)
+        if assembly.next_part == ticket.part_count + 1:
+            sha256 = assembly.running.hexdigest()
+        else:
+            sha256 = _sha256(assembly.file)
+        self.accept_whole(ticket, assembly.file, sha256)
         self.finish(ticket)
 
     def finish(self, ticket: UploadTicket) -> None:
-        """Close a ticket and drop whatever parts it left."""
+        """Close a ticket and drop whatever part of an object it left."""
         with self._lock:
             self._tickets.pop(ticket.token, None)
-            parts = self._parts.pop(ticket.token, {})
-        for path, _ in parts.values():
-            path.unlink(missing_ok=True)
+            assembly = self._assemblies.pop(ticket.token, None)
+        if assembly is not None:
+            assembly.file.unlink(missing_ok=True)
 
     def put(self, data: bytes | Path) -> tuple[str, int]:
         """Store bytes (or a file's bytes) directly, as tests seed the Hub; their SHA-256, size."""
         target = self.incoming_file()
         if isinstance(data, Path):
-            sha256 = _join([data], target)
+            sha256 = _copy(data, target)
         else:
             target.write_bytes(data)
             sha256 = hashlib.sha256(data).hexdigest()
@@ -157,15 +204,21 @@ class LfsObjects:
         return sha256, size
 
 
-def _join(sources: list[Path], target: Path) -> str:
-    """Copy ``sources`` one after another into ``target``, keeping holes; the SHA-256 of it all."""
+def _copy(source: Path, target: Path) -> str:
+    """Copy ``source`` into ``target``, keeping holes; the SHA-256 of its bytes."""
     digest = hashlib.sha256()
-    with target.open("wb") as out:
+    with source.open("rb") as data, target.open("wb") as out:
         writer = SparseWriter(out)
-        for source in sources:
-            with source.open("rb") as data:
-                while chunk := data.read(CHUNK_SIZE):
-                    digest.update(chunk)
-                    writer.write(chunk)
-        writer.close()
+        while chunk := data.read(CHUNK_SIZE):
+            digest.update(chunk)
+            writer.write(chunk)
+        writer.end_file()
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(CHUNK_SIZE):
+            digest.update(chunk)
     return digest.hexdigest()

@@ -242,6 +242,14 @@ def list_tree(call: HubCall) -> HubReply:
     return HubReply(200, tree_json(commit, folder.strip("/"), recursive=call.flag("recursive")))
 
 
+def auth_check(call: HubCall) -> HubReply:
+    """Whether the caller may read (or, with ``/write``, push to) the repository."""
+    call.repo()
+    if call.params.get("write") and call.user is None:
+        raise HubError(401, "You must be authenticated to write to this repository")
+    return HubReply(200, {})
+
+
 def refuse_xet(call: HubCall) -> HubReply:
     raise HubError(501, XET_REFUSAL)
 
@@ -325,5 +333,6 @@ API_ROUTES: list[tuple[str, re.Pattern[str], Route, bool]] = [
         list_tree,
         False,
     ),
+    ("GET", re.compile(rf"/api/{REPO_SEGMENT}/auth-check(?P<write>/write)?"), auth_check, False),
     ("GET", re.compile(rf"/api/{REPO_SEGMENT}/xet-(?:read|write)-token/.*"), refuse_xet, False),
 ]

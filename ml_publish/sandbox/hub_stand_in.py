@@ -54,8 +54,6 @@ logger = logging.getLogger(__name__)
 class HubHost(ThreadingHTTPServer):
     """One host of the stand-in ("hub" or "storage") on its own free port, sharing its state."""
 
-    daemon_threads = True
-
     def __init__(self, role: str, stand_in: HubStandIn) -> None:
         self.role = role
         self.stand_in = stand_in

@@ -122,6 +122,7 @@ class HubState:
         self.user = user
         self.lock = threading.RLock()
         self._repos: dict[str, HubRepo] = {}
+        self._moved: dict[str, str] = {}
         self._counter = itertools.count(1)
 
     def create_repo(self, repo_type: str, repo_id: str, *, private: bool = False) -> HubRepo:
@@ -146,6 +147,22 @@ class HubState:
         if repo is None:
             raise repo_not_found(repo_id)
         return repo
+
+    def move_repo(self, repo_type: str, repo_id: str, new_id: str) -> None:
+        """Rename a repository, as its owner can on the Hub; the old name then redirects."""
+        with self.lock:
+            repo = self.repo(repo_type, repo_id)
+            if f"{repo_type}/{new_id}" in self._repos:
+                raise HubError(409, f"You already created this {repo_type} repo")
+            del self._repos[repo.key]
+            repo.repo_id = new_id
+            self._repos[repo.key] = repo
+            self._moved[f"{repo_type}/{repo_id}"] = new_id
+
+    def moved_to(self, repo_type: str, repo_id: str) -> str | None:
+        """The repository's new name when it was renamed, else None."""
+        with self.lock:
+            return self._moved.get(f"{repo_type}/{repo_id}")
 
     def resolve(self, repo: HubRepo, revision: str) -> HubCommit:
         """The commit a branch, a tag, a full commit id or a prefix of one (7+) names."""

@@ -10,6 +10,7 @@ host a fault's ``name`` is the LFS object's SHA-256 (``sha256_of`` computes it f
 from __future__ import annotations
 
 import hashlib
+import os
 import ssl
 from pathlib import Path
 
@@ -17,12 +18,26 @@ from ml_publish.sandbox.hub_lfs_routes import DEFAULT_MULTIPART_THRESHOLD, DEFAU
 from ml_publish.sandbox.hub_stand_in import HubStandIn
 from tests.support.github_faults import Fault, Faults
 
+HUB_REPO = "octo-org/weights"  # the repository the sandbox tests' ``hub_api`` fixture creates
+HUB_PART = 256 * 1024  # the part size of their stand-in: small parts keep multipart quick
+
 # URL paths (regular expressions) of the requests tests most often break.
 STORAGE_PUT = r"^/lfs/"
 LFS_BATCH = r"\.git/info/lfs/objects/batch$"
 COMMIT = r"^/api/[a-z]+/[^/]+/[^/]+/commit/"
 PREUPLOAD = r"^/api/[a-z]+/[^/]+/[^/]+/preupload/"
 RESOLVE = r"/resolve/"
+
+
+def random_file(path: Path, size: int) -> Path:
+    """A file of ``size`` random bytes, which no other test's file equals."""
+    path.write_bytes(os.urandom(size))
+    return path
+
+
+def storage_puts(hub: HubStandIn, since: int = 0) -> list[str]:
+    """The paths of the storage PUTs (LFS bytes sent) among the requests from ``since`` on."""
+    return [r.path for r in hub.requests[since:] if r.host == "storage" and r.method == "PUT"]
 
 
 def sha256_of(path: Path) -> str:
@@ -43,6 +58,10 @@ class HubFaults(Faults):
         if not 500 <= status <= 599:
             raise ValueError(f"a failed upload answers 5xx, not {status}")
         self._queue(Fault("server_error", times, "PUT", STORAGE_PUT, name, status=status))
+
+    def cut_part(self, after_bytes: int, *, part: int, name: str | None = None) -> None:
+        """Drop the PUT of part number ``part`` of a multipart upload after ``after_bytes``."""
+        self._queue(Fault("cut", 1, "PUT", rf"^/lfs/[^/]+/{part}$", name, amount=after_bytes))
 
 
 class HubStandInWithFaults(HubStandIn):
