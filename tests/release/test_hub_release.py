@@ -6,9 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +21,9 @@ from ml_publish.cli import main
 from ml_publish.errors import MLPublishError
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import WeightEntry, load_registry
-from tests.support.hub_faults import HubStandInWithFaults
+from tests.support.github_faults import Hold
+from tests.support.hub_faults import COMMIT, HubStandInWithFaults
+from tests.support.processes import READ_SECONDS
 from tests.support.releases import REPOSITORY, ReleaseWorld, git, reject_pushes_once
 from tests.support.weights_projects import generated_loader
 
@@ -199,3 +206,49 @@ def test_the_loader_falls_back_to_the_hub_when_github_fails_and_back(
 
     assert from_github.read_bytes() == from_hub.read_bytes() == expected
     assert sum("/resolve/" in r.path for r in hub.requests) > resolves
+
+
+def reached_while_running(hold: Hold, process: subprocess.Popen[Any]) -> None:
+    """Return once the stand-in holds the request ``hold`` waits for; fail if ``process`` ends
+    first (its output shows why) or never gets there."""
+    deadline = time.monotonic() + READ_SECONDS
+    while not hold.reached.wait(timeout=1):  # each second, see whether the release ended
+        if process.poll() is not None:
+            raise AssertionError(f"the release ended early: {process.communicate()}")
+        assert time.monotonic() < deadline, "the release never made the request held for it"
+
+
+@pytest.mark.parametrize("moment", ["mid-upload", "commit", "tag"])
+def test_killed_at_any_hub_moment_the_same_command_ends_in_the_same_state(
+    hub_world: HubWorld, moment: str
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    unet = next(e for e in hub_world.entries() if e.name == "leaf-unet")
+    held = {
+        "mid-upload": lambda: hub.faults.hold(method="PUT", name=unet.sha256),
+        # Held, then let go after the kill: the Hub did it, the client never heard.
+        "commit": lambda: hub.faults.hold(method="POST", path=COMMIT),
+        "tag": lambda: hub.faults.hold(method="POST", path=r"/tag/"),
+    }[moment]()
+    command = [sys.executable, "-m", "ml_publish", *world.cli_words("--bump", "patch")]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
+        reached_while_running(held, process)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=READ_SECONDS)
+    held.release()
+    assert held.done.wait(timeout=READ_SECONDS)
+
+    world.release(bump=None)
+
+    staged = world.root / ".ml-publish" / "weights"
+    expected = {
+        e.file_name: (e.size, hashlib.sha256((staged / e.file_name).read_bytes()).hexdigest())
+        for e in hub_world.entries()
+    }
+    at_tag = hub_copy(hub, TAG)
+    assert {name: at_tag[name] for name in expected} == expected
+    # The repository's first commit and the release's one: never a second release commit.
+    assert [c.title for c in hub.state.commits(HUB_REPO, TAG)][:1] == [f"Release {TAG}"]
+    assert len(hub.state.commits(HUB_REPO)) == 2
+    assert list(hub.state.tags(HUB_REPO)) == [TAG]
+    assert git(world.remote, "rev-parse", f"{TAG}^{{commit}}")
