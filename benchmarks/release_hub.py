@@ -43,8 +43,8 @@ def hub_environment(hub: HubStandIn) -> dict[str, str]:
     return {**hub.client_environment(), "HF_TOKEN": hub.token}
 
 
-def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float, float]:
-    """One release to fresh servers (GitHub, the Hub, an index): its seconds and its build's."""
+def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float, Timeline]:
+    """One release to fresh servers (GitHub, the Hub, an index): its seconds and what it said."""
     with (
         GitHubEmulator() as gh,
         PackageIndex() as index,
@@ -81,7 +81,7 @@ def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float
         seconds = time.perf_counter() - timeline.start
         shutil.copytree(project / ".ml-publish" / "dist", dists)
     shutil.rmtree(scratch)
-    return seconds, timeline.build_seconds()
+    return seconds, timeline
 
 
 def lfs_upload_urls(hub: HubStandIn, weights: list[Path]) -> list[str]:
@@ -129,6 +129,7 @@ def time_hub_reference(weights: list[Path]) -> float:
 
 def main() -> None:
     runs = []
+    steps: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         weights = [scratch / f"{name}.pth" for name in WEIGHTS]
@@ -136,7 +137,9 @@ def main() -> None:
             write_random_file(path, SIZE)
         for number in range(RUNS):
             dists = scratch / "dists"
-            seconds, build = time_release(scratch / f"run{number}", weights, dists)
+            seconds, timeline = time_release(scratch / f"run{number}", weights, dists)
+            build = timeline.build_seconds()
+            steps.append(timeline.steps(end=timeline.start + seconds))
             reference = sum(time_reference(weights, sorted(dists.iterdir())).values())
             reference += time_hub_reference(weights)
             shutil.rmtree(dists)
@@ -159,6 +162,10 @@ def main() -> None:
         "  each run, release / reference (build excluded): "
         + ", ".join(f"{run[0]:.2f} / {run[2]:.2f} s" for run in runs)
     )
+    print(f"  each step, median of {RUNS} (the Hub's runs beside the build, then is done):")
+    for title in steps[0]:
+        print(f"    {title}: {statistics.median(s[title] for s in steps):.2f} s")
+    print(f"    of which python -m build alone: {build:.2f} s")
 
 
 if __name__ == "__main__":

@@ -99,6 +99,17 @@ def test_the_first_release_puts_every_weight_and_the_card_on_the_hub_at_the_tag(
     assert any("Put the weights on the Hugging Face Hub" in line for line in world.said)
 
 
+def test_a_dry_run_names_the_hub_step_and_sends_the_hub_nothing(hub_world: HubWorld) -> None:
+    world, hub = hub_world.world, hub_world.hub
+
+    world.release(dry_run=True)
+
+    said = "\n".join(world.said)
+    assert "Put the weights on the Hugging Face Hub" in said
+    assert f"would download each {hub.url}/{HUB_REPO}/resolve/{TAG}/<file>" in said
+    assert hub.requests == []
+
+
 def test_a_release_resumed_after_the_hub_step_sends_it_nothing(hub_world: HubWorld) -> None:
     world, hub = hub_world.world, hub_world.hub
     reject_pushes_once(world.remote, "refs/tags/")
