@@ -99,6 +99,24 @@ def test_the_first_release_puts_every_weight_and_the_card_on_the_hub_at_the_tag(
     assert any("Put the weights on the Hugging Face Hub" in line for line in world.said)
 
 
+def test_without_a_hub_token_preflight_names_it_and_nothing_starts(
+    hub_world: HubWorld, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huggingface_hub import constants
+
+    world, hub = hub_world.world, hub_world.hub
+    monkeypatch.delenv("HF_TOKEN")
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(world.root.parent / "no-login"))
+    head = git(world.root, "rev-parse", "HEAD")
+
+    code = main(world.cli_words("--bump", "patch"))
+
+    err = capsys.readouterr().err
+    assert code == 2 and "no Hugging Face token found: set HF_TOKEN" in err
+    assert f"(for {HUB_REPO} on the Hub: huggingface in pyproject.toml)" in err
+    assert git(world.root, "rev-parse", "HEAD") == head and hub.requests == []
+
+
 def test_a_dry_run_names_the_hub_step_and_sends_the_hub_nothing(hub_world: HubWorld) -> None:
     world, hub = hub_world.world, hub_world.hub
 
