@@ -143,6 +143,25 @@ def test_a_release_resumed_after_the_hub_step_sends_it_nothing(hub_world: HubWor
     assert git(world.remote, "rev-parse", f"{TAG}^{{commit}}")
 
 
+def test_an_abandoned_release_loses_its_hub_tag_and_the_next_one_sends_nothing_twice(
+    hub_world: HubWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    reject_pushes_once(world.remote, "refs/tags/")
+    with pytest.raises(MLPublishError):
+        world.release()
+    assert TAG in hub.state.tags(HUB_REPO)
+
+    assert main(world.cli_words("--abandon")) == 0
+
+    assert f"deleted tag {TAG} of {HUB_REPO} on the Hub" in capsys.readouterr().out
+    assert hub.state.tags(HUB_REPO) == {}
+    requests = len(hub.requests)
+    world.release()
+    # The files stayed on main: the release tags them again without sending them.
+    assert hub_world.sent(requests) == [] and TAG in hub.state.tags(HUB_REPO)
+
+
 def test_a_file_with_other_bytes_on_the_hub_stops_the_release_in_one_line(
     hub_world: HubWorld, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,7 +13,7 @@ from ml_publish.errors import UsageError
 from ml_publish.huggingface import HubFailed, HubRepository, git_blob_id, token_problem
 from ml_publish.release import bump
 from ml_publish.release.context import ReleaseContext
-from ml_publish.release.pipeline import configured_publish
+from ml_publish.release.pipeline import configured_publish, steps_for
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.weights.hub_sync import configured_hub_repo
@@ -24,6 +24,7 @@ from ml_publish.weights.registry import load_registry
 from tests.support.layout_repos import SHAPES, SRC_RUFF, commit_all, write_shape
 from tests.support.releases import GIT_IDENTITY
 
+HUB_TITLE = "Put the weights on the Hugging Face Hub"
 SECRET = "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0123"
 
 
@@ -150,3 +151,25 @@ def test_mirror_push_without_a_hub_repository_is_refused_in_one_line(
 
     err = capsys.readouterr().err
     assert code == 2 and "--repo owner/name" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("publish", "branch", "titles"),
+    [
+        ("local", "main", ["Fill a draft GitHub release", HUB_TITLE, "Push the tag"]),
+        ("workflow", "main", ["Fill a draft GitHub release", HUB_TITLE, "Push the tag"]),
+        # Inside the Release workflow (no branch: finishing a pushed tag) the Hub is not touched.
+        ("local", None, ["Fill a draft GitHub release", "Publish the GitHub release"]),
+    ],
+)
+def test_the_hub_step_runs_here_before_the_tag_push_and_never_in_the_workflow(
+    publish: str, branch: str | None, titles: list[str]
+) -> None:
+    state = ReleaseState("0.4.0", "v0.4.0", "0.3.0", branch, "o/r", publish, True, True, ["u"])
+    with_hub = dataclasses.replace(state, huggingface="o/r-weights")
+
+    steps = [step.title for step in steps_for(with_hub)]
+    at = steps.index("Fill a draft GitHub release")
+
+    assert steps[at : at + len(titles)] == titles
+    assert HUB_TITLE not in [step.title for step in steps_for(state)]
