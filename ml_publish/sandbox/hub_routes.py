@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+import yaml
+
 from ml_publish.sandbox.hub_errors import HubError, JsonObject, bad_request, repo_not_found
 from ml_publish.sandbox.hub_listing import paths_info, repo_info_json, tree_json
 from ml_publish.sandbox.hub_state import FileChange, HubFile, HubRepo, HubState, regular_file
@@ -120,8 +122,6 @@ def whoami(call: HubCall) -> HubReply:
 
 def validate_yaml(call: HubCall) -> HubReply:
     """The model card's front matter must be a YAML mapping, as the Hub checks before a commit."""
-    import yaml
-
     content = str(call.json().get("content", ""))
     match = re.match(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", content, re.DOTALL)
     if match is None:

@@ -32,7 +32,8 @@ from ml_publish.sandbox.hub_objects import LfsObjects
 
 LFS_SIZE_THRESHOLD = 10 * 1000 * 1000
 REPO_TYPES = ("model", "dataset", "space")
-# The start of the .gitattributes the Hub writes into every new model repository.
+# A .gitattributes like the one the Hub writes into every new repository: LFS for the file
+# types models and data sets are saved in (the Hub's own list is longer and changes over time).
 DEFAULT_GITATTRIBUTES = "".join(
     f"{pattern} filter=lfs diff=lfs merge=lfs -text\n"
     for pattern in (
