@@ -8,6 +8,9 @@ The steps, in this order, and why the order:
    Meanwhile the weights already go up to the draft of step 4: it is invisible, and the
    upload of gigabytes then hides the build's seconds.
 4. github-draft: the weights and dists on a draft release, verified. A draft is invisible.
+   huggingface (with ``huggingface = "owner/name"``): the weights on the Hub at the tag's
+   name, read back. It runs beside the build, so its own turn finds it done unless a re-run
+   started after the build; before the tag push, since the bump lists the Hub copies as mirrors.
 5. push-tag: the tag must be on GitHub before the release is published, or publishing would
    make GitHub create the tag itself, on the default branch's head instead of this commit.
    For the seconds until step 6 the tag names weight URLs that are not public yet; that is
