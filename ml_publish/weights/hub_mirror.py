@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.huggingface import HubRepository
 from ml_publish.transport import network
@@ -87,9 +88,11 @@ def fetch_release_copy(entry: WeightEntry, into: Path) -> Path:
 
 
 def local_copy(entry: WeightEntry, staging: Path, scratch: Path) -> Path:
+    """The staged file when it still holds the registered bytes, else the release's copy."""
     staged = staging / entry.file_name
     if staged.is_file() and staged.stat().st_size == entry.size:
-        return staged
+        if sha256_of(staged) == entry.sha256:
+            return staged
     return fetch_release_copy(entry, scratch)
 
 
