@@ -323,6 +323,7 @@ def test_the_hub_repository_answered_is_released_to_and_named_in_the_readme(
 
     assert table.get("huggingface") == (hf_repo or None)
     assert (f"(https://huggingface.co/{hf_repo})" in readme) == bool(hf_repo)
+    assert ("(`hf auth login`, or `HF_TOKEN`)" in readme) == bool(hf_repo)
 
 
 def test_zizmor_finds_nothing_even_pedantic(project: Project, project_tools: VirtualEnv) -> None:
