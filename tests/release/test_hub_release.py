@@ -22,7 +22,7 @@ from ml_publish.errors import MLPublishError
 from ml_publish.weights.registration import add_weights
 from ml_publish.weights.registry import WeightEntry, load_registry
 from tests.support.github_faults import Hold
-from tests.support.hub_faults import COMMIT, HubStandInWithFaults
+from tests.support.hub_faults import COMMIT, PREUPLOAD, HubStandInWithFaults
 from tests.support.processes import READ_SECONDS
 from tests.support.releases import REPOSITORY, ReleaseWorld, git, reject_pushes_once
 from tests.support.weights_projects import generated_loader
@@ -180,10 +180,13 @@ def test_a_file_with_other_bytes_on_the_hub_stops_the_release_in_one_line(
     assert not git(world.remote, "tag", "--list", TAG)
 
 
-def test_a_5xx_and_a_cut_upload_are_survived_by_the_same_command(hub_world: HubWorld) -> None:
+def test_a_5xx_a_cut_upload_and_a_429_are_survived_by_the_same_command(
+    hub_world: HubWorld,
+) -> None:
     world, hub = hub_world.world, hub_world.hub
     hub.faults.fail_upload(503)
     hub.faults.cut_upload(1000)
+    hub.faults.throttle(1, path=PREUPLOAD)  # 429, Retry-After: 1
 
     try:
         world.release()
