@@ -87,3 +87,21 @@ def test_a_weight_not_released_yet_is_refused_in_one_line(
 def test_mirror_push_helps(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["weights", "mirror", "push", "--help"]) == 0
     assert "--repo OWNER/NAME" in capsys.readouterr().out
+
+
+def test_a_second_weight_of_the_same_release_moves_the_hub_tag_to_include_it(
+    released: tuple[ReleaseWorld, HubStandInWithFaults],
+) -> None:
+    world, hub = released
+    push = ["weights", "-C", str(world.root), "mirror", "push", "hf"]
+
+    assert main([*push, "leaf-small", "--repo", HUB_REPO]) == 0
+    first = hub.state.tags(HUB_REPO)[TAG]
+    assert main([*push, "leaf-unet", "--repo", HUB_REPO]) == 0
+
+    entries = {e.name: e for e in load_registry(world.root / "leaf_counter" / "weights.json")}
+    files = hub.state.files(HUB_REPO, TAG)
+    assert {entries["leaf-small"].file_name, entries["leaf-unet"].file_name} <= set(files)
+    assert hub.state.tags(HUB_REPO)[TAG] != first
+    assert first in [c.oid for c in hub.state.commits(HUB_REPO, TAG)]  # only moved forward
+    assert all(len(e.mirrors) == 1 for e in entries.values())
