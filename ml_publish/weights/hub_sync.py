@@ -189,6 +189,12 @@ def verify_at_tag(
         try:
             found = download(url, weight.size)
         except SourceFailed as failure:
+            if failure.permanent:  # a 4xx: most likely a private repository
+                raise UsageError(
+                    f"{url} does not serve {weight.name} ({failure}); the package downloads "
+                    f"without a token, so make {hub.repo_id} public on the Hub, then run the "
+                    "same command again"
+                ) from None
             raise OperationFailed(
                 f"{url} does not serve {weight.name}: {failure}; run the same command again"
             ) from None
