@@ -4,9 +4,9 @@ Three 200 MB weights go to the GitHub emulator and to the Hub stand-in (the real
 ``huggingface_hub`` client, LFS uploads), the sdist and wheel to a pypiserver. The reference is
 what a release must at least do by hand: ``openssl dgst -sha256`` of each weight, ``curl -T`` of
 each to each host (to GitHub's upload URL, and to the Hub's LFS storage URL its batch API hands
-out, asked for before the clock starts), and ``twine upload``. Goals: the release at most 1.3x
-that reference with its ``python -m build`` excluded from neither (the build overlaps the
-uploads), and at most 0.8x once the reference builds too. Both hosts take each file in one PUT
+out, asked for before the clock starts), and ``twine upload``. Goals: the release (its build
+included, which overlaps the uploads) at most 1.3x that reference, and at most 0.8x once the
+reference adds ``python -m build`` of the same project, timed by hand after each release. Both hosts take each file in one PUT
 (the stand-in's multipart threshold is above 200 MB), the same for the release and the
 reference. Medians of the runs; every run gets fresh servers. Run with ml-publish installed
 with its ``sandbox`` extra: ``python benchmarks/release_hub.py``.
@@ -19,6 +19,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -43,8 +44,9 @@ def hub_environment(hub: HubStandIn) -> dict[str, str]:
     return {**hub.client_environment(), "HF_TOKEN": hub.token}
 
 
-def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float, Timeline]:
-    """One release to fresh servers (GitHub, the Hub, an index): its seconds and what it said."""
+def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float, float, Timeline]:
+    """One release to fresh servers (GitHub, the Hub, an index): its seconds, then those of
+    ``python -m build`` by hand of the same project, and what the release said."""
     with (
         GitHubEmulator() as gh,
         PackageIndex() as index,
@@ -80,8 +82,20 @@ def time_release(scratch: Path, weights: list[Path], dists: Path) -> tuple[float
         release(project, options, say=timeline.say)
         seconds = time.perf_counter() - timeline.start
         shutil.copytree(project / ".ml-publish" / "dist", dists)
+        build_seconds = time_build(project, scratch / "by-hand")
     shutil.rmtree(scratch)
-    return seconds, timeline
+    return seconds, build_seconds, timeline
+
+
+def time_build(project: Path, outdir: Path) -> float:
+    """``python -m build`` of the released project by hand: the build the reference adds."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(outdir), str(project)],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
 
 
 def lfs_upload_urls(hub: HubStandIn, weights: list[Path]) -> list[str]:
@@ -137,8 +151,7 @@ def main() -> None:
             write_random_file(path, SIZE)
         for number in range(RUNS):
             dists = scratch / "dists"
-            seconds, timeline = time_release(scratch / f"run{number}", weights, dists)
-            build = timeline.build_seconds()
+            seconds, build, timeline = time_release(scratch / f"run{number}", weights, dists)
             steps.append(timeline.steps(end=timeline.start + seconds))
             reference = sum(time_reference(weights, sorted(dists.iterdir())).values())
             reference += time_hub_reference(weights)
@@ -154,7 +167,7 @@ def main() -> None:
     )
     with_build = reference + build
     print(
-        f"the same against that plus the release's python -m build: {measured:.2f} s vs"
+        f"the same against that plus python -m build by hand: {measured:.2f} s vs"
         f" {with_build:.2f} s = {measured / with_build:.2f}x"
         f" {verdict('<= 0.8x', measured / with_build)}"
     )
@@ -165,7 +178,7 @@ def main() -> None:
     print(f"  each step, median of {RUNS} (the Hub's runs beside the build, then is done):")
     for title in steps[0]:
         print(f"    {title}: {statistics.median(s[title] for s in steps):.2f} s")
-    print(f"    of which python -m build alone: {build:.2f} s")
+    print(f"  python -m build by hand, alone: {build:.2f} s")
 
 
 if __name__ == "__main__":
