@@ -8,8 +8,8 @@ out, asked for before the clock starts), and ``twine upload``. Goals: the releas
 included, which overlaps the uploads) at most 1.3x that reference, and at most 0.8x once the
 reference adds ``python -m build`` of the same project, timed by hand after each release. Both
 hosts take each file in one PUT (the stand-in's multipart threshold is above 200 MB), the same for
-the release and the reference. Medians of the runs; every run gets fresh servers. Run with ml-
-publish installed with its ``sandbox`` extra: ``python benchmarks/release_hub.py``.
+the release and the reference. Medians of the runs; every run gets fresh servers. Run with
+ml-publish installed with its ``sandbox`` extra: ``python benchmarks/release_hub.py``.
 """
 
 from __future__ import annotations
