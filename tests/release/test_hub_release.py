@@ -303,3 +303,26 @@ def test_killed_at_any_hub_moment_the_same_command_ends_in_the_same_state(
     assert len(hub.state.commits(HUB_REPO)) == 2
     assert list(hub.state.tags(HUB_REPO)) == [TAG]
     assert git(world.remote, "rev-parse", f"{TAG}^{{commit}}")
+
+
+def test_a_3_gib_sparse_weight_goes_whole_to_the_hub_and_in_parts_to_github(
+    hub_world: HubWorld, tmp_path: Path
+) -> None:
+    world, hub = hub_world.world, hub_world.hub
+    big = tmp_path / "big.safetensors"
+    with big.open("wb") as file:
+        file.truncate(3 * 1024**3)  # sparse: no disk, but 3 GiB to hash, send and read back
+    add_weights(world.root, big, name="big", repository=REPOSITORY)
+    big.unlink()
+    git(world.root, "commit", "--quiet", "--all", "--message", "Add a 3 GiB weight")
+
+    world.release()
+
+    (entry,) = [e for e in hub_world.entries() if e.name == "big"]
+    zeros = hashlib.sha256()
+    for _ in range(3 * 1024):
+        zeros.update(bytes(1024**2))
+    assert hub_copy(hub, TAG)[entry.file_name] == (3 * 1024**3, zeros.hexdigest())
+    assert len(entry.parts) == 2
+    assets = {asset.name for release in world.releases() for asset in release.assets}
+    assert {part.file_name for part in entry.parts} <= assets and entry.file_name not in assets
