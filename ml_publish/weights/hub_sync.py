@@ -65,7 +65,10 @@ def with_hub_mirror(
 def configured_hub_repo(root: Path) -> str | None:
     """``huggingface`` of ``[tool.ml-publish.release]``: the project's Hub repository, if any."""
     pyproject = root / "pyproject.toml"
-    document = read_toml(pyproject) if pyproject.is_file() else {}
+    try:
+        document = read_toml(pyproject) if pyproject.is_file() else {}
+    except ValueError as error:
+        raise UsageError(f"{pyproject} is not valid TOML ({error}); fix it first") from None
     table = tool_table(document, "ml-publish", "release")
     value = table.get(HUB_KEY) if isinstance(table, dict) else None
     if value is None or value == "":

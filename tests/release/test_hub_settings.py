@@ -79,6 +79,13 @@ def stored_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def test_a_pyproject_that_is_not_toml_is_refused_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ml-publish.release\n")
+
+    with pytest.raises(UsageError, match="is not valid TOML"):
+        configured_hub_repo(tmp_path)
+
+
 def test_no_token_is_named_with_both_ways_to_give_one(stored_login: Path) -> None:
     problem = token_problem()
 
