@@ -107,6 +107,10 @@ WEIGHTS_ACTIONS = {
                 "add a mirror, once it serves the registered size (--verify: and SHA-256)"
             ),
             "remove": Command("remove a mirror"),
+            "push": Command(
+                "put released weights on the Hugging Face Hub at their release tag, check them "
+                "there and add the mirror"
+            ),
         },
     ),
 }

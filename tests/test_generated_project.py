@@ -313,6 +313,19 @@ def test_citation_names_the_doi_and_the_paper_answered(project: Project) -> None
         assert (preferred["type"], preferred["url"]) == ("article", paper)
 
 
+def test_the_hub_repository_answered_is_released_to_and_named_in_the_readme(
+    project: Project,
+) -> None:
+    hf_repo = project.answers.get("hf_repo", "")
+    pyproject = tomllib.loads((project.root / "pyproject.toml").read_text(encoding="utf-8"))
+    table = pyproject["tool"]["ml-publish"]["release"]
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+
+    assert table.get("huggingface") == (hf_repo or None)
+    assert (f"(https://huggingface.co/{hf_repo})" in readme) == bool(hf_repo)
+    assert ("(`hf auth login`, or `HF_TOKEN`)" in readme) == bool(hf_repo)
+
+
 def test_zizmor_finds_nothing_even_pedantic(project: Project, project_tools: VirtualEnv) -> None:
     result = run(
         [project_tools.bin("zizmor"), "--offline", "--persona", "pedantic", "."],

@@ -75,6 +75,7 @@ def test_the_project_records_the_template_version_and_every_answer(output_dir: P
             "demo_app": "none",
             "doi": "",
             "paper": "",
+            "hf_repo": "",
         },
     }
 
@@ -101,6 +102,7 @@ def test_cli_prints_where_the_project_is_and_what_to_do_next(output_dir: Path) -
         ("line_length=50", "line_length '50' must be a whole number from 79 to 200"),
         ("doi=https://doi.org/10.1/x", "doi 'https://doi.org/10.1/x' is not a DOI; write it bare"),
         ("paper=arXiv 2101.00001", "paper 'arXiv 2101.00001' is neither a DOI (10.1234/abc) nor"),
+        ("hf_repo=no-owner", "hf_repo 'no-owner' is not a Hugging Face Hub repository"),
         ("license=WTFPL", "license must be one of MIT, BSD-3-Clause, Apache-2.0"),
         ("python_min=3.8", "python_min must be one of 3.10, 3.9, 3.11"),
         ("framework=jax", "framework must be one of pytorch, none"),
@@ -164,8 +166,8 @@ def test_parse_assignments_refuses_an_empty_key() -> None:
 
 def test_interactive_answers_are_asked_in_order_and_used(output_dir: Path) -> None:
     # project_name, then Enter for the next eight questions, then python_min, license, ...,
-    # then Enter for doi and paper.
-    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n" * 3
+    # then Enter for demo_app, doi, paper and hf_repo.
+    answers = "Brain Tumour Seg\n" + "\n" * 8 + "4\n" + "3\n" + "2\n" + "\n" + "no\n" + "\n" * 4
 
     result = subprocess.run(
         [sys.executable, "-m", "ml_publish", "new", "-o", str(output_dir)],

@@ -26,6 +26,7 @@ REQUIRED_VARIABLES = [
     "demo_app",
     "doi",
     "paper",
+    "hf_repo",
 ]
 
 

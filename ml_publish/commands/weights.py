@@ -21,6 +21,7 @@ from ml_publish.weights.weights_settings import (
     AddSettings,
     DefaultSettings,
     InitSettings,
+    MirrorPushSettings,
     MirrorSettings,
     TableSettings,
     UploadSettings,
@@ -203,6 +204,16 @@ def mirror_remove(args: Namespace) -> int:
     return 0
 
 
+def mirror_push(args: Namespace) -> int:
+    from ml_publish.weights.hub_mirror import push_to_hub
+
+    settings = MirrorPushSettings.from_arguments(args)
+    entries = push_to_hub(settings.project, list(settings.names), repo_id=settings.repo_id)
+    for entry in entries:
+        print(f"{entry.name} mirrors (SHA-256 checked on the Hub): {', '.join(entry.mirrors)}")
+    return 0
+
+
 def format_listing(entries: list[WeightEntry], defaults: dict[str, str] | None = None) -> str:
     """The registry as a table: a column for licenses and metrics only when some are filled;
     ``*`` marks each architecture's default."""
@@ -258,4 +269,5 @@ ACTIONS = {
     "upload": Action(UploadSettings.register_arguments, upload),
     "mirror add": Action(MirrorSettings.register_add_arguments, mirror_add),
     "mirror remove": Action(MirrorSettings.register_arguments, mirror_remove),
+    "mirror push": Action(MirrorPushSettings.register_arguments, mirror_push),
 }

@@ -28,7 +28,8 @@ from ml_publish.weights.hubconf import HUBCONF_FILE
 from ml_publish.weights.naming import download_server, release_download_url
 from ml_publish.weights.project import Project
 from ml_publish.weights.refresh import refresh_tables
-from ml_publish.weights.registry import load_registry, save_registry
+from ml_publish.weights.hub_sync import with_hub_mirror
+from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
 STATIC_VERSION_LINE = re.compile(r"""^(version\s*=\s*)["'][^"']*["']""", re.MULTILINE)
 
@@ -87,10 +88,14 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
     released = set(ctx.state.weights)
     entries = [
         (
-            dataclasses.replace(
-                entry,
-                url=release_download_url(server, repository, ctx.state.tag, entry.file_name),
-                status="uploaded",
+            with_hub_mirrors(
+                dataclasses.replace(
+                    entry,
+                    url=release_download_url(server, repository, ctx.state.tag, entry.file_name),
+                    status="uploaded",
+                ),
+                ctx.state.huggingface,
+                ctx.state.tag,
             )
             if entry.name in released
             else entry
@@ -98,6 +103,11 @@ def point_weights_at_tag(ctx: ReleaseContext) -> None:
         for entry in load_registry(registry)
     ]
     save_registry(registry, entries)
+
+
+def with_hub_mirrors(entry: WeightEntry, hub_repo: str | None, tag: str) -> WeightEntry:
+    """The Hub's copy at the tag as a mirror, so the published wheel falls back to it."""
+    return with_hub_mirror(entry, hub_repo, tag) if hub_repo else entry
 
 
 def cite_release(ctx: ReleaseContext) -> Path | None:

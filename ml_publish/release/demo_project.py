@@ -31,6 +31,7 @@ DEMO_ANSWERS = [
     f"github_owner={DEMO_OWNER}",
     "framework=none",
     "demo_app=none",
+    f"hf_repo={DEMO_OWNER}/iris-classifier",  # the release rehearses the Hub upload too
 ]
 WEIGHTS_NAME = "iris-linear"
 # Fit on the iris measurements as they are (sepal and petal length and width, cm) for three

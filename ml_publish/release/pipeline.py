@@ -8,6 +8,9 @@ The steps, in this order, and why the order:
    Meanwhile the weights already go up to the draft of step 4: it is invisible, and the
    upload of gigabytes then hides the build's seconds.
 4. github-draft: the weights and dists on a draft release, verified. A draft is invisible.
+   huggingface (with ``huggingface = "owner/name"``): the weights on the Hub at the tag's
+   name, read back. It runs beside the build, so its own turn finds it done unless a re-run
+   started after the build; before the tag push, since the bump lists the Hub copies as mirrors.
 5. push-tag: the tag must be on GitHub before the release is published, or publishing would
    make GitHub create the tag itself, on the default branch's head instead of this commit.
    For the seconds until step 6 the tag names weight URLs that are not public yet; that is
@@ -41,12 +44,13 @@ from packaging.version import Version
 from ml_publish import git, terminal
 from ml_publish.errors import UsageError
 from ml_publish.project_facts import resolve_repository
-from ml_publish.release import bump, dists, github_release, preflight, workflow_wait
+from ml_publish.release import bump, dists, github_release, hub_release, preflight, workflow_wait
 from ml_publish.release.citation import bare_doi
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
 from ml_publish.toml_file import read_toml, tool_table
+from ml_publish.weights.hub_sync import HUB_KEY, configured_hub_repo
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import load_registry
 from ml_publish.weights.upload_pending import belongs_to_release
@@ -60,11 +64,14 @@ def build(ctx: ReleaseContext) -> None:
     The draft is invisible, so filling it early changes nothing anyone can see; a multi-GB
     upload then hides the build's time instead of adding to it.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         building = pool.submit(dists.make, ctx)
+        # The Hub too, at once: its step is then done when its turn comes.
+        to_hub = pool.submit(hub_release.put_on_hub_early, ctx, HUB.name)
         if github_release.has_weights_to_upload(ctx):
             github_release.fill_draft(ctx, with_dists=False)
         paths = building.result()
+        to_hub.result()
     dists.check_and_record(ctx, paths)
 
 
@@ -72,6 +79,8 @@ def plan_build(ctx: ReleaseContext) -> list[str]:
     lines = dists.plan_build(ctx)
     if ctx.state.github and ctx.state.weights:
         lines.append("meanwhile start the draft release and upload the weights to it")
+    if hub_release.goes_to_hub(ctx):
+        lines.append(f"and put the weights on the Hub ({ctx.state.huggingface}), step {HUB.name}")
     return lines
 
 
@@ -117,6 +126,12 @@ GITHUB_DRAFT = Step(
     github_release.fill_draft,
     github_release.plan_draft,
 )
+HUB = Step(
+    "huggingface",
+    "Put the weights on the Hugging Face Hub",
+    hub_release.put_on_hub,
+    hub_release.plan_hub,
+)
 PUSH_TAG = Step("push-tag", "Push the tag", push_tag, _lines(f"git push {REMOTE} {{tag}}"))
 PUBLISH = Step(
     "publish", "Publish the GitHub release", github_release.publish, github_release.plan_publish
@@ -141,14 +156,18 @@ def steps_for(state: ReleaseState) -> list[Step]:
     if state.finishing:
         candidates = [FINISH_PREFLIGHT, BUILD, GITHUB_DRAFT, PUBLISH, PYPI]
     elif state.publish == "workflow":
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, AWAIT_PUBLISH, PUSH_BRANCH]
+        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, HUB, PUSH_TAG, AWAIT_PUBLISH]
+        candidates.append(PUSH_BRANCH)
     else:
-        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, PUSH_TAG, PUBLISH, PYPI, PUSH_BRANCH]
+        candidates = [PREFLIGHT, BUMP, BUILD, GITHUB_DRAFT, HUB, PUSH_TAG, PUBLISH, PYPI]
+        candidates.append(PUSH_BRANCH)
     github_steps = {GITHUB_DRAFT, PUBLISH, AWAIT_PUBLISH}
     return [
         step
         for step in candidates
-        if (state.github or step not in github_steps) and (state.pypi or step is not PYPI)
+        if (state.github or step not in github_steps)
+        and (state.pypi or step is not PYPI)
+        and (bool(state.huggingface and state.weights) or step is not HUB)
     ]
 
 
@@ -162,9 +181,11 @@ def configured_publish(root: Path) -> str:
     table = tool_table(document, "ml-publish", "release")
     if not isinstance(table, dict):
         raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
-    unknown = sorted(map(repr, set(table) - {"publish"}))
+    unknown = sorted(map(repr, set(table) - {"publish", HUB_KEY}))
     if unknown:
-        raise UsageError(f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish")
+        raise UsageError(
+            f"unknown key(s) {', '.join(unknown)} in {CONFIG_TABLE}; only: publish, huggingface"
+        )
     publish = table.get("publish", "local")
     if not isinstance(publish, str):
         raise UsageError(f'publish in {CONFIG_TABLE} must be "local" or "workflow"')
@@ -198,6 +219,7 @@ def new_state(root: Path, options: ReleaseSettings) -> ReleaseState:
         github=options.github,
         pypi=options.pypi and publish == "local",
         weights=bump.weights_to_release(project),
+        huggingface=configured_hub_repo(root) if options.huggingface else None,
     )
 
 
@@ -326,6 +348,7 @@ def abandon(root: Path, options: ReleaseSettings, *, say: Callable[[str], None] 
     ctx = ReleaseContext(root=root, project=project, options=options, state=state, say=say)
     if state.github and state.repository and github_release.delete_draft(ctx):
         say(f"deleted the draft release {state.tag} and its assets")
+    hub_release.abandon_on_hub(ctx)
     tagged = git.resolve(root, state.tag)
     if tagged is not None:
         git.checked(["tag", "--delete", state.tag], root)

@@ -10,6 +10,7 @@ from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
 from ml_publish.github import find_token
 from ml_publish.release.context import REMOTE, ReleaseContext
+from ml_publish.release.hub_release import hub_problems
 from ml_publish.toml_file import read_toml
 from ml_publish.weights.parts import MAX_RELEASE_ASSETS, asset_count
 from ml_publish.weights.registry import load_registry
@@ -150,4 +151,4 @@ def credential_problems(ctx: ReleaseContext) -> list[str]:
         problem = index.credentials_problem(ctx.upload_url)
         if problem is not None:
             problems.append(problem)
-    return problems
+    return problems + hub_problems(ctx)

@@ -22,13 +22,14 @@ import tempfile
 import time
 import venv
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ml_publish import git
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.project_facts import resolve_repository
 from ml_publish.release.installed_reproduction import reproduce_installed
+from ml_publish.release import hub_rehearsal
 from ml_publish.release.preflight import distribution_name
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.weights.naming import STAGING_DIR
@@ -80,6 +81,8 @@ class Rehearsal:
     loaded: list[LoadedWeights]
     seconds: float
     reproduced: tuple[str, ...] = ()
+    # Loaded again with the GitHub emulator stopped: from the Hub stand-in, when there is one.
+    hub_loaded: list[LoadedWeights] = field(default_factory=list)
 
 
 @contextlib.contextmanager
@@ -160,6 +163,7 @@ def rehearse(
         workspace = Path(stack.enter_context(scratch))
         gh = stack.enter_context(GitHubEmulator(token=secrets.token_urlsafe(24)))
         package_index = stack.enter_context(PackageIndex())
+        hub = stack.enter_context(hub_rehearsal.hub_stand_in(root, say))
         say(f"Sandbox: GitHub at {gh.api_url}, pypiserver at {package_index.simple_url}")
         clone = clone_project(root, workspace)
         repository = options.repository or _repository_of(root)
@@ -179,8 +183,10 @@ def rehearse(
             "GITHUB_SERVER_URL": gh.server_url,
             "TWINE_USERNAME": package_index.username,
             "TWINE_PASSWORD": package_index.password,
+            **hub_rehearsal.hub_environment(hub),
         }
-        with borrowed_environment(environment, cleared=SANDBOX_VARIABLES):
+        cleared = SANDBOX_VARIABLES + hub_rehearsal.HUB_VARIABLES
+        with borrowed_environment(environment, cleared=cleared):
             ctx = release(clone, sandbox_options, say=say)
         tag = ctx.state.tag
         say(f"Installing {tag} from the sandbox pypiserver into a fresh venv")
@@ -190,6 +196,8 @@ def rehearse(
             environment_dir, package_index.simple_url, name, ctx.state.version
         )
         package = ctx.project.import_name
+        hub_dir = workspace / "hub"
+        hub_dir.mkdir()
         loaded = load_weights(environment_dir, package, ctx.state.weights, workspace)
         reproduced = reproduce_installed(clone, venv_python(environment_dir))
         owner, repo = repository.split("/")
@@ -199,6 +207,11 @@ def rehearse(
             if release_.tag_name == tag
             for asset in release_.assets
         ]
+        hub_loaded = hub_rehearsal.load_from_hub_alone(
+            hub,
+            gh.close,
+            lambda: load_weights(environment_dir, package, ctx.state.weights, hub_dir),
+        )
         rehearsal = Rehearsal(
             tag=tag,
             distribution=name,
@@ -208,6 +221,7 @@ def rehearse(
             loaded=loaded,
             seconds=time.monotonic() - started,
             reproduced=reproduced,
+            hub_loaded=hub_loaded,
         )
     say(summary(rehearsal))
     return rehearsal
@@ -307,4 +321,9 @@ def summary(rehearsal: Rehearsal) -> str:
         for w in rehearsal.loaded
     ] or ["  no weights were published in this release"]
     lines += [f"  weights {name}: reproduced its fingerprint" for name in rehearsal.reproduced]
+    lines += [
+        f"  GitHub stopped, weights {w.name}: downloaded from the Hugging Face Hub stand-in, "
+        f"SHA-256 {w.sha256[:12]}... verified"
+        for w in rehearsal.hub_loaded
+    ]
     return "\n".join(lines)

@@ -40,6 +40,8 @@ class ReleaseSettings:
     dry_run: bool = False
     github: bool = True
     pypi: bool = True
+    # Put the weights on the Hugging Face Hub too, when the project names a repository there.
+    huggingface: bool = True
     repository_url: str | None = None
     index_url: str | None = None
     api_url: str | None = None
@@ -105,6 +107,12 @@ class ReleaseSettings:
         parser.add_argument("--no-github", action="store_true", help="make no GitHub release")
         parser.add_argument("--no-pypi", action="store_true", help="upload nothing to the index")
         parser.add_argument(
+            "--no-hf",
+            action="store_true",
+            help="put nothing on the Hugging Face Hub, even if [tool.ml-publish.release] names "
+            "a repository there",
+        )
+        parser.add_argument(
             "--repository-url", help="the index to upload to (twine's; default: PyPI)"
         )
         parser.add_argument(
@@ -161,6 +169,7 @@ class ReleaseSettings:
             dry_run=args.dry_run,
             github=not args.no_github,
             pypi=not args.no_pypi,
+            huggingface=not args.no_hf,
             repository_url=args.repository_url,
             index_url=args.index_url,
             api_url=args.api_url,

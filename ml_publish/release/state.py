@@ -35,6 +35,8 @@ class ReleaseState:
     # The built distributions by file name, with their SHA-256.
     dists: dict[str, str] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    # The Hugging Face Hub repository the weights go to as well ("owner/name"), if any.
+    huggingface: str | None = None
 
     @classmethod
     def load(cls, project_root: Path) -> ReleaseState | None:

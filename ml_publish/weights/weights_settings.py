@@ -347,3 +347,39 @@ class MirrorSettings(WeightsSettings):
             url=args.url,
             verify=getattr(args, "verify", False),
         )
+
+
+@dataclass(frozen=True)
+class MirrorPushSettings(WeightsSettings):
+    """``weights mirror push hf``: which released weights, and which Hub repository."""
+
+    target: str = "hf"
+    names: tuple[str, ...] = ()
+    repo_id: str | None = None
+
+    @staticmethod
+    def register_arguments(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "target", choices=["hf"], help="where to put them: hf, the Hugging Face Hub"
+        )
+        parser.add_argument(
+            "names",
+            nargs="*",
+            metavar="NAME",
+            help="the weights to push (default: every released one)",
+        )
+        parser.add_argument(
+            "--repo",
+            dest="hub_repo",
+            metavar="OWNER/NAME",
+            help="the Hub repository (default: huggingface in [tool.ml-publish.release])",
+        )
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace) -> Self:
+        return cls(
+            project=Path(args.project),
+            target=args.target,
+            names=tuple(args.names),
+            repo_id=args.hub_repo,
+        )

@@ -22,7 +22,10 @@ ANSWERS = {
     "demo_app": {{ cookiecutter.demo_app | tojson }},
     "doi": {{ cookiecutter.doi | tojson }},
     "paper": {{ cookiecutter.paper | tojson }},
+    "hf_repo": {{ cookiecutter.hf_repo | tojson }},
 }
+# A Hub model repository, "owner/name", as ml-publish's Hub adapter accepts it.
+HF_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUPPORTED_PYTHONS = {{ supported_pythons() | tojson }}
 
 # PEP 508 names and the PEP 440 version grammar, as the specifications give them.
@@ -104,6 +107,11 @@ def problems(answers: dict[str, str]) -> list[str]:
     if paper and not DOI.match(paper) and not re.match(r"^https?://\S+$", paper):
         found.append(
             f"paper {answers['paper']!r} is neither a DOI (10.1234/abc) nor an http(s) URL"
+        )
+    if answers["hf_repo"] and not HF_REPO.match(answers["hf_repo"]):
+        found.append(
+            f"hf_repo {answers['hf_repo']!r} is not a Hugging Face Hub repository; write it as "
+            "owner/name"
         )
     return found
 

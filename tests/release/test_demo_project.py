@@ -16,12 +16,14 @@ from tests.support.releases import git
 def test_demo_shows_the_whole_product_offline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for variable in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_SERVER_URL", "TWINE_PASSWORD"):
+    for variable in ("GH_TOKEN", "GITHUB_TOKEN", "GITHUB_SERVER_URL", "TWINE_PASSWORD", "HF_TOKEN"):
         monkeypatch.delenv(variable, raising=False)
     assert main(["demo", "-o", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Sandbox release of iris-classifier v0.2.0 rehearsed" in out
     assert "weights iris-linear: downloaded from http://127.0.0.1:" in out and "verified" in out
+    # The last word: the installed package, GitHub stopped, downloads from the Hub stand-in.
+    assert "GitHub stopped, weights iris-linear: downloaded from the Hugging Face Hub" in out
     project = tmp_path / "iris-classifier"
     assert git(project, "status", "--porcelain") == ""
     staged = list((project / ".ml-publish" / "weights").iterdir())

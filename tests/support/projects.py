@@ -39,6 +39,7 @@ COMBINATIONS: dict[str, dict[str, str]] = {
         "license": "GPL-3.0-only",
         "framework": "none",
         "paper": "https://example.org/speech-denoiser.pdf",
+        "hf_repo": "denoise-lab/speech-denoiser",
     },
     "py313-proprietary-torch": {
         "project_name": "Kaggle Whale Id",

@@ -185,6 +185,7 @@ ANSWERS_RECORDED = {
     "demo_app": "none",
     "doi": "",
     "paper": "",
+    "hf_repo": "",
 }
 
 

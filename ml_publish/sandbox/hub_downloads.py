@@ -1,0 +1,110 @@
+"""Sending file bytes as the Hub and its CDN do: ``resolve`` URLs parsed, one byte range answered
+with 206 and ``Content-Range`` (a range past the end with 416), HEAD answered with the headers
+alone, and the download faults acted on (a cut after some bytes, a pause). Part of the Hub
+stand-in that ``release --sandbox`` and ``demo`` run.
+"""
+
+from __future__ import annotations
+
+import re
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from urllib.parse import unquote
+
+from ml_publish.sandbox.hub_errors import HubError
+from ml_publish.sandbox.hub_fault_hook import InjectedFault
+from ml_publish.sandbox.hub_objects import CHUNK_SIZE
+
+RESOLVE_PATH = re.compile(
+    r"/(?:(?P<kind>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+)"
+    r"/resolve/(?P<revision>[^/]+)/(?P<path>.+)"
+)
+
+
+def resolve_target(path: str) -> tuple[str, str, str, str] | None:
+    """The repository type, id, revision and file a ``resolve`` URL names; None for others."""
+    match = RESOLVE_PATH.fullmatch(path)
+    if match is None:
+        return None
+    kind = (match.group("kind") or "models")[:-1]
+    return kind, unquote(match["repo"]), unquote(match["revision"]), unquote(match["path"])
+
+
+def send_file(
+    handler: BaseHTTPRequestHandler,
+    source: Path | bytes,
+    headers: dict[str, str],
+    *,
+    fault: InjectedFault | None,
+) -> None:
+    """Answer with ``source``'s bytes (or the range asked for), acting on a download fault."""
+    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    first, last = byte_range(handler.headers.get("Range"), size)
+    partial = (first, last) != (0, size - 1) and size > 0
+    handler.send_response(206 if partial else 200)
+    handler.send_header("Content-Type", "application/octet-stream")
+    handler.send_header("Content-Length", str(last - first + 1))
+    if partial:
+        handler.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    remaining = last - first + 1
+    if fault is not None and fault.kind == "download_cut":
+        handler.send_header("Connection", "close")
+        handler.close_connection = True  # the whole length announced, fewer bytes sent
+        remaining = min(remaining, int(fault.amount))
+    handler.end_headers()
+    if handler.command == "HEAD":
+        return
+    pause = fault if fault is not None and fault.kind == "download_pause" else None
+    if isinstance(source, bytes):
+        handler.wfile.write(source[first : first + remaining])
+        return
+    _send_part(handler, source, first, remaining, pause)
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int]:
+    """The first and last byte a ``Range: bytes=A-B`` header asks for; all of it when none.
+    A range that starts past the end is refused with 416, as S3 does."""
+    whole = (0, size - 1)
+    if not header or not header.startswith("bytes=") or "," in header:
+        return whole
+    start, _, end = header.removeprefix("bytes=").partition("-")
+    try:
+        first = int(start) if start else max(size - int(end), 0)
+        last = min(int(end), size - 1) if start and end else size - 1
+    except ValueError:
+        return whole
+    if first >= size and size > 0:
+        raise HubError(
+            416,
+            "The requested range is not satisfiable",
+            headers={"Content-Range": f"bytes */{size}"},
+        )
+    return (first, last) if 0 <= first <= last else whole
+
+
+def _send_part(
+    handler: BaseHTTPRequestHandler,
+    file: Path,
+    first: int,
+    remaining: int,
+    pause: InjectedFault | None,
+) -> None:
+    """Send ``remaining`` bytes of ``file`` from ``first``, pausing where ``pause`` says."""
+    sent, pause_at = 0, -1 if pause is None else int(pause.amount)
+    with file.open("rb") as source:
+        source.seek(first)
+        while remaining > 0:
+            size = min(CHUNK_SIZE, remaining)
+            if sent < pause_at:
+                size = min(size, pause_at - sent)
+            chunk = source.read(size)
+            if not chunk:
+                break
+            handler.wfile.write(chunk)
+            remaining -= len(chunk)
+            sent += len(chunk)
+            if sent == pause_at and pause is not None:
+                handler.wfile.flush()  # what was sent reaches the client before the wait
+                pause.block()
