@@ -302,3 +302,89 @@ def _safe(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+class NoMatchingWheel(PackageIndexError):
+    """pip found no wheel of a requirement for the target; ``requirement`` names it."""
+
+    def __init__(self, message: str, requirement: str) -> None:
+        super().__init__(message)
+        self.requirement = requirement
+
+
+@dataclass(frozen=True)
+class ResolvedDistribution:
+    """One distribution pip's resolver chose, with the names its metadata requires."""
+
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    requested: bool
+
+
+NO_MATCH = re.compile(r"No matching distribution found for (\S+)")
+
+
+def resolve_wheels(
+    requirements: Sequence[str], target_options: Sequence[str], workspace: Path
+) -> list[ResolvedDistribution]:
+    """What pip would install for ``requirements`` on the target, wheels only, nothing
+    downloaded but metadata: ``pip install --dry-run --report`` through pip's own configuration.
+    """
+    import json
+
+    report = workspace / "pip-report.json"
+    command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
+    command += ["--quiet", "--report", str(report), "--only-binary", ":all:", *target_options]
+    command += ["--target", str(workspace / "unused-target"), *requirements]
+    _run_pip(command, "pip install --dry-run")
+    chosen = json.loads(report.read_text(encoding="utf-8"))["install"]
+    return [
+        ResolvedDistribution(
+            name=canonicalize_name(item["metadata"]["name"]),
+            version=item["metadata"]["version"],
+            requires=tuple(_required_names(item["metadata"].get("requires_dist") or [])),
+            requested=bool(item.get("requested")),
+        )
+        for item in chosen
+    ]
+
+
+def download_wheels(
+    requirements: Sequence[str], target_options: Sequence[str], destination: Path, *, deps: bool
+) -> list[Path]:
+    """``pip download --only-binary=:all:`` of ``requirements`` for the target into
+    ``destination``, through pip's own configuration (``pip.conf``, ``PIP_INDEX_URL``, ...)."""
+    destination.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:"]
+    command += [*target_options, "--dest", str(destination), *requirements]
+    if not deps:
+        command.insert(4, "--no-deps")
+    _run_pip(command, "pip download")
+    return sorted(destination.glob("*.whl"))
+
+
+def _required_names(requires_dist: list[str]) -> list[str]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    names: list[str] = []
+    for line in requires_dist:
+        try:
+            names.append(canonicalize_name(Requirement(line).name))
+        except InvalidRequirement:
+            continue
+    return names
+
+
+def _run_pip(command: list[str], what: str) -> None:
+    env = {**os.environ, **network.tool_environment(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode == 0:
+        return
+    missing = NO_MATCH.search(result.stderr)
+    if missing:
+        raise NoMatchingWheel(f"{what}: no wheel of {missing[1]}", missing[1])
+    lines = [line.strip() for line in result.stderr.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("ERROR:")] or lines[-1:]
+    reason = _scrub(errors[-1].removeprefix("ERROR: ")) if errors else "no output"
+    raise PackageIndexError(f"{what} failed: {reason}")
