@@ -17,7 +17,11 @@ from ml_publish.bundle import kaggle, manifest
 from ml_publish.bundle.bundle_settings import BundleSettings
 from ml_publish.bundle.notebook_cell import notebook_text
 from ml_publish.bundle.offline_check import OfflineCheck, OfflineLoad, verify_offline
-from ml_publish.bundle.weight_files import chosen_weights, copy_weights
+from ml_publish.bundle.weight_files import (
+    check_loader_reads_bundles,
+    chosen_weights,
+    copy_weights,
+)
 from ml_publish.bundle.wheelhouse import build_wheelhouse
 from ml_publish.errors import UsageError
 from ml_publish.weights.project import Project, open_project
@@ -39,16 +43,19 @@ def make_bundle(settings: BundleSettings) -> BundleReport:
     """Write the bundle ``settings`` describe, then check it installs and loads offline."""
     project = open_project(settings.project)
     entries = chosen_weights(project, list(settings.weights) if settings.weights else None)
+    check_loader_reads_bundles(project, entries)
     directory = settings.directory.absolute()
     refuse_foreign_directory(directory)
     partial = directory.with_name(f".{directory.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
+    # What a failure removes: the partial bundle and the directories made for it.
+    made = next((p for p in reversed(partial.parents) if not p.exists()), partial)
     partial.mkdir(parents=True)
     try:
         with tempfile.TemporaryDirectory(prefix="ml-publish-bundle-") as scratch:
             report = fill(settings, project, entries, partial, Path(scratch))
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(made, ignore_errors=True)
         raise
     shutil.rmtree(directory, ignore_errors=True)
     partial.rename(directory)

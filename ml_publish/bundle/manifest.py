@@ -86,9 +86,8 @@ def size_lines(files: list[BundleFile]) -> list[str]:
     """The sizes: the package, the dependencies together, each weight, the total."""
     dependencies = [f for f in files if f.kind == DEPENDENCY]
     lines = [f"  {f.path}  {shown_size(f.size)}" for f in files if f.kind == PACKAGE]
-    lines.append(
-        f"  {len(dependencies)} dependencies  {shown_size(sum(f.size for f in dependencies))}"
-    )
+    count = f"{len(dependencies)} dependenc{'y' if len(dependencies) == 1 else 'ies'}"
+    lines.append(f"  wheels of {count}  {shown_size(sum(f.size for f in dependencies))}")
     lines += [f"  {f.path}  {shown_size(f.size)}" for f in files if f.kind == WEIGHTS]
     lines.append(f"  total  {shown_size(sum(f.size for f in files))}")
     return lines
@@ -100,7 +99,7 @@ def check_size(wheels_size: int, weights_size: int, limit_gb: float) -> None:
     if total > limit_gb * GB:
         raise UsageError(
             f"the bundle would be {shown_size(total)} (wheels {shown_size(wheels_size)}, weights "
-            f"{shown_size(weights_size)}), above the {limit_gb:g} GB a Kaggle dataset may hold; "
+            f"{shown_size(weights_size)}), above the {shown_size(limit_gb * GB)} a Kaggle dataset may hold; "
             "bundle fewer weights (--weights NAME ...), leave out what the target has "
             "(--exclude-preinstalled), or raise --size-limit for another target"
         )

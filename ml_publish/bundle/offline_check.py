@@ -56,7 +56,7 @@ for name in json.loads(sys.argv[1]):
         missing.append(name)
         continue
     for file in dist.files or []:
-        if not str(file).startswith(".."):
+        if file.parts[0] not in ("..", "__pycache__"):
             found.add(str(dist.locate_file(file.parts[0])))
 print(json.dumps({"found": sorted(found), "missing": missing}))
 """

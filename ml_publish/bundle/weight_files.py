@@ -21,6 +21,7 @@ from ml_publish.weights.registry import WeightEntry, load_registry
 
 BLOCK = 1 << 20
 TIMEOUT_SECONDS = 60
+LOADER_FILES = ("pretrained.py", "_cache.py", "_download.py")
 
 
 def chosen_weights(project: Project, names: list[str] | None) -> list[WeightEntry]:
@@ -34,6 +35,19 @@ def chosen_weights(project: Project, names: list[str] | None) -> list[WeightEntr
         listed = ", ".join(known) or "none"
         raise UsageError(f"no registered weight {', '.join(unknown)} (registered: {listed})")
     return [known[name] for name in names]
+
+
+def check_loader_reads_bundles(project: Project, entries: list[WeightEntry]) -> None:
+    """Refuse to bundle weights for a loader that would not look for them in the bundle."""
+    variable = f"{project.import_name.replace('.', '_').upper()}_WEIGHTS_DIR"
+    loader = [project.package_dir / name for name in LOADER_FILES]
+    if entries and not any(
+        path.is_file() and "_WEIGHTS_DIR" in path.read_text(encoding="utf-8") for path in loader
+    ):
+        raise UsageError(
+            f"the package's loader does not read {variable}, so it would not find the bundled "
+            "weights; run ml-publish update (or ml-publish weights init) to bring it, then bundle"
+        )
 
 
 def copy_weights(project: Project, entries: list[WeightEntry], destination: Path) -> list[Path]:
