@@ -152,7 +152,8 @@ def test_offline_an_uncached_weight_fails_at_once_in_one_line(
 
     assert str(failure.value) == (
         f"small is not in the cache {published.cache} and {variable} forbids downloading it; "
-        f"unset {variable} or set LEAF_COUNTER_CACHE_DIR to a cache that holds it"
+        f"unset {variable}, set LEAF_COUNTER_CACHE_DIR to a cache that holds it or "
+        f"LEAF_COUNTER_WEIGHTS_DIR to a directory that holds {published.weights('small').file_name}"
     )
     assert published.downloads() == []
 

@@ -1,9 +1,9 @@
 """``weights init``: the registry machinery of a generated project, put into an existing package.
 
 The package is the one the build backend ships (``ml_publish.layout``), in a src or a flat
-layout. It gets the template's loader (``pretrained.py``, with the ``_cache.py`` and
-``_download.py`` it imports, and ``filelock`` among the project's dependencies, which the cache
-locks with) and an empty ``weights.json``; a PyTorch
+layout. It gets the template's loader (``pretrained.py``, with the ``_cache.py``,
+``_download.py`` and ``_local.py`` it imports, and ``filelock`` among the project's
+dependencies, which the cache locks with) and an empty ``weights.json``; a PyTorch
 project (torch among its dependencies) also gets the template's ``model.py`` (and
 ``safetensors``, which it reads weights with, among the dependencies) and ``transforms.py`` and
 a ``hubconf.py`` at the root, unless the package has a ``model.py`` or
@@ -47,7 +47,7 @@ PLACEHOLDER = "mlpublishinitpackage"
 PYTORCH_MODULES = ("model.py", "transforms.py")
 # The modules pretrained.py imports, and the requirement they need; the template's model.py
 # reads .safetensors files with the safetensors library.
-LOADER_MODULES = ("_cache.py", "_download.py")
+LOADER_MODULES = ("_cache.py", "_download.py", "_local.py")
 LOADER_REQUIREMENT = "filelock>=3.12"
 MODEL_REQUIREMENT = "safetensors>=0.4"
 WHY_REQUIRED = {
@@ -166,6 +166,7 @@ WHY = {
     "pretrained.py": "list_models(), get_weights(), download_weights(): verified, cached",
     "_cache.py": "the loader's cache: shared by processes, offline, read-only, full disks",
     "_download.py": "the loader's verified downloads, from the release or a mirror",
+    "_local.py": "the loader's local weights (<PACKAGE>_WEIGHTS_DIR), found before any download",
     REGISTRY_FILE: "the weights registry, empty",
     "model.py": "@register_model and get_model(), which hubconf.py calls",
     "transforms.py": "the preprocessing recorded with each set of weights",

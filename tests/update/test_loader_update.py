@@ -28,7 +28,7 @@ from tests.support.loader_processes import SPAWN, download_in_child, start_child
 
 OLD_LOADER = Path(__file__).parents[1] / "data" / "loader_before_issue_23" / "pretrained.py.jinja"
 PACKAGE_DIR = Path("{{cookiecutter.repo_name}}") / "{{cookiecutter.package_name}}"
-LOADER_MODULES = ("_cache.py", "_download.py")
+LOADER_MODULES = ("_cache.py", "_download.py", "_local.py")
 # Each file's filelock requirement, and the text it replaced.
 REQUIREMENT_EDITS = {
     "pyproject.toml": (

@@ -70,6 +70,7 @@ def test_a_src_layout_package_gets_the_loader_the_registry_and_the_markers(
         "src/leaf_seg/pretrained.py",
         "src/leaf_seg/_cache.py",
         "src/leaf_seg/_download.py",
+        "src/leaf_seg/_local.py",
         "src/leaf_seg/weights.json",
     ]
     assert AddDependency("filelock>=3.12") in plan.operations
@@ -245,6 +246,8 @@ def test_dry_run_prints_the_plan_and_writes_nothing(
         "full disks",
         "  create leaf_seg/_download.py: the loader's verified downloads, from the release or a "
         "mirror",
+        "  create leaf_seg/_local.py: the loader's local weights (<PACKAGE>_WEIGHTS_DIR), found "
+        "before any download",
         "  create leaf_seg/weights.json: the weights registry, empty",
         "  create leaf_seg/model.py: @register_model and get_model(), which hubconf.py calls",
         "  create leaf_seg/transforms.py: the preprocessing recorded with each set of weights",

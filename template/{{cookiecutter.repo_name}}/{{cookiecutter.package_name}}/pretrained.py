@@ -3,7 +3,9 @@
 ``weights.json`` beside this file lists every published weight file with its
 URL, full SHA-256 and size; a file too large for one GitHub release asset
 lists its parts, and a file may list mirrors, other URLs serving the same
-bytes. Each weight's ``meta`` is typed (``WeightsMeta``: license, categories,
+bytes. Files people put in the directories ``WEIGHTS_DIR_VARIABLE`` names
+(an offline bundle, a Kaggle dataset) come first (``_local``). Each weight's
+``meta`` is typed (``WeightsMeta``: license, categories,
 metrics, recipe, paper, parameter count, file size), and the registry names
 each architecture's default weights. Nothing here trusts a file it has not
 hashed: a download is checked
@@ -32,6 +34,12 @@ from ._cache import (
     resolve_cache_dir,
 )
 from ._download import Progress, fetch_verified
+from ._local import (
+    WEIGHTS_DIR_VARIABLE,
+    check_local,
+    copy_verified,
+    find_local,
+)
 {%- if cookiecutter.framework == "pytorch" %}
 
 if TYPE_CHECKING:
@@ -47,6 +55,7 @@ __all__ = [
     "Weights",
     "WeightsError",
     "WeightsMeta",
+    "WEIGHTS_DIR_VARIABLE",
     "default_cache_dir",
     "default_weights",
     "download_weights",
@@ -214,31 +223,44 @@ class Registry:
         cache_dir: Path | None = None,
         progress: bool = True,
         verify: bool = False,
+        copy_to_cache: bool = False,
     ) -> Path:
-        """The cached file of ``name``, downloaded and verified if needed.
+        """The file of ``name``: local, or cached, downloaded if needed.
 
+        A file in the directories ``WEIGHTS_DIR_VARIABLE`` names is used in
+        place, once verified (``copy_to_cache`` copies it into the cache).
         A cached file is trusted by its size; ``verify`` hashes it too, and
         downloads it again if its bytes are not the registered ones.
         """
         weights = self.get(name)
         directory = resolve_cache_dir(cache_dir)
+        local = find_local(weights)
+        if local is not None:
+            check_local(weights, local, directory, verify=verify)
+            if not copy_to_cache:
+                return local
         target = directory / weights.file_name
         expected = weights.size, weights.sha256
         if is_cached(target, *expected, verify=verify):
             return target
         variable = offline_variable()
-        if variable:
+        if variable and local is None:
             raise WeightsError(
                 f"{name} is not in the cache {directory} and {variable} "
-                f"forbids downloading it; unset {variable} or set "
-                f"{CACHE_VARIABLE} to a cache that holds it"
+                f"forbids downloading it; unset {variable}, set "
+                f"{CACHE_VARIABLE} to a cache that holds it or "
+                f"{WEIGHTS_DIR_VARIABLE} to a directory that holds "
+                f"{weights.file_name}"
             )
         show = sys.stderr if progress and sys.stderr.isatty() else None
         status = Progress(weights, show)
         with download_lock(directory, weights.file_name, status.note):
             # Another process may have downloaded it while this one waited.
             if not is_cached(target, *expected, verify=verify):
-                fetch_verified(weights, target, status)
+                if local is None:
+                    fetch_verified(weights, target, status)
+                else:
+                    copy_verified(weights, local, target)
         return target
 
 
@@ -278,9 +300,13 @@ def download_weights(
     cache_dir: Path | None = None,
     progress: bool = True,
     verify: bool = False,
+    copy_to_cache: bool = False,
 ) -> Path:
     """The local path of ``name``'s file, downloaded and verified if needed.
 
+    A file in a directory ``WEIGHTS_DIR_VARIABLE`` names comes first, used
+    in place once its size and SHA-256 are the registered ones (with
+    ``copy_to_cache=True``, copied into the cache and the copy returned).
     The cache is ``cache_dir``, else the directory that ``CACHE_VARIABLE``
     names, else the default.
     A cached file is trusted by its size; ``verify=True`` hashes it too.
@@ -290,4 +316,5 @@ def download_weights(
         cache_dir=cache_dir,
         progress=progress,
         verify=verify,
+        copy_to_cache=copy_to_cache,
     )
