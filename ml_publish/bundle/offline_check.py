@@ -3,8 +3,9 @@
 A fresh venv of the verifying Python gets the package from the bundle's wheels alone (``pip
 install --no-index --find-links``, with ``PIP_NO_INDEX=1``, no pip configuration, and every proxy
 variable pointed at a port of 127.0.0.1 that refuses connections), then its own loader loads
-every bundled weight from the bundle (``<PACKAGE>_WEIGHTS_DIR``) into an empty cache that must
-stay empty: the files are used in place.
+every bundled weight from the bundle (``<PACKAGE>_WEIGHTS_DIR``), with an empty cache that must
+get no copy of them (the loader keeps only its note that a file was verified there): the files
+are used in place.
 
 Distributions left out as preinstalled on the target come, as on the target, from the
 environment around the venv: the verifying Python's own ones, exposed to the venv by a ``.pth``
@@ -101,7 +102,8 @@ def verify_offline(check: OfflineCheck) -> list[OfflineLoad]:
         environment[cache_variable(check.package)] = str(cache)
         environment[weights_variable(check.package)] = str(check.bundle / "weights")
         loads = load_weights(check, python, environment, workspace)
-        copied = sorted(path.name for path in cache.rglob("*") if path.is_file())
+        bundled = {path.name for path in (check.bundle / "weights").iterdir()}
+        copied = sorted(path.name for path in cache.rglob("*") if path.name in bundled)
         outside = [load.name for load in loads if not is_inside(load.path, check.bundle)]
         if copied or outside:
             raise OperationFailed(

@@ -21,7 +21,7 @@ from ml_publish.weights.registry import WeightEntry, load_registry
 
 BLOCK = 1 << 20
 TIMEOUT_SECONDS = 60
-LOADER_FILES = ("pretrained.py", "_cache.py", "_download.py")
+LOADER_FILES = ("_local.py", "pretrained.py", "_cache.py", "_download.py")
 
 
 def chosen_weights(project: Project, names: list[str] | None) -> list[WeightEntry]:
@@ -42,7 +42,7 @@ def check_loader_reads_bundles(project: Project, entries: list[WeightEntry]) -> 
     variable = f"{project.import_name.replace('.', '_').upper()}_WEIGHTS_DIR"
     loader = [project.package_dir / name for name in LOADER_FILES]
     if entries and not any(
-        path.is_file() and "_WEIGHTS_DIR" in path.read_text(encoding="utf-8") for path in loader
+        path.is_file() and variable in path.read_text(encoding="utf-8") for path in loader
     ):
         raise UsageError(
             f"the package's loader does not read {variable}, so it would not find the bundled "
