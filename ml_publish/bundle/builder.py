@@ -38,6 +38,18 @@ class BundleReport:
     upload_commands: list[str] = field(default_factory=list)
     loaded: list[OfflineLoad] = field(default_factory=list)
 
+    def summary(self) -> str:
+        """Where the bundle is, its sizes, what it left out and loaded, how to upload it."""
+        lines = [f"bundle written to {self.directory}:", *manifest.size_lines(self.files)]
+        if self.left_out:
+            lines.append(f"left out as preinstalled on the target: {', '.join(self.left_out)}")
+        for load in self.loaded:
+            lines.append(f"verified offline: {load.name} loaded from the bundle by {load.how}")
+        if self.upload_commands:
+            lines.append("upload it to Kaggle with the kaggle CLI:")
+            lines += [f"  {command}" for command in self.upload_commands]
+        return "\n".join(lines)
+
 
 def make_bundle(settings: BundleSettings) -> BundleReport:
     """Write the bundle ``settings`` describe, then check it installs and loads offline."""

@@ -97,9 +97,10 @@ def check_size(wheels_size: int, weights_size: int, limit_gb: float) -> None:
     """Refuse a bundle above ``limit_gb`` (Kaggle's dataset limit by default), with the numbers."""
     total = wheels_size + weights_size
     if total > limit_gb * GB:
+        parts = f"wheels {shown_size(wheels_size)}, weights {shown_size(weights_size)}"
         raise UsageError(
-            f"the bundle would be {shown_size(total)} (wheels {shown_size(wheels_size)}, weights "
-            f"{shown_size(weights_size)}), above the {shown_size(limit_gb * GB)} a Kaggle dataset may hold; "
-            "bundle fewer weights (--weights NAME ...), leave out what the target has "
-            "(--exclude-preinstalled), or raise --size-limit for another target"
+            f"the bundle would be {shown_size(total)} ({parts}), above the "
+            f"{shown_size(limit_gb * GB)} a Kaggle dataset may hold; bundle fewer weights "
+            "(--weights NAME ...), leave out what the target has (--exclude-preinstalled), or "
+            "raise --size-limit for another target"
         )

@@ -97,7 +97,9 @@ def test_a_weight_changed_inside_the_bundle_is_refused_by_the_loader(
     )
     with pytest.raises(OperationFailed) as refused:
         verify_offline(check)
-    assert "leaf" in str(refused.value) and "\n" not in str(refused.value)
+    message = str(refused.value)
+    assert f"{changed} (in LEAF_COUNTER_WEIGHTS_DIR) is not the registered file of leaf" in message
+    assert "\n" not in message
 
 
 def test_a_dependency_without_a_wheel_for_the_target_is_named(
