@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ml_publish.bundle.kaggle import check_dataset_id
 from ml_publish.bundle.targets import (
     CURRENT,
     KAGGLE_LIST,
@@ -16,6 +15,7 @@ from ml_publish.bundle.targets import (
     KAGGLE_PYTHON,
     KAGGLE_SIZE_LIMIT_GB,
     Target,
+    check_dataset_id,
     preinstalled_names,
 )
 from ml_publish.errors import UsageError

@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path
 
-from ml_publish.errors import UsageError
 from ml_publish.project_facts import readme_path
 from ml_publish.weights.metadata import project_license
 from ml_publish.weights.registry import WeightEntry
@@ -21,7 +20,6 @@ from ml_publish.weights.registry import WeightEntry
 METADATA_FILE = "dataset-metadata.json"
 NOTEBOOK_FILE = "notebook.py"
 KAGGLE_INPUT = "/kaggle/input"
-DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*/[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
 # SPDX identifiers Kaggle's dataset licenses name the same way; others are "other", with the
 # project's license written in the description.
 KAGGLE_LICENSES = {
@@ -38,15 +36,6 @@ KAGGLE_LICENSES = {
     "ODbL-1.0": "ODbL-1.0",
 }
 BADGE_OR_MARKUP = re.compile(r"^\s*(#|\[!\[|!\[|<|\||```|-{3,}|={3,})")
-
-
-def check_dataset_id(dataset_id: str) -> str:
-    if not DATASET_ID.match(dataset_id):
-        raise UsageError(
-            f"--kaggle {dataset_id!r} is not a Kaggle dataset id; write it as OWNER/SLUG, the "
-            "slug 3 to 50 lower-case letters, digits and hyphens"
-        )
-    return dataset_id
 
 
 def first_paragraph(text: str) -> str:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-from packaging.utils import parse_wheel_filename
+from typing import TYPE_CHECKING
 
 from ml_publish.bundle.targets import GB, Target
 from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
-from ml_publish.weights.registry import WeightEntry
+
+if TYPE_CHECKING:
+    from ml_publish.weights.registry import WeightEntry
 
 MANIFEST_FILE = "bundle-manifest.json"
 MANIFEST_FORMAT = 1
@@ -33,6 +34,8 @@ class BundleFile:
 
 def wheel_files(root: Path, wheels: list[Path], project_wheel: Path) -> list[BundleFile]:
     """The wheelhouse described: the project's wheel first, then its dependencies by name."""
+    from packaging.utils import parse_wheel_filename
+
     files = []
     for wheel in wheels:
         name, version, _, _ = parse_wheel_filename(wheel.name)

@@ -11,10 +11,11 @@ whatever only they need, out of the wheelhouse.
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from dataclasses import dataclass
 
-from packaging.utils import canonicalize_name
+from ml_publish.errors import UsageError
 
 KAGGLE_PYTHON = "3.11"
 KAGGLE_PLATFORM = "manylinux2014_x86_64"
@@ -23,10 +24,12 @@ CURRENT = "current"
 # Kaggle's datasets documentation gives 200 GB as the largest dataset (kaggle.com/docs/datasets).
 KAGGLE_SIZE_LIMIT_GB = 200.0
 GB = 1000**3
+DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*/[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
 # The word of --exclude-preinstalled that stands for the list below.
 KAGGLE_LIST = "kaggle"
+# Written in canonical form (PEP 503), as the names they are compared with.
 KAGGLE_PREINSTALLED = tuple(
-    canonicalize_name(name)
+    name
     for name in (
         "torch torchvision torchaudio tensorflow keras jax jaxlib lightgbm xgboost catboost "
         "numpy scipy pandas scikit-learn matplotlib seaborn pillow opencv-python "
@@ -68,7 +71,20 @@ def preinstalled_names(words: list[str] | None) -> frozenset[str]:
     Kaggle's list)."""
     if words is None:
         return frozenset()
+    # packaging costs start-up time; here only when names were given.
+    from packaging.utils import canonicalize_name
+
     if not words:
         return frozenset(KAGGLE_PREINSTALLED)
     names = {canonicalize_name(word) for word in words if word != KAGGLE_LIST}
     return frozenset(names | (set(KAGGLE_PREINSTALLED) if KAGGLE_LIST in words else set()))
+
+
+def check_dataset_id(dataset_id: str) -> str:
+    """A Kaggle dataset id, ``owner/slug``, as the kaggle CLI's metadata takes it."""
+    if not DATASET_ID.match(dataset_id):
+        raise UsageError(
+            f"--kaggle {dataset_id!r} is not a Kaggle dataset id; write it as OWNER/SLUG, the "
+            "slug 3 to 50 lower-case letters, digits and hyphens"
+        )
+    return dataset_id

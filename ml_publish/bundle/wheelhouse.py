@@ -2,9 +2,10 @@
 
 pip chooses them, through its own configuration (``pip.conf``, ``PIP_INDEX_URL``,
 ``PIP_FIND_LINKS``): ``pip download --only-binary=:all:`` for the target, never a resolver of
-our own. With preinstalled distributions to leave out, pip first resolves the whole set
-(``--dry-run --report``: metadata only), the distributions reachable from the project without
-passing through a preinstalled one are kept, and pip downloads exactly those.
+our own; the download runs while the caller gathers the weights. With preinstalled
+distributions to leave out, pip first resolves the whole set (``--dry-run --report``: metadata
+only), the distributions reachable from the project without passing through a preinstalled one
+are kept, and pip downloads exactly those.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ml_publish import index
 from ml_publish.bundle.targets import Target
 from ml_publish.errors import UsageError
+from ml_publish.wheel_downloads import (
+    NoMatchingWheel,
+    ResolvedDistribution,
+    WheelDownload,
+    resolve_wheels,
+    start_download,
+)
 
 
 @dataclass(frozen=True)
@@ -26,34 +33,53 @@ class Wheelhouse:
     left_out: list[str] = field(default_factory=list)
 
 
-def build_wheelhouse(
+@dataclass
+class PendingWheelhouse:
+    """A wheelhouse whose download runs in the background until ``finish``."""
+
+    download: WheelDownload
+    target: Target
+    left_out: list[str] = field(default_factory=list)
+
+    def finish(self) -> Wheelhouse:
+        """Wait for pip; the wheels, or the dependency without a wheel in one line."""
+        try:
+            return Wheelhouse(self.download.wait(), self.left_out)
+        except NoMatchingWheel as error:
+            raise UsageError(no_wheel_message(error.requirement, self.target)) from None
+
+    def stop(self) -> None:
+        """End the download early (the bundle failed meanwhile)."""
+        self.download.stop()
+
+
+def start_wheelhouse(
     project_wheel: Path,
     target: Target,
     preinstalled: frozenset[str],
     destination: Path,
     workspace: Path,
-) -> Wheelhouse:
-    """Download the wheels of ``project_wheel`` and its dependencies for ``target`` into
-    ``destination``, leaving out ``preinstalled`` and what only they require."""
+) -> PendingWheelhouse:
+    """Start downloading the wheels of ``project_wheel`` and its dependencies for ``target``
+    into ``destination``, leaving out ``preinstalled`` and what only they require."""
     options = target.pip_options()
+    if not preinstalled:
+        download = start_download([str(project_wheel)], options, destination, deps=True)
+        return PendingWheelhouse(download, target)
     try:
-        if not preinstalled:
-            wheels = index.download_wheels([str(project_wheel)], options, destination, deps=True)
-            return Wheelhouse(wheels)
-        resolved = index.resolve_wheels([str(project_wheel)], options, workspace)
-        kept = reachable(resolved, preinstalled)
-        dependencies = [d for d in resolved if d.name in kept and not d.requested]
-        requested = [str(project_wheel)] + [f"{d.name}=={d.version}" for d in dependencies]
-        wheels = index.download_wheels(requested, options, destination, deps=False)
-    except index.NoMatchingWheel as error:
+        resolved = resolve_wheels([str(project_wheel)], options, workspace)
+    except NoMatchingWheel as error:
         raise UsageError(no_wheel_message(error.requirement, target)) from None
-    left_out = sorted(d.name for d in resolved if d.name not in kept)
-    return Wheelhouse(wheels, left_out)
+    kept = reachable(resolved, preinstalled)
+    dependencies = [d for d in resolved if d.name in kept and not d.requested]
+    requested = [str(project_wheel)] + [f"{d.name}=={d.version}" for d in dependencies]
+    download = start_download(requested, options, destination, deps=False)
+    return PendingWheelhouse(
+        download, target, sorted(d.name for d in resolved if d.name not in kept)
+    )
 
 
-def reachable(
-    resolved: Iterable[index.ResolvedDistribution], preinstalled: frozenset[str]
-) -> set[str]:
+def reachable(resolved: Iterable[ResolvedDistribution], preinstalled: frozenset[str]) -> set[str]:
     """The names reachable from the requested distributions through requirements, never
     entering a preinstalled one (a name any requirement line mentions counts as an edge)."""
     by_name = {d.name: d for d in resolved}

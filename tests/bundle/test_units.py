@@ -5,7 +5,7 @@ from __future__ import annotations
 from ml_publish.bundle.kaggle import first_paragraph
 from ml_publish.bundle.targets import KAGGLE_PREINSTALLED, Target, preinstalled_names
 from ml_publish.bundle.wheelhouse import reachable
-from ml_publish.index import ResolvedDistribution
+from ml_publish.wheel_downloads import ResolvedDistribution
 
 
 def resolved(name: str, *requires: str, requested: bool = False) -> ResolvedDistribution:
