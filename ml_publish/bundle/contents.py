@@ -14,7 +14,7 @@ from ml_publish.bundle import kaggle, manifest
 from ml_publish.bundle.bundle_settings import BundleSettings
 from ml_publish.bundle.notebook_cell import notebook_text
 from ml_publish.bundle.offline_check import OfflineCheck
-from ml_publish.bundle.weight_files import (
+from ml_publish.bundle.bundled_weights import (
     check_loader_reads_bundles,
     chosen_weights,
     copy_weights,
