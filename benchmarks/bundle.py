@@ -25,7 +25,7 @@ from ml_publish.release.demo_project import DEMO_ANSWERS, WEIGHTS_NAME, safetens
 from ml_publish.template import new_project
 from ml_publish.weights.registration import add_weights
 
-RUNS = 7
+RUNS = 11
 TARGET = ["--python-version", "3.11", "--platform", "manylinux2014_x86_64"]
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ml_publish.bundle.bundle_settings import BundleSettings
-from ml_publish.bundle.manifest import MANIFEST_FILE, BundleFile, size_lines
 from ml_publish.bundle.wheelhouse import PendingWheelhouse, start_wheelhouse
 from ml_publish.errors import UsageError
 
 if TYPE_CHECKING:
+    from ml_publish.bundle.manifest import BundleFile
     from ml_publish.bundle.offline_check import OfflineLoad
 
 
@@ -37,6 +37,8 @@ class BundleReport:
 
     def summary(self) -> str:
         """Where the bundle is, its sizes, what it left out and loaded, how to upload it."""
+        from ml_publish.bundle.manifest import size_lines
+
         lines = [f"bundle written to {self.directory}:", *size_lines(self.files)]
         if self.left_out:
             lines.append(f"left out as preinstalled on the target: {', '.join(self.left_out)}")
@@ -88,6 +90,8 @@ def make_bundle(settings: BundleSettings) -> BundleReport:
 
 
 def refuse_foreign_directory(directory: Path) -> None:
+    from ml_publish.bundle.manifest import MANIFEST_FILE
+
     if directory.is_file() or (
         directory.is_dir()
         and any(directory.iterdir())

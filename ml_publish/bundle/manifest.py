@@ -1,5 +1,7 @@
 """The bundle's manifest (``bundle-manifest.json``): every file with its size and SHA-256, the
-versions inside, the target, what was left out; and the size report and limit read from it."""
+versions inside, the target, what was left out; and the size report and limit read from it.
+
+``builder`` imports it only once pip runs (``contents`` does), as it does the rest."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from packaging.utils import parse_wheel_filename
 
 from ml_publish.bundle.targets import GB, Target
 from ml_publish.digests import sha256_of
@@ -34,8 +38,6 @@ class BundleFile:
 
 def wheel_files(root: Path, wheels: list[Path], project_wheel: Path) -> list[BundleFile]:
     """The wheelhouse described: the project's wheel first, then its dependencies by name."""
-    from packaging.utils import parse_wheel_filename
-
     files = []
     for wheel in wheels:
         name, version, _, _ = parse_wheel_filename(wheel.name)

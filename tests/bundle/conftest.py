@@ -22,9 +22,11 @@ class KaggleBundle:
 
 @pytest.fixture(scope="module")
 def kaggle_bundle(plain_project: Path, tmp_path_factory: pytest.TempPathFactory) -> KaggleBundle:
-    """The project (with requests as a dependency, which the target is said to have) bundled
-    for the default target with Kaggle's metadata, and verified offline by the command."""
-    project = plain_project_to_bundle(plain_project, tmp_path_factory.mktemp("kaggle"), "requests")
+    """The project (with requests as a dependency, which the target is said to have, and
+    MarkupSafe, whose wheels are built per Python and platform) bundled for the default target
+    with Kaggle's metadata, and verified offline by the command."""
+    scratch = tmp_path_factory.mktemp("kaggle")
+    project = plain_project_to_bundle(plain_project, scratch, "requests", "markupsafe")
     directory = project.parent / "leaf-bundle"
     result = bundle(
         project,

@@ -28,8 +28,11 @@ def test_the_bundle_holds_the_wheels_for_kaggle_and_the_weights(
     kaggle_bundle: KaggleBundle,
 ) -> None:
     wheels = sorted(path.name for path in (kaggle_bundle.directory / "wheels").iterdir())
-    assert wheels[1] == "leaf_counter-0.1.0-py3-none-any.whl"
-    assert wheels[0].startswith("filelock-") and len(wheels) == 2
+    assert len(wheels) == 3 and wheels[1] == "leaf_counter-0.1.0-py3-none-any.whl"
+    assert wheels[0].startswith("filelock-")
+    # Kaggle's Python and platform, whatever this machine's are.
+    assert wheels[2].startswith("markupsafe-") and "-cp311-cp311-" in wheels[2]
+    assert "manylinux2014_x86_64" in wheels[2]
     staged = kaggle_bundle.project / ".ml-publish" / "weights"
     bundled = sorted((kaggle_bundle.directory / "weights").iterdir())
     assert sorted(path.stat().st_size for path in bundled) == sorted(WEIGHTS_SIZES.values())
