@@ -34,6 +34,7 @@ class BundleReport:
     left_out: list[str]
     upload_commands: list[str] = field(default_factory=list)
     loaded: list[OfflineLoad] = field(default_factory=list)
+    verified_with: str = ""
 
     def summary(self) -> str:
         """Where the bundle is, its sizes, what it left out and loaded, how to upload it."""
@@ -42,6 +43,9 @@ class BundleReport:
         lines = [f"bundle written to {self.directory}:", *size_lines(self.files)]
         if self.left_out:
             lines.append(f"left out as preinstalled on the target: {', '.join(self.left_out)}")
+        if self.verified_with:
+            venv = f"a fresh venv of {self.verified_with}"
+            lines.append(f"installed offline (no index, no network) into {venv}")
         for load in self.loaded:
             lines.append(f"verified offline: {load.name} loaded from the bundle by {load.how}")
         if self.upload_commands:
@@ -86,6 +90,7 @@ def make_bundle(settings: BundleSettings) -> BundleReport:
         from ml_publish.bundle.offline_check import verify_offline
 
         report.loaded = verify_offline(contents.offline_check(directory))
+        report.verified_with = settings.verify_python
     return report
 
 
