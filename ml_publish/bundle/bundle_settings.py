@@ -23,7 +23,8 @@ from ml_publish.errors import UsageError
 if TYPE_CHECKING:
     from typing import Self
 
-DEFAULT_DIRECTORY = Path("dist") / "bundle"
+# Beside the staged weights, out of git and away from dist/ (where `twine upload dist/*` looks).
+DEFAULT_DIRECTORY = Path(".ml-publish") / "bundle"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ml_publish.bundle.targets import CURRENT, Target
 
 
 def bundle_demo(project: Path, say: Callable[[str], None] = print) -> BundleReport:
-    """Bundle ``project`` into its ``dist/bundle`` and load its weights offline from there."""
+    """Bundle ``project`` into its ``.ml-publish/bundle``; load its weights offline from there."""
     say("Bundling the project for offline use (a Kaggle dataset, an air-gapped cluster)")
     settings = BundleSettings(
         project=project, directory=project / DEFAULT_DIRECTORY, target=Target(CURRENT, CURRENT)

@@ -116,7 +116,7 @@ def test_a_dependency_without_a_wheel_for_the_target_is_named(
         "ml-publish: error: docopt has no wheel for Python 3.11 on manylinux2014_x86_64"
     )
     assert len(result.stderr.splitlines()) == 1
-    assert not (project / "dist").exists()
+    assert_nothing_written(project)
 
 
 def test_a_bundle_above_the_size_limit_is_refused_with_the_numbers(
@@ -126,7 +126,7 @@ def test_a_bundle_above_the_size_limit_is_refused_with_the_numbers(
     result = bundle(project, "--size-limit", "0.00005", expect_success=False)
     assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
     assert "weights 80.0 kB), above the 50.0 kB a Kaggle dataset may hold" in result.stderr
-    assert not (project / "dist").exists()
+    assert_nothing_written(project)
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_bad_options_are_refused_before_anything(
     project = plain_project_to_bundle(plain_project, tmp_path)
     result = bundle(project, *args, expect_success=False)
     assert result.returncode == 2 and message in result.stderr
-    assert not (project / "dist").exists()
+    assert_nothing_written(project)
 
 
 def test_a_directory_holding_other_files_is_never_touched(
@@ -165,9 +165,17 @@ def test_chosen_weights_for_this_machine_without_the_check(
     bundle(
         project, "--weights", "bark", "--python", "current", "--platform", "current", "--no-verify"
     )
-    directory = project / "dist" / "bundle"
+    directory = project / ".ml-publish" / "bundle"
     assert [path.name.partition("-")[0] for path in (directory / "weights").iterdir()] == ["bark"]
     assert manifest_of(directory)["target"] == {"python": "current", "platform": "current"}
     # A second run replaces the bundle it made.
     bundle(project, "--python", "current", "--platform", "current", "--no-verify")
     assert len(list((directory / "weights").iterdir())) == 2
+
+
+def assert_nothing_written(project: Path) -> None:
+    """No bundle, whole or partial, in the project's .ml-publish (which holds its weights)."""
+    assert sorted(path.name for path in (project / ".ml-publish").iterdir()) == [
+        ".gitignore",
+        "weights",
+    ]

@@ -22,7 +22,7 @@ def test_a_pytorch_project_installs_and_loads_offline_from_its_bundle(
     args = ["--python", "current", "--platform", "current", "--exclude-preinstalled"]
     result = bundle(project, *args, "--verify-python", project_tools.python)
     assert "verified offline: colours loaded from the bundle by get_model" in result.stdout
-    manifest = manifest_of(project / "dist" / "bundle")
+    manifest = manifest_of(project / ".ml-publish" / "bundle")
     assert {"torch", "safetensors"} <= set(manifest["left_out_as_preinstalled"])
     names = {entry["name"] for entry in manifest["files"] if entry["kind"] == "dependency"}
     assert names == {"filelock"}

@@ -24,7 +24,7 @@ def test_demo_shows_the_whole_product_offline(
     assert "weights iris-linear: downloaded from http://127.0.0.1:" in out and "verified" in out
     project = tmp_path / "iris-classifier"
     assert "verified offline: iris-linear loaded from the bundle by download_weights" in out
-    bundled = project / "dist" / "bundle" / "weights"
+    bundled = project / ".ml-publish" / "bundle" / "weights"
     assert [path.name for path in bundled.iterdir()] == [
         path.name for path in staged_weights(project)
     ]
