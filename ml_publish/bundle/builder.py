@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ml_publish.bundle.bundle_settings import BundleSettings
 from ml_publish.bundle.wheelhouse import PendingWheelhouse, start_wheelhouse
-from ml_publish.errors import UsageError
+from ml_publish.errors import OperationFailed, UsageError
 
 if TYPE_CHECKING:
     from ml_publish.bundle.manifest import BundleFile
@@ -89,7 +89,10 @@ def make_bundle(settings: BundleSettings) -> BundleReport:
     if settings.verify:
         from ml_publish.bundle.offline_check import verify_offline
 
-        report.loaded = verify_offline(contents.offline_check(directory))
+        try:
+            report.loaded = verify_offline(contents.offline_check(directory))
+        except OperationFailed as error:
+            raise OperationFailed(f"{error}; the bundle in {directory} is not verified") from None
         report.verified_with = settings.verify_python
     return report
 

@@ -179,3 +179,21 @@ def assert_nothing_written(project: Path) -> None:
         ".gitignore",
         "weights",
     ]
+
+
+def test_a_bundle_for_another_machine_has_its_wheels_and_says_what_cannot_run_here(
+    plain_project: Path, tmp_path: Path
+) -> None:
+    project = plain_project_to_bundle(plain_project, tmp_path, "markupsafe")
+    target = ["--python", "3.12", "--platform", "manylinux2014_aarch64"]
+    result = bundle(project, *target, expect_success=False)
+    directory = project / ".ml-publish" / "bundle"
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert "the bundle does not install offline with this Python" in result.stderr
+    assert result.stderr.rstrip().endswith(f"the bundle in {directory} is not verified")
+    (markupsafe,) = (directory / "wheels").glob("markupsafe-*.whl")
+    assert "-cp312-cp312-" in markupsafe.name and "manylinux2014_aarch64" in markupsafe.name
+    assert manifest_of(directory)["target"] == {
+        "python": "3.12",
+        "platform": "manylinux2014_aarch64",
+    }
