@@ -21,7 +21,8 @@ KAGGLE_PYTHON = "3.11"
 KAGGLE_PLATFORM = "manylinux2014_x86_64"
 # The value of --python / --platform that means "the Python that verifies the bundle".
 CURRENT = "current"
-# Kaggle's datasets documentation gives 200 GB as the largest dataset (kaggle.com/docs/datasets).
+# The per-dataset limit of Kaggle's datasets documentation (kaggle.com/docs/datasets); --size-limit
+# overrides it (the README says why).
 KAGGLE_SIZE_LIMIT_GB = 200.0
 GB = 1000**3
 DATASET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*/[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$")
