@@ -133,6 +133,9 @@ COMMANDS = {
     "release": Command(
         "release a version: bump, build, GitHub release with weights, PyPI (resumable)", "release"
     ),
+    "bundle": Command(
+        "an offline bundle: the wheel, its dependencies and weights, verified offline", "bundle"
+    ),
     "demo": Command(
         "see it all offline: a new project with weights, its release rehearsed in a sandbox", "demo"
     ),

@@ -24,6 +24,7 @@ def next_steps(project: Path) -> str:
             f"  cd {project}",
             "  ml-publish check                          the audit it passes",
             "  ml-publish weights list                   its registered weights",
+            "  ml-publish bundle --kaggle OWNER/SLUG     its offline bundle for a Kaggle dataset",
             "  ml-publish release --bump minor --sandbox rehearse its next release offline",
             "  ml-publish release --bump minor --dry-run a real release's plan and what it lacks",
         ]

@@ -5,7 +5,7 @@ classifier in safetensors, written here from its numbers, with its license, its 
 its accuracy on the iris data, measured as the demo runs: see demo_evaluation.py) and writes its
 model card, commits them, and rehearses the project's first release in the sandbox: a GitHub
 release with the weights, the package on a local pypiserver, a fresh install that downloads and
-verifies the weights.
+verifies the weights. It ends with the project's offline bundle, installed and loaded offline.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import struct
 from pathlib import Path
 
 from ml_publish import git
+from ml_publish.release.demo_bundle import bundle_demo
 from ml_publish.release.demo_evaluation import iris_metric
 from ml_publish.release.demo_predict import fingerprint_demo_weight
 from ml_publish.release.rehearsal import Rehearsal, borrowed_environment, rehearse
@@ -81,7 +82,9 @@ def demo(output_dir: Path) -> tuple[Path, Rehearsal]:
     """Make the demo project under ``output_dir`` and rehearse its release; both are returned."""
     project = new_project(DEMO_ANSWERS, output_dir=output_dir, no_input=True)
     with identity_for_git(project):
-        return project, commit_and_rehearse(project)
+        rehearsal = commit_and_rehearse(project)
+    bundle_demo(project)
+    return project, rehearsal
 
 
 def identity_for_git(project: Path) -> contextlib.AbstractContextManager[None]:

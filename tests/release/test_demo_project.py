@@ -25,11 +25,20 @@ def test_demo_shows_the_whole_product_offline(
     # The last word: the installed package, GitHub stopped, downloads from the Hub stand-in.
     assert "GitHub stopped, weights iris-linear: downloaded from the Hugging Face Hub" in out
     project = tmp_path / "iris-classifier"
+    assert "verified offline: iris-linear loaded from the bundle by download_weights" in out
+    bundled = project / ".ml-publish" / "bundle" / "weights"
+    assert [path.name for path in bundled.iterdir()] == [
+        path.name for path in staged_weights(project)
+    ]
     assert git(project, "status", "--porcelain") == ""
-    staged = list((project / ".ml-publish" / "weights").iterdir())
+    staged = staged_weights(project)
     assert len(staged) == 1
     assert main(["check", str(project)]) == 0
     assert_the_weight_carries_its_accuracy(project, staged[0].read_bytes())
+
+
+def staged_weights(project: Path) -> list[Path]:
+    return list((project / ".ml-publish" / "weights").iterdir())
 
 
 def assert_the_weight_carries_its_accuracy(project: Path, safetensors: bytes) -> None:

@@ -1,0 +1,8 @@
+"""Offline bundles: the package, its dependencies for a target and its verified weights in one
+directory that installs and loads with no network (a Kaggle dataset, an air-gapped cluster).
+
+``builder`` makes one from ``BundleSettings``: ``wheelhouse`` resolves and downloads the
+dependencies with pip, ``bundled_weights`` gathers the weights, ``manifest`` records and sizes every
+file, ``kaggle`` writes the dataset metadata and ``notebook.py``, and ``offline_check`` installs
+and loads the bundle in a fresh venv that cannot reach any network.
+"""
