@@ -16,7 +16,10 @@ from ml_publish.bundle.targets import CURRENT, Target
 
 def bundle_demo(project: Path, say: Callable[[str], None] = print) -> BundleReport:
     """Bundle ``project`` into its ``.ml-publish/bundle``; load its weights offline from there."""
-    say("Bundling the project for offline use (a Kaggle dataset, an air-gapped cluster)")
+    say(
+        "Bundling the project as it stands here (the rehearsed release was made in a clone) for"
+        " offline use: a Kaggle dataset, an air-gapped cluster"
+    )
     settings = BundleSettings(
         project=project, directory=project / DEFAULT_DIRECTORY, target=Target(CURRENT, CURRENT)
     )
