@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-RACY_NS = 2_000_000_000  # far above any file system's timestamp tick
+# Well above the tick of the coarse clock file times come from (at most 10 ms: HZ >= 100).
+RACY_NS = 50_000_000
 
 
 def sha256_of(
@@ -52,10 +54,13 @@ def identity_of(path: Path) -> FileIdentity:
     )
 
 
-def hashed_file(path: Path) -> tuple[str, FileIdentity | None]:
+def hashed_file(
+    path: Path, *, clock: Callable[[], int] = time.time_ns
+) -> tuple[str, FileIdentity | None]:
     """The SHA-256 of ``path`` and its identity while it was read; ``None`` for the identity
-    when the file changed during the read (its digest then proves nothing later)."""
-    started = time.time_ns()
+    when the file changed during the read or just before it (its digest then proves nothing
+    later). ``clock`` is the time in nanoseconds, as file times count it."""
+    started = clock()
     before = identity_of(path)
     digest = sha256_of(path)
     # A write in the same timestamp tick as the last one may leave ctime unchanged (git's
