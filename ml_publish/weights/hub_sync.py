@@ -61,7 +61,7 @@ def known_digests(weights: list[HubWeight]) -> dict[str, str]:
     """The SHA-256 of each weight file this run hashed and that has not changed since (checked
     now, right before sending), by file name: the library need not read those twice. The bytes
     sent are still proven: every file is downloaded from the tag and checked after (and the
-    stand-in's storage, like S3 given a checksum, refuses bytes that are not the digest)."""
+    stand-in's storage refuses bytes that are not the digest)."""
     known = {}
     for weight in weights:
         if weight.local is None or weight.hashed_as is None:
