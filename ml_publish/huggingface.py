@@ -193,14 +193,29 @@ class HubRepository:
                 found[info.path] = HubFile(info.path, info.size, sha256, info.blob_id)
         return found
 
-    def commit(self, files: list[tuple[str, Path | bytes]], message: str) -> str:
-        """One commit on ``main`` adding ``files`` (path in the repository, content); its id."""
+    def commit(
+        self,
+        files: list[tuple[str, Path | bytes]],
+        message: str,
+        *,
+        known_sha256: dict[str, str] | None = None,
+    ) -> str:
+        """One commit on ``main`` adding ``files`` (path in the repository, content); its id.
+
+        ``known_sha256`` holds the hex SHA-256 of files the caller has just hashed, by path:
+        the library then reads those only to send them (it hashes a file it lacks a digest of).
+        """
         from huggingface_hub import CommitOperationAdd
 
-        operations = [
-            CommitOperationAdd(path_in_repo=path, path_or_fileobj=content)
-            for path, content in files
-        ]
+        operations = []
+        for path, content in files:
+            operation = CommitOperationAdd(path_in_repo=path, path_or_fileobj=content)
+            digest = (known_sha256 or {}).get(path)
+            # Libraries before the lazy digest (no ``is_hashed``) have hashed the file already.
+            lazy = getattr(operation.upload_info, "is_hashed", True) is False
+            if digest is not None and lazy:
+                operation.upload_info.sha256 = bytes.fromhex(digest)
+            operations.append(operation)
         with self._asking("commit to"):
             info: Any = self._api.create_commit(
                 self.repo_id, operations, commit_message=message, repo_type="model"

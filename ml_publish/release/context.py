@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ml_publish import index
+from ml_publish.digests import FileIdentity
 from ml_publish.release.release_settings import ReleaseSettings
 from ml_publish.release.state import ReleaseState
 from ml_publish.terminal import Display
@@ -28,6 +29,9 @@ class ReleaseContext:
     clock: Callable[[], float] = time.time
     # Where progress is drawn: bars and step times on a terminal, nothing elsewhere.
     display: Display = field(default_factory=Display)
+    # Staged weights this run hashed and found to hold their registered bytes, with each file's
+    # identity then: a later step sending one unchanged need not read it twice.
+    verified_files: dict[Path, FileIdentity] = field(default_factory=dict)
 
     @property
     def dist_dir(self) -> Path:

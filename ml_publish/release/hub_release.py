@@ -30,7 +30,11 @@ def goes_to_hub(ctx: ReleaseContext) -> bool:
 
 def hub_weights(ctx: ReleaseContext) -> list[HubWeight]:
     staging = ctx.project.staging_dir
-    return [hub_weight(entry, staging / entry.file_name) for entry in released_weights(ctx)]
+    weights = []
+    for entry in released_weights(ctx):
+        staged = staging / entry.file_name
+        weights.append(hub_weight(entry, staged, hashed_as=ctx.verified_files.get(staged)))
+    return weights
 
 
 def put_on_hub(ctx: ReleaseContext) -> None:

@@ -65,14 +65,18 @@ def build(ctx: ReleaseContext) -> None:
     upload then hides the build's time instead of adding to it.
     """
     with ThreadPoolExecutor(max_workers=2) as pool:
-        building = pool.submit(dists.make, ctx)
+        building = pool.submit(make_and_check, ctx)
         # The Hub too, at once: its step is then done when its turn comes.
         to_hub = pool.submit(hub_release.put_on_hub_early, ctx, HUB.name)
         if github_release.has_weights_to_upload(ctx):
             github_release.fill_draft(ctx, with_dists=False)
-        paths = building.result()
+        building.result()
         to_hub.result()
-    dists.check_and_record(ctx, paths)
+
+
+def make_and_check(ctx: ReleaseContext) -> None:
+    """Build, then check the dists (twine check, the wheel's contents) while uploads go on."""
+    dists.check_and_record(ctx, dists.make(ctx))
 
 
 def plan_build(ctx: ReleaseContext) -> list[str]:

@@ -94,6 +94,11 @@ def _send_part(
     """Send ``remaining`` bytes of ``file`` from ``first``, pausing where ``pause`` says."""
     sent, pause_at = 0, -1 if pause is None else int(pause.amount)
     with file.open("rb") as source:
+        if pause is None:
+            # The kernel copies the file to the socket: no read into Python, no write out of it.
+            # The headers went out unbuffered already (the handler's wfile has no buffer).
+            handler.connection.sendfile(source, first, remaining)
+            return
         source.seek(first)
         while remaining > 0:
             size = min(CHUNK_SIZE, remaining)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ml_publish.digests import FileIdentity, identity_of
 from ml_publish.errors import OperationFailed, UsageError
 from ml_publish.huggingface import (
     HubFile,
@@ -45,11 +46,33 @@ class HubWeight:
     sha256: str
     size: int
     local: Path | None  # the file on this machine, if it is here
+    # The identity ``local`` had when this run hashed it and found ``sha256``, if it did.
+    hashed_as: FileIdentity | None = None
 
 
-def hub_weight(entry: WeightEntry, local: Path | None) -> HubWeight:
+def hub_weight(
+    entry: WeightEntry, local: Path | None, *, hashed_as: FileIdentity | None = None
+) -> HubWeight:
     here = local if local is not None and local.is_file() else None
-    return HubWeight(entry.name, entry.file_name, entry.sha256, entry.size, here)
+    return HubWeight(entry.name, entry.file_name, entry.sha256, entry.size, here, hashed_as)
+
+
+def known_digests(weights: list[HubWeight]) -> dict[str, str]:
+    """The SHA-256 of each weight file this run hashed and that has not changed since (checked
+    now, right before sending), by file name: the library need not read those twice. The bytes
+    sent are still proven: every file is downloaded from the tag and checked after (and the
+    stand-in's storage refuses bytes that are not the digest)."""
+    known = {}
+    for weight in weights:
+        if weight.local is None or weight.hashed_as is None:
+            continue
+        try:
+            unchanged = identity_of(weight.local) == weight.hashed_as
+        except OSError:
+            unchanged = False
+        if unchanged:
+            known[weight.file_name] = weight.sha256
+    return known
 
 
 def with_hub_mirror(
@@ -166,7 +189,8 @@ def publish_at_tag(
         )
     files = to_send(hub, weights, card)
     sent = [path for path, _ in files]
-    commit = hub.commit(files, f"Release {tag}") if files else "main"
+    message = f"Release {tag}"
+    commit = hub.commit(files, message, known_sha256=known_digests(weights)) if files else "main"
     if lacking:
         hub.delete_tag(tag)
     hub.tag(tag, commit, f"Release {tag}")
