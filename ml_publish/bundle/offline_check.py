@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,10 +48,15 @@ for name, arch in weights:
     print(json.dumps({"name": name, "path": str(path), "how": how}))
 """
 FIND_FILES = """
-import json, sys
+import json, re, sys
 from importlib import metadata
-found, missing = set(), []
-for name in json.loads(sys.argv[1]):
+names, bundled = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
+found, missing, seen, todo = set(), [], set(), list(names)
+while todo:
+    name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+    if name in seen or name in bundled:
+        continue
+    seen.add(name)
     try:
         dist = metadata.distribution(name)
     except metadata.PackageNotFoundError:
@@ -59,6 +65,9 @@ for name in json.loads(sys.argv[1]):
     for file in dist.files or []:
         if file.parts[0] not in ("..", "__pycache__"):
             found.add(str(dist.locate_file(file.parts[0])))
+    for requirement in dist.requires or []:
+        if not re.search(r"extra\\s*==", requirement):
+            todo.append(re.match(r"[A-Za-z0-9._-]+", requirement).group())
 print(json.dumps({"found": sorted(found), "missing": missing}))
 """
 
@@ -181,10 +190,15 @@ def load_weights(
 
 def expose_preinstalled(check: OfflineCheck, python: Path, overlay: Path) -> None:
     """Link the verifying Python's copies of the left-out distributions into ``overlay`` and
-    put it on the venv's path after its own site-packages."""
-    result = run([check.python, "-c", FIND_FILES, json.dumps(check.preinstalled)], "finding them")
-    found = json.loads(result)
-    absent = [name for name in check.required_preinstalled if name in found["missing"]]
+    put it on the venv's path after its own site-packages.
+
+    What those distributions require there comes too (the bundle's own wheels excepted): the
+    target's copy of torch brings what the target's torch needs, which may differ from what the
+    target's wheel of torch would (a CPU build that needs setuptools, say)."""
+    bundled = [path.name.split("-")[0] for path in (check.bundle / "wheels").glob("*.whl")]
+    arguments = [json.dumps(check.preinstalled), json.dumps([canonical(n) for n in bundled])]
+    found = json.loads(run([check.python, "-c", FIND_FILES, *arguments], "finding them"))
+    absent = [name for name in check.required_preinstalled if canonical(name) in found["missing"]]
     if absent:
         raise OperationFailed(
             f"{', '.join(absent)} left out as preinstalled on the target, but the verifying "
@@ -198,6 +212,11 @@ def expose_preinstalled(check: OfflineCheck, python: Path, overlay: Path) -> Non
             link.symlink_to(path, target_is_directory=path.is_dir())
     site = run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], "")
     Path(site.strip(), "zz-preinstalled-on-target.pth").write_text(f"{overlay}\n", "utf-8")
+
+
+def canonical(name: str) -> str:
+    """A distribution name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def run(command: list[str], what: str) -> str:

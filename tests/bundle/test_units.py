@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 from ml_publish.bundle.kaggle import first_paragraph
+from ml_publish.bundle.offline_check import FIND_FILES, run
 from ml_publish.bundle.targets import KAGGLE_PREINSTALLED, Target, preinstalled_names
 from ml_publish.bundle.wheelhouse import reachable
 from ml_publish.wheel_downloads import ResolvedDistribution
@@ -53,3 +58,17 @@ def test_first_paragraph_skips_headings_badges_and_markup() -> None:
     )
     assert first_paragraph(readme) == "Counts leaves in photos."
     assert first_paragraph("# Title only\n") == ""
+
+
+def test_what_a_preinstalled_distribution_requires_here_is_exposed_with_it(tmp_path: Path) -> None:
+    """The verifying Python's black brings what black requires there (click, pathspec, ...),
+    but not click when the bundle holds its own wheel of it."""
+    script = [sys.executable, "-c", FIND_FILES]
+    with_click = json.loads(run([*script, json.dumps(["black"]), "[]"], "finding them"))
+    without = json.loads(run([*script, json.dumps(["black"]), json.dumps(["click"])], "finding"))
+    names = {Path(path).name for path in with_click["found"]}
+    assert {"black", "click", "pathspec", "mypy_extensions.py"} <= names
+    assert "click" not in {Path(path).name for path in without["found"]}
+    assert "pathspec" in {Path(path).name for path in without["found"]}
+    # Only what is not installed is missing: here tomli, which black needs on Python < 3.11.
+    assert "black" not in with_click["missing"] and "click" not in with_click["missing"]
