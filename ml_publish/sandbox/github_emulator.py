@@ -22,75 +22,33 @@ the wild have shown the bare file path, which the emulator gives; clients must a
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import shutil
-import socket
 import ssl
-import sys
 import tempfile
 import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ml_publish.sandbox.github_fault_hook import NO_FAULTS, FaultInjection
 from ml_publish.sandbox.github_handler import RATE_LIMIT, GitHubRequestHandler, RecordedRequest
 from ml_publish.sandbox.github_json import GitHubJson, Origins
 from ml_publish.sandbox.github_state import GitHubState
+from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
 
 # Subclasses (the tests' own, with faults) get their own type back from ``with``.
 EmulatorT = TypeVar("EmulatorT", bound="GitHubEmulator")
-logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_ASSET_SIZE = 2 * 1024**3  # GitHub's limit per release asset
 
 
-class HostServer(ThreadingHTTPServer):
+class HostServer(LoopbackHost):
     """One emulated host on its own free port, sharing the emulator's state."""
 
     def __init__(self, role: str, emulator: GitHubEmulator) -> None:
-        self.role = role
         self.emulator = emulator
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), GitHubRequestHandler)
-        if emulator.tls is not None:
-            # The handshake happens in the handler's thread, on the first read, not in accept().
-            self.socket = emulator.tls.wrap_socket(
-                self.socket, server_side=True, do_handshake_on_connect=False
-            )
-
-    @property
-    def url(self) -> str:
-        scheme = "http" if self.emulator.tls is None else "https"
-        return f"{scheme}://127.0.0.1:{self.server_address[1]}"
-
-    def track(self, connection: socket.socket, *, open_now: bool) -> None:
-        with self._open_lock:
-            if open_now:
-                self._open.add(connection)
-            else:
-                self._open.discard(connection)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients hanging up is routine (and what fault tests provoke); anything else is a bug.
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            logger.debug("%s: %s hung up", self.role, client_address, exc_info=True)
-        else:
-            logger.exception("%s: request from %s failed", self.role, client_address)
-
-    def stop(self) -> None:
-        """Stop accepting, end idle keep-alive connections, and wait for handler threads."""
-        self.shutdown()
-        with self._open_lock:
-            still_open = list(self._open)
-        for connection in still_open:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        self.server_close()
+        super().__init__(role, GitHubRequestHandler, emulator.tls)
 
 
 class GitHubEmulator:
@@ -136,25 +94,14 @@ class GitHubEmulator:
         self._hosts = {role: HostServer(role, self) for role in ("api", "uploads", "downloads")}
         self._json = GitHubJson(Origins(self.api_url, self.uploads_url, self.server_url))
         self._state = GitHubState(self._storage, immutable_releases=self.immutable_releases)
-        for role, host in self._hosts.items():
-            # A short poll interval keeps close() fast; the default would cost 0.5 s per host.
-            thread = threading.Thread(
-                target=host.serve_forever, args=(0.05,), name=f"github-{role}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._threads = serve_in_background(self._hosts, "github")
         return self
 
     def close(self) -> None:
         """Stop all hosts, close their sockets and delete the stored asset bytes."""
         self.stopping.set()
         self.faults.release_holds()
-        # Each host waits up to one poll interval to notice; stopping them together pays it once.
-        stoppers = [threading.Thread(target=host.stop) for host in self._hosts.values()]
-        for thread in stoppers:
-            thread.start()
-        for thread in stoppers + self._threads:
-            thread.join()
+        stop_together(self._hosts.values(), self._threads)
         if self._storage is not None:
             shutil.rmtree(self._storage, ignore_errors=True)
 

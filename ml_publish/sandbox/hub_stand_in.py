@@ -24,21 +24,16 @@ hook lets tests inject failures (``hub_fault_hook``); the product runs it with n
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import logging
 import secrets
 import shutil
-import socket
 import ssl
-import sys
 import tempfile
 import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ml_publish.sandbox.hub_fault_hook import NO_FAULTS, FaultInjection
 from ml_publish.sandbox.hub_handler import HubRequestHandler, RecordedRequest
@@ -46,53 +41,17 @@ from ml_publish.sandbox.hub_lfs_routes import DEFAULT_MULTIPART_THRESHOLD, DEFAU
 from ml_publish.sandbox.hub_objects import LfsObjects
 from ml_publish.sandbox.hub_routes import HubUrls
 from ml_publish.sandbox.hub_state import HubState
+from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
 
 StandInT = TypeVar("StandInT", bound="HubStandIn")
-logger = logging.getLogger(__name__)
 
 
-class HubHost(ThreadingHTTPServer):
+class HubHost(LoopbackHost):
     """One host of the stand-in ("hub" or "storage") on its own free port, sharing its state."""
 
     def __init__(self, role: str, stand_in: HubStandIn) -> None:
-        self.role = role
         self.stand_in = stand_in
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), HubRequestHandler)
-        if stand_in.tls is not None:
-            self.socket = stand_in.tls.wrap_socket(
-                self.socket, server_side=True, do_handshake_on_connect=False
-            )
-
-    @property
-    def url(self) -> str:
-        scheme = "http" if self.stand_in.tls is None else "https"
-        return f"{scheme}://127.0.0.1:{self.server_address[1]}"
-
-    def track(self, connection: socket.socket, *, open_now: bool) -> None:
-        with self._open_lock:
-            if open_now:
-                self._open.add(connection)
-            else:
-                self._open.discard(connection)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients hanging up is routine (and what fault tests provoke); anything else is a bug.
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            logger.debug("%s: %s hung up", self.role, client_address, exc_info=True)
-        else:
-            logger.exception("%s: request from %s failed", self.role, client_address)
-
-    def stop(self) -> None:
-        """Stop accepting, end idle keep-alive connections, and wait for handler threads."""
-        self.shutdown()
-        with self._open_lock:
-            still_open = list(self._open)
-        for connection in still_open:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        self.server_close()
+        super().__init__(role, HubRequestHandler, stand_in.tls)
 
 
 class HubStandIn:
@@ -136,24 +95,14 @@ class HubStandIn:
         self._storage = Path(tempfile.mkdtemp(prefix="hub-stand-in-"))
         self._state = HubState(LfsObjects(self._storage), self.user)
         self._hosts = {role: HubHost(role, self) for role in ("hub", "storage")}
-        for role, host in self._hosts.items():
-            # A short poll interval keeps close() fast; the default would cost 0.5 s per host.
-            thread = threading.Thread(
-                target=host.serve_forever, args=(0.05,), name=f"hub-{role}", daemon=True
-            )
-            thread.start()
-            self._threads.append(thread)
+        self._threads = serve_in_background(self._hosts, "hub")
         return self
 
     def close(self) -> None:
         """Stop both hosts, close their sockets and delete the stored bytes."""
         self.stopping.set()
         self.faults.release_holds()
-        stoppers = [threading.Thread(target=host.stop) for host in self._hosts.values()]
-        for thread in stoppers:
-            thread.start()
-        for thread in stoppers + self._threads:
-            thread.join()
+        stop_together(self._hosts.values(), self._threads)
         if self._storage is not None:
             shutil.rmtree(self._storage, ignore_errors=True)
 
