@@ -32,9 +32,10 @@ from types import TracebackType
 from typing import TypeVar
 
 from ml_publish.sandbox.github_fault_hook import NO_FAULTS, FaultInjection
-from ml_publish.sandbox.github_handler import RATE_LIMIT, GitHubRequestHandler, RecordedRequest
+from ml_publish.sandbox.github_handler import RATE_LIMIT, GitHubRequestHandler
 from ml_publish.sandbox.github_json import GitHubJson, Origins
 from ml_publish.sandbox.github_state import GitHubState
+from ml_publish.sandbox.loopback_handler import RecordedRequest
 from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
 
 # Subclasses (the tests' own, with faults) get their own type back from ``with``.

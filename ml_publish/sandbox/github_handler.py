@@ -8,28 +8,27 @@ the emulator that ``release --sandbox`` and ``demo`` run.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import logging
 import secrets
-from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import TYPE_CHECKING, cast
+from urllib.parse import unquote
 
 from ml_publish.sandbox.github_errors import ApiError, JsonObject, validation_failed
-from ml_publish.sandbox.github_fault_hook import FaultKind, InjectedFault
+from ml_publish.sandbox.github_fault_hook import FaultKind
 from ml_publish.sandbox.github_routes import API_ROUTES, DOWNLOAD_PATH, UPLOAD_PATH, ApiCall
+from ml_publish.sandbox.loopback_handler import (
+    LoopbackRequestHandler,
+    RecordedRequest,
+    served_range,
+    send_file_part,
+)
 
 if TYPE_CHECKING:
     from ml_publish.sandbox.github_emulator import HostServer
 
-logger = logging.getLogger(__name__)
-
-CHUNK_SIZE = 1024 * 1024
 RATE_LIMIT = 5000
 DOCS = "https://docs.github.com/rest"
 SECONDARY_RATE_LIMIT_MESSAGE = (
@@ -37,77 +36,30 @@ SECONDARY_RATE_LIMIT_MESSAGE = (
 )
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the emulator received it; ``host`` is "api", "uploads" or "downloads"."""
-
-    host: str
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body_length: int
-
-
-class GitHubRequestHandler(BaseHTTPRequestHandler):
+class GitHubRequestHandler(LoopbackRequestHandler):
     """One connection to one emulated host; the host's role decides what it serves."""
 
-    protocol_version = "HTTP/1.1"
     server_version = "GitHub.com"
-    timeout = 60  # a stalled client must not hold a handler thread forever
-
-    def setup(self) -> None:
-        super().setup()
-        self._host.track(self.connection, open_now=True)
-
-    def finish(self) -> None:
-        self._host.track(self.connection, open_now=False)
-        super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self._host.role, format % args)
 
     @property
     def _host(self) -> HostServer:
         # Only a HostServer serves this handler (github_emulator, which imports this module).
         return cast("HostServer", self.server)
 
+    def _keep(self, request: RecordedRequest) -> None:
+        self._host.emulator.record(request)
+
     def _handle(self) -> None:
-        url = urlsplit(self.path)
-        self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
-        self._body_length, self._body_read, self._recorded = 0, False, False
+        self._begin()
         self._docs_url, self._request_id = DOCS, _request_id()
         emulator = self._host.emulator
         name = self._query.get("name", [None])[-1] if self._host.role == "uploads" else None
-        held = emulator.faults.take(["hold"], self.command, self._path, name)
-        try:
-            if held is not None:
-                held.block()
-            delay = emulator.faults.take(["delay"], self.command, self._path)
-            if delay is not None:
-                emulator.stopping.wait(delay.amount)
-            self._serve()
-        except ApiError as error:
-            self._skip_body()
-            self._send_error(error)
-        finally:
-            self._record()
-            if held is not None:
-                held.finish()
-
-    def _record(self) -> None:
-        """Add this request to ``requests`` once, before any answer can reach the client."""
-        if self._recorded:
-            return
-        self._recorded = True
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        request = RecordedRequest(
-            self._host.role, self.command, self._path, self._query, headers, self._body_length
-        )
-        self._host.emulator.record(request)
-
-    def version_string(self) -> str:
-        return self.server_version
+        with self._held_and_delayed(emulator.faults, emulator.stopping, name, None):
+            try:
+                self._serve()
+            except ApiError as error:
+                self._skip_body()
+                self._send_error(error)
 
     do_GET = do_POST = do_PATCH = do_DELETE = _handle
 
@@ -150,8 +102,7 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
         if fault.kind == "server_error":
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
         self._skip_body()
-        self._record()
-        self.close_connection = True  # no answer: the client sees the connection drop
+        self._drop_connection()
         return True
 
     def _refuse_if_rate_limited(self) -> None:
@@ -182,16 +133,6 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
             raise ApiError(400, "Problems parsing JSON")
         return payload
 
-    def _discard_chunked_body(self) -> None:
-        """Read a chunked body to its end, so refusing it does not reset a client still sending."""
-        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
-            return
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            self.rfile.read(size + 2)  # the chunk and its CRLF
-            if size == 0:
-                return
-
     def _upload(self) -> None:
         emulator, state = self._host.emulator, self._host.emulator.state
         match = UPLOAD_PATH.fullmatch(self._path)
@@ -199,7 +140,9 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
             raise ApiError(404, "Not Found")
         length = self.headers.get("Content-Length", "")
         if not length.isdigit():
-            self._discard_chunked_body()
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                # Read to its end, so refusing it does not reset a client still sending.
+                self._read_chunked(keep=False)
             raise ApiError(411, "Length Required")
         size, name = int(length), self._query.get("name", [""])[-1]
         if not name:
@@ -216,8 +159,7 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
         received, sha256 = self._receive(asset.file, wanted)
         if cut is not None or received < size:
             asset.file.unlink(missing_ok=True)
-            self._record()
-            self.close_connection = True  # no answer: the client sees the connection drop
+            self._drop_connection()
             return
         if emulator.faults.take(["bad_gateway"], self.command, self._path, name) is not None:
             asset.file.unlink(missing_ok=True)
@@ -227,32 +169,15 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
 
     def _receive(self, target: Path, wanted: int) -> tuple[int, str]:
         """Stream up to ``wanted`` body bytes into ``target`` chunk by chunk, hashing them."""
-        self._body_read = True
         digest = hashlib.sha256()
-        with target.open("wb") as out, contextlib.suppress(OSError):
-            while self._body_length < wanted:
-                chunk = self.rfile.read(min(CHUNK_SIZE, wanted - self._body_length))
-                if not chunk:
-                    break
+        with target.open("wb") as out:
+
+            def write(chunk: bytes) -> None:
                 out.write(chunk)
                 digest.update(chunk)
-                self._body_length += len(chunk)
-        return self._body_length, digest.hexdigest()
 
-    def _skip_body(self) -> None:
-        """Read and drop an unread body, so the answer reaches the client instead of a reset."""
-        length = self.headers.get("Content-Length", "")
-        if self._body_read or not length.isdigit():
-            # A body of unknown length cannot be skipped; only closing ends it.
-            self.close_connection = self.close_connection or not self._body_read
-            return
-        self._body_read = True
-        with contextlib.suppress(OSError):
-            while self._body_length < int(length):
-                chunk = self.rfile.read(min(CHUNK_SIZE, int(length) - self._body_length))
-                if not chunk:
-                    break
-                self._body_length += len(chunk)
+            received = self._stream_body(wanted, write)
+        return received, digest.hexdigest()
 
     def _download(self) -> None:
         match = DOWNLOAD_PATH.fullmatch(self._path)
@@ -266,7 +191,7 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
             raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
         asset = self._host.emulator.state.download(owner, repo, tag, name)
         self._record()
-        first, last = _byte_range(self.headers.get("Range"), asset.size)
+        first, last = served_range(self.headers.get("Range"), asset.size)
         # GitHub's download host answers a single byte range with 206, as any file host does.
         self.send_response(206 if (first, last) != (0, asset.size - 1) else 200)
         self.send_header("Content-Type", "application/octet-stream")
@@ -281,32 +206,8 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             remaining = min(remaining, int(fault.amount))
         pause = fault if fault is not None and fault.kind == "download_pause" else None
-        self._send_file(asset.file, first, remaining, pause)
-
-    def _send_file(
-        self, file: Path, first: int, remaining: int, pause: InjectedFault | None
-    ) -> None:
-        """Send ``remaining`` bytes of ``file`` from ``first``, pausing where ``pause`` says."""
-        sent, pause_at = 0, -1 if pause is None else int(pause.amount)
-        with file.open("rb") as source:
-            source.seek(first)
-            while remaining > 0:
-                size = min(CHUNK_SIZE, remaining)
-                if sent < pause_at:
-                    size = min(size, pause_at - sent)
-                chunk = source.read(size)
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                remaining -= len(chunk)
-                sent += len(chunk)
-                if sent == pause_at and pause is not None:
-                    self._pause(pause)
-
-    def _pause(self, fault: InjectedFault) -> None:
-        """Flush what was sent, then wait where the fault says until it is let go."""
-        self.wfile.flush()
-        fault.block()
+        with asset.file.open("rb") as source:
+            send_file_part(self, source, first, remaining, pause)
 
     def _send_error(self, error: ApiError) -> None:
         body: JsonObject = {"message": error.message}
@@ -334,26 +235,8 @@ class GitHubRequestHandler(BaseHTTPRequestHandler):
         all_headers = self._host.emulator.rate_limit_headers() | (headers or {})
         all_headers |= {"X-GitHub-Media-Type": "github.v3; format=json"}
         all_headers |= {"X-GitHub-Request-Id": self._request_id}
-        if self.close_connection:
-            all_headers["Connection"] = "close"
-        for name, value in all_headers.items():
-            self.send_header(name, value)
-        self.end_headers()
+        self._send_headers(all_headers)
         self.wfile.write(data)
-
-
-def _byte_range(header: str | None, size: int) -> tuple[int, int]:
-    """The first and last byte asked for by a ``Range: bytes=A-B`` header; all when none."""
-    whole = (0, size - 1)
-    if not header or not header.startswith("bytes=") or "," in header:
-        return whole
-    start, _, end = header.removeprefix("bytes=").partition("-")
-    try:
-        first = int(start) if start else max(size - int(end), 0)
-        last = min(int(end), size - 1) if start and end else size - 1
-    except ValueError:
-        return whole
-    return (first, last) if 0 <= first <= last else whole
 
 
 def _request_id() -> str:

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from ml_publish.sandbox.hub_errors import HubError
 from ml_publish.sandbox.hub_fault_hook import InjectedFault
-from ml_publish.sandbox.hub_objects import CHUNK_SIZE
+from ml_publish.sandbox.loopback_handler import asked_range, send_file_part, served_range
 
 RESOLVE_PATH = re.compile(
     r"/(?:(?P<kind>datasets|spaces)/)?(?P<repo>[^/]+/[^/]+)"
@@ -66,22 +66,14 @@ def send_file(
 def byte_range(header: str | None, size: int) -> tuple[int, int]:
     """The first and last byte a ``Range: bytes=A-B`` header asks for; all of it when none.
     A range that starts past the end is refused with 416, as S3 does."""
-    whole = (0, size - 1)
-    if not header or not header.startswith("bytes=") or "," in header:
-        return whole
-    start, _, end = header.removeprefix("bytes=").partition("-")
-    try:
-        first = int(start) if start else max(size - int(end), 0)
-        last = min(int(end), size - 1) if start and end else size - 1
-    except ValueError:
-        return whole
-    if first >= size and size > 0:
+    asked = asked_range(header, size)
+    if asked is not None and asked[0] >= size > 0:
         raise HubError(
             416,
             "The requested range is not satisfiable",
             headers={"Content-Range": f"bytes */{size}"},
         )
-    return (first, last) if 0 <= first <= last else whole
+    return served_range(header, size)
 
 
 def _send_part(
@@ -92,24 +84,10 @@ def _send_part(
     pause: InjectedFault | None,
 ) -> None:
     """Send ``remaining`` bytes of ``file`` from ``first``, pausing where ``pause`` says."""
-    sent, pause_at = 0, -1 if pause is None else int(pause.amount)
     with file.open("rb") as source:
         if pause is None:
             # The kernel copies the file to the socket: no read into Python, no write out of it.
             # The headers went out unbuffered already (the handler's wfile has no buffer).
             handler.connection.sendfile(source, first, remaining)
             return
-        source.seek(first)
-        while remaining > 0:
-            size = min(CHUNK_SIZE, remaining)
-            if sent < pause_at:
-                size = min(size, pause_at - sent)
-            chunk = source.read(size)
-            if not chunk:
-                break
-            handler.wfile.write(chunk)
-            remaining -= len(chunk)
-            sent += len(chunk)
-            if sent == pause_at and pause is not None:
-                handler.wfile.flush()  # what was sent reaches the client before the wait
-                pause.block()
+        send_file_part(handler, source, first, remaining, pause)

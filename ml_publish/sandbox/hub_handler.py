@@ -15,98 +15,57 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import secrets
 import time
-from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from typing import TYPE_CHECKING, cast
+from urllib.parse import quote, unquote
 
 from ml_publish.sandbox.hub_downloads import resolve_target, send_file
 from ml_publish.sandbox.hub_errors import HubError, JsonObject
 from ml_publish.sandbox.hub_lfs_routes import LFS_ROUTES
 from ml_publish.sandbox.hub_objects import (
-    CHUNK_SIZE,
     Digest,
     PartTarget,
     SparseWriter,
     UploadTicket,
 )
 from ml_publish.sandbox.hub_routes import API_ROUTES, HubCall
+from ml_publish.sandbox.loopback_handler import LoopbackRequestHandler, RecordedRequest
 
 if TYPE_CHECKING:
     from ml_publish.sandbox.hub_stand_in import HubHost
-
-logger = logging.getLogger(__name__)
 
 ROUTES = API_ROUTES + LFS_ROUTES
 INVALID_TOKEN = "Invalid credentials in Authorization header"
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the stand-in received it; ``host`` is "hub" or "storage"."""
-
-    host: str
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body_length: int
-
-
-class HubRequestHandler(BaseHTTPRequestHandler):
+class HubRequestHandler(LoopbackRequestHandler):
     """One connection to one host of the stand-in; the host's role decides what it serves."""
 
-    protocol_version = "HTTP/1.1"
     server_version = "hub-stand-in"
-    timeout = 60  # a stalled client must not hold a handler thread forever
-
-    def setup(self) -> None:
-        super().setup()
-        self._host.track(self.connection, open_now=True)
-
-    def finish(self) -> None:
-        self._host.track(self.connection, open_now=False)
-        super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self._host.role, format % args)
-
-    def version_string(self) -> str:
-        return self.server_version
 
     @property
     def _host(self) -> HubHost:
         # Only a HubHost serves this handler (hub_stand_in, which imports this module).
         return cast("HubHost", self.server)
 
+    def _keep(self, request: RecordedRequest) -> None:
+        self._host.stand_in.record(request)
+
     def _handle(self) -> None:
-        url = urlsplit(self.path)
-        self._path, self._query = url.path, parse_qs(url.query, keep_blank_values=True)
-        self._body_length, self._body_read, self._recorded = 0, False, False
-        faults, name = self._host.stand_in.faults, self._object_name()
-        held = faults.take(["hold"], self.command, self._path, name)
-        try:
-            if held is not None:
-                held.block()
-            delay = faults.take(["delay"], self.command, self._path, name)
-            if delay is not None:
-                self._host.stand_in.stopping.wait(delay.amount)
-            if self._host.role == "storage":
-                self._serve_storage()
-            else:
-                self._serve_hub()
-        except HubError as error:
-            self._skip_body()
-            self._send_json(error.status, {"error": error.message}, error.answer_headers())
-        finally:
-            self._record()
-            if held is not None:
-                held.finish()
+        self._begin()
+        stand_in, name = self._host.stand_in, self._object_name()
+        with self._held_and_delayed(stand_in.faults, stand_in.stopping, name, name):
+            try:
+                if self._host.role == "storage":
+                    self._serve_storage()
+                else:
+                    self._serve_hub()
+            except HubError as error:
+                self._skip_body()
+                self._send_json(error.status, {"error": error.message}, error.answer_headers())
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _handle
 
@@ -203,8 +162,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         if fault.kind == "server_error":
             raise HubError(fault.status, HTTPStatus(fault.status).phrase)
         self._skip_body()
-        self._record()
-        self.close_connection = True  # no answer: the client sees the connection drop
+        self._drop_connection()
         return True
 
     def _resolve(self, target: tuple[str, str, str, str], user: str | None) -> None:
@@ -278,8 +236,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         if cut is not None or received < expected:
             if target.whole:
                 target.file.unlink(missing_ok=True)
-            self._record()
-            self.close_connection = True  # no answer: the client sees the connection drop
+            self._drop_connection()
             return
         if stand_in.faults.take(["bad_gateway"], self.command, self._path, ticket.oid):
             if target.whole:
@@ -305,23 +262,20 @@ class HubRequestHandler(BaseHTTPRequestHandler):
     def _receive(self, target: PartTarget, wanted: int) -> tuple[int, Digest | None]:
         """Stream up to ``wanted`` body bytes into ``target``'s file at its offset, in chunks,
         feeding its hash; a whole object's file ends where the body does."""
-        self._body_read = True
         digest = target.digest
         with target.file.open("r+b" if target.file.exists() else "wb") as out:
             out.seek(target.offset)
             writer = SparseWriter(out, holes=target.holes)
-            with contextlib.suppress(OSError):
-                while self._body_length < wanted:
-                    chunk = self.rfile.read(min(CHUNK_SIZE, wanted - self._body_length))
-                    if not chunk:
-                        break
-                    writer.write(chunk)
-                    if digest is not None:
-                        digest.update(chunk)
-                    self._body_length += len(chunk)
+
+            def write(chunk: bytes) -> None:
+                writer.write(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+
+            received = self._stream_body(wanted, write)
             if target.whole:
                 writer.end_file()
-        return self._body_length, digest
+        return received, digest
 
     def _body(self) -> bytes:
         """The whole (small) body of an API request."""
@@ -331,40 +285,6 @@ class HubRequestHandler(BaseHTTPRequestHandler):
             raw = self._read_chunked()
         self._body_length, self._body_read = len(raw), True
         return raw
-
-    def _read_chunked(self) -> bytes:
-        pieces = []
-        while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            pieces.append(self.rfile.read(size))
-            self.rfile.readline()  # the CRLF after each chunk (and after the last, empty one)
-            if size == 0:
-                return b"".join(pieces)
-
-    def _skip_body(self) -> None:
-        """Read and drop an unread body, so the answer reaches the client instead of a reset."""
-        length = self.headers.get("Content-Length", "")
-        if self._body_read or not length.isdigit():
-            self.close_connection = self.close_connection or not self._body_read
-            return
-        self._body_read = True
-        with contextlib.suppress(OSError):
-            while self._body_length < int(length):
-                chunk = self.rfile.read(min(CHUNK_SIZE, int(length) - self._body_length))
-                if not chunk:
-                    break
-                self._body_length += len(chunk)
-
-    def _record(self) -> None:
-        """Add this request to ``requests`` once, before any answer can reach the client."""
-        if self._recorded:
-            return
-        self._recorded = True
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        request = RecordedRequest(
-            self._host.role, self.command, self._path, self._query, headers, self._body_length
-        )
-        self._host.stand_in.record(request)
 
     def _send_json(
         self,
@@ -378,12 +298,7 @@ class HubRequestHandler(BaseHTTPRequestHandler):
         if body is not None:
             self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
-        all_headers = {"X-Request-Id": f"Root={secrets.token_hex(12)}"} | (headers or {})
-        if self.close_connection:
-            all_headers["Connection"] = "close"
-        for name, value in all_headers.items():
-            self.send_header(name, value)
-        self.end_headers()
+        self._send_headers({"X-Request-Id": f"Root={secrets.token_hex(12)}"} | (headers or {}))
         if self.command != "HEAD":
             self.wfile.write(data)
 

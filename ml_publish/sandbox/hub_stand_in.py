@@ -36,11 +36,12 @@ from types import TracebackType
 from typing import TypeVar
 
 from ml_publish.sandbox.hub_fault_hook import NO_FAULTS, FaultInjection
-from ml_publish.sandbox.hub_handler import HubRequestHandler, RecordedRequest
+from ml_publish.sandbox.hub_handler import HubRequestHandler
 from ml_publish.sandbox.hub_lfs_routes import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE
 from ml_publish.sandbox.hub_objects import LfsObjects
 from ml_publish.sandbox.hub_routes import HubUrls
 from ml_publish.sandbox.hub_state import HubState
+from ml_publish.sandbox.loopback_handler import RecordedRequest
 from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
 
 StandInT = TypeVar("StandInT", bound="HubStandIn")

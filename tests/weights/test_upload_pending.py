@@ -21,7 +21,7 @@ from rich.filesize import decimal
 
 from ml_publish.errors import MLPublishError, UsageError
 from ml_publish.github import GitHubClient, GitHubError
-from ml_publish.sandbox.github_handler import RecordedRequest
+from ml_publish.sandbox.loopback_handler import RecordedRequest
 from ml_publish.terminal import Display, for_person
 from ml_publish.transport.session import RetryPolicy
 from ml_publish.weights.registration import add_weights
