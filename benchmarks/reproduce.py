@@ -20,10 +20,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import threading
 import venv
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from timing import median_seconds, report
@@ -31,6 +28,9 @@ from timing import median_seconds, report
 from ml_publish.template import new_project
 from ml_publish.weights.fingerprint import record_fingerprint
 from ml_publish.weights.registration import add_weights
+
+# tests/support is on sys.path in the editable install the README sets up for tests.
+from tests.support.static_server import serving
 
 RUNS = 5
 REPOSITORY = "your-github-name/cell-segmentation"
@@ -42,11 +42,6 @@ from cell_segmentation.model import ExampleNet
 torch.manual_seed(0)
 torch.save(ExampleNet(num_classes=10).state_dict(), sys.argv[2])
 """
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def released_project(scratch: Path) -> Path:
@@ -85,12 +80,7 @@ def main() -> None:
         python = installed_python(project, scratch)
         served = scratch / "served" / RELEASE_PATH
         shutil.copytree(project / ".ml-publish" / "weights", served)
-        handler = partial(QuietHandler, directory=str(scratch / "served"))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        try:
-            mirror = f"http://127.0.0.1:{server.server_port}"
+        with serving(scratch / "served") as mirror:
             command = [
                 "env", f"CELL_SEGMENTATION_WEIGHTS_MIRROR={mirror}",
                 sys.executable, "-m", "ml_publish", "weights", "-C", str(project),
@@ -101,10 +91,6 @@ def main() -> None:
                 sys.exit(f"verify --reproduce did not reproduce the weight:\n{said}")
             ours = median_seconds(command, RUNS)
             theirs = median_seconds([str(python), "-c", "import torch"], RUNS)
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join()
     report("verify --reproduce of one small weight", ours, theirs, 'python -c "import torch"', None)
 
 

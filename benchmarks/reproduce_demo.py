@@ -19,10 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import threading
 import venv
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from timing import median_seconds, report
@@ -38,13 +35,11 @@ from ml_publish.release.demo_project import (
 from ml_publish.template import new_project
 from ml_publish.weights.registration import add_weights
 
+# tests/support is on sys.path in the editable install the README sets up for tests.
+from tests.support.static_server import serving
+
 RUNS = 5
 PACKAGE = "iris_classifier"
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def released_demo_project(scratch: Path) -> tuple[Path, str]:
@@ -80,12 +75,7 @@ def main() -> None:
         project, release_path = released_demo_project(scratch)
         python = installed_python(project, scratch)
         shutil.copytree(project / ".ml-publish" / "weights", scratch / "served" / release_path)
-        handler = partial(QuietHandler, directory=str(scratch / "served"))
-        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
-        try:
-            mirror = f"http://127.0.0.1:{server.server_port}"
+        with serving(scratch / "served") as mirror:
             command = [
                 "env", f"{PACKAGE.upper()}_WEIGHTS_MIRROR={mirror}",
                 sys.executable, "-m", "ml_publish", "weights", "-C", str(project),
@@ -98,10 +88,6 @@ def main() -> None:
             torch = importlib.util.find_spec("torch") is not None
             code = "import torch" if torch else "pass"
             theirs = median_seconds([str(python), "-c", code], RUNS)
-        finally:
-            server.shutdown()
-            server.server_close()
-            thread.join()
     figure = f"verify --reproduce of the demo weight ({WEIGHTS_NAME}, no torch needed)"
     report(figure, ours, theirs, f'python -c "{code}"', None)
 
