@@ -49,8 +49,7 @@ from ml_publish.release.citation import bare_doi
 from ml_publish.release.context import REMOTE, Paused, ReleaseContext, Step
 from ml_publish.release.release_settings import ReleaseSettings, check_publish_mode, next_version
 from ml_publish.release.state import ReleaseState
-from ml_publish.toml_file import read_toml, tool_table
-from ml_publish.weights.hub_sync import HUB_KEY, configured_hub_repo
+from ml_publish.weights.hub_sync import HUB_KEY, configured_hub_repo, read_release_table
 from ml_publish.weights.project import open_project
 from ml_publish.weights.registry import load_registry
 from ml_publish.weights.upload_pending import belongs_to_release
@@ -177,12 +176,7 @@ def steps_for(state: ReleaseState) -> list[Step]:
 
 def configured_publish(root: Path) -> str:
     """``publish`` of ``[tool.ml-publish.release]``: "local" (the default) or "workflow"."""
-    pyproject = root / "pyproject.toml"
-    try:
-        document = read_toml(pyproject) if pyproject.is_file() else {}
-    except ValueError as error:
-        raise UsageError(f"{pyproject} is not valid TOML ({error}); fix it first") from None
-    table = tool_table(document, "ml-publish", "release")
+    pyproject, table = read_release_table(root)
     if not isinstance(table, dict):
         raise UsageError(f'{CONFIG_TABLE} in {pyproject} must be a table, like: publish = "local"')
     unknown = sorted(map(repr, set(table) - {"publish", HUB_KEY}))

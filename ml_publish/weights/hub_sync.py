@@ -85,14 +85,20 @@ def with_hub_mirror(
     return dataclasses.replace(entry, mirrors=(*entry.mirrors, url))
 
 
-def configured_hub_repo(root: Path) -> str | None:
-    """``huggingface`` of ``[tool.ml-publish.release]``: the project's Hub repository, if any."""
+def read_release_table(root: Path) -> tuple[Path, object]:
+    """The project's pyproject.toml and what its ``[tool.ml-publish.release]`` holds (None
+    without one), for the release's settings and the Hub repository alike."""
     pyproject = root / "pyproject.toml"
     try:
         document = read_toml(pyproject) if pyproject.is_file() else {}
     except ValueError as error:
         raise UsageError(f"{pyproject} is not valid TOML ({error}); fix it first") from None
-    table = tool_table(document, "ml-publish", "release")
+    return pyproject, tool_table(document, "ml-publish", "release")
+
+
+def configured_hub_repo(root: Path) -> str | None:
+    """``huggingface`` of ``[tool.ml-publish.release]``: the project's Hub repository, if any."""
+    pyproject, table = read_release_table(root)
     value = table.get(HUB_KEY) if isinstance(table, dict) else None
     if value is None or value == "":
         return None
