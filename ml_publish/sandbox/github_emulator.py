@@ -22,24 +22,16 @@ the wild have shown the bare file path, which the emulator gives; clients must a
 
 from __future__ import annotations
 
-import shutil
 import ssl
-import tempfile
-import threading
 import time
 from pathlib import Path
-from types import TracebackType
-from typing import TypeVar
 
 from ml_publish.sandbox.github_fault_hook import NO_FAULTS, FaultInjection
 from ml_publish.sandbox.github_handler import RATE_LIMIT, GitHubRequestHandler
 from ml_publish.sandbox.github_json import GitHubJson, Origins
 from ml_publish.sandbox.github_state import GitHubState
-from ml_publish.sandbox.loopback_handler import RecordedRequest
-from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
-
-# Subclasses (the tests' own, with faults) get their own type back from ``with``.
-EmulatorT = TypeVar("EmulatorT", bound="GitHubEmulator")
+from ml_publish.sandbox.loopback_host import LoopbackHost
+from ml_publish.sandbox.loopback_service import LoopbackService
 
 DEFAULT_MAX_ASSET_SIZE = 2 * 1024**3  # GitHub's limit per release asset
 
@@ -52,7 +44,7 @@ class HostServer(LoopbackHost):
         super().__init__(role, GitHubRequestHandler, emulator.tls)
 
 
-class GitHubEmulator:
+class GitHubEmulator(LoopbackService):
     """GitHub's Releases REST API (and its Actions runs list) on three local ports: API,
     uploads and downloads.
 
@@ -61,6 +53,10 @@ class GitHubEmulator:
     ``tls`` (a server context holding a certificate for 127.0.0.1) every host speaks HTTPS.
     ``faults`` is the hook tests break it through; by default nothing breaks.
     """
+
+    service_name = "GitHubEmulator"
+    thread_prefix = "github"
+    storage_prefix = "github-emulator-"
 
     def __init__(
         self,
@@ -71,51 +67,22 @@ class GitHubEmulator:
         tls: ssl.SSLContext | None = None,
         faults: FaultInjection = NO_FAULTS,
     ) -> None:
+        super().__init__(tls=tls, faults=faults)
         self.token = token
-        self.tls = tls
         self.immutable_releases = immutable_releases
         self.max_asset_size = max_asset_size
-        self.faults = faults
-        self.requests: list[RecordedRequest] = []
-        self.stopping = threading.Event()
-        self._hosts: dict[str, HostServer] = {}
-        self._threads: list[threading.Thread] = []
-        self._storage: Path | None = None
         self._state: GitHubState | None = None
         self._json: GitHubJson | None = None
-        self._lock = threading.Lock()
         self._requests_counted = 0
         self._rate_limit_reset = int(time.time()) + 3600
 
-    def start(self: EmulatorT) -> EmulatorT:
-        """Bind the three hosts to free ports and serve them from background threads."""
-        if self._hosts or self.stopping.is_set():
-            raise RuntimeError("a GitHubEmulator can be started only once")
-        self._storage = Path(tempfile.mkdtemp(prefix="github-emulator-"))
-        self._hosts = {role: HostServer(role, self) for role in ("api", "uploads", "downloads")}
-        self._json = GitHubJson(Origins(self.api_url, self.uploads_url, self.server_url))
-        self._state = GitHubState(self._storage, immutable_releases=self.immutable_releases)
-        self._threads = serve_in_background(self._hosts, "github")
-        return self
-
-    def close(self) -> None:
-        """Stop all hosts, close their sockets and delete the stored asset bytes."""
-        self.stopping.set()
-        self.faults.release_holds()
-        stop_together(self._hosts.values(), self._threads)
-        if self._storage is not None:
-            shutil.rmtree(self._storage, ignore_errors=True)
-
-    def __enter__(self: EmulatorT) -> EmulatorT:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+    def _open_hosts(self, storage: Path) -> dict[str, LoopbackHost]:
+        hosts = {role: HostServer(role, self) for role in ("api", "uploads", "downloads")}
+        self._json = GitHubJson(
+            Origins(hosts["api"].url, hosts["uploads"].url, hosts["downloads"].url)
+        )
+        self._state = GitHubState(storage, immutable_releases=self.immutable_releases)
+        return dict(hosts)
 
     @property
     def api_url(self) -> str:
@@ -146,11 +113,6 @@ class GitHubEmulator:
             raise RuntimeError("start the GitHubEmulator first")
         return self._json
 
-    def record(self, request: RecordedRequest) -> None:
-        """Keep ``request`` in ``requests`` for tests to inspect."""
-        with self._lock:
-            self.requests.append(request)
-
     def rate_limit_headers(self) -> dict[str, str]:
         """The primary rate-limit headers GitHub sends, counting this response against the quota."""
         with self._lock:
@@ -163,8 +125,3 @@ class GitHubEmulator:
             "x-ratelimit-used": str(used),
             "x-ratelimit-resource": "core",
         }
-
-    def _host(self, role: str) -> HostServer:
-        if role not in self._hosts:
-            raise RuntimeError("start the GitHubEmulator first")
-        return self._hosts[role]

@@ -27,13 +27,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import shutil
 import ssl
-import tempfile
-import threading
 from pathlib import Path
-from types import TracebackType
-from typing import TypeVar
 
 from ml_publish.sandbox.hub_fault_hook import NO_FAULTS, FaultInjection
 from ml_publish.sandbox.hub_handler import HubRequestHandler
@@ -41,10 +36,8 @@ from ml_publish.sandbox.hub_lfs_routes import DEFAULT_MULTIPART_THRESHOLD, DEFAU
 from ml_publish.sandbox.hub_objects import LfsObjects
 from ml_publish.sandbox.hub_routes import HubUrls
 from ml_publish.sandbox.hub_state import HubState
-from ml_publish.sandbox.loopback_handler import RecordedRequest
-from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
-
-StandInT = TypeVar("StandInT", bound="HubStandIn")
+from ml_publish.sandbox.loopback_host import LoopbackHost
+from ml_publish.sandbox.loopback_service import LoopbackService
 
 
 class HubHost(LoopbackHost):
@@ -55,7 +48,7 @@ class HubHost(LoopbackHost):
         super().__init__(role, HubRequestHandler, stand_in.tls)
 
 
-class HubStandIn:
+class HubStandIn(LoopbackService):
     """The Hub on two local ports: ``url`` (API, git-LFS, resolve) and ``storage_url`` (the
     S3 and CDN stand-in that LFS bytes go to and come from).
 
@@ -64,6 +57,10 @@ class HubStandIn:
     ``user``); reads of public repositories need none. Files above ``multipart_threshold``
     bytes are uploaded in parts of ``part_size`` when the client offers multipart.
     """
+
+    service_name = "HubStandIn"
+    thread_prefix = "hub"
+    storage_prefix = "hub-stand-in-"
 
     def __init__(
         self,
@@ -75,48 +72,16 @@ class HubStandIn:
         tls: ssl.SSLContext | None = None,
         faults: FaultInjection = NO_FAULTS,
     ) -> None:
+        super().__init__(tls=tls, faults=faults)
         self.token = token
         self.user = user
-        self.tls = tls
-        self.faults = faults
         self.settings = {"multipart_threshold": multipart_threshold, "part_size": part_size}
-        self.requests: list[RecordedRequest] = []
-        self.stopping = threading.Event()
         self._secret = secrets.token_bytes(16)
-        self._hosts: dict[str, HubHost] = {}
-        self._threads: list[threading.Thread] = []
-        self._storage: Path | None = None
         self._state: HubState | None = None
-        self._lock = threading.Lock()
 
-    def start(self: StandInT) -> StandInT:
-        """Bind both hosts to free ports and serve them from background threads."""
-        if self._hosts or self.stopping.is_set():
-            raise RuntimeError("a HubStandIn can be started only once")
-        self._storage = Path(tempfile.mkdtemp(prefix="hub-stand-in-"))
-        self._state = HubState(LfsObjects(self._storage), self.user)
-        self._hosts = {role: HubHost(role, self) for role in ("hub", "storage")}
-        self._threads = serve_in_background(self._hosts, "hub")
-        return self
-
-    def close(self) -> None:
-        """Stop both hosts, close their sockets and delete the stored bytes."""
-        self.stopping.set()
-        self.faults.release_holds()
-        stop_together(self._hosts.values(), self._threads)
-        if self._storage is not None:
-            shutil.rmtree(self._storage, ignore_errors=True)
-
-    def __enter__(self: StandInT) -> StandInT:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+    def _open_hosts(self, storage: Path) -> dict[str, LoopbackHost]:
+        self._state = HubState(LfsObjects(storage), self.user)
+        return {role: HubHost(role, self) for role in ("hub", "storage")}
 
     @property
     def url(self) -> str:
@@ -160,13 +125,3 @@ class HubStandIn:
     def blob_url(self, oid: str) -> str:
         """Where ``resolve`` redirects for an LFS object's bytes."""
         return f"{self.storage_url}/blobs/{self.signature(oid)}/{oid}"
-
-    def record(self, request: RecordedRequest) -> None:
-        """Keep ``request`` in ``requests`` for tests to inspect."""
-        with self._lock:
-            self.requests.append(request)
-
-    def _host(self, role: str) -> HubHost:
-        if role not in self._hosts:
-            raise RuntimeError("start the HubStandIn first")
-        return self._hosts[role]
