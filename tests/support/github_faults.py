@@ -14,8 +14,9 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
-from ml_publish.sandbox.github_emulator import DEFAULT_MAX_ASSET_SIZE, GitHubEmulator
+from ml_publish.sandbox.github_emulator import GitHubEmulator
 
 
 class Hold:
@@ -230,22 +231,18 @@ class Faults:
             self._queued.append(fault)
 
 
+class GitHubEmulatorOptions(TypedDict, total=False):
+    """What ``GitHubEmulator`` takes besides its faults (its defaults stay the emulator's own)."""
+
+    token: str
+    immutable_releases: bool
+    max_asset_size: int
+    tls: ssl.SSLContext | None
+
+
 class GitHubEmulatorWithFaults(GitHubEmulator):
     """The GitHub emulator with a ``Faults`` of its own, for a test to queue failures in."""
 
-    def __init__(
-        self,
-        *,
-        token: str = "test-token",
-        immutable_releases: bool = False,
-        max_asset_size: int = DEFAULT_MAX_ASSET_SIZE,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
+    def __init__(self, **options: Unpack[GitHubEmulatorOptions]) -> None:
         self.faults: Faults
-        super().__init__(
-            token=token,
-            immutable_releases=immutable_releases,
-            max_asset_size=max_asset_size,
-            tls=tls,
-            faults=Faults(),
-        )
+        super().__init__(**options, faults=Faults())

@@ -13,8 +13,8 @@ import hashlib
 import os
 import ssl
 from pathlib import Path
+from typing import TypedDict, Unpack
 
-from ml_publish.sandbox.hub_lfs_routes import DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE
 from ml_publish.sandbox.hub_stand_in import HubStandIn
 from tests.support.github_faults import Fault, Faults
 
@@ -64,24 +64,19 @@ class HubFaults(Faults):
         self._queue(Fault("cut", 1, "PUT", rf"^/lfs/[^/]+/{part}$", name, amount=after_bytes))
 
 
+class HubStandInOptions(TypedDict, total=False):
+    """What ``HubStandIn`` takes besides its faults (its defaults stay the stand-in's own)."""
+
+    token: str
+    user: str
+    multipart_threshold: int
+    part_size: int
+    tls: ssl.SSLContext | None
+
+
 class HubStandInWithFaults(HubStandIn):
     """The Hub stand-in with a ``HubFaults`` of its own, for a test to queue failures in."""
 
-    def __init__(
-        self,
-        *,
-        token: str = "hf_stand_in_token",
-        user: str = "stand-in-user",
-        multipart_threshold: int = DEFAULT_MULTIPART_THRESHOLD,
-        part_size: int = DEFAULT_PART_SIZE,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
+    def __init__(self, **options: Unpack[HubStandInOptions]) -> None:
         self.faults: HubFaults
-        super().__init__(
-            token=token,
-            user=user,
-            multipart_threshold=multipart_threshold,
-            part_size=part_size,
-            tls=tls,
-            faults=HubFaults(),
-        )
+        super().__init__(**options, faults=HubFaults())
