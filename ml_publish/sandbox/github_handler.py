@@ -49,6 +49,9 @@ class GitHubRequestHandler(LoopbackRequestHandler):
     def _keep(self, request: RecordedRequest) -> None:
         self._host.emulator.record(request)
 
+    def _failure(self, status: int) -> ApiError:
+        return ApiError(status, HTTPStatus(status).phrase)
+
     def _handle(self) -> None:
         self._begin()
         self._docs_url, self._request_id = DOCS, _request_id()
@@ -74,7 +77,7 @@ class GitHubRequestHandler(LoopbackRequestHandler):
         if self._host.role == "uploads":
             self._upload()
             return
-        if self._fail_by_fault():
+        if self._fail_by_fault(self._host.emulator.faults):
             return
         for method, pattern, route, anchor in API_ROUTES:
             match = pattern.fullmatch(self._path)
@@ -91,19 +94,6 @@ class GitHubRequestHandler(LoopbackRequestHandler):
                 self._send(reply.status, reply.body, reply.headers)
                 return
         raise ApiError(404, "Not Found")
-
-    def _fail_by_fault(self) -> bool:
-        """Answer a queued 5xx, or hang up unanswered; whether a fault took the request."""
-        fault = self._host.emulator.faults.take(
-            ["server_error", "hang_up"], self.command, self._path
-        )
-        if fault is None:
-            return False
-        if fault.kind == "server_error":
-            raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
-        self._skip_body()
-        self._drop_connection()
-        return True
 
     def _refuse_if_rate_limited(self) -> None:
         faults = self._host.emulator.faults
@@ -188,7 +178,7 @@ class GitHubRequestHandler(LoopbackRequestHandler):
         kinds: list[FaultKind] = ["download_error", "download_cut", "download_pause"]
         fault = faults.take(kinds, self.command, self._path, name)
         if fault is not None and fault.kind == "download_error":
-            raise ApiError(fault.status, HTTPStatus(fault.status).phrase)
+            raise self._failure(fault.status)
         asset = self._host.emulator.state.download(owner, repo, tag, name)
         self._record()
         first, last = served_range(self.headers.get("Range"), asset.size)

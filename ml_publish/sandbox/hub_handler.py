@@ -54,6 +54,9 @@ class HubRequestHandler(LoopbackRequestHandler):
     def _keep(self, request: RecordedRequest) -> None:
         self._host.stand_in.record(request)
 
+    def _failure(self, status: int) -> HubError:
+        return HubError(status, HTTPStatus(status).phrase)
+
     def _handle(self) -> None:
         self._begin()
         stand_in, name = self._host.stand_in, self._object_name()
@@ -83,7 +86,7 @@ class HubRequestHandler(LoopbackRequestHandler):
     def _serve_hub(self) -> None:
         user = self._user()
         self._refuse_if_throttled()
-        if self._fail_by_fault():
+        if self._fail_by_fault(self._host.stand_in.faults):
             return
         target = resolve_target(self._path)
         if target is not None and self.command in ("GET", "HEAD"):
@@ -152,19 +155,6 @@ class HubRequestHandler(LoopbackRequestHandler):
             headers["RateLimit-Policy"] = '"fixed window";"api";q=1000;w=300'
         raise HubError(429, "Too Many Requests", headers=headers)
 
-    def _fail_by_fault(self, name: str | None = None) -> bool:
-        """Answer a queued 5xx, or hang up unanswered; whether a fault took the request."""
-        fault = self._host.stand_in.faults.take(
-            ["server_error", "hang_up"], self.command, self._path, name
-        )
-        if fault is None:
-            return False
-        if fault.kind == "server_error":
-            raise HubError(fault.status, HTTPStatus(fault.status).phrase)
-        self._skip_body()
-        self._drop_connection()
-        return True
-
     def _resolve(self, target: tuple[str, str, str, str], user: str | None) -> None:
         stand_in = self._host.stand_in
         kind, repo_id, revision, path = target
@@ -207,7 +197,7 @@ class HubRequestHandler(LoopbackRequestHandler):
             ["download_error", "download_cut", "download_pause"], self.command, self._path, oid
         )
         if fault is not None and fault.kind == "download_error":
-            raise HubError(fault.status, HTTPStatus(fault.status).phrase)
+            raise self._failure(fault.status)
         if not stand_in.state.objects.has(oid):
             raise HubError(404, "The specified key does not exist.")
         self._record()
@@ -221,7 +211,7 @@ class HubRequestHandler(LoopbackRequestHandler):
         length = self.headers.get("Content-Length", "")
         if not length.isdigit():
             raise HubError(411, "Length Required")
-        if self._fail_by_fault(ticket.oid):
+        if self._fail_by_fault(stand_in.faults, ticket.oid):
             return
         expected = ticket.size if part is None else _part_length(ticket, part)
         if int(length) != expected:

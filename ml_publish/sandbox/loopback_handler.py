@@ -67,6 +67,10 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
         """Hand ``request`` to the stand-in that lists what it received."""
         raise NotImplementedError
 
+    def _failure(self, status: int) -> Exception:
+        """The service's own error answering ``status`` (a fault's 5xx) with its phrase."""
+        raise NotImplementedError
+
     def _begin(self) -> None:
         """Take the path and query from the request line; nothing of the body is read yet."""
         url = urlsplit(self.path)
@@ -105,6 +109,17 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
             self._host.role, self.command, self._path, self._query, headers, self._body_length
         )
         self._keep(request)
+
+    def _fail_by_fault(self, faults: FaultInjection, name: str | None = None) -> bool:
+        """Answer a queued 5xx, or hang up unanswered; whether a fault took the request."""
+        fault = faults.take(["server_error", "hang_up"], self.command, self._path, name)
+        if fault is None:
+            return False
+        if fault.kind == "server_error":
+            raise self._failure(fault.status)
+        self._skip_body()
+        self._drop_connection()
+        return True
 
     def _drop_connection(self) -> None:
         """Answer nothing: the client sees the connection drop."""
