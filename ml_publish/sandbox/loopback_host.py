@@ -1,4 +1,5 @@
-"""One stand-in host on a free loopback port, and a set of them served and stopped together.
+"""One stand-in host on a free loopback port, a set of them served and stopped together, and
+the ``with`` block every stand-in runs in.
 
 The GitHub emulator and the Hub stand-in each run a few hosts (API, uploads, storage, ...) that
 share their owner's state; this is what every such host does alike: bind 127.0.0.1 on port 0,
@@ -17,12 +18,36 @@ import sys
 import threading
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
+# Subclasses (the tests' own, with faults) get their own type back from ``with``.
+StartedT = TypeVar("StartedT", bound="StartedInBlock")
 
 # A short poll interval keeps stopping fast; the default would cost 0.5 s per host.
 POLL_INTERVAL = 0.05
+
+
+class StartedInBlock:
+    """A stand-in that starts on entering a ``with`` block and closes on leaving it."""
+
+    def start(self: StartedT) -> StartedT:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: StartedT) -> StartedT:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class LoopbackHost(ThreadingHTTPServer):

@@ -12,18 +12,22 @@ import ssl
 import tempfile
 import threading
 from pathlib import Path
-from types import TracebackType
 from typing import ClassVar, TypeVar
 
 from ml_publish.sandbox.github_fault_hook import FaultInjection
 from ml_publish.sandbox.loopback_handler import RecordedRequest
-from ml_publish.sandbox.loopback_host import LoopbackHost, serve_in_background, stop_together
+from ml_publish.sandbox.loopback_host import (
+    LoopbackHost,
+    StartedInBlock,
+    serve_in_background,
+    stop_together,
+)
 
 # Subclasses (the tests' own, with faults) get their own type back from ``with``.
 ServiceT = TypeVar("ServiceT", bound="LoopbackService")
 
 
-class LoopbackService:
+class LoopbackService(StartedInBlock):
     """Hosts on free loopback ports, served from background threads until ``close``; use it
     as a context manager. ``tls`` makes every host speak HTTPS; ``faults`` is the hook tests
     break it through."""
@@ -63,17 +67,6 @@ class LoopbackService:
         stop_together(self._hosts.values(), self._threads)
         if self._storage is not None:
             shutil.rmtree(self._storage, ignore_errors=True)
-
-    def __enter__(self: ServiceT) -> ServiceT:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def record(self, request: RecordedRequest) -> None:
         """Keep ``request`` in ``requests`` for tests to inspect."""

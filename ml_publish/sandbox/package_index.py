@@ -21,12 +21,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from types import TracebackType
 from typing import IO, Any, TypeVar
 from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ml_publish.errors import OperationFailed
+from ml_publish.sandbox.loopback_host import StartedInBlock
 
 # Subclasses (the tests' own, with faults) get their own type back from ``with``.
 IndexT = TypeVar("IndexT", bound="PackageIndex")
@@ -59,7 +59,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class PackageIndex:
+class PackageIndex(StartedInBlock):
     """pypiserver serving a temporary directory; use it as a context manager.
 
     ``upload_url`` is what twine's ``--repository-url`` takes; ``simple_url`` is what pip's
@@ -104,17 +104,6 @@ class PackageIndex:
             _stop(self._process)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
-
-    def __enter__(self: IndexT) -> IndexT:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def url(self) -> str:
