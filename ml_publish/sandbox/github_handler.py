@@ -109,7 +109,7 @@ class GitHubRequestHandler(LoopbackRequestHandler):
 
     def _payload(self) -> JsonObject:
         length = self.headers.get("Content-Length", "")
-        raw = self.rfile.read(int(length)) if length.isdigit() else b""
+        raw = self._read_exactly(int(length)) if length.isdigit() else b""
         self._body_length, self._body_read = len(raw), True
         if not length.isdigit() and "Transfer-Encoding" in self.headers:
             self.close_connection = True  # the unread chunked body would poison the next request

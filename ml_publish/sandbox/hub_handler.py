@@ -270,7 +270,7 @@ class HubRequestHandler(LoopbackRequestHandler):
     def _body(self) -> bytes:
         """The whole (small) body of an API request."""
         length = self.headers.get("Content-Length", "")
-        raw = self.rfile.read(int(length)) if length.isdigit() else b""
+        raw = self._read_exactly(int(length)) if length.isdigit() else b""
         if not length.isdigit() and "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             raw = self._read_chunked()
         self._body_length, self._body_read = len(raw), True

@@ -148,15 +148,27 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
             return
         self._stream_body(int(length), lambda chunk: None)
 
+    def _read_exactly(self, size: int) -> bytes:
+        """``size`` body bytes; a client that hangs up before sending them all sent nothing
+        (a server never acts on a cut request, as a cut commit must not half-happen)."""
+        data = self.rfile.read(size)
+        if len(data) < size:
+            raise ConnectionResetError(f"the client hung up {len(data)} of {size} bytes in")
+        return data
+
     def _read_chunked(self, *, keep: bool = True) -> bytes:
-        """Read a chunked body to its end: its bytes, or nothing kept without ``keep``."""
+        """Read a chunked body to its end: its bytes, or nothing kept without ``keep``. A body
+        cut before its last, empty chunk is a client that hung up, not a shorter body."""
         pieces = []
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-            piece = self.rfile.read(size)
+            line = self.rfile.readline()
+            if not line.endswith(b"\n"):
+                raise ConnectionResetError("the client hung up inside a chunked body")
+            size = int(line.split(b";")[0].strip() or b"0", 16)
+            piece = self._read_exactly(size)
             if keep:
                 pieces.append(piece)
-            self.rfile.readline()  # the CRLF after each chunk (and after the last, empty one)
+            self._read_exactly(2)  # the CRLF after each chunk (and after the last, empty one)
             if size == 0:
                 return b"".join(pieces)
 

@@ -3,9 +3,12 @@ by itself (5xx, a cut upload, 429 with Retry-After, a cut download) and what rea
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from huggingface_hub import HfApi, hf_hub_download
@@ -155,3 +158,42 @@ def test_a_held_part_keeps_the_client_waiting_at_a_known_point_until_let_go(
         upload.join(timeout=120)
     assert hold.done.is_set() and not upload.is_alive()
     assert hub.state.files(HUB_REPO)["big.pth"].sha256 == sha256_of(weight)
+
+
+def cut_commit(hub: HubStandInWithFaults, *, chunked: bool) -> None:
+    """Send a commit of two files whose body stops after the first file's line, then hang up:
+    a client killed while sending it. Return once the stand-in has handled it to its end."""
+    lines = [
+        {"key": "header", "value": {"summary": "Cut short", "description": ""}},
+        {"key": "file", "value": {"path": "a.txt", "content": "YQ==", "encoding": "base64"}},
+        {"key": "file", "value": {"path": "b.txt", "content": "Yg==", "encoding": "base64"}},
+    ]
+    body = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+    sent = body[: body.index(b'{"key": "file", "value": {"path": "b.txt"')]
+    framing = (
+        b"Transfer-Encoding: chunked\r\n\r\n" + b"%x\r\n" % len(sent) + sent + b"\r\n"
+        if chunked
+        else b"Content-Length: %d\r\n\r\n" % len(body) + sent
+    )
+    held = hub.faults.hold(method="POST", path=COMMIT)
+    host, port = urlsplit(hub.url).hostname, urlsplit(hub.url).port
+    with socket.create_connection((host, port)) as connection:
+        request = f"POST /api/models/{HUB_REPO}/commit/main HTTP/1.1\r\nHost: {host}\r\n"
+        request += f"Authorization: Bearer {hub.token}\r\nContent-Type: application/x-ndjson\r\n"
+        connection.sendall(request.encode() + framing)
+        assert held.reached.wait(timeout=60)
+    held.release()
+    assert held.done.wait(timeout=60)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_commit_whose_body_is_cut_commits_nothing(
+    hub: HubStandInWithFaults, hub_api: HfApi, chunked: bool
+) -> None:
+    before = hub.state.commits(HUB_REPO)
+    cut_commit(hub, chunked=chunked)
+    assert hub.state.commits(HUB_REPO) == before
+    assert "a.txt" not in hub.state.files(HUB_REPO, "main")
+    # The stand-in goes on serving: the same commit, sent whole by the real client, lands once.
+    hub_api.upload_file(path_or_fileobj=b"a", path_in_repo="a.txt", repo_id=HUB_REPO)
+    assert len(hub.state.commits(HUB_REPO)) == len(before) + 1
