@@ -273,7 +273,9 @@ def test_release_actions_are_pinned_by_commit_with_their_tag_beside(project: Pro
 
 
 def test_release_is_published_by_the_workflow(project: Project) -> None:
-    assert project.pyproject["tool"]["ml-publish"]["release"] == {"publish": "workflow"}
+    """Published by the workflow; with an ``hf_repo`` answer the weights go to the Hub too."""
+    hub = {"huggingface": project.answers["hf_repo"]} if project.answers.get("hf_repo") else {}
+    assert project.pyproject["tool"]["ml-publish"]["release"] == {"publish": "workflow", **hub}
 
 
 def test_readme_explains_releasing_before_the_citation(project: Project) -> None:
