@@ -35,6 +35,7 @@ from pyproject_hooks import quiet_subprocess_runner
 from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed
 from ml_publish.transport import network
+from ml_publish.transport.child_environment import tool_environment
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
 # Where each well-known upload endpoint publishes what it received.
@@ -280,7 +281,7 @@ def _version_of(file_name: str) -> str | None:
 
 def _run(command: list[str], what: str) -> None:
     # twine reads the proxy variables itself; it trusts the CA certificates we trust.
-    env = {**os.environ, **network.tool_environment()}
+    env = {**os.environ, **tool_environment()}
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip().splitlines()

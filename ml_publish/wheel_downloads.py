@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from ml_publish.errors import OperationFailed
-from ml_publish.transport import network
+from ml_publish.transport.child_environment import tool_environment
 
 NO_MATCH = re.compile(r"No matching distribution found for (\S+)")
 
@@ -90,7 +90,7 @@ class WheelDownload:
         self.what = what
         self.destination = destination
         self.errors: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        env = {**os.environ, **network.tool_environment(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        env = {**os.environ, **tool_environment(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=self.errors, text=True, env=env
         )

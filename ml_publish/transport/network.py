@@ -183,14 +183,6 @@ def _context(named: tuple[tuple[str, str], ...]) -> ssl.SSLContext:
     return context or ssl.create_default_context()
 
 
-def tool_environment() -> dict[str, str]:
-    """Variables for child processes that use requests (twine), so they trust what we trust."""
-    if os.environ.get("REQUESTS_CA_BUNDLE"):
-        return {}
-    chosen = os.environ.get("SSL_CERT_FILE") or os.environ.get("SSL_CERT_DIR")
-    return {"REQUESTS_CA_BUNDLE": chosen} if chosen else {}
-
-
 def open_url(request: urllib.request.Request | str, *, timeout: float) -> Any:
     """``urllib.request.urlopen`` through the proxy and with the CA certificates configured.
 

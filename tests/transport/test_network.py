@@ -17,6 +17,7 @@ from ml_publish.index import files_on_index
 from ml_publish.sandbox.github_emulator import GitHubEmulator
 from ml_publish.sandbox.package_index import PackageIndex
 from ml_publish.transport import network
+from ml_publish.transport.child_environment import tool_environment
 from ml_publish.transport.session import RetryPolicy
 from tests.support.processes import run
 from tests.support.proxies import PASSWORD, ForwardProxy, forward_proxy, without_proxies
@@ -109,9 +110,9 @@ def test_twine_is_given_the_ca_certificates_named_for_openssl(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     trust_only(monkeypatch, tmp_path / "ca.pem")
-    assert network.tool_environment() == {"REQUESTS_CA_BUNDLE": str(tmp_path / "ca.pem")}
+    assert tool_environment() == {"REQUESTS_CA_BUNDLE": str(tmp_path / "ca.pem")}
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/its/own.pem")
-    assert network.tool_environment() == {}
+    assert tool_environment() == {}
 
 
 @pytest.fixture
