@@ -85,14 +85,16 @@ class LoopbackRequestHandler(BaseHTTPRequestHandler):
         name: str | None,
         delay_name: str | None,
     ) -> Iterator[None]:
-        """Hold and delay the request as a fault says, and record it however it ends."""
+        """Hold and delay the request as a fault says, and record it however it ends. A delay
+        that closing cut short ends in a hang-up: an answer then would race the closing's cut of
+        every open connection, and reach the client whole or torn at random."""
         held = faults.take(["hold"], self.command, self._path, name)
         try:
             if held is not None:
                 held.block()
             delay = faults.take(["delay"], self.command, self._path, delay_name)
-            if delay is not None:
-                stopping.wait(delay.amount)
+            if delay is not None and stopping.wait(delay.amount):
+                raise ConnectionAbortedError("closing ended a delayed request: hung up")
             yield
         finally:
             self._record()
