@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ def sha256_of(
     """The SHA-256 of a file, or of ``length`` bytes of it from ``offset`` (a part of a split
     weight), read in large blocks (hashlib runs OpenSSL's implementation)."""
     digest = hashlib.sha256()
-    buffer = bytearray(chunk_size)
-    view = memoryview(buffer)
     remaining = length
     with path.open("rb", buffering=0) as stream:
         stream.seek(offset)
+        # No bigger than what is read: a small file's hash allocates no 8 MiB block.
+        to_read = os.fstat(stream.fileno()).st_size - offset if length is None else length
+        view = memoryview(bytearray(max(1, min(chunk_size, to_read))))
+        chunk_size = len(view)
         while remaining is None or remaining > 0:
             wanted = chunk_size if remaining is None else min(chunk_size, remaining)
             read = stream.readinto(view[:wanted])

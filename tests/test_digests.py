@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from ml_publish.digests import RACY_NS, hashed_file, identity_of
+from ml_publish.digests import RACY_NS, hashed_file, identity_of, sha256_of
 
 
 def test_a_settled_file_is_hashed_with_its_identity(tmp_path: Path) -> None:
@@ -40,3 +40,27 @@ def test_a_file_written_to_since_has_another_identity(tmp_path: Path) -> None:
     os.utime(path, ns=(before.mtime_ns, before.mtime_ns))  # mtime put back: the size tells
 
     assert identity_of(path) != before
+
+
+def test_a_file_is_hashed_whole_across_blocks_and_in_ranges(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 41  # 10,496 bytes: several 4 KiB blocks and a short last one
+    path = tmp_path / "model.pth"
+    path.write_bytes(data)
+
+    assert sha256_of(path, chunk_size=4096) == hashlib.sha256(data).hexdigest()
+    assert sha256_of(path) == hashlib.sha256(data).hexdigest()
+    part = sha256_of(path, chunk_size=4096, offset=1000, length=5000)
+    assert part == hashlib.sha256(data[1000:6000]).hexdigest()
+    assert sha256_of(path, offset=10_000) == hashlib.sha256(data[10_000:]).hexdigest()
+
+
+def test_an_empty_file_and_a_range_past_the_end_hash_as_no_bytes(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    short = tmp_path / "short.bin"
+    short.write_bytes(b"abc")
+    nothing = hashlib.sha256(b"").hexdigest()
+
+    assert sha256_of(empty) == nothing
+    assert sha256_of(short, offset=10) == nothing
+    assert sha256_of(short, offset=1, length=100) == hashlib.sha256(b"bc").hexdigest()

@@ -6,3 +6,7 @@ dependencies with pip, ``bundled_weights`` gathers the weights, ``manifest`` rec
 file, ``kaggle`` writes the dataset metadata and ``notebook.py``, and ``offline_check`` installs
 and loads the bundle in a fresh venv that cannot reach any network.
 """
+
+# The file that makes a directory a bundle (``manifest`` writes it; ``builder`` looks for it
+# before it replaces a directory, without importing ``manifest`` before pip starts).
+MANIFEST_FILE = "bundle-manifest.json"

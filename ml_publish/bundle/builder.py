@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ml_publish.bundle import MANIFEST_FILE
 from ml_publish.bundle.bundle_settings import BundleSettings
 from ml_publish.bundle.wheelhouse import PendingWheelhouse, start_wheelhouse
 from ml_publish.errors import OperationFailed, UsageError
@@ -98,8 +99,6 @@ def make_bundle(settings: BundleSettings) -> BundleReport:
 
 
 def refuse_foreign_directory(directory: Path) -> None:
-    from ml_publish.bundle.manifest import MANIFEST_FILE
-
     if directory.is_file() or (
         directory.is_dir()
         and any(directory.iterdir())

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from ml_publish.digests import sha256_of
 from ml_publish.errors import OperationFailed, UsageError
-from ml_publish.transport import network
 from ml_publish.weights.cache_check import loader_cache_dir
 from ml_publish.weights.project import Project
 from ml_publish.weights.registry import WeightEntry, load_registry
@@ -88,6 +87,9 @@ def download_verified(entry: WeightEntry, target: Path) -> None:
 
 def fetch(entry: WeightEntry, url: str, target: Path) -> str | None:
     """Write what ``url`` serves to ``target``; what is wrong with it, or None."""
+    # Only a weight neither staged nor cached needs the network (and its imports).
+    from ml_publish.transport import network
+
     digest = hashlib.sha256()
     try:
         with network.open_url(url, timeout=TIMEOUT_SECONDS) as response, target.open("wb") as out:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import parse_wheel_filename
 
+from ml_publish.bundle import MANIFEST_FILE
 from ml_publish.bundle.targets import GB, Target
 from ml_publish.digests import sha256_of
 from ml_publish.errors import UsageError
@@ -19,7 +20,6 @@ from ml_publish.errors import UsageError
 if TYPE_CHECKING:
     from ml_publish.weights.registry import WeightEntry
 
-MANIFEST_FILE = "bundle-manifest.json"
 MANIFEST_FORMAT = 1
 PACKAGE, DEPENDENCY, WEIGHTS = "package", "dependency", "weights"
 
