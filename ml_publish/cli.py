@@ -60,11 +60,11 @@ class Command:
 
     def parser(self, prog: str) -> argparse.ArgumentParser:
         """The argparse parser for this command, with a sub-parser per action."""
-        import argparse
+        from ml_publish.command_parser import CommandParser
 
         # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
         module = __import__(f"ml_publish.commands.{self.module}", fromlist=["run"])
-        parser = argparse.ArgumentParser(prog=prog, description=self.summary)
+        parser = CommandParser(prog=prog, description=self.summary)
         module.register_arguments(parser)
         if self.actions:
             self.add_actions(parser, module, (), "action")
