@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +79,9 @@ def hash_in_parts(path: Path, part_size: int) -> tuple[str, list[tuple[int, str]
     The whole file's digest is computed on a second thread (hashlib lets go of the GIL), so
     the two digests take the time of one on a machine with two cores.
     """
+    # Here, not at the top: the registry imports this module, and most of its users never split.
+    from concurrent.futures import ThreadPoolExecutor
+
     whole = hashlib.sha256()
     spans: list[tuple[int, str]] = []
     buffer = bytearray(min(HASH_BLOCK, part_size))
