@@ -242,6 +242,8 @@ def test_which_files_hold_commands(path: str, first_line: str, kind: str | None)
 
 def test_generic_script_names_take_the_project_name() -> None:
     paths = ["main.py", "train.py", "predict.py", "train_unet.py", "tools/make_folds.py"]
+    # A Kaggle solution's blending and ensembling scripts are as common as its train.py.
+    paths += ["src/blend.py", "ensemble.py", "postprocess.py"]
 
     assert console_names(paths, "whale_id") == {
         "main.py": "whale-id",
@@ -249,6 +251,9 @@ def test_generic_script_names_take_the_project_name() -> None:
         "predict.py": "whale-id-predict",
         "train_unet.py": "train-unet",
         "tools/make_folds.py": "make-folds",
+        "src/blend.py": "whale-id-blend",
+        "ensemble.py": "whale-id-ensemble",
+        "postprocess.py": "whale-id-postprocess",
     }
 
 
