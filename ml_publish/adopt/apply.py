@@ -118,9 +118,8 @@ def perform(root: Path, operation: Operation) -> None:
             header = (
                 "# The exact versions this project was last run with (from ml-publish adopt).\n"
             )
-            write_if_changed(
-                root, PINNED_REQUIREMENTS_FILE, header + "\n".join(operation.pinned) + "\n"
-            )
+            lines = [*operation.pin_options, *operation.pinned]
+            write_if_changed(root, PINNED_REQUIREMENTS_FILE, header + "\n".join(lines) + "\n")
     elif isinstance(operation, MoveFlake8Section):
         source_text = read(root, operation.source)
         rest, flake8 = move_flake8_section(source_text, read(root, ".flake8"), operation.source)

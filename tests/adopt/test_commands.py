@@ -383,6 +383,7 @@ def test_adopt_gives_a_kaggle_src_package_s_module_commands_their_new_names(
             ),
             "README.md": readme,
             ".gitignore": "input/\r\n",
+            "requirements.txt": "-i https://download.pytorch.org/whl/cpu\ntorch==2.0.1+cpu\n",
         },
     )
     subprocess.run(["git", "init", "-q", str(root)], check=True)
@@ -403,6 +404,10 @@ def test_adopt_gives_a_kaggle_src_package_s_module_commands_their_new_names(
     assert gitignore.startswith(b"input/\r\n") and gitignore.count(b"\n") == gitignore.count(
         b"\r\n"
     )
+    assert (root / "requirements-pinned.txt").read_text().splitlines()[1:] == [
+        "--index-url https://download.pytorch.org/whl/cpu",
+        "torch==2.0.1+cpu",
+    ]
     result = subprocess.run(
         ["bash", "scripts/run_all.sh"], cwd=root, capture_output=True, text=True, check=True
     )
