@@ -137,3 +137,87 @@ KAGGLE_SHAPES: dict[str, Mapping[str, str | bytes]] = {
         "README.md": KAGGLE_README,
     },
 }
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
+# A Keras competition repository written on Windows: CRLF everywhere, utils.py star-imported by
+# the model, the training script and the Kaggle kernel (kernel.py), the best fold's .h5 weights
+# committed. Small enough for unit tests (write_repository), not an acceptance-test shape.
+KERAS_UTILS = """\
+import numpy as np
+from keras import backend as K
+from keras.layers import *
+
+IMG_SIZE = 101
+
+
+def dice_coef(y_true, y_pred, smooth=1.0):
+    intersection = K.sum(K.flatten(y_true) * K.flatten(y_pred))
+    return (2.0 * intersection + smooth) / (K.sum(y_true) + K.sum(y_pred) + smooth)
+
+
+def rle_encode(mask):
+    pixels = np.concatenate([[0], mask.flatten(order="F"), [0]])
+    runs = np.where(pixels[1:] != pixels[:-1])[0] + 1
+    runs[1::2] -= runs[::2]
+    return " ".join(str(x) for x in runs)
+"""
+KERAS_MODEL = """\
+from utils import *
+from keras.models import Model
+
+
+def build_unet(filters=16):
+    inputs = Input((128, 128, 1))
+    x = Conv2D(filters, (3, 3), activation="relu", padding="same")(inputs)
+    outputs = Conv2D(1, (1, 1), activation="sigmoid")(x)
+    return Model(inputs, outputs)
+"""
+KERAS_KERNEL = """\
+import os
+from utils import *
+from model import build_unet
+
+model = build_unet()
+if os.path.exists("weights/unet_fold0.h5"):
+    model.load_weights("weights/unet_fold0.h5")
+"""
+KERAS_NOTEBOOK = """\
+{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "%matplotlib inline\\n",
+    "from utils import *\\n"
+   ]
+  }
+ ],
+ "metadata": {},
+ "nbformat": 4,
+ "nbformat_minor": 4
+}
+"""
+KERAS_README = """\
+TGS Salt
+========
+
+Keras U-Net (LB 0.823). Train with ``python train.py 0``, submit with kernel.py.
+"""
+KERAS_SOLUTION: dict[str, str | bytes] = {
+    "utils.py": crlf(KERAS_UTILS),
+    "model.py": crlf(KERAS_MODEL),
+    "kernel.py": crlf(KERAS_KERNEL),
+    "EDA.ipynb": crlf(KERAS_NOTEBOOK),
+    "README.rst": crlf(KERAS_README),
+    "requirements.txt": crlf("tensorflow==2.4.1\nkeras==2.4.3\nh5py==2.10.0\nnumpy==1.19.5\n"),
+    "train.bat": crlf("python train.py 0\npython kernel.py\n"),
+    # An HDF5 file's signature, then bytes: what a Keras weights file starts with.
+    "weights/unet_fold0.h5": b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 500,
+}
