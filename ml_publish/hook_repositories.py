@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from ml_publish.versions import version_key
+
 PRE_COMMIT_HOOKS = "https://github.com/pre-commit/pre-commit-hooks"
 # Hook repositories that are gone or archived, and where their hooks live now: a URL when the
 # same hook ids live there, else what to do instead.
@@ -31,6 +33,13 @@ KNOWN_GOOD_REVS = {
     "https://github.com/google/yapf": "v0.43.0",
     "https://github.com/hhatto/autopep8": "v2.3.2",
 }
+# Repositories whose hooks run the same tool at the same tags as one the template pins: the
+# template's revision serves them too (black's own repository beside its faster mirror).
+SAME_TAGS_AS = {"https://github.com/psf/black": "https://github.com/psf/black-pre-commit-mirror"}
+# Release tags that no longer install, by repository: [first broken, first fixed). isort 5.0.0
+# to 5.11.4 declare an extra that poetry-core has refused since January 2023 ("The Poetry
+# configuration is invalid"), so pre-commit cannot build their environment (PyCQA/isort#2077).
+UNINSTALLABLE_REVS = {"https://github.com/PyCQA/isort": ("5.0.0", "5.11.5")}
 FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
 # ``pre-commit autoupdate --freeze`` keeps the tag of a pinned hash in a comment.
@@ -65,3 +74,18 @@ def is_release_tag(rev: str, frozen: Collection[str] = ()) -> bool:
     if not rev or rev in MUTABLE_REVS or SHORT_SHA.match(rev):
         return False
     return not FULL_SHA.match(rev) or rev in frozen
+
+
+def same_tags_as(url: str) -> str | None:
+    """The template's repository whose tags ``url`` shares, when it shares them."""
+    return {url_key(own): mirror for own, mirror in SAME_TAGS_AS.items()}.get(url_key(url))
+
+
+def cannot_install(url: str, rev: str) -> bool:
+    """Whether ``rev`` of the repository at ``url`` is a release that no longer installs."""
+    span = {url_key(repo): span for repo, span in UNINSTALLABLE_REVS.items()}.get(url_key(url))
+    key = version_key(rev.removeprefix("v"))
+    if span is None or key is None:
+        return False
+    low, high = (version_key(bound) for bound in span)
+    return low is not None and high is not None and low <= key < high

@@ -1,4 +1,5 @@
-"""Which file is a project's README: the one ``[project] readme`` names, else a README variant.
+"""Which file is a project's README: the one ``[project] readme`` names, else a README variant;
+and the line endings a README (or any text ml-publish completes) keeps when it is rewritten.
 
 Plain facts, shared by ``check``, ``adopt`` and the weights table; imports nothing above it.
 """
@@ -46,3 +47,22 @@ def readme_name(root: Path, declared: object = None) -> str | None:
     if not root.is_dir():
         return None
     return first_readme_variant(path.name for path in root.iterdir() if path.is_file())
+
+
+def plain_newlines(text: str) -> str:
+    """``text`` with ``\\n`` line endings, as a file read with universal newlines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def in_line_endings_of(original: str, text: str) -> str:
+    """``text``, made from ``plain_newlines(original)``, in ``original``'s line endings (a file
+    written on Windows keeps its CRLF): the original part ``text`` starts with byte for byte,
+    the rest in the ending of the original's first line."""
+    if "\r" not in original:
+        return text
+    ending = "\r\n" if original.split("\n", 1)[0].endswith("\r") else "\n"
+    kept = original.rstrip()
+    plain = plain_newlines(kept)
+    if text.startswith(plain):
+        return kept + text[len(plain) :].replace("\n", ending)
+    return text.replace("\n", ending)

@@ -130,7 +130,7 @@ def scaffold_notes(
             f"license={asked} ignored: the repository's own license ({kept}) stays, as its "
             "authors gave it"
         )
-    if own and scaffold.answers.get("framework") == "none":
+    if own and scaffold.own_modules_kept:
         names = " and ".join(PurePosixPath(path).name for path in own)
         note = f"{plan.package} has its own {names}: the template's PyTorch modules"
         notes.append(f"{note} and hubconf.py were not added")

@@ -48,6 +48,7 @@ from ml_publish.adopt.operations import (
 )
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
 from ml_publish.errors import MLPublishError, OperationFailed
+from ml_publish.readmes import in_line_endings_of, plain_newlines
 from ml_publish.versions import VERSION_LINE
 from ml_publish.weights.naming import DATA_KIND
 
@@ -95,8 +96,10 @@ def perform(root: Path, operation: Operation) -> None:
         if not (root / operation.path).exists():
             write_if_changed(root, operation.path, operation.content)
     elif isinstance(operation, MergeFile):
-        existing = read(root, operation.path)
-        write_if_changed(root, operation.path, merged(operation, existing))
+        # A README or .gitignore written on Windows keeps its CRLF line endings.
+        existing = read(root, operation.path, newline="")
+        text = merged(operation, plain_newlines(existing))
+        write_if_changed(root, operation.path, in_line_endings_of(existing, text), newline="")
     elif isinstance(operation, MoveFile):
         if (root / operation.source).exists() and not (root / operation.destination).exists():
             git.move(root, operation.source, operation.destination)
@@ -115,9 +118,8 @@ def perform(root: Path, operation: Operation) -> None:
             header = (
                 "# The exact versions this project was last run with (from ml-publish adopt).\n"
             )
-            write_if_changed(
-                root, PINNED_REQUIREMENTS_FILE, header + "\n".join(operation.pinned) + "\n"
-            )
+            lines = [*operation.pin_options, *operation.pinned]
+            write_if_changed(root, PINNED_REQUIREMENTS_FILE, header + "\n".join(lines) + "\n")
     elif isinstance(operation, MoveFlake8Section):
         source_text = read(root, operation.source)
         rest, flake8 = move_flake8_section(source_text, read(root, ".flake8"), operation.source)

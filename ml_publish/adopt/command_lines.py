@@ -10,6 +10,10 @@ command either takes the module form, which runs from the repository's root::
     deepspeed train.py                          ->  deepspeed --module pkg.train
     %run train.py                               ->  %run -m pkg.train
     CMD ["python", "train.py"]                  ->  CMD ["python", "-m", "pkg.train"]
+    python -m src.train --fold 0                ->  python -m pkg.src.train --fold 0
+
+(a command that ran a moved script as a module from the root, as Kaggle solutions run
+``src/train.py``, takes its new module name),
 
 or, where the form does not allow it (another working directory, a path built from variables,
 a wrapper adopt does not know), it is left as written and a stand-in at the old path runs the
@@ -63,6 +67,7 @@ CD = re.compile(r"""(?<![\w.-])cd\s+(?P<target>(?:\$\([^()\n]*\)|[^\s;&|)\\])+)"
 DIRNAME = re.compile(r"""^(?:\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\})"?\)|\$\{0%/\*\})""")
 BUILT = re.compile(r"[$`*?\[{}()]")
 EXEC_WORD = re.compile(r'\s*,\s*("[^"\\\n]*")')
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class CommandReference:
     # The flag that turns this command into its module form, "" when it cannot take one.
     flag: str = ""
     exec_form: bool = False
+    # The word is a module name after -m (``python -m src.train``): only the name changes.
+    module_word: bool = False
 
     @property
     def rewritable(self) -> bool:
@@ -84,6 +91,9 @@ class CommandReference:
 
     def module_form(self, word: str, module: str) -> str:
         """The text that replaces the script's word ``word``: ``-m pkg.mod``."""
+        if self.module_word:
+            quote = word[0] if word[:1] in {'"', "'"} else ""
+            return f"{quote}{module.removesuffix('.__main__')}{quote}"
         if self.exec_form:
             return f'"{self.flag}", "{module}"'
         quote = word[0] if word[:1] in {'"', "'"} else ""
@@ -155,8 +165,9 @@ def unquoted(word: str) -> str:
 
 def script_word(
     text: str, head: re.Match[str], end: int, exec_form: bool
-) -> tuple[int, int, str] | None:
-    """Where the word naming the script after ``head`` is, and the flag of its module form."""
+) -> tuple[int, int, str, bool] | None:
+    """Where the word naming the script after ``head`` is, the flag of its module form, and
+    whether the word is a module name already (``-m src.train``) rather than a path."""
     kind = next(name for name, value in head.groupdict().items() if value)
     spans = (
         ((w.start(1), w.end(1)) for w in exec_words(text, head.end(), end))
@@ -167,15 +178,17 @@ def script_word(
     for start, stop in spans:
         value = unquoted(text[start:stop])
         if value.endswith(".py") and not value.startswith("-"):
-            return start, stop, MODULE_FLAGS.get(kind, "-m")
+            return start, stop, MODULE_FLAGS.get(kind, "-m"), False
         if not value.startswith("-"):
             if launcher:
                 continue
             return None
         if value in {"-m", "--module"}:
             module = next(spans, None)
-            if launcher or module is None or unquoted(text[slice(*module)]) not in LAUNCHER_MODULES:
+            if module is None:
                 return None
+            if launcher or unquoted(text[slice(*module)]) not in LAUNCHER_MODULES:
+                return module[0], module[1], MODULE_FLAGS.get(kind, "-m"), True
             launcher = True
         elif value == "-c" and not launcher:
             return None
@@ -232,11 +245,24 @@ class CommandScanner:
                 return found
         return None
 
+    def resolve_module(self, name: str, cwd: str | None) -> str | None:
+        """The script that ``python -m name`` runs from ``cwd``: ``name``'s file, or its
+        package's ``__main__.py``."""
+        if not MODULE_NAME.fullmatch(name):
+            return None
+        path = name.replace(".", "/")
+        for base in [cwd] if cwd is not None else [self.directory, ""]:
+            for candidate in (f"{path}.py", f"{path}/__main__.py"):
+                found = posixpath.normpath(posixpath.join(base or ".", candidate))
+                if found in self.scripts:
+                    return found
+        return None
+
     def references(self, text: str) -> list[CommandReference]:
         """Every command of ``text`` naming one of the scripts, in order."""
         found: list[CommandReference] = []
         for line, start, end in logical_lines(text):
-            if ".py" in text[start:end]:
+            if may_name_scripts(text[start:end]):
                 found += self.in_line(text, line, start, end)
             standalone = CD.search(text, start, end)
             # A cd on a line of its own moves later commands (but in a Makefile, whose lines
@@ -261,13 +287,13 @@ class CommandScanner:
             located = script_word(text, head, end, exec_form)
             if located is None:
                 continue
-            word_start, word_end, flag = located
+            word_start, word_end, flag, module_word = located
             inline = [c for c in CD.finditer(text, start, head.start())]
             cwd = self.cwd
             for cd in inline:
                 cwd = moved_cwd(cwd, cd.group("target"), self.directory)
             word = unquoted(text[word_start:word_end])
-            script = self.resolve(word, cwd)
+            script = self.resolve_module(word, cwd) if module_word else self.resolve(word, cwd)
             if script is not None:
                 usable = cwd == "" and not BUILT.search(word)
                 found.append(
@@ -279,6 +305,7 @@ class CommandScanner:
                         word_end,
                         flag if usable else "",
                         exec_form,
+                        module_word,
                     )
                 )
         if self.kind in {SHELL, MAKE, DOCKER}:
@@ -308,6 +335,11 @@ class CommandScanner:
             if script is not None:
                 found.append(CommandReference(line, command, script, word.start(), word.end()))
         return found
+
+
+def may_name_scripts(text: str) -> bool:
+    """Whether ``text`` may hold a command naming a script: by its path, or as a module."""
+    return ".py" in text or "-m" in text
 
 
 def find_references(

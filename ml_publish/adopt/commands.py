@@ -22,6 +22,7 @@ from ml_publish.adopt.command_lines import (
     command_file_kind,
     find_references,
     logical_lines,
+    may_name_scripts,
     rewritten,
     shown,
 )
@@ -79,7 +80,7 @@ def with_commands(root: Path, plan: Plan) -> Plan:
     for path in sorted(plan.existing_files):
         kind = None if path in moved or (root / path).is_symlink() else kind_of(root, path)
         text = read_text(root / path) if kind else None
-        if kind is None or text is None or ".py" not in text:
+        if kind is None or text is None or not may_name_scripts(text):
             continue
         references = find_references(text, path, kind, modules)
         rewrite = rewrite_operation(path, kind, text, references, modules)

@@ -17,9 +17,11 @@ OWN = frozenset({"main", "__main__"})
 GENERIC = frozenset(
     {
         "app",
+        "blend",
         "cli",
         "demo",
         "download",
+        "ensemble",
         "eval",
         "evaluate",
         "evaluation",
@@ -28,6 +30,7 @@ GENERIC = frozenset(
         "generate",
         "infer",
         "inference",
+        "postprocess",
         "predict",
         "run",
         "prepare",

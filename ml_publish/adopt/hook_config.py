@@ -42,8 +42,10 @@ from ml_publish.hook_repositories import (
     PRE_COMMIT_HOOKS,
     RENAMED_HOOKS,
     REMOVED_HOOKS,
+    cannot_install,
     is_release_tag,
     new_home,
+    same_tags_as,
     url_key,
 )
 
@@ -164,10 +166,13 @@ def repo_edits(
     where = home or url
     rev_node = value_of(item, "rev")
     rev = rev_node.value if isinstance(rev_node, ScalarNode) else ""
-    wanted = pinned.get(url_key(where))
+    shared = same_tags_as(where)
+    wanted = pinned.get(url_key(where)) or (shared and pinned.get(url_key(shared)))
     why_new = "the version the template pins"
-    if wanted is None and (home is not None or not is_release_tag(rev, frozen)):
-        wanted, why_new = KNOWN_GOOD_REVS.get(where), "a release known to work"
+    broken = cannot_install(where, rev)
+    if wanted is None and (home is not None or not is_release_tag(rev, frozen) or broken):
+        wanted = KNOWN_GOOD_REVS.get(where)
+        why_new = "a release known to work" + (f"; {rev} no longer installs" if broken else "")
         if wanted is None:
             unresolved.append(
                 f"{CONFIG}: {where} at {rev or 'no rev'} is not a release tag adopt knows; "

@@ -156,4 +156,6 @@ def rewrite_notebook(text: str, renames: dict[str, str]) -> str:
         new = rewrite_cell(joined, renames)
         if new != joined:
             cell["source"] = new.splitlines(keepends=True) if isinstance(source, list) else new
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    dumped = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    # A notebook saved on Windows keeps its CRLF line endings (JSON escapes those in strings).
+    return dumped.replace("\n", "\r\n") if text.split("\n", 1)[0].endswith("\r") else dumped

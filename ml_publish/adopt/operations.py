@@ -66,6 +66,8 @@ class SetDependencies:
     requirements: tuple[str, ...]
     pinned: tuple[str, ...]
     left_out: tuple[str, ...]
+    # The index options the pins need (--extra-index-url for torch==2.0.1+cu118), kept above them.
+    pin_options: tuple[str, ...] = ()
 
     def describe(self) -> str:
         lines = [f"depend    [project.dependencies] = {list(self.requirements)}"]

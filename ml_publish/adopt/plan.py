@@ -277,10 +277,12 @@ def module_of(path: str) -> str:
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:
     found = sorted(analysis.dependencies.requirements, key=lambda r: r.name.lower())
     relaxed = [(r, relax(r)) for r in found]
+    pinned = tuple(r.text for r in found if "==" in r.text and not r.direct_url)
     return SetDependencies(
         requirements=tuple(text for _, text in relaxed if text),
-        pinned=tuple(r.text for r in found if "==" in r.text and not r.direct_url),
+        pinned=pinned,
         left_out=tuple(r.text for r in found if r.direct_url),
+        pin_options=analysis.dependencies.index_options if pinned else (),
     )
 
 

@@ -42,6 +42,8 @@ class Scaffold:
     answers: dict[str, str]
     files: dict[str, bytes]
     licensed: bool
+    # Rendered without the PyTorch modules a PyTorch project would get, for its own ones.
+    own_modules_kept: bool = False
 
 
 def render_scaffold(
@@ -60,10 +62,11 @@ def render_scaffold(
     answers, licensed = answers_for(analysis, package, given)
     files, resolved = render(answers)
     rendered = {path: files.get(path, b"").decode("utf-8") for path in own_modules or {}}
-    if answers["framework"] == "pytorch" and rendered != (own_modules or {}):
+    kept = answers["framework"] == "pytorch" and rendered != (own_modules or {})
+    if kept:
         files, resolved = render({**answers, "framework": "none"})
     files, licensed = licensed_files(analysis, files, licensed)
-    return Scaffold(resolved, files, licensed)
+    return Scaffold(resolved, files, licensed, kept)
 
 
 def render(answers: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import configparser
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,15 @@ CONDA_TO_PYPI: dict[str, str | None] = {
     "blas": None,
 }
 OPTION_LINE = re.compile(r"^(-[a-zA-Z]|--[a-z-]+)(\s+|=)?(.*)$")
+# pip options that say where a requirement file's pins come from (torch==2.0.1+cu118 is on
+# download.pytorch.org, not PyPI), by their long names.
+INDEX_FLAGS = {
+    "-i": "--index-url",
+    "--index-url": "--index-url",
+    "--extra-index-url": "--extra-index-url",
+    "-f": "--find-links",
+    "--find-links": "--find-links",
+}
 BARE_URL = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:)")
 EGG_NAME = re.compile(r"#egg=([A-Za-z0-9._-]+)")
 # requirements-dev.txt, requirements_test.txt, requirements.docs.txt: what people develop with.
@@ -61,6 +71,8 @@ class DependencyReport:
     requirements: tuple[FoundRequirement, ...]
     python: str | None
     problems: tuple[str, ...]
+    # The requirement files' index options, which their exact pins need to install again.
+    index_options: tuple[str, ...] = ()
 
 
 def parse_requirement(text: str, source: str) -> FoundRequirement | str:
@@ -240,7 +252,27 @@ def read_dependencies(root: Path, poetry: PoetryMetadata | None = None) -> Depen
         for text in options.get("install_requires", "").splitlines():
             if text.strip():
                 collect(parse_requirement(text.strip(), "setup.cfg"), found, problems)
-    return DependencyReport(tuple(unique_by_name(found)), python, tuple(dict.fromkeys(problems)))
+    return DependencyReport(
+        tuple(unique_by_name(found)),
+        python,
+        tuple(dict.fromkeys(problems)),
+        index_options(root, seen),
+    )
+
+
+def index_options(root: Path, files: Iterable[str]) -> tuple[str, ...]:
+    """The index options (``--extra-index-url URL``, ``--find-links DIR``, ...) of the
+    requirement files read, in their long form, each once."""
+    options = []
+    for relative in sorted(files):
+        path = root / relative
+        if not path.is_file():
+            continue
+        for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            option = OPTION_LINE.match(re.sub(r"(^|\s)#.*$", "", raw).strip())
+            if option and option[1] in INDEX_FLAGS and option[3].strip():
+                options.append(f"{INDEX_FLAGS[option[1]]} {option[3].strip()}")
+    return tuple(dict.fromkeys(options))
 
 
 def unique_by_name(found: list[FoundRequirement]) -> list[FoundRequirement]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ml_publish.project_facts import resolve_repository
+from ml_publish.readmes import in_line_endings_of, plain_newlines
 from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
 from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.registry import WeightEntry, load_registry
@@ -38,9 +39,11 @@ def refresh_tables(project_root: Path) -> list[str]:
 def refresh_readme(project: Project, entries: list[WeightEntry]) -> None:
     readme = project.readme
     if readme.is_file():
-        text = readme.read_text(encoding="utf-8")
+        with readme.open(encoding="utf-8", newline="") as stream:
+            original = stream.read()
         rst = readme.suffix.lower() == ".rst"
-        readme.write_text(with_table(text, entries, rst=rst), encoding="utf-8")
+        text = with_table(plain_newlines(original), entries, rst=rst)
+        readme.write_bytes(in_line_endings_of(original, text).encode("utf-8"))
 
 
 def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry]) -> None:

@@ -91,6 +91,44 @@ def test_shell_commands_take_the_module_form(before: str, after: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("python -m src.infer --config c.yaml\n", "python -m pkg.src.infer --config c.yaml\n"),
+        (
+            "CUDA_VISIBLE_DEVICES=0 python3 -u -m src.infer\r\n",
+            "CUDA_VISIBLE_DEVICES=0 python3 -u -m pkg.src.infer\r\n",
+        ),
+        ("python -m 'src.infer' --fold 0\n", "python -m 'pkg.src.infer' --fold 0\n"),
+        (
+            "torchrun --nproc_per_node 2 -m training.pipelines.train\n",
+            "torchrun --nproc_per_node 2 -m pkg.training.pipelines.train\n",
+        ),
+        (
+            "python -m torch.distributed.launch --nproc_per_node=2 -m train --fold 0\n",
+            "python -m torch.distributed.launch --nproc_per_node=2 -m pkg.train --fold 0\n",
+        ),
+        ("deepspeed --module src.infer\n", "deepspeed --module pkg.src.infer\n"),
+        (
+            "for c in configs/*.yaml; do python -m src.infer --config $c; done\n",
+            "for c in configs/*.yaml; do python -m pkg.src.infer --config $c; done\n",
+        ),
+    ],
+)
+def test_a_moved_script_run_as_a_module_takes_its_new_name(before: str, after: str) -> None:
+    assert rewrite(before, "scripts/run_all.sh", SHELL) == after
+
+
+def test_a_module_run_from_elsewhere_gets_a_stand_in_and_others_are_left_alone() -> None:
+    text = "cd src && python -m infer\npython -m src.infer.x\npython -m src\npython -m pkg.train\n"
+
+    assert rewrite(text, "run.sh", SHELL) == text
+    assert stand_ins(text, "run.sh", SHELL) == [(1, "src/infer.py")]
+    assert rewrite('CMD ["python", "-m", "src.infer"]\n', "Dockerfile", DOCKER) == (
+        'CMD ["python", "-m", "pkg.src.infer"]\n'
+    )
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "python -m pytest tests/test_train.py\n",
@@ -204,6 +242,8 @@ def test_which_files_hold_commands(path: str, first_line: str, kind: str | None)
 
 def test_generic_script_names_take_the_project_name() -> None:
     paths = ["main.py", "train.py", "predict.py", "train_unet.py", "tools/make_folds.py"]
+    # A Kaggle solution's blending and ensembling scripts are as common as its train.py.
+    paths += ["src/blend.py", "ensemble.py", "postprocess.py"]
 
     assert console_names(paths, "whale_id") == {
         "main.py": "whale-id",
@@ -211,6 +251,9 @@ def test_generic_script_names_take_the_project_name() -> None:
         "predict.py": "whale-id-predict",
         "train_unet.py": "train-unet",
         "tools/make_folds.py": "make-folds",
+        "src/blend.py": "whale-id-blend",
+        "ensemble.py": "whale-id-ensemble",
+        "postprocess.py": "whale-id-postprocess",
     }
 
 
@@ -318,6 +361,59 @@ def test_adopt_rewrites_a_readme_and_leaves_a_stand_in(tmp_path: Path) -> None:
     assert result.stdout == "1\n"
 
 
+def test_adopt_gives_a_kaggle_src_package_s_module_commands_their_new_names(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "leaf"
+    train = (
+        "import argparse\n\nfrom src.utils import seed\n\n\ndef main():\n"
+        "    parser = argparse.ArgumentParser()\n    parser.add_argument('--fold', type=int)\n"
+        "    print(seed(parser.parse_args().fold))\n\n\n"
+        'if __name__ == "__main__":\n    main()\n'
+    )
+    readme = "# Leaf\r\n\r\n```\r\npython -m src.train --fold 0\r\n```\r\n"
+    write_repository(
+        root,
+        {
+            "src/__init__.py": "",
+            "src/utils.py": "def seed(fold):\n    return 42 + fold\n",
+            "src/train.py": train,
+            "scripts/run_all.sh": (
+                "#!/bin/bash\nfor F in 0 1; do\n    python -m src.train --fold $F\ndone\n"
+            ),
+            "README.md": readme,
+            ".gitignore": "input/\r\n",
+            "requirements.txt": "-i https://download.pytorch.org/whl/cpu\ntorch==2.0.1+cpu\n",
+        },
+    )
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    git = ["git", "-C", str(root), "-c", "user.name=a", "-c", "user.email=a@b"]
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+
+    adopt(root, format_code=False)
+
+    assert (root / "scripts/run_all.sh").read_text() == (
+        "#!/bin/bash\nfor F in 0 1; do\n    python -m leaf.src.train --fold $F\ndone\n"
+    )
+    # Written on Windows: the README and .gitignore keep CRLF, also in what adopt appends.
+    data = (root / "README.md").read_bytes()
+    assert data.startswith(readme.replace("src.train", "leaf.src.train").encode())
+    assert data.count(b"\n") == data.count(b"\r\n")
+    gitignore = (root / ".gitignore").read_bytes()
+    assert gitignore.startswith(b"input/\r\n") and gitignore.count(b"\n") == gitignore.count(
+        b"\r\n"
+    )
+    assert (root / "requirements-pinned.txt").read_text().splitlines()[1:] == [
+        "--index-url https://download.pytorch.org/whl/cpu",
+        "torch==2.0.1+cpu",
+    ]
+    result = subprocess.run(
+        ["bash", "scripts/run_all.sh"], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "42\n43\n"
+
+
 def test_a_cd_to_the_scripts_own_directory_is_followed() -> None:
     text = 'cd "$(dirname "$0")/.."\npython train.py\ncd "$(dirname "$0")"\npython ../train.py\n'
 
@@ -348,12 +444,32 @@ def test_a_stand_in_for_an_executable_script_is_executable(tmp_path: Path) -> No
         (b"a\r\npython -u -m pkg.tools.train --fold 1\r\n", False),  # an argument changed
         (b"a\r\npython -u -m pkg.other --fold 0\r\n", False),  # not the moved script
         (b"a\npython -u -m pkg.tools.train --fold 0\n", False),  # line endings changed
+        (b"a\r\npython -u -m pkg.src.infer --fold 0\r\n", False),  # not the moved script
     ],
 )
 def test_the_acceptance_test_takes_only_module_forms_of_moved_scripts(
     after: bytes, accepted: bool
 ) -> None:
     before = b"a\r\npython -u tools/train.py --fold 0\r\n"
+    moved = {"tools/train.py": "pkg/tools/train.py", "other.py": "pkg/other.py"}
+
+    restored = restore_rewritten_commands("train.sh", before, after, moved)
+
+    assert (restored == before) is accepted
+
+
+@pytest.mark.parametrize(
+    ("after", "accepted"),
+    [
+        (b"python -m pkg.tools.train --fold 0\n", True),
+        (b'CMD ["python", "-m", "pkg.tools.train"]\n', False),
+        (b"python -m pkg.other --fold 0\n", False),
+    ],
+)
+def test_the_acceptance_test_takes_a_module_command_s_new_name(
+    after: bytes, accepted: bool
+) -> None:
+    before = b"python -m tools.train --fold 0\n"
     moved = {"tools/train.py": "pkg/tools/train.py", "other.py": "pkg/other.py"}
 
     restored = restore_rewritten_commands("train.sh", before, after, moved)

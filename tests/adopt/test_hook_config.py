@@ -232,3 +232,48 @@ def test_default_language_version_too_old_becomes_python3() -> None:
         "default_language_version: python3.6 -> python3 (older than the project's Python 3.10, "
         "no longer installable)",
     )
+
+
+# A Kaggle solution's configuration of 2022: black's own repository (not its mirror) with the
+# author's line length, and isort at a tag whose environment no longer builds.
+KAGGLE_2022 = """\
+repos:
+  - repo: https://github.com/psf/black
+    rev: 22.3.0
+    hooks:
+      - id: black
+        args: [--line-length=120]
+  - repo: https://github.com/PyCQA/isort
+    rev: 5.10.1
+    hooks:
+      - id: isort
+        args: [--profile=black]
+  - repo: https://github.com/ml-publish/ml-publish
+    rev: v0.1.0
+    hooks: []
+"""
+
+
+def test_black_s_own_repository_takes_the_template_s_black_and_a_broken_isort_a_good_tag() -> None:
+    forwarded = brought_forward(KAGGLE_2022, TEMPLATE, line_length=120, python_min="3.10")
+
+    # Left at 22.3.0, the hook would format otherwise than the black the dev extra pins
+    # (PC106); isort 5.10.1 stops pre-commit with "The Poetry configuration is invalid".
+    assert forwarded.text == KAGGLE_2022.replace("rev: 22.3.0", "rev: 26.10.1").replace(
+        "rev: 5.10.1", "rev: 6.0.1"
+    )
+    assert forwarded.changes == (
+        "https://github.com/psf/black: rev 22.3.0 -> 26.10.1 (the version the template pins)",
+        "https://github.com/PyCQA/isort: rev 5.10.1 -> 6.0.1 (a release known to work; 5.10.1 "
+        "no longer installs)",
+    )
+    assert forwarded.unresolved == ()
+
+
+@pytest.mark.parametrize("rev", ["5.11.5", "5.12.0", "4.3.21", "v5.13.2"])
+def test_an_isort_tag_that_still_installs_is_kept(rev: str) -> None:
+    config = KAGGLE_2022.replace("rev: 5.10.1", f"rev: {rev}")
+
+    forwarded = brought_forward(config, TEMPLATE, line_length=120, python_min="3.10")
+
+    assert f"rev: {rev}\n" in forwarded.text

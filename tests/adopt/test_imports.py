@@ -125,5 +125,12 @@ def test_notebooks_keep_their_cells_and_metadata() -> None:
     ]
 
 
+def test_a_notebook_saved_on_windows_keeps_its_crlf_line_endings() -> None:
+    rewritten = rewrite_notebook(NOTEBOOK.replace("\n", "\r\n"), RENAMES)
+
+    assert rewritten.count("\n") == rewritten.count("\r\n") > 1
+    assert json.loads(rewritten) == json.loads(rewrite_notebook(NOTEBOOK, RENAMES))
+
+
 def test_nothing_to_rename_returns_the_source_untouched() -> None:
     assert rewrite_source("print 'py2'\n", {}) == "print 'py2'\n"

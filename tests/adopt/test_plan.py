@@ -103,6 +103,18 @@ def test_dependencies_are_relaxed_pinned_and_urls_left_out(tmp_path: Path) -> No
     )
 
 
+def test_the_pins_keep_the_index_their_local_versions_come_from(tmp_path: Path) -> None:
+    (dependencies,) = of_type(plan_for(tmp_path, ["kaggle-src-configs-scripts"]), SetDependencies)
+
+    # Without the index, pip install -r requirements-pinned.txt finds no torch==2.0.1+cu118.
+    assert dependencies == SetDependencies(
+        requirements=("torch>=2.0.1",),
+        pinned=("torch==2.0.1+cu118",),
+        left_out=(),
+        pin_options=("--extra-index-url https://download.pytorch.org/whl/cu118",),
+    )
+
+
 def test_weights_are_untracked_and_a_missing_license_needs_a_person(tmp_path: Path) -> None:
     plan = plan_for(tmp_path, ["committed-weights", "flat-scripts"])
 

@@ -46,6 +46,26 @@ def test_pip_options_and_broken_lines_are_problems_not_requirements(tmp_path: Pa
     assert "missing.txt is included but does not exist" in report.problems[2]
 
 
+def test_the_index_options_the_pins_need_are_kept_in_their_long_form(tmp_path: Path) -> None:
+    write_repository(
+        tmp_path,
+        {
+            "requirements.txt": (
+                "--extra-index-url https://download.pytorch.org/whl/cu118\n"
+                "torch==2.0.1+cu118\n-r more.txt\n-e .\n"
+            ),
+            "more.txt": "-f ./wheels  # offline copies\n-i https://pypi.org/simple\ntimm==0.9.2\n",
+            "requirements-dev.txt": "--extra-index-url https://dev.example/simple\n",
+        },
+    )
+
+    assert read_dependencies(tmp_path).index_options == (
+        "--find-links ./wheels",
+        "--index-url https://pypi.org/simple",
+        "--extra-index-url https://download.pytorch.org/whl/cu118",
+    )
+
+
 def test_environment_yml_maps_conda_names_and_reads_pip_and_python(tmp_path: Path) -> None:
     root = write_abandoned_repository(tmp_path, ["environment-yml"])
     report = read_dependencies(root)

@@ -140,12 +140,16 @@ def broken_commands(
     root: Path, before: Mapping[str, bytes], local_tops: set[str], python: Path
 ) -> list[str]:
     """The documented commands that name a script that existed and is gone, or a local
-    module that does not exist, or whose ``--help`` (argparse) fails from the root."""
+    module (of ``local_tops``, or of the repository before: ``python -m src.train``) that does
+    not exist, or whose ``--help`` (argparse) fails from the root."""
     broken, helped = [], set()
+    tops = local_tops | {
+        path.split("/")[0].removesuffix(".py") for path in before if path.endswith(".py")
+    }
     for command in documented_commands(root):
         where = f"{command.file}:{command.line}: {command.text}"
         if command.module is not None:
-            if command.module.split(".")[0] not in local_tops:
+            if command.module.split(".")[0] not in tops:
                 continue
             file = module_file(root, command.module)
             if file is None:

@@ -6,8 +6,10 @@ docs and notebooks: a moved script's path, in a command, turned into its module'
     deepspeed train.py                        deepspeed --module pkg.train
     CMD ["python", "train.py"]                CMD ["python", "-m", "pkg.train"]
 
-A line that changed in exactly that way is given back its original text, so the rest of the
-comparison holds the file to every other byte; any other change still shows.
+A command that ran a moved script as a module from the root may take the module's new name
+(``python -m src.train`` becomes ``python -m pkg.src.train``). A line that changed in exactly
+that way is given back its original text, so the rest of the comparison holds the file to every
+other byte; any other change still shows.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ def moved_modules(moved: Mapping[str, str]) -> dict[str, list[str]]:
     return modules
 
 
+def old_module(path: str) -> str:
+    """The module ``python -m`` ran a script at ``path`` as, from the root."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__main__" else parts)
+
+
 def original_pattern(line: str, modules: dict[str, list[str]]) -> re.Pattern[str] | None:
     """What ``line`` was, as a pattern: each module form of a moved script stands for that
     script's path (``./`` allowed, quotes kept); ``None`` when it has no such form."""
@@ -42,7 +50,14 @@ def original_pattern(line: str, modules: dict[str, list[str]]) -> re.Pattern[str
             continue
         paths = "|".join(re.escape(path) for path in modules[name])
         quote = '"' if form.group("exec") else re.escape(form.group("quote") or "")
-        parts += [re.escape(line[position : form.start()]), f"{quote}(?:\\./)?(?:{paths}){quote}"]
+        # The same form with the script's old module name: python -m src.train.
+        old_names = "|".join(
+            re.escape(form.group().replace(name, old_module(path))) for path in modules[name]
+        )
+        parts += [
+            re.escape(line[position : form.start()]),
+            f"(?:{quote}(?:\\./)?(?:{paths}){quote}|{old_names})",
+        ]
         position, found = form.end(), True
     parts.append(re.escape(line[position:]))
     return re.compile("".join(parts)) if found else None

@@ -52,3 +52,16 @@ def test_a_package_without_a_registry_is_pointed_at_weights_init(tmp_path: Path)
     assert str(raised.value) == (
         "no weights.json in src/cell_counter; run ml-publish weights init to add the registry"
     )
+
+
+def test_a_readme_written_on_windows_keeps_its_crlf_line_endings(tmp_path: Path) -> None:
+    root = rst_project(tmp_path, "README.rst")
+    readme = root / "README.rst"
+    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
+
+    assert refresh_tables(root) == ["README.rst"]
+    data = readme.read_bytes()
+    assert data.startswith(b"P\r\n=\r\n\r\nWeights\r\n")
+    assert b"   * - ``unet``\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert refresh_tables(root) == []  # the weights-table hook changes nothing the next time
