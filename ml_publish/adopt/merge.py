@@ -186,7 +186,10 @@ def merge_pyproject(
     defaults = tomlkit.parse(template)
     if "project" in original or not template.strip():
         document = original
+        forbidden = keys_the_project_forbids(original.get("project", {}))
         merge_tables(document, defaults)
+        for key in forbidden:
+            document.get("project", {}).pop(key, None)
     else:
         leading, _ = split_leading_comments(existing)
         document = tomlkit.parse(leading + template)
@@ -211,6 +214,17 @@ def merge_pyproject(
         for name, target in scripts.items():
             table.setdefault(name, target)
     return tidy_toml(tomlkit.dumps(document))
+
+
+def keys_the_project_forbids(project: Mapping[str, Any]) -> set[str]:
+    """The template's ``[project]`` keys that the project's own ``[project]`` rules out: a field
+    it lists in ``dynamic`` (its backend computes it, and a field may not be both), and
+    ``license-files`` beside a ``license = {file = ...}`` table (PEP 639 allows it only with an
+    SPDX expression; flit refuses to build)."""
+    forbidden = {str(key) for key in project.get("dynamic", []) if key not in project}
+    if isinstance(project.get("license"), Mapping) and "license-files" not in project:
+        forbidden.add("license-files")
+    return forbidden
 
 
 def tidy_toml(text: str) -> str:
