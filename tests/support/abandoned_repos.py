@@ -22,6 +22,7 @@ from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAY
 from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.abandoned_commands import COMMAND_SHAPES
+from tests.support.paper_repos import OPENMMLAB_PACKAGES, OPENMMLAB_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -858,6 +859,7 @@ SHAPES: dict[str, Files] = {
 }
 
 SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, emptied directories
+SHAPES.update(OPENMMLAB_SHAPES)  # a paper repository on OpenMMLab's tools/ and configs/ layout
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
@@ -873,6 +875,7 @@ SHAPE_PACKAGES = {
     "poetry-package": "segkit",
     **LAYOUT_PACKAGES,
     **METADATA_PACKAGES,
+    **OPENMMLAB_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {

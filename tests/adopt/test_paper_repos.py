@@ -1,0 +1,107 @@
+"""adopt on paper repositories built on a framework's layout (tests/support/paper_repos.py):
+absl's ``main(argv)`` is no console script, ml_collections configs stay where ``--config``
+names them, a package's ``version.py`` stays its version source, and a flit ``[project]``
+gains no key it rules out. The whole adopt path on the OpenMMLab shape runs in
+tests/adopt/test_adoption.py (it is one of SHAPES)."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from pathlib import Path
+
+from ml_publish.adopt.adoption import adopt
+from ml_publish.adopt.merge import merge_pyproject
+from ml_publish.adopt.moves import STAYING_CONFIG, decide_moves
+from ml_publish.adopt.operations import AddConsoleScript, AddVersion
+from ml_publish.repository_analysis.analyse import analyse_repository
+from ml_publish.repository_analysis.python_files import analyse_source
+from tests.support.paper_repos import JAX_PAPER, OPENMMLAB_PAPER
+from tests.support.tiny_repos import write_repository
+
+TEMPLATE_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "mixer"
+dynamic = ["version"]
+description = "Code and pretrained weights for mixer."
+license = "MIT"
+license-files = ["LICENSE"]
+keywords = ["machine-learning"]
+"""
+
+
+def committed(root: Path, files: dict[str, str]) -> Path:
+    write_repository(root, files, git=True)
+    git = ["git", "-C", str(root), "-c", "user.name=Ana Ruiz", "-c", "user.email=a@example.org"]
+    subprocess.run([*git, "commit", "--quiet", "-m", "code release"], check=True)
+    return root
+
+
+def test_only_a_main_callable_without_arguments_is_an_entry_point() -> None:
+    def entry(signature: str) -> bool:
+        return analyse_source(f"def main({signature}):\n    pass\n").main_function
+
+    assert [entry(s) for s in ("", "argv=None", "*args", "*, debug=False")] == [True] * 4
+    assert [entry(s) for s in ("argv", "_", "cfg, debug=False", "*, cfg")] == [False] * 4
+
+
+def test_absl_scripts_stay_scripts_and_configs_stay_where_commands_name_them(
+    tmp_path: Path,
+) -> None:
+    root = write_repository(tmp_path / "mixer", JAX_PAPER, git=True)
+
+    moves = decide_moves(analyse_repository(root), "mixer")
+
+    assert moves.destinations == {"train.py": "mixer/train.py"}
+    assert moves.stays["configs/default.py"] == STAYING_CONFIG
+    assert moves.stays["configs/b16.py"] == STAYING_CONFIG
+    assert moves.stays["main.py"].startswith("a script that nothing imports")
+
+
+def test_a_config_a_moving_module_imports_moves_with_it(tmp_path: Path) -> None:
+    files = {**JAX_PAPER, "train.py": "from configs import default\n\nCONFIG = default\n"}
+    root = write_repository(tmp_path / "mixer", files, git=True)
+
+    moves = decide_moves(analyse_repository(root), "mixer")
+
+    assert moves.destinations["configs/default.py"] == "mixer/configs/default.py"
+    assert moves.stays["configs/b16.py"] == STAYING_CONFIG
+
+
+def test_the_absl_repository_gets_no_console_script_that_would_call_main_bare(
+    tmp_path: Path,
+) -> None:
+    root = committed(tmp_path / "mixer", {**JAX_PAPER, "LICENSE": "MIT License\n"})
+
+    adoption = adopt(root, dry_run=True, answers={"license": "MIT"})
+
+    assert [op for op in adoption.plan.operations if isinstance(op, AddConsoleScript)] == []
+
+
+def test_a_flit_project_gains_no_key_its_own_project_table_rules_out() -> None:
+    merged = tomllib.loads(merge_pyproject(JAX_PAPER["pyproject.toml"], TEMPLATE_PYPROJECT))
+
+    project = merged["project"]
+    assert "description" not in project and "license-files" not in project
+    assert project["license"] == {"file": "LICENSE"}
+    assert project["dynamic"] == ["version", "description"]
+    assert project["keywords"] == ["machine-learning"]
+
+
+def test_a_version_py_the_package_reexports_stays_the_version_source(tmp_path: Path) -> None:
+    root = committed(tmp_path / "RowLane", OPENMMLAB_PAPER)
+    init_before = (root / "rowlane_custom/__init__.py").read_text()
+
+    adoption = adopt(root, answers={"license": "MIT"})
+
+    assert [op for op in adoption.plan.operations if isinstance(op, AddVersion)] == []
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    assert pyproject["tool"]["hatch"]["version"]["path"] == "rowlane_custom/version.py"
+    assert pyproject["tool"]["ml-publish"]["template"]["answers"]["version"] == "0.3.1"
+    init_after = (root / "rowlane_custom/__init__.py").read_text()
+    assert "__version__ =" not in init_after
+    assert init_after.replace('"', "'") == init_before
