@@ -13,8 +13,9 @@ from pathlib import Path
 from ml_publish.adopt.adoption import adopt
 from ml_publish.adopt.merge import merge_pyproject
 from ml_publish.adopt.moves import STAYING_CONFIG, decide_moves
-from ml_publish.adopt.operations import AddConsoleScript, AddVersion
+from ml_publish.adopt.operations import AddConsoleScript, AddVersion, SetDependencies
 from ml_publish.repository_analysis.analyse import analyse_repository
+from ml_publish.repository_analysis.dependencies import requirement_name
 from ml_publish.repository_analysis.python_files import analyse_source
 from tests.support.paper_repos import JAX_PAPER, OPENMMLAB_PAPER
 from tests.support.tiny_repos import write_repository
@@ -105,3 +106,15 @@ def test_a_version_py_the_package_reexports_stays_the_version_source(tmp_path: P
     init_after = (root / "rowlane_custom/__init__.py").read_text()
     assert "__version__ =" not in init_after
     assert init_after.replace('"', "'") == init_before
+
+
+def test_openmmlab_requirement_files_and_the_cuda_extension(tmp_path: Path) -> None:
+    root = committed(tmp_path / "RowLane", OPENMMLAB_PAPER)
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
+
+    # requirements.txt includes requirements/build.txt: what compiles the op, not a dependency.
+    dependencies = next(op for op in plan.operations if isinstance(op, SetDependencies))
+    assert [requirement_name(r) for r in dependencies.requirements] == ["numpy"]
+    extension = [item for item in plan.needs_a_person if "compiled extensions" in item]
+    assert len(extension) == 1 and "CUDAExtension('rowlane_custom.ops.row_nms_ext'" in extension[0]
