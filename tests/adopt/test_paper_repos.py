@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from ml_publish.adopt.adoption import adopt
+from ml_publish.adopt.hook_config import rival_formatters
 from ml_publish.adopt.merge import merge_pyproject
 from ml_publish.adopt.moves import STAYING_CONFIG, decide_moves
 from ml_publish.adopt.operations import AddConsoleScript, AddVersion, SetDependencies
@@ -118,3 +119,17 @@ def test_openmmlab_requirement_files_and_the_cuda_extension(tmp_path: Path) -> N
     assert [requirement_name(r) for r in dependencies.requirements] == ["numpy"]
     extension = [item for item in plan.needs_a_person if "compiled extensions" in item]
     assert len(extension) == 1 and "CUDAExtension('rowlane_custom.ops.row_nms_ext'" in extension[0]
+
+
+def test_an_authors_yapf_hook_is_named_for_a_person() -> None:
+    config = (
+        "repos:\n  - repo: https://github.com/google/yapf\n    rev: v0.43.0\n    hooks:\n"
+        "      - id: yapf\n  - repo: https://github.com/PyCQA/isort\n    rev: 6.0.1\n"
+        "    hooks:\n      - id: isort\n"
+    )
+
+    assert rival_formatters(config) == [
+        ".pre-commit-config.yaml: the yapf hook formats otherwise than black, which adopt "
+        "formatted the code with: keep one formatter (remove yapf, or run it over the code and "
+        "drop [tool.black])"
+    ]
