@@ -153,7 +153,9 @@ JAX_PAPER = {
         "  return models.Mixer(config.num_classes), workdir, jax.devices()\n"
     ),
     "mixer/__init__.py": '"""Token mixing with sparse routing."""\n\n__version__ = "0.1.0"\n',
-    "mixer/models.py": "class Mixer:\n  def __init__(self, num_classes):\n    self.n = num_classes\n",
+    "mixer/models.py": (
+        "class Mixer:\n  def __init__(self, num_classes):\n    self.n = num_classes\n"
+    ),
     "configs/default.py": (
         "import ml_collections\n\n\ndef get_config():\n  config = ml_collections.ConfigDict()\n"
         "  config.num_classes = 1000\n  return config\n"
