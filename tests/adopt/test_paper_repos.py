@@ -10,6 +10,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from ml_publish.adopt.adoption import adopt
 from ml_publish.adopt.hook_config import rival_formatters
 from ml_publish.adopt.merge import merge_pyproject
@@ -84,14 +86,32 @@ def test_the_absl_repository_gets_no_console_script_that_would_call_main_bare(
     assert [op for op in adoption.plan.operations if isinstance(op, AddConsoleScript)] == []
 
 
-def test_a_flit_project_gains_no_key_its_own_project_table_rules_out() -> None:
-    merged = tomllib.loads(merge_pyproject(JAX_PAPER["pyproject.toml"], TEMPLATE_PYPROJECT))
+@pytest.mark.parametrize(
+    "license_lines",
+    ["", 'license = "MIT"\nlicense-files = ["COPYING"]\n'],
+    ids=["no license recognised", "another file's license"],
+)
+def test_a_flit_project_gains_no_key_its_own_project_table_rules_out(license_lines: str) -> None:
+    template = TEMPLATE_PYPROJECT.replace(
+        'license = "MIT"\nlicense-files = ["LICENSE"]\n', license_lines
+    )
+    assert template != TEMPLATE_PYPROJECT
+    merged = tomllib.loads(merge_pyproject(JAX_PAPER["pyproject.toml"], template))
 
     project = merged["project"]
     assert "description" not in project and "license-files" not in project
     assert project["license"] == {"file": "LICENSE"}
     assert project["dynamic"] == ["version", "description"]
     assert project["keywords"] == ["machine-learning"]
+
+
+def test_a_license_table_naming_the_recognised_file_becomes_its_expression() -> None:
+    merged = tomllib.loads(merge_pyproject(JAX_PAPER["pyproject.toml"], TEMPLATE_PYPROJECT))
+
+    project = merged["project"]
+    assert [project["license"], project["license-files"]] == ["MIT", ["LICENSE"]]
+    assert project["classifiers"] == ["Framework :: Flax"]
+    assert "description" not in project
 
 
 def test_a_version_py_the_package_reexports_stays_the_version_source(tmp_path: Path) -> None:

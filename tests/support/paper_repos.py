@@ -172,6 +172,7 @@ JAX_PAPER = {
         '[build-system]\nrequires = ["flit_core >=3.2,<4"]\nbuild-backend = "flit_core.buildapi"\n'
         '\n[project]\nname = "mixer"\nauthors = [{name = "Ana Ruiz"}]\nreadme = "README.md"\n'
         'license = {file = "LICENSE"}\ndynamic = ["version", "description"]\n'
+        'classifiers = ["License :: OSI Approved :: MIT License", "Framework :: Flax"]\n'
         'dependencies = ["absl-py", "jax", "ml_collections"]\n'
     ),
     "README.md": "# Mixer\n\n    python main.py --workdir=/tmp/mixer --config=configs/b16.py\n",
