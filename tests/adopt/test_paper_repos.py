@@ -84,6 +84,12 @@ def test_the_absl_repository_gets_no_console_script_that_would_call_main_bare(
     adoption = adopt(root, dry_run=True, answers={"license": "MIT"})
 
     assert [op for op in adoption.plan.operations if isinstance(op, AddConsoleScript)] == []
+    # Its code is formatted with pyink, two-space indents: black's style would fight it.
+    assert [item for item in adoption.plan.needs_a_person if "pyink" in item] == [
+        "pyproject.toml: [tool.pyink] formats otherwise than black, which adopt formatted the "
+        "code with: keep one formatter (drop [tool.pyink], or run pyink over the code and drop "
+        "[tool.black])"
+    ]
 
 
 @pytest.mark.parametrize(

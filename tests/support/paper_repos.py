@@ -174,6 +174,7 @@ JAX_PAPER = {
         'license = {file = "LICENSE"}\ndynamic = ["version", "description"]\n'
         'classifiers = ["License :: OSI Approved :: MIT License", "Framework :: Flax"]\n'
         'dependencies = ["absl-py", "jax", "ml_collections"]\n'
+        "\n[tool.pyink]\nline-length = 80\npyink-indentation = 2\n"
     ),
     "README.md": "# Mixer\n\n    python main.py --workdir=/tmp/mixer --config=configs/b16.py\n",
 }
