@@ -159,3 +159,20 @@ def test_an_authors_yapf_hook_is_named_for_a_person() -> None:
         "formatted the code with: keep one formatter (remove yapf, or run it over the code and "
         "drop [tool.black])"
     ]
+
+
+def test_mmcv_is_the_distribution_requirements_mminstall_names(tmp_path: Path) -> None:
+    files = {
+        "lanekit/__init__.py": "",
+        "lanekit/necks.py": "from mmcv.cnn import ConvModule\n\nNECK = ConvModule\n",
+        "requirements.txt": "-r requirements/runtime.txt\n",
+        "requirements/runtime.txt": "numpy\n",
+        # Installed with mim, outside setup.py: mmcv 2 (PyPI's "mmcv") lacks mmcv.runner.
+        "requirements/mminstall.txt": "mmcv-full>=1.3.17,<1.8.0\n",
+    }
+    root = committed(tmp_path / "lanekit", files)
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
+
+    dependencies = next(op for op in plan.operations if isinstance(op, SetDependencies))
+    assert dependencies.requirements == ("mmcv-full<1.8.0,>=1.3.17", "numpy")
