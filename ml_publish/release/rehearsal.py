@@ -260,7 +260,7 @@ def install_from_index(environment_dir: Path, simple_url: str, name: str, versio
         requirement,
     )
     downloaded = sorted(wheels.iterdir())
-    _pip(python, "install", "--quiet", *map(str, downloaded))
+    _pip(python, "install", *PIP_LOGGING, *map(str, downloaded))
     shown = subprocess.run(
         [str(python), "-m", "pip", "show", name],
         cwd=environment_dir,
@@ -305,6 +305,10 @@ def _pip(python: Path, *args: str) -> None:
     )
     if result.returncode != 0:
         raise OperationFailed(pip_failure(args[0], result))
+
+
+# Not --quiet: the output (captured, never shown) must say what pip was on when it failed.
+PIP_LOGGING = ("--progress-bar", "off")
 
 
 def pip_failure(command: str, result: subprocess.CompletedProcess[str]) -> str:

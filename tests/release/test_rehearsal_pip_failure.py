@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ml_publish.release.rehearsal import pip_failure
+from ml_publish.release.rehearsal import PIP_LOGGING, pip_failure
 
 
 def test_the_failure_names_what_pip_was_building(tmp_path: Path) -> None:
@@ -15,7 +15,16 @@ def test_the_failure_names_what_pip_was_building(tmp_path: Path) -> None:
     project.mkdir()
     (project / "setup.py").write_text("raise SystemExit('CUDA_HOME is not set')\n")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-index", project],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            *PIP_LOGGING,
+            "--no-build-isolation",
+            "--no-index",
+            project,
+        ],
         capture_output=True,
         text=True,
         check=False,
