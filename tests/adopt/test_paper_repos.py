@@ -120,7 +120,7 @@ def test_a_license_table_naming_the_recognised_file_becomes_its_expression() -> 
     assert "description" not in project
 
 
-def test_a_version_py_the_package_reexports_stays_the_version_source(tmp_path: Path) -> None:
+def test_openmmlab_version_py_requirement_files_and_cuda_extension(tmp_path: Path) -> None:
     root = committed(tmp_path / "RowLane", OPENMMLAB_PAPER)
     init_before = (root / "rowlane_custom/__init__.py").read_text()
 
@@ -133,17 +133,10 @@ def test_a_version_py_the_package_reexports_stays_the_version_source(tmp_path: P
     init_after = (root / "rowlane_custom/__init__.py").read_text()
     assert "__version__ =" not in init_after
     assert init_after.replace('"', "'") == init_before
-
-
-def test_openmmlab_requirement_files_and_the_cuda_extension(tmp_path: Path) -> None:
-    root = committed(tmp_path / "RowLane", OPENMMLAB_PAPER)
-
-    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
-
     # requirements.txt includes requirements/build.txt: what compiles the op, not a dependency.
-    dependencies = next(op for op in plan.operations if isinstance(op, SetDependencies))
+    dependencies = next(op for op in adoption.plan.operations if isinstance(op, SetDependencies))
     assert [requirement_name(r) for r in dependencies.requirements] == ["numpy"]
-    extension = [item for item in plan.needs_a_person if "compiled extensions" in item]
+    extension = [item for item in adoption.plan.needs_a_person if "compiled extensions" in item]
     assert len(extension) == 1 and "CUDAExtension('rowlane_custom.ops.row_nms_ext'" in extension[0]
 
 
