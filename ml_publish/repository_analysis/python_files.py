@@ -99,10 +99,14 @@ def is_main_guard(node: ast.stmt) -> bool:
 
 
 def is_entry_point(node: ast.stmt) -> bool:
-    """A top-level ``def main()`` a console script can call: with no arguments. absl's
-    ``def main(argv)``, which ``app.run(main)`` calls with the command line, is not one."""
+    """A top-level ``def main()`` a console script can call: with no arguments, or decorated
+    (click's ``@click.command()`` and Hydra's ``@hydra.main`` take the arguments from the
+    command line themselves). absl's ``def main(argv)``, which ``app.run(main)`` calls with the
+    command line, is not one."""
     if not isinstance(node, ast.FunctionDef) or node.name != "main":
         return False
+    if node.decorator_list:
+        return True
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
     required_keywords = [d for d in arguments.kw_defaults if d is None]

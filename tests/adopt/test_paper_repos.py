@@ -51,6 +51,12 @@ def test_only_a_main_callable_without_arguments_is_an_entry_point() -> None:
 
     assert [entry(s) for s in ("", "argv=None", "*args", "*, debug=False")] == [True] * 4
     assert [entry(s) for s in ("argv", "_", "cfg, debug=False", "*, cfg")] == [False] * 4
+    hydra = '@hydra.main(config_path="conf", config_name="train")\ndef main(cfg):\n    pass\n'
+    click = "@click.command()\n@click.option('--epochs')\ndef main(epochs):\n    pass\n"
+    assert [analyse_source(hydra).main_function, analyse_source(click).main_function] == [
+        True,
+        True,
+    ]
 
 
 def test_absl_scripts_stay_scripts_and_configs_stay_where_commands_name_them(
