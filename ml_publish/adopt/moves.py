@@ -64,9 +64,12 @@ def top_package(path: str, packages: frozenset[str]) -> str | None:
 
 def is_config_module(file: PythonFile) -> bool:
     """An ml_collections config (``configs/default.py`` with ``get_config()``), which absl's
-    ``config_flags`` loads by its path: it stays where the commands name it."""
+    ``config_flags`` loads by its path: it stays where the commands name it. A helper module
+    that happens to define ``get_config`` elsewhere (``utils.py``) is a library as before."""
     facts = file.facts
-    return "get_config" in facts.functions and not facts.is_script
+    path = PurePosixPath(file.path)
+    named = "config" in path.stem or any("config" in part for part in path.parts[:-1])
+    return named and "get_config" in facts.functions and not facts.is_script
 
 
 class MovePlanner:

@@ -175,3 +175,17 @@ def test_mmcv_is_the_distribution_requirements_mminstall_names(tmp_path: Path) -
 
     dependencies = next(op for op in plan.operations if isinstance(op, SetDependencies))
     assert dependencies.requirements == ("mmcv-full<1.8.0,>=1.3.17", "numpy")
+
+
+def test_a_helper_defining_get_config_outside_configs_is_still_a_library(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "utils.py": "def get_config():\n    return {}\n",
+        "run.py": "from utils import get_config\n\nprint(get_config())\n",
+    }
+    root = write_repository(tmp_path / "mixer", files, git=True)
+
+    moves = decide_moves(analyse_repository(root), "mixer")
+
+    assert moves.destinations == {"utils.py": "mixer/utils.py"}
