@@ -1,5 +1,5 @@
-"""Paper repositories shaped like the ones built on a framework's tool layout (issue-free since
-the trials of this round): an OpenMMLab-style one (``tools/train.py`` and
+"""Paper repositories built on a framework's tool layout, where adopt's trials found bugs: an
+OpenMMLab-style one (``tools/train.py`` and
 ``tools/dist_train.sh``, Python configs in ``configs/_base_/``, a ``<name>_custom`` package
 registering its classes with decorators and re-exporting ``__version__`` from its
 ``version.py``, ``requirements/`` with several files, a setup.py declaring a C++/CUDA
