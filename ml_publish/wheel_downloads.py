@@ -24,6 +24,11 @@ from ml_publish.errors import OperationFailed
 from ml_publish.transport.child_environment import tool_environment
 
 NO_MATCH = re.compile(r"No matching distribution found for (\S+)")
+# A dependency without a wheel deep in a ResolutionImpossible (tensorflow-datasets needing
+# promise): pip says so among the conflict's explanation, which it logs at info level.
+UNAVAILABLE = re.compile(r"no matching distributions available for your environment:\s*\n\s*(\S+)")
+# Quiet but for the conflict's explanation: info-level logging, without progress bars.
+LOGGING = ("--progress-bar", "off")
 
 
 class WheelDownloadError(OperationFailed):
@@ -57,7 +62,7 @@ def resolve_wheels(
 
     report = workspace / "pip-report.json"
     command = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed"]
-    command += ["--quiet", "--report", str(report), "--only-binary", ":all:", *target_options]
+    command += [*LOGGING, "--report", str(report), "--only-binary", ":all:", *target_options]
     command += ["--target", str(workspace / "unused-target"), *requirements]
     WheelDownload(command, "pip install --dry-run", workspace).wait()
     chosen = json.loads(report.read_text(encoding="utf-8"))["install"]
@@ -78,7 +83,7 @@ def start_download(
     """Start ``pip download --only-binary=:all:`` of ``requirements`` for the target into
     ``destination``; ``wait()`` on the result gives the wheels."""
     destination.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:"]
+    command = [sys.executable, "-m", "pip", "download", *LOGGING, "--only-binary", ":all:"]
     command += ([] if deps else ["--no-deps"]) + [*target_options, "--dest", str(destination)]
     return WheelDownload([*command, *requirements], "pip download", destination)
 
@@ -92,7 +97,7 @@ class WheelDownload:
         self.errors: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
         env = {**os.environ, **tool_environment(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=self.errors, text=True, env=env
+            command, stdout=self.errors, stderr=subprocess.STDOUT, text=True, env=env
         )
 
     def wait(self) -> list[Path]:
@@ -126,7 +131,7 @@ def required_names(requires_dist: list[str]) -> list[str]:
 
 
 def failure(stderr: str, what: str) -> WheelDownloadError:
-    missing = NO_MATCH.search(stderr)
+    missing = NO_MATCH.search(stderr) or UNAVAILABLE.search(stderr)
     if missing:
         return NoMatchingWheel(f"{what}: no wheel of {missing[1]}", missing[1])
     lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]

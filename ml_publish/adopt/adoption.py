@@ -42,6 +42,7 @@ from ml_publish.adopt.scaffold import PYTORCH_MODULES, Scaffold, render_scaffold
 from ml_publish.adopt.undeclared import with_undeclared_imports
 from ml_publish.adopt.verify import describe_unresolved, verify_adoption
 from ml_publish.errors import MLPublishError, OperationFailed, UsageError
+from ml_publish.repository_analysis.version_module import version_module
 from ml_publish.weights.naming import DATA_KIND
 
 START_A_REPOSITORY = "git init && git add --all && git commit -m 'Before ml-publish adopt'"
@@ -205,6 +206,8 @@ def with_version(plan: Plan, analysis: RepositoryAnalysis, version: str) -> Plan
     facts = next((f.facts for f in analysis.python_files if f.path == source), None)
     if facts is None or facts.version is not None or facts.parse_error:
         return plan
+    if version_module(analysis.root, source, plan.package) is not None:
+        return plan  # it imports its version from a module of its own (version_module.py)
     # First: registering weights reads the package's version.
     return replace(plan, operations=(AddVersion(source, version), *plan.operations))
 

@@ -100,6 +100,7 @@ TOOL_HOOKS = (
         for hook_id, module, tag in (
             ("check-ast", "check_ast", "python"),
             ("check-json", "check_json", "json"),
+            ("double-quote-string-fixer", "string_fixer", "python"),  # OpenMMLab's configs
             ("detect-private-key", "detect_private_key", "text"),
             ("fix-byte-order-marker", "fix_byte_order_marker", "text"),
         )

@@ -134,7 +134,7 @@ def brought_forward(
         if block:
             edits.append(block)
             changes.append("added the template's ml-publish hooks: " + guard_ids(template_text))
-    unresolved += removed_hooks(text)
+    unresolved += removed_hooks(text) + rival_formatters(text)
     result = applied(text, edits)
     try:
         yaml.safe_load(result)
@@ -211,6 +211,24 @@ def hook_edits(
             changes.append(
                 f"flake8: {argument.value} -> {match[1]}{line_length} (black's line length)"
             )
+
+
+# Formatters whose style is not black's, seen in authors' configurations (OpenMMLab's yapf).
+RIVAL_FORMATTERS = ("yapf", "autopep8")
+
+
+def rival_formatters(text: str) -> list[str]:
+    """Hooks that reformat what black wrote (adopt formats the code with black): for a person,
+    since the first ``pre-commit run`` would rewrite every file."""
+    document = yaml.safe_load(text) or {}
+    return [
+        f"{CONFIG}: the {hook['id']} hook formats otherwise than black, which adopt formatted "
+        f"the code with: keep one formatter (remove {hook['id']}, or run it over the code and "
+        "drop [tool.black])"
+        for repo in document.get("repos", [])
+        for hook in repo.get("hooks", [])
+        if hook.get("id") in RIVAL_FORMATTERS
+    ]
 
 
 def removed_hooks(text: str) -> list[str]:

@@ -186,7 +186,11 @@ def merge_pyproject(
     defaults = tomlkit.parse(template)
     if "project" in original or not template.strip():
         document = original
+        forbidden = keys_the_project_forbids(original.get("project", {}))
         merge_tables(document, defaults)
+        for key in forbidden:
+            document.get("project", {}).pop(key, None)
+        as_spdx_expression(document.get("project", {}), defaults.get("project", {}))
     else:
         leading, _ = split_leading_comments(existing)
         document = tomlkit.parse(leading + template)
@@ -211,6 +215,37 @@ def merge_pyproject(
         for name, target in scripts.items():
             table.setdefault(name, target)
     return tidy_toml(tomlkit.dumps(document))
+
+
+def keys_the_project_forbids(project: Mapping[str, Any]) -> set[str]:
+    """The template's ``[project]`` keys that the project's own ``[project]`` rules out: a field
+    it lists in ``dynamic`` (its backend computes it, and a field may not be both), and
+    ``license-files`` beside a ``license = {file = ...}`` table (PEP 639 allows it only with an
+    SPDX expression; flit refuses to build)."""
+    forbidden = {str(key) for key in project.get("dynamic", []) if key not in project}
+    if isinstance(project.get("license"), Mapping) and "license-files" not in project:
+        forbidden.add("license-files")
+    return forbidden
+
+
+def as_spdx_expression(project: MutableMapping[str, Any], template: Mapping[str, Any]) -> None:
+    """``license = {file = "LICENSE"}`` as PEP 639 writes it, when that file is the one the
+    template was rendered for (its license recognised): the expression, ``license-files``
+    naming the file, and no ``License ::`` classifier, which backends refuse beside one."""
+    own, expression = project.get("license"), template.get("license")
+    if not isinstance(own, Mapping) or not isinstance(expression, str):
+        return
+    if list(own) != ["file"] or list(template.get("license-files", [])) != [own["file"]]:
+        return
+    project["license"] = expression
+    project["license-files"] = [own["file"]]
+    classifiers = project.get("classifiers")
+    if isinstance(classifiers, list):
+        kept = [c for c in classifiers if not str(c).startswith("License ::")]
+        if kept:
+            project["classifiers"] = kept
+        else:
+            del project["classifiers"]
 
 
 def tidy_toml(text: str) -> str:

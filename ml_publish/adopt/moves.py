@@ -9,7 +9,9 @@ The rules, in the order they apply:
    argument parsing at import): it moves. So do modules that are not scripts and scripts with
    a ``main()`` (they become console scripts). A script that nothing imports stays at the root
    and imports the package, and so do settings files that nothing imports (assignments, no
-   function or class: configs read by path, as mmcv's ``Config.fromfile`` reads them).
+   function or class: configs read by path, as mmcv's ``Config.fromfile`` reads them), and
+   ml_collections configs (a ``get_config()``, read by path by ``--config=configs/x.py``) that
+   only other files which stay import.
 3. Everything a moving file imports moves too, and a package moves whole: never its
    ``__init__.py`` without its submodules (its data files go with it).
 4. All or nothing: a file that imports one that cannot move stays, and so does everything that
@@ -30,6 +32,7 @@ from ml_publish.repository_analysis.python_files import is_module_name
 
 STAYING_SCRIPT = "a script that nothing imports; it stays and imports the package"
 STAYING_SETTINGS = "settings that nothing imports (no function or class); they stay, read by path"
+STAYING_CONFIG = "a config with get_config(), read by path (--config=...); it stays"
 # Directories whose files stay where they are (their imports are still rewritten).
 STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 
@@ -57,6 +60,16 @@ def top_package(path: str, packages: frozenset[str]) -> str | None:
         found = directory
         directory = posixpath.dirname(directory)
     return found
+
+
+def is_config_module(file: PythonFile) -> bool:
+    """An ml_collections config (``configs/default.py`` with ``get_config()``), which absl's
+    ``config_flags`` loads by its path: it stays where the commands name it. A helper module
+    that happens to define ``get_config`` elsewhere (``utils.py``) is a library as before."""
+    facts = file.facts
+    path = PurePosixPath(file.path)
+    named = "config" in path.stem or any("config" in part for part in path.parts[:-1])
+    return named and "get_config" in facts.functions and not facts.is_script
 
 
 class MovePlanner:
@@ -142,6 +155,8 @@ class MovePlanner:
     def wanted(self, file: PythonFile) -> bool:
         """Whether ``file`` is a library (or a console script) rather than a stand-alone script."""
         facts = file.facts
+        if is_config_module(file):
+            return False  # unless a moving file imports it: then the closure takes it along
         if self.imported_by.get(file.path):
             return True
         if self.lifted_prefix and file.path.startswith(self.lifted_prefix):
@@ -158,6 +173,11 @@ class MovePlanner:
         if facts.is_script or facts.defines_code or file.path.endswith("__init__.py"):
             return False
         return not self.imported_by.get(file.path) and not self.imports.get(file.path)
+
+    def staying_reason(self, file: PythonFile) -> str:
+        if is_config_module(file):
+            return STAYING_CONFIG
+        return STAYING_SETTINGS if self.is_settings_file(file) else STAYING_SCRIPT
 
     def package_mates(self, path: str) -> list[str]:
         """Every Python file of the top-level regular package ``path`` belongs to."""
@@ -204,9 +224,7 @@ class MovePlanner:
         destinations = {path: self.destination(path) for path in moving}
         silent = {path for path in blocked if self.silent_reason(path) == blocked[path]}
         stays = {
-            f.path: stuck.get(
-                f.path, STAYING_SETTINGS if self.is_settings_file(f) else STAYING_SCRIPT
-            )
+            f.path: stuck.get(f.path, self.staying_reason(f))
             for f in candidates
             if f.path not in destinations and f.path not in silent
         }

@@ -7,6 +7,7 @@ hook_config.py), and its own ``.flake8`` keeps its settings, but allows black's 
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def with_own_tooling(
             operations.append(ForwardHookConfig(CONFIG, forwarded.text, forwarded.changes))
             left = tuple(item for item in left if item[0] != CONFIG)
         needs_a_person += forwarded.unresolved
+    if "pyproject.toml" in plan.existing_files:
+        needs_a_person += pyink_settings(root)
     if FLAKE8_CONFIG in plan.existing_files:
         text = (root / FLAKE8_CONFIG).read_text(encoding="utf-8", errors="replace")
         changes = flake8_settled(text, length)[1]
@@ -53,3 +56,19 @@ def with_own_tooling(
         needs_a_person=tuple(needs_a_person),
         left_in_place=left,
     )
+
+
+def pyink_settings(root: Path) -> list[str]:
+    """pyink (Google's fork of black, two-space indents) configured in pyproject.toml: its
+    style is not the black style adopt formats the code with, so a person keeps one."""
+    try:
+        settings = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    if "pyink" not in settings.get("tool", {}):
+        return []
+    return [
+        "pyproject.toml: [tool.pyink] formats otherwise than black, which adopt formatted the "
+        "code with: keep one formatter (drop [tool.pyink], or run pyink over the code and drop "
+        "[tool.black])"
+    ]

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from ml_publish.repository_analysis.analyse import LocalImport, RepositoryAnalysis
 from ml_publish.adopt.console_names import console_names
 from ml_publish.repository_analysis.dependencies import relax
+from ml_publish.repository_analysis.extensions import setup_py_extensions
 from ml_publish.adopt.layout_choices import (
     default_package_note,
     unreadable_cell_items,
@@ -308,6 +309,13 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
         for line, path in file.facts.absolute_paths:
             where = moves.destinations.get(file.path, file.path)
             items.append(f"{where}:{line}: the absolute path {path!r} only exists on one disk")
+    if extensions := setup_py_extensions(analysis.root):
+        items.append(
+            f"setup.py builds compiled extensions ({'; '.join(extensions)}), which the "
+            "pyproject.toml build does not: build them with setuptools (its ext_modules, and "
+            "what setup.py imports in [build-system] requires) or the package imports them "
+            "from nothing"
+        )
     staying_at_root = {
         PurePosixPath(f.path).stem
         for f in analysis.scripts + analysis.unparseable

@@ -8,6 +8,8 @@ carry no license at all, and ``ml-publish check`` reports it missing (see licens
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,6 +30,7 @@ from ml_publish.adopt.operations import (
 )
 from ml_publish.adopt.readme import repository_readme, with_repository_readme
 from ml_publish.repository_analysis.template_answers import answers_for
+from ml_publish.repository_analysis.version_module import package_version_module
 
 # The template's PyTorch modules; a package with its own modules of these names keeps them.
 PYTORCH_MODULES = ("model.py", "transforms.py")
@@ -66,7 +69,19 @@ def render_scaffold(
     if kept:
         files, resolved = render({**answers, "framework": "none"})
     files, licensed = licensed_files(analysis, files, licensed)
+    found = package_version_module(analysis.root, package)
+    if found is not None:
+        files = reading_version_from(files, f"{package}/{found[0]}")
     return Scaffold(resolved, files, licensed, kept)
+
+
+def reading_version_from(files: dict[str, bytes], path: str) -> dict[str, bytes]:
+    """The rendered files with the build reading the version from ``path``, the module the
+    package's ``__init__.py`` imports it from, instead of the ``__init__.py`` itself."""
+    text = files.get("pyproject.toml", b"").decode("utf-8")
+    pattern = r'(?m)^(\[tool\.hatch\.version\]\npath = )".*"$'
+    edited = re.sub(pattern, lambda m: m[1] + json.dumps(path), text)
+    return {**files, "pyproject.toml": edited.encode("utf-8")} if text else files
 
 
 def render(answers: dict[str, str]) -> tuple[dict[str, bytes], dict[str, str]]:

@@ -23,6 +23,7 @@ from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.repository_analysis.dependencies import (
     DEVELOPMENT_FILE,
     REQUIREMENTS_GLOB,
+    FoundRequirement,
     read_requirements_file,
     relax,
 )
@@ -32,6 +33,7 @@ from ml_publish.checks.import_names import (
     DeclaredNames,
     distribution_for,
     import_name,
+    provided_names,
 )
 from ml_publish.checks.imported_modules import required_imports
 
@@ -131,6 +133,27 @@ def pinned_in_development_files(root: Path) -> dict[str, str]:
     return bounds
 
 
+def named_in_requirement_directories(root: Path) -> list[FoundRequirement]:
+    """Requirements of the files in ``requirements/`` that no other file includes and that are
+    not for development: OpenMMLab's ``requirements/mminstall.txt`` names ``mmcv-full``, the
+    distribution its ``import mmcv`` means (installed with ``mim``, outside setup.py)."""
+    found: list[FoundRequirement] = []
+    for path in sorted(root.glob("requirements/*.txt")):
+        relative = path.relative_to(root).as_posix()
+        if not DEVELOPMENT_FILE.search(relative):
+            found += read_requirements_file(root, relative, set())[0]
+    return found
+
+
+def requirement_for(name: str, listed: list[FoundRequirement]) -> str | None:
+    """The requirement, as [project.dependencies] writes it, of a listed distribution that
+    provides the import name ``name``."""
+    for requirement in listed:
+        if name.lower() in provided_names(requirement.name):
+            return relax(requirement)
+    return None
+
+
 def with_undeclared_imports(
     plan: Plan, analysis: RepositoryAnalysis, overrides: Mapping[str, str]
 ) -> Plan:
@@ -143,12 +166,20 @@ def with_undeclared_imports(
         return plan
     installed = packages_distributions()
     pins = pinned_in_development_files(analysis.root)
+    elsewhere = named_in_requirement_directories(analysis.root)
     added: list[str] = []
     notes: list[str] = []
     items: list[str] = []
     for found in undeclared:
         distribution = distribution_for(found.name, installed)
-        if found.name in NOT_ON_PYPI:
+        listed = requirement_for(found.name, elsewhere)
+        if listed is not None:
+            added.append(listed)
+            notes.append(
+                f"{found.where} imports {found.name}, which only a requirement file nothing "
+                f"includes declared: {listed} added to [project.dependencies]"
+            )
+        elif found.name in NOT_ON_PYPI:
             items.append(
                 f"{found.where}: imports {found.name}, which no PyPI distribution provides "
                 f"({NOT_ON_PYPI[found.name]}): say in the README how to install it"

@@ -156,7 +156,11 @@ def provided_names(distribution: str) -> set[str]:
     """The import names (lowercase) a distribution gives by its name: its own name read as one,
     and the table's (see ``DeclaredNames`` for its installed metadata)."""
     canonical = re.sub(r"[-_.]+", "-", distribution).lower()
-    names = {canonical.replace("-", "_"), canonical.replace("-", ".")}
+    names = {canonical.replace("-", "_")}
+    if canonical.split("-")[0] in NAMESPACES:
+        # google-cloud-storage gives google.cloud.storage; tensorflow-datasets gives
+        # tensorflow_datasets, never tensorflow itself.
+        names.add(canonical.replace("-", "."))
     names |= {
         name.lower()
         for name, providers in DISTRIBUTIONS.items()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
+from ml_publish.toml_file import dict_at
 from ml_publish.versions import VERSION_LINE
 
 REQUIRED_PROJECT_KEYS = ("name", "version", "description", "readme", "requires-python", "license")
@@ -33,12 +34,15 @@ def metadata_requirements(facts: RepositoryFacts) -> list[str]:
 
 
 def version_literals(facts: RepositoryFacts) -> dict[str, str]:
-    """Hard-coded versions: ``[project] version`` and each package's ``__version__``."""
+    """Hard-coded versions: ``[project] version``, each package's ``__version__`` and the one in
+    the file ``[tool.hatch.version] path`` names (``<package>/version.py``)."""
     found = {}
     if "version" in facts.project_table():
         found["pyproject.toml"] = str(facts.project_table()["version"])
-    for package in facts.package_dirs():
-        relative = (package / "__init__.py").relative_to(facts.root)
+    hatch_path = dict_at(facts.tool_tables(), "hatch", "version").get("path")
+    named = [Path(hatch_path)] if isinstance(hatch_path, str) else []
+    named += [package.relative_to(facts.root) / "__init__.py" for package in facts.package_dirs()]
+    for relative in dict.fromkeys(named):
         match = VERSION_LINE.search(facts.text(relative) or "")
         if match:
             found[str(relative)] = match[2]

@@ -260,7 +260,7 @@ def install_from_index(environment_dir: Path, simple_url: str, name: str, versio
         requirement,
     )
     downloaded = sorted(wheels.iterdir())
-    _pip(python, "install", "--quiet", *map(str, downloaded))
+    _pip(python, "install", *PIP_LOGGING, *map(str, downloaded))
     shown = subprocess.run(
         [str(python), "-m", "pip", "show", name],
         cwd=environment_dir,
@@ -304,8 +304,24 @@ def _pip(python: Path, *args: str) -> None:
         check=False,
     )
     if result.returncode != 0:
-        last = "\n".join(result.stderr.strip().splitlines()[-5:])
-        raise OperationFailed(f"pip {args[0]} failed in the sandbox venv:\n{last}")
+        raise OperationFailed(pip_failure(args[0], result))
+
+
+# Not --quiet: the output (captured, never shown) must say what pip was on when it failed.
+PIP_LOGGING = ("--progress-bar", "off")
+
+
+def pip_failure(command: str, result: subprocess.CompletedProcess[str]) -> str:
+    """pip's failure in a few lines, naming the distribution it was on: its error's last
+    lines say what failed (a build), and only its output's last step says for what."""
+    steps = [
+        line.strip()
+        for line in result.stdout.splitlines()
+        if line.startswith(("Collecting ", "Processing ", "Building wheel for "))
+    ]
+    at = f" while {steps[-1][0].lower()}{steps[-1][1:]}" if steps else ""
+    last = "\n".join(result.stderr.strip().splitlines()[-5:])
+    return f"pip {command} failed in the sandbox venv{at}:\n{last}"
 
 
 def summary(rehearsal: Rehearsal) -> str:

@@ -49,9 +49,12 @@ INDEX_FLAGS = {
 }
 BARE_URL = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:)")
 EGG_NAME = re.compile(r"#egg=([A-Za-z0-9._-]+)")
-# requirements-dev.txt, requirements_test.txt, requirements.docs.txt: what people develop with.
+# requirements-dev.txt, requirements_test.txt, requirements.docs.txt: what people develop with;
+# and OpenMMLab's requirements/tests.txt, requirements/docs.txt, requirements/build.txt (what
+# setup.py needs to compile its extension), which its requirements.txt includes with -r.
 DEVELOPMENT_FILE = re.compile(
     r"[-_.](dev|develop|development|test|tests|testing|lint|docs?|ci)\.txt$"
+    r"|(^|/)(tests?|docs|readthedocs|build)\.txt$"
 )
 DEVELOPMENT_NOTE = "development requirements, not the package's: left out of [project.dependencies]"
 

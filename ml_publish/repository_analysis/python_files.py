@@ -98,6 +98,21 @@ def is_main_guard(node: ast.stmt) -> bool:
     )
 
 
+def is_entry_point(node: ast.stmt) -> bool:
+    """A top-level ``def main()`` a console script can call: with no arguments, or decorated
+    (click's ``@click.command()`` and Hydra's ``@hydra.main`` take the arguments from the
+    command line themselves). absl's ``def main(argv)``, which ``app.run(main)`` calls with the
+    command line, is not one."""
+    if not isinstance(node, ast.FunctionDef) or node.name != "main":
+        return False
+    if node.decorator_list:
+        return True
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    required_keywords = [d for d in arguments.kw_defaults if d is None]
+    return len(arguments.defaults) == len(positional) and not required_keywords
+
+
 def is_sys_path_edit(node: ast.AST) -> bool:
     """``sys.path.append(...)``, ``sys.path.insert(...)``, ``sys.path += [...]``."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -166,9 +181,7 @@ def analyse_source(source: str) -> SourceFacts:
     return SourceFacts(
         imports=tuple(imports),
         main_block=any(is_main_guard(node) for node in tree.body),
-        main_function=any(
-            isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body
-        ),
+        main_function=any(is_entry_point(node) for node in tree.body),
         argument_parser=parser,
         import_time_work=work,
         sys_path_edits=tuple(sorted(sys_path_edits)),

@@ -12,6 +12,7 @@ from ml_publish import git, template
 from ml_publish.licenses import recognise_license
 from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.repository_analysis.code_style import project_line_length
+from ml_publish.repository_analysis.version_module import package_version_module
 from ml_publish.versions import VERSION_LINE
 
 TEMPLATE_LICENSE_FILE = "LICENSE"
@@ -81,7 +82,8 @@ def answers_for(
             if value and answer not in answers:
                 answers[answer] = value
     if "version" not in answers:
-        version = version_in_root_modules(analysis)
+        found = package_version_module(analysis.root, package)
+        version = found[1] if found else version_in_root_modules(analysis)
         if version:
             answers["version"] = version
     length = line_length_of(analysis)

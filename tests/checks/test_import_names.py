@@ -65,6 +65,17 @@ def test_provided_names() -> None:
     assert provided_names("google-cloud-storage") >= {"google.cloud.storage"}
 
 
+def test_a_distribution_named_after_another_does_not_provide_it() -> None:
+    # A JAX paper declares tensorflow-datasets and imports tensorflow too: tensorflow is missing.
+    declared = DeclaredNames(["tensorflow-datasets", "ml-collections"])
+    assert [declared.provide("tensorflow_datasets"), declared.provide("ml_collections")] == [
+        True,
+        True,
+    ]
+    assert not declared.provide("tensorflow")
+    assert not declared.provide("ml")
+
+
 def test_installed_metadata_is_read_only_when_the_names_do_not_explain_an_import() -> None:
     # Installed here (ml-publish depends on them): their top-level names are in their metadata.
     assert installed_top_levels("PyYAML") == {"_yaml", "yaml"}

@@ -151,3 +151,20 @@ def test_rel107_version_accepted_by_pypi(tmp_path: Path) -> None:
     assert failed.result == "fail"
     assert "cell_counter/__init__.py: '1.0+cu121'" in failed.message
     assert "PyPI refuses local versions" in failed.message
+
+
+def test_rel107_reads_the_version_file_hatch_names(tmp_path: Path) -> None:
+    # OpenMMLab's layout: __init__.py imports __version__ from version.py, where hatch reads it.
+    pyproject = GOOD_PYPROJECT.replace(
+        'path = "cell_counter/__init__.py"', 'path = "cell_counter/version.py"'
+    )
+    files: Files = {
+        **GOOD,
+        "pyproject.toml": pyproject,
+        "cell_counter/__init__.py": "from .version import __version__\n",
+        "cell_counter/version.py": '__version__ = "1.0+cu121"\n',
+    }
+    failed = audit(tmp_path / "bad", files, "REL107")
+    assert failed.result == "fail"
+    assert "cell_counter/version.py: '1.0+cu121'" in failed.message
+    assert audit(tmp_path / "single", files, "PKG105").result == "pass"
