@@ -31,6 +31,11 @@ KNOWN_GOOD_REVS = {
     "https://github.com/google/yapf": "v0.43.0",
     "https://github.com/hhatto/autopep8": "v2.3.2",
 }
+# Hook repositories that tag the same releases as another, which the template may pin: a
+# black hook from psf/black itself runs the black of the mirror's tag of the same name.
+SAME_RELEASES = {
+    "https://github.com/psf/black": "https://github.com/psf/black-pre-commit-mirror",
+}
 FULL_SHA = re.compile(r"^[0-9a-f]{40}$")
 SHORT_SHA = re.compile(r"^[0-9a-f]{7,39}$")
 # ``pre-commit autoupdate --freeze`` keeps the tag of a pinned hash in a comment.
@@ -57,6 +62,11 @@ def new_home(url: str) -> str | None:
     """Where the hooks of a dead repository live now, when the same hook ids live there."""
     home = {url_key(dead): home for dead, home in DEAD_REPOSITORIES.items()}.get(url_key(url))
     return home if home is not None and home.startswith("https://") else None
+
+
+def release_twin(url: str) -> str | None:
+    """The repository whose release tags ``url`` shares (its hooks run the same tool)."""
+    return {url_key(one): twin for one, twin in SAME_RELEASES.items()}.get(url_key(url))
 
 
 def is_release_tag(rev: str, frozen: Collection[str] = ()) -> bool:

@@ -7,7 +7,8 @@ the author chose, with what no longer works brought forward:
   becomes ``repos:``, old stage names get their ``pre-`` prefix);
 - a hook repository that moved (``ambv/black``, ``gitlab.com/pycqa/flake8``) is named at its new
   home, from the table the PC checks read (``ml_publish.hook_repositories``);
-- a repository the template also uses gets the revision the template pins; one it does not use
+- a repository the template also uses gets the revision the template pins (and so does one
+  tagged like it: ``psf/black`` takes the tag of the template's black mirror); one it does not use
   keeps a release tag the author chose, and gets a known-good tag only where its old one cannot
   work (it moved, or the revision is a branch or a bare hash);
 - a hook pre-commit-hooks renamed gets its new id; a ``language_version`` older than the
@@ -43,6 +44,7 @@ from ml_publish.hook_repositories import (
     RENAMED_HOOKS,
     REMOVED_HOOKS,
     is_release_tag,
+    release_twin,
     new_home,
     url_key,
 )
@@ -164,7 +166,8 @@ def repo_edits(
     where = home or url
     rev_node = value_of(item, "rev")
     rev = rev_node.value if isinstance(rev_node, ScalarNode) else ""
-    wanted = pinned.get(url_key(where))
+    twin = release_twin(where)
+    wanted = pinned.get(url_key(where)) or (pinned.get(url_key(twin)) if twin else None)
     why_new = "the version the template pins"
     if wanted is None and (home is not None or not is_release_tag(rev, frozen)):
         wanted, why_new = KNOWN_GOOD_REVS.get(where), "a release known to work"

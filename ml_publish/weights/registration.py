@@ -33,7 +33,7 @@ from ml_publish.weights.parts import (
     parts_for,
 )
 from ml_publish.weights.project import Project, open_project
-from ml_publish.weights.recognition import HEAD_BYTES, content_kind
+from ml_publish.weights.recognition import HEAD_BYTES, content_kind, is_lfs_pointer
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
@@ -80,6 +80,11 @@ def check_weight_file(path: Path) -> int:
         raise UsageError(f"{path} does not exist")
     if not path.is_file():
         raise UsageError(f"{path} is not a file; add weight files one at a time")
+    if is_lfs_pointer(path):
+        raise UsageError(
+            f"{path} is a Git LFS pointer, not the weights: fetch the file with "
+            "git lfs pull (git-lfs installed), then add it"
+        )
     return path.stat().st_size
 
 

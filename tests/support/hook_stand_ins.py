@@ -72,6 +72,7 @@ HOOK_REPOSITORIES = {
             "https://github.com/pre-commit/pre-commit-hooks", "v6.0.0", "pre-commit-hooks"
         ),
         HookRepository("https://github.com/psf/black-pre-commit-mirror", "26.10.1", "black"),
+        HookRepository("https://github.com/psf/black", "26.10.1", "black"),
         HookRepository("https://github.com/adamchainz/blacken-docs", "1.20.0", "blacken-docs"),
         HookRepository("https://github.com/PyCQA/flake8", "7.5.0", "flake8"),
         HookRepository("https://github.com/pre-commit/mirrors-mypy", "v2.4.1", "mypy"),
