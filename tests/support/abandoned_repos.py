@@ -22,6 +22,7 @@ from tests.support.abandoned_layouts import LAYOUT_OPTIONS, LAYOUT_PACKAGES, LAY
 from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.abandoned_commands import COMMAND_SHAPES
+from tests.support.thesis_repos import THESIS_SHAPES
 from tests.support.processes import run
 from tests.support.tiny_repos import write_repository
 
@@ -858,6 +859,7 @@ SHAPES: dict[str, Files] = {
 }
 
 SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, emptied directories
+SHAPES.update(THESIS_SHAPES)  # a thesis beside numbered experiments; a Lightning project
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
