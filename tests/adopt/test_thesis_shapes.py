@@ -106,16 +106,13 @@ def test_weights_add_refuses_an_lfs_pointer_in_one_line(tmp_path: Path) -> None:
     registry = root / "cell_segmentation" / "weights.json"
     before = registry.read_bytes()
 
-    result = run(
-        [sys.executable, "-m", "ml_publish", "weights", "-C", root, "add", "last.ckpt"]
-        + ["--name", "best"],
-        expect_success=False,
-    )
+    command: list[str | Path] = [sys.executable, "-m", "ml_publish", "weights", "-C", root]
+    result = run([*command, "add", "last.ckpt", "--name", "best"], expect_success=False)
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"ml-publish: error: {root / 'last.ckpt'} is a Git LFS pointer, not the weights: fetch the file "
-        "with git lfs pull (git-lfs installed), then add it"
+        f"ml-publish: error: {root / 'last.ckpt'} is a Git LFS pointer, not the weights: "
+        "fetch the file with git lfs pull (git-lfs installed), then add it"
     ]
     assert registry.read_bytes() == before
     assert not (root / ".ml-publish").exists()

@@ -64,7 +64,7 @@ SWEEP = (
     "print(running_mean(seeded_batches(8, args.weight_decay)))\n"
 )
 
-THESIS_FILES = {
+THESIS_FILES: dict[str, str | bytes] = {
     "README.md": (
         "# Contrastive pre-training on small datasets (MSc thesis)\n\n"
         "The thesis itself is in `thesis/`.\n\n"
@@ -142,7 +142,7 @@ repos:
     -   id: flake8
         args: ['--max-line-length=120']
 """
-LIGHTNING_FILES = {
+LIGHTNING_FILES: dict[str, str | bytes] = {
     "README.md": (
         "# lit-denoise\n\nDenoising, trained with PyTorch Lightning; logs in lightning_logs/.\n\n"
         "    python train.py --max_epochs 10\n"
@@ -164,12 +164,16 @@ LIGHTNING_FILES = {
         "        for i in range(len(row))\n    ]\n"
     ),
     "train.py": cli_script(
-        "train the denoiser", "--max_epochs", "print(box_blur([1.0, 2.0, 3.0]))",
+        "train the denoiser",
+        "--max_epochs",
+        "print(box_blur([1.0, 2.0, 3.0]))",
         imports="\nfrom denoise.filters import box_blur\n",
     ),
     # evaluate is also a PyPI distribution's name; the script moves, so it hides nothing.
     "evaluate.py": cli_script(
-        "PSNR of a checkpoint", "--ckpt", "print(args.ckpt, box_blur([0.0, 1.0]))",
+        "PSNR of a checkpoint",
+        "--ckpt",
+        "print(args.ckpt, box_blur([0.0, 1.0]))",
         imports="\nfrom denoise.filters import box_blur\n",
     ),
     "lightning_logs/version_0/hparams.yaml": "lr: 0.001\nsigma: 0.1\nwidth: 16\n",
