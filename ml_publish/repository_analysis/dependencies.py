@@ -29,7 +29,6 @@ CONDA_TO_PYPI: dict[str, str | None] = {
     "cudnn": None,
     "python": None,
     "pip": None,
-    "pytorch-lightning": "lightning",
     "opencv": "opencv-python",
     "py-opencv": "opencv-python",
     "tensorflow-gpu": "tensorflow",

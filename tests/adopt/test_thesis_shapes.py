@@ -21,6 +21,7 @@ from ml_publish.adopt.operations import (
 )
 from ml_publish.adopt.plan import make_plan
 from ml_publish.repository_analysis.analyse import analyse_repository
+from ml_publish.repository_analysis.dependencies import conda_requirement
 from tests.support.abandoned_repos import write_abandoned_repository
 from tests.support.processes import run
 from tests.support.projects import render
@@ -116,3 +117,10 @@ def test_weights_add_refuses_an_lfs_pointer_in_one_line(tmp_path: Path) -> None:
     ]
     assert registry.read_bytes() == before
     assert not (root / ".ml-publish").exists()
+
+
+def test_conda_pytorch_lightning_is_the_distribution_the_code_imports() -> None:
+    # conda-forge's pytorch-lightning is PyPI's pytorch-lightning (import pytorch_lightning);
+    # PyPI's lightning is another distribution, which does not provide that module.
+    assert conda_requirement("pytorch-lightning=1.9.0") == "pytorch-lightning>=1.9.0"
+    assert conda_requirement("lightning=2.2") == "lightning>=2.2"
