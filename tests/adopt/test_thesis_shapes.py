@@ -4,6 +4,8 @@ test_adoption.py would not see. Plans only (nothing applied), and one ``weights 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -25,7 +27,14 @@ from ml_publish.repository_analysis.dependencies import conda_requirement
 from tests.support.abandoned_repos import write_abandoned_repository
 from tests.support.processes import run
 from tests.support.projects import render
-from tests.support.thesis_repos import LFS_POINTER, LFS_POINTER_CKPT, LIGHTNING, LISTING, THESIS
+from tests.support.thesis_repos import (
+    CHECKPOINT_BYTES,
+    LFS_POINTER,
+    LFS_POINTER_CKPT,
+    LIGHTNING,
+    LISTING,
+    THESIS,
+)
 
 TEMPLATE_HOOKS = Path(__file__).parents[2] / "template" / "{{cookiecutter.repo_name}}"
 
@@ -124,3 +133,19 @@ def test_conda_pytorch_lightning_is_the_distribution_the_code_imports() -> None:
     # PyPI's lightning is another distribution, which does not provide that module.
     assert conda_requirement("pytorch-lightning=1.9.0") == "pytorch-lightning>=1.9.0"
     assert conda_requirement("lightning=2.2") == "lightning>=2.2"
+
+
+def test_a_ckpt_torch_did_not_write_is_registered_as_it_is(tmp_path: Path) -> None:
+    # Another framework's (or a damaged) .ckpt: no Lightning state dict to take out of it, and
+    # no torch needed to say so.
+    root = render(tmp_path, {})
+    (root / "other.ckpt").write_bytes(CHECKPOINT_BYTES)
+
+    command: list[str | Path] = [sys.executable, "-m", "ml_publish", "weights", "-C", root]
+    run([*command, "add", "other.ckpt", "--name", "other"])
+
+    registry = json.loads((root / "cell_segmentation" / "weights.json").read_text())
+    [entry] = registry["weights"]
+    assert entry["name"] == "other"
+    assert entry["file_name"].endswith(".ckpt")
+    assert entry["sha256"] == hashlib.sha256(CHECKPOINT_BYTES).hexdigest()
