@@ -34,13 +34,12 @@ from ml_publish.weights.parts import (
 )
 from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.recognition import HEAD_BYTES, content_kind, is_lfs_pointer
-
-# What torch.save writes, as recognition.content_kind names it: its zip format, or a pickle.
-TORCH_SAVE_CONTENTS = ("a PyTorch checkpoint", "a pickle (torch.save, joblib)")
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
 LIGHTNING_SUFFIX = ".ckpt"
+# What torch.save writes, as recognition.content_kind names it: its zip format, or a pickle.
+TORCH_SAVE_CONTENTS = ("a PyTorch checkpoint", "a pickle (torch.save, joblib)")
 # What ``--format`` converts to.
 FORMATS = ("safetensors",)
 GITIGNORE_LINE = ".ml-publish/"
