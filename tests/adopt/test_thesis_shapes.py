@@ -27,6 +27,7 @@ from ml_publish.repository_analysis.dependencies import conda_requirement
 from tests.support.abandoned_repos import write_abandoned_repository
 from tests.support.processes import run
 from tests.support.projects import render
+from tests.support.venvs import VirtualEnv
 from tests.support.thesis_repos import (
     CHECKPOINT_BYTES,
     LFS_POINTER,
@@ -149,3 +150,26 @@ def test_a_ckpt_torch_did_not_write_is_registered_as_it_is(tmp_path: Path) -> No
     assert entry["name"] == "other"
     assert entry["file_name"].endswith(".ckpt")
     assert entry["sha256"] == hashlib.sha256(CHECKPOINT_BYTES).hexdigest()
+
+
+def test_strip_prefix_on_a_file_torch_cannot_load_is_one_line(
+    tmp_path: Path, project_tools: VirtualEnv
+) -> None:
+    root = render(tmp_path, {})
+    (root / "other.ckpt").write_bytes(CHECKPOINT_BYTES)
+    registry = root / "cell_segmentation" / "weights.json"
+    before = registry.read_bytes()
+
+    command: list[str | Path] = [project_tools.python, "-m", "ml_publish", "weights", "-C", root]
+    refused = run(
+        [*command, "add", "other.ckpt", "--name", "other", "--strip-prefix", "model."],
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        expect_success=False,
+    )
+
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"ml-publish: error: {root / 'other.ckpt'} is not a checkpoint torch can load "
+        "(RuntimeError); add it without --strip-prefix"
+    ]
+    assert registry.read_bytes() == before
