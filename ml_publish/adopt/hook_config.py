@@ -7,7 +7,8 @@ the author chose, with what no longer works brought forward:
   becomes ``repos:``, old stage names get their ``pre-`` prefix);
 - a hook repository that moved (``ambv/black``, ``gitlab.com/pycqa/flake8``) is named at its new
   home, from the table the PC checks read (``ml_publish.hook_repositories``);
-- a repository the template also uses gets the revision the template pins; one it does not use
+- a repository the template also uses gets the revision the template pins (and so does one
+  tagged like it: ``psf/black`` takes the tag of the template's black mirror); one it does not use
   keeps a release tag the author chose, and gets a known-good tag only where its old one cannot
   work (it moved, or the revision is a branch or a bare hash);
 - a hook pre-commit-hooks renamed gets its new id; a ``language_version`` older than the

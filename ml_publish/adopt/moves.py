@@ -4,7 +4,8 @@ The rules, in the order they apply:
 
 1. Files that cannot move stay, with the reason: not Python 3, a name Python cannot import, a
    symbolic link, a module shadowed by a package of the same name, a place in the package that
-   is taken, test and notebook directories, build and tool files.
+   is taken, test and notebook directories, build and tool files, and the listings of a LaTeX
+   document (``thesis/listings/loss.py`` beside ``thesis/main.tex``, included by path).
 2. A file another file imports is a library, whatever else it is (a ``__main__`` demo block,
    argument parsing at import): it moves. So do modules that are not scripts and scripts with
    a ``main()`` (they become console scripts). A script that nothing imports stays at the root
@@ -83,6 +84,9 @@ class MovePlanner:
         directory = package_directory(package, analysis.files)
         self.lifted_prefix = f"{directory}/" if directory != package else None
         self.files = {f.path: f for f in analysis.python_files}
+        self.latex_directories = {
+            posixpath.dirname(path) for path in analysis.files if path.endswith(".tex")
+        } - {""}
         self.packages = frozenset(analysis.packages)
         self.imports: dict[str, set[str]] = {}
         self.imported_by: dict[str, set[str]] = {}
@@ -115,6 +119,9 @@ class MovePlanner:
             return f"{file.facts.parse_error}; fix it (or adopt --modernize), then run adopt again"
         if path in self.analysis.symlinks and not self.link_stays_inside(path):
             return "a symbolic link out of the repository: adopt leaves it and never reads it"
+        document = self.latex_directory(path)
+        if document is not None:
+            return f"in {document}/, beside a LaTeX document that includes its files by path"
         if not all(is_module_name(part) for part in PurePosixPath(path).with_suffix("").parts):
             return "not a valid module name; it stays a script that imports the package"
         if path in self.analysis.shadowed_modules:
@@ -132,6 +139,14 @@ class MovePlanner:
         if f"{beside}/__init__.py" in self.analysis.files:
             return f"{beside}/ is already in the package and would shadow it"
         return None
+
+    def latex_directory(self, path: str) -> str | None:
+        """The directory below the root, holding ``path``, where a LaTeX source (``.tex``) lives:
+        a thesis or paper whose ``\\lstinputlisting`` or ``\\inputminted`` reads the file."""
+        directory = posixpath.dirname(path)
+        while directory and directory not in self.latex_directories:
+            directory = posixpath.dirname(directory)
+        return directory or None
 
     def module_hidden_by_directory(self, path: str) -> str | None:
         """The module ``x.py`` that a directory ``x/`` holding ``path`` (no ``__init__.py``, so

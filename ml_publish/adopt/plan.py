@@ -20,6 +20,7 @@ from ml_publish.adopt.layout_choices import (
     default_package_note,
     unreadable_cell_items,
 )
+from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
@@ -319,7 +320,7 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
     staying_at_root = {
         PurePosixPath(f.path).stem
         for f in analysis.scripts + analysis.unparseable
-        if "/" not in f.path
+        if "/" not in f.path and f.path not in moves.destinations
     }
     for name, what in analysis.shadowing:
         if name in staying_at_root:
@@ -327,6 +328,7 @@ def needs_a_person(analysis: RepositoryAnalysis, moves: Moves) -> list[str]:
                 f"{name}.py stays at the root, where it hides {what} of the same name from "
                 "code run there; rename it"
             )
+    items += lfs_pointer_lines(analysis)
     for file in analysis.python_files:
         for line in file.facts.sys_path_edits:
             items.append(

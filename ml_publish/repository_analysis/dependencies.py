@@ -30,13 +30,16 @@ CONDA_TO_PYPI: dict[str, str | None] = {
     "cudnn": None,
     "python": None,
     "pip": None,
-    "pytorch-lightning": "lightning",
     "opencv": "opencv-python",
     "py-opencv": "opencv-python",
     "tensorflow-gpu": "tensorflow",
     "mkl": None,
     "blas": None,
 }
+# What an environment.yml installs to run notebooks in it, never what the package imports
+# (an import of IPython in the package is still found and declared by the undeclared imports).
+NOTEBOOK_TOOLS = {"jupyter", "jupyterlab", "notebook", "ipykernel", "nb-conda-kernels"}
+NOTEBOOK_TOOL_NOTE = "runs the notebooks, not the package: left out of [project.dependencies]"
 OPTION_LINE = re.compile(r"^(-[a-zA-Z]|--[a-z-]+)(\s+|=)?(.*)$")
 # pip options that say where a requirement file's pins come from (torch==2.0.1+cu118 is on
 # download.pytorch.org, not PyPI), by their long names.
@@ -165,7 +168,10 @@ def read_environment_file(
     for entry in (document or {}).get("dependencies", []) or []:
         if isinstance(entry, dict):
             for text in entry.get("pip", []) or []:
-                collect(parse_requirement(str(text), f"{relative} (pip)"), found, problems)
+                if not is_notebook_tool(str(text), relative, problems):
+                    collect(parse_requirement(str(text), f"{relative} (pip)"), found, problems)
+            continue
+        if is_notebook_tool(str(entry), relative, problems):
             continue
         spec = str(entry)
         if spec.split("=")[0].strip() == "python":
@@ -178,6 +184,14 @@ def read_environment_file(
                 FoundRequirement(converted, f"{relative} (conda)", converted.split(">")[0])
             )
     return found, python, problems
+
+
+def is_notebook_tool(spec: str, relative: str, problems: list[str]) -> bool:
+    """Whether ``spec`` (conda's or pip's) installs a notebook server or kernel; said if so."""
+    if canonicalize_name(re.split(r"[=<>!~;\[\s]", spec.strip())[0]) not in NOTEBOOK_TOOLS:
+        return False
+    problems.append(f"{relative}: {spec}: {NOTEBOOK_TOOL_NOTE}")
+    return True
 
 
 def read_setup_py(root: Path) -> tuple[dict[str, object], list[str]]:

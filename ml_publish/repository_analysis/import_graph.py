@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ml_publish.repository_analysis.python_files import ImportStatement
+from ml_publish.repository_analysis.sys_path import WORKING_DIRECTORY
 
 ROOT = "."
 
@@ -105,10 +106,18 @@ def search_path(importer: str, extra: Sequence[str]) -> list[str]:
 
 
 def added_roots(editor: str, entries: Sequence[str]) -> list[str]:
-    """The repository directories that ``sys.path`` edits in ``editor`` add."""
+    """The repository directories that ``sys.path`` edits in ``editor`` add. An entry relative
+    to the working directory counts from the editor's directory (``python run.py`` in it), then
+    from the root (``python experiments/03/run.py``, as READMEs and shell scripts run it)."""
     directory = posixpath.dirname(editor) or ROOT
-    found = (normalised(posixpath.join(directory, entry)) for entry in entries)
-    return [root for root in found if root is not None]
+    found: list[str | None] = []
+    for entry in entries:
+        if entry.startswith(WORKING_DIRECTORY):
+            entry = entry.removeprefix(WORKING_DIRECTORY)
+            found += [normalised(posixpath.join(directory, entry)), normalised(entry)]
+        else:
+            found.append(normalised(posixpath.join(directory, entry)))
+    return list(dict.fromkeys(root for root in found if root is not None))
 
 
 def package_of(importer: str) -> str:

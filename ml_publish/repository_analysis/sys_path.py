@@ -6,9 +6,11 @@ Research code reaches sibling trees with ``sys.path.append("..")``, with
 adds it through a helper (``def add_path(path): sys.path.insert(0, path)``). Each such edit is
 evaluated here to a directory relative to the file that makes it: module-level names bound to
 paths are followed, and so are the file's own functions that add their argument. A literal or
-cwd-relative path (``".."``, ``os.path.abspath("../../")``) is taken relative to the file too, as
-the scripts are run from their own directory; an expression that depends on anything else is
-not guessed.
+cwd-relative path (``".."``, ``os.path.abspath("../../")``) depends on where the script is run
+from: it is returned with ``WORKING_DIRECTORY`` in front (``<cwd>/src``), and the import graph
+tries it from the file's own directory and then from the repository root, where the author's
+commands run the scripts (``sys.path.insert(0, "src")`` in ``experiments/03/run.py``, run as
+``python experiments/03/run.py``). An expression that depends on anything else is not guessed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import posixpath
 
 FILE_DIRECTORY = "."
 THE_FILE = "<file>"
+# In front of a directory that is relative to the working directory, not to the file.
+WORKING_DIRECTORY = "<cwd>/"
 PATH_WRAPPERS = {"abspath", "realpath", "normpath", "expanduser", "resolve", "absolute"}
 CONVERSIONS = {"Path", "PurePath", "str", "fspath"}
 
@@ -39,6 +43,14 @@ class PathEvaluator:
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
+        self.anchored: set[str] = set()  # names bound to paths built from ``__file__``
+
+    def is_anchored(self, node: ast.expr) -> bool:
+        """Whether ``node`` is built from ``__file__`` (or a name bound to such a path)."""
+        return any(
+            isinstance(part, ast.Name) and (part.id == "__file__" or part.id in self.anchored)
+            for part in ast.walk(node)
+        )
 
     def evaluate(self, node: ast.expr) -> str | None:
         """The directory ``node`` denotes, relative to the file's directory; ``None`` if unknown.
@@ -78,10 +90,13 @@ class PathEvaluator:
             target = statement.targets[0]
             if isinstance(target, ast.Name):
                 value = self.evaluate(statement.value)
+                self.anchored.discard(target.id)
                 if value is None:
                     self.names.pop(target.id, None)
                 else:
                     self.names[target.id] = value
+                    if self.is_anchored(statement.value):
+                        self.anchored.add(target.id)
 
 
 def parent_of(path: str | None) -> str | None:
@@ -137,7 +152,8 @@ def usable(path: str | None) -> str | None:
 
 
 def sys_path_additions(tree: ast.Module) -> list[str]:
-    """Every directory the file adds to ``sys.path``, relative to its own directory."""
+    """Every directory the file adds to ``sys.path``: relative to its own directory, or with
+    ``WORKING_DIRECTORY`` in front when it is relative to the working directory."""
     evaluator = PathEvaluator()
     adders = path_adding_functions(tree)
     found: list[str] = []
@@ -148,7 +164,7 @@ def sys_path_additions(tree: ast.Module) -> list[str]:
                 index = adders[str(call_name(node))]
                 candidates = node.args[index : index + 1]
             found += [
-                path
+                path if evaluator.is_anchored(candidate) else WORKING_DIRECTORY + path
                 for candidate in candidates
                 if (path := usable(evaluator.evaluate(candidate))) is not None
             ]

@@ -32,7 +32,13 @@ def read_state_dict(source: Path, strip_prefix: str | None) -> dict[str, Any]:
     except Exception:
         # Lightning stores hyper-parameters that the safe loader may refuse; this is the
         # user's own file, which they would load the same way.
-        checkpoint = torch.load(source, map_location="cpu", weights_only=False)
+        try:
+            checkpoint = torch.load(source, map_location="cpu", weights_only=False)
+        except Exception as error:
+            raise UsageError(
+                f"{source} is not a checkpoint torch can load ({type(error).__name__}); "
+                "add it without --strip-prefix"
+            ) from None
     state = checkpoint.get("state_dict", checkpoint) if isinstance(checkpoint, dict) else None
     if not isinstance(state, dict) or not state:
         raise UsageError(f"{source} holds no state dict; add the file without --strip-prefix")

@@ -93,3 +93,20 @@ def classify(
     if name.lower().endswith(extensions):
         return f"a {os.path.splitext(name)[1].lower()} file"
     return content_kind(head())
+
+
+# What git-lfs commits in place of a file it tracks (its pointer format, spec v1): a few lines
+# of text. A clone without git-lfs (or before ``git lfs pull``) holds the pointer, not the file.
+LFS_POINTER_START = b"version https://git-lfs.github.com/spec/"
+LFS_POINTER_MAX_BYTES = 1024
+
+
+def is_lfs_pointer(path: str | os.PathLike[str]) -> bool:
+    """Whether the file at ``path`` is a Git LFS pointer rather than the file it stands for."""
+    try:
+        if os.stat(path).st_size > LFS_POINTER_MAX_BYTES:
+            return False
+        with open(path, "rb") as stream:
+            return stream.read(len(LFS_POINTER_START)) == LFS_POINTER_START
+    except OSError:
+        return False

@@ -33,11 +33,13 @@ from ml_publish.weights.parts import (
     parts_for,
 )
 from ml_publish.weights.project import Project, open_project
-from ml_publish.weights.recognition import HEAD_BYTES, content_kind
+from ml_publish.weights.recognition import HEAD_BYTES, content_kind, is_lfs_pointer
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
 LIGHTNING_SUFFIX = ".ckpt"
+# What torch.save writes, as recognition.content_kind names it: its zip format, or a pickle.
+TORCH_SAVE_CONTENTS = ("a PyTorch checkpoint", "a pickle (torch.save, joblib)")
 # What ``--format`` converts to.
 FORMATS = ("safetensors",)
 GITIGNORE_LINE = ".ml-publish/"
@@ -80,6 +82,11 @@ def check_weight_file(path: Path) -> int:
         raise UsageError(f"{path} does not exist")
     if not path.is_file():
         raise UsageError(f"{path} is not a file; add weight files one at a time")
+    if is_lfs_pointer(path):
+        raise UsageError(
+            f"{path} is a Git LFS pointer, not the weights: fetch the file with "
+            "git lfs pull (git-lfs installed), then add it"
+        )
     return path.stat().st_size
 
 
@@ -204,7 +211,9 @@ def prepared(
         return converted, SAFETENSORS_SUFFIX
     if strip_prefix is not None and is_safetensors(file):
         raise UsageError(f"{file} is safetensors already; --strip-prefix reads PyTorch checkpoints")
-    if strip_prefix is not None or file.suffix == LIGHTNING_SUFFIX:
+    # A .ckpt is taken for Lightning's only when it starts like torch.save's output; another
+    # framework's checkpoint (or a damaged one) is registered as it is, like any weight file.
+    if strip_prefix is not None or (file.suffix == LIGHTNING_SUFFIX and saved_by_torch(file)):
         from ml_publish.weights.checkpoints import extract_state_dict
 
         extracted = scratch / "state_dict.pth"
@@ -220,6 +229,11 @@ def content_hashes(source: Path, part_size: int) -> tuple[str, list[tuple[int, s
         return sha256_of(source), []
     check_part_count(source, size, part_size)
     return hash_in_parts(source, part_size)
+
+
+def saved_by_torch(file: Path) -> bool:
+    with file.open("rb") as stream:
+        return content_kind(stream.read(HEAD_BYTES)) in TORCH_SAVE_CONTENTS
 
 
 def is_safetensors(file: Path) -> bool:

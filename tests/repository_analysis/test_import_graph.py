@@ -6,6 +6,7 @@ import pytest
 
 from ml_publish.repository_analysis.import_graph import SourceTree, added_roots, resolve
 from ml_publish.repository_analysis.python_files import ImportStatement
+from ml_publish.repository_analysis.sys_path import WORKING_DIRECTORY
 
 TREE = SourceTree(
     [
@@ -103,6 +104,20 @@ def test_a_sys_path_edit_adds_its_directory_to_the_search() -> None:
     found = resolve(TREE, "tools/run.py", statement, roots)
 
     assert roots == ["lib"]
+    assert found is not None and found.files == ("lib/model/config.py",)
+
+
+def test_a_working_directory_entry_counts_from_the_file_then_from_the_root() -> None:
+    # experiments/03_ablation/run.py does sys.path.insert(0, "src") and is run from the root.
+    assert added_roots("tools/run.py", [f"{WORKING_DIRECTORY}lib"]) == ["tools/lib", "lib"]
+    assert added_roots("tools/run.py", [f"{WORKING_DIRECTORY}.."]) == ["."]
+    assert added_roots("run.py", [f"{WORKING_DIRECTORY}lib"]) == ["lib"]
+    found = resolve(
+        TREE,
+        "tools/run.py",
+        absolute("model.config", "cfg"),
+        added_roots("tools/run.py", [f"{WORKING_DIRECTORY}lib"]),
+    )
     assert found is not None and found.files == ("lib/model/config.py",)
 
 

@@ -170,8 +170,22 @@ def broken_commands(
         if parses and tuple(help_call) not in helped:
             helped.add(tuple(help_call))
             result = subprocess.run(
-                [str(python), *help_call, "--help"], cwd=root, capture_output=True, text=True
+                [str(python), *help_call, "--help"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                env=installed_environment(root, help_call),
             )
             if result.returncode != 0 or "usage:" not in result.stdout:
                 broken.append(f"{where}: --help failed: {result.stderr.strip()[-300:]}")
     return broken
+
+
+def installed_environment(root: Path, help_call: list[str]) -> dict[str, str] | None:
+    """For a script in a subdirectory, the root on ``PYTHONPATH``: it imports the package as
+    installed (adopt's next step is ``pip install -e .``), which Python finds from the root
+    only for scripts at the root. Everything else runs in the environment as it is."""
+    script = help_call[0]
+    if script == "-m" or "/" not in script:
+        return None
+    return {**os.environ, "PYTHONPATH": str(root)}

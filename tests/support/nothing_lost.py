@@ -10,7 +10,9 @@ except for what adopt legitimately changes:
 - files adopt completes (``.gitignore``, the README) still start with all of the original, and
   ``pyproject.toml`` still holds every table, key and list item it had (but ``[build-system]``
   when it had no ``[project]``: the template's backend builds the template's ``[project]``);
-- ``setup.py``, ``setup.cfg`` or ``tox.ini`` removed only when what they said is carried over;
+- ``setup.py``, ``setup.cfg`` or ``tox.ini`` removed only when what they said is carried over,
+  and a ``setup.cfg`` or ``tox.ini`` that stays changed only by its ``[flake8]`` section, carried
+  into ``.flake8``;
 - with ``--modernize``, a file that was not Python 3 may be converted: it must parse now and
   keep every function, class and string literal it had;
 - an author's own ``.pre-commit-config.yaml`` and ``.flake8`` keep every hook, argument,
@@ -24,6 +26,7 @@ except for what adopt legitimately changes:
 from __future__ import annotations
 
 import ast
+import configparser
 import json
 import os
 import re
@@ -159,6 +162,18 @@ def assert_carried_over(root: Path, path: str, data: bytes, package: str) -> Non
     ), f"{path} was removed, but not all of it is in .flake8"
 
 
+def assert_only_flake8_carried(root: Path, path: str, data: bytes, current: bytes) -> None:
+    """A setup.cfg or tox.ini that stays: only its [flake8] section went, into .flake8."""
+    before, after = configparser.ConfigParser(), configparser.ConfigParser()
+    before.read_string(data.decode())
+    after.read_string(current.decode())
+    kept = {name: dict(before[name]) for name in before.sections() if name != "flake8"}
+    assert {name: dict(after[name]) for name in after.sections()} == kept, f"{path} lost text"
+    carried = (root / ".flake8").read_text(encoding="utf-8")
+    missing = [key for key in before["flake8"] if key not in carried]
+    assert missing == [], f"{path}: [flake8] {missing} went nowhere"
+
+
 def assert_link_kept(
     root: Path, path: str, now: str, data: bytes, before: Mapping[str, bytes]
 ) -> None:
@@ -240,6 +255,8 @@ def assert_nothing_lost(
             assert_same_program(path, now, data.decode(), text, moves)
         elif path.endswith(".ipynb"):
             assert_same_notebook(path, now, data.decode(), current.decode(), moves)
+        elif path in {"setup.cfg", "tox.ini"}:
+            assert_only_flake8_carried(root, path, data, current)
         else:
             raise AssertionError(f"{path} -> {now} changed, and adopt does not change such files")
 
