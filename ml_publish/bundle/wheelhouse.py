@@ -10,6 +10,7 @@ are kept, and pip downloads exactly those.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +70,7 @@ def start_wheelhouse(
     try:
         resolved = resolve_wheels([str(project_wheel)], options, workspace)
     except NoMatchingWheel as error:
-        raise UsageError(no_wheel_message(error.requirement, target)) from None
+        raise UsageError(no_wheel_message(error.requirement, target, preinstalled)) from None
     kept = reachable(resolved, preinstalled)
     dependencies = [d for d in resolved if d.name in kept and not d.requested]
     requested = [str(project_wheel)] + [f"{d.name}=={d.version}" for d in dependencies]
@@ -94,10 +95,23 @@ def reachable(resolved: Iterable[ResolvedDistribution], preinstalled: frozenset[
     return kept
 
 
-def no_wheel_message(requirement: str, target: Target) -> str:
+def no_wheel_message(
+    requirement: str, target: Target, preinstalled: frozenset[str] = frozenset()
+) -> str:
+    """One line: the dependency without a wheel, and what gets one. Leaving it out as
+    preinstalled is no way round: pip resolves the whole set from wheels before anything is
+    left out, so that is said when it was tried, and never suggested."""
+    from packaging.utils import canonicalize_name
+
+    name = canonicalize_name(re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0])
+    tried = (
+        " (left out as preinstalled, it is still resolved, from wheels, before it is left out)"
+        if name in preinstalled
+        else ""
+    )
     return (
-        f"{requirement} has no wheel for {target.describe()} on the indexes pip uses; a bundle "
-        "installs from wheels only: choose another --python/--platform, put a wheel of it in a "
-        "directory pip finds (PIP_FIND_LINKS), or leave it out with --exclude-preinstalled "
-        f"{requirement} when the target has it"
+        f"{requirement} has no wheel for {target.describe()} on the indexes pip uses{tried}; a "
+        f"bundle installs from wheels only: build one (pip wheel --no-deps -w wheels "
+        f"'{requirement}'; a pure-Python wheel serves every target) and point PIP_FIND_LINKS at "
+        "that directory, or choose another --python/--platform"
     )

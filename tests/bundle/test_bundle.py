@@ -115,7 +115,20 @@ def test_a_dependency_without_a_wheel_for_the_target_is_named(
     assert result.stderr.startswith(
         "ml-publish: error: docopt has no wheel for Python 3.11 on manylinux2014_x86_64"
     )
+    assert "pip wheel --no-deps -w wheels 'docopt'" in result.stderr
+    assert "--exclude-preinstalled" not in result.stderr  # leaving it out would not help
     assert len(result.stderr.splitlines()) == 1
+    assert_nothing_written(project)
+
+    # Tried anyway: pip resolves what is left out too, and the line says so.
+    result = bundle(
+        project, "--no-verify", "--exclude-preinstalled", "docopt", expect_success=False
+    )
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert (
+        "docopt has no wheel for Python 3.11 on manylinux2014_x86_64 on the indexes pip "
+        "uses (left out as preinstalled, it is still resolved" in result.stderr
+    )
     assert_nothing_written(project)
 
 
