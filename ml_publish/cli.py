@@ -60,7 +60,7 @@ class Command:
 
     def parser(self, prog: str) -> argparse.ArgumentParser:
         """The argparse parser for this command, with a sub-parser per action."""
-        from ml_publish.command_parser import CommandParser
+        from ml_publish.commands._parser import CommandParser
 
         # __import__ rather than importlib.import_module: importlib would cost the hooks' start-up.
         module = __import__(f"ml_publish.commands.{self.module}", fromlist=["run"])

@@ -1,5 +1,7 @@
 """The argument parser of every command: options may come anywhere among the positionals.
 
+Private to the command line (``cli`` may import nothing but ``ml_publish.commands``).
+
 Plain argparse takes a command's positionals in one go up to the first option, so
 ``ml-publish adopt ../whales --yes license=MIT`` (the path, an option, then an answer) or
 ``ml-publish weights mirror push hf --repo me/whales unet_r34`` would stop at "unrecognized
