@@ -25,6 +25,7 @@ from fissix.pgen2.tokenize import TokenError, generate_tokens
 
 from ml_publish.adopt.fissix_fixers import fissix_refactoring
 from ml_publish.errors import OperationFailed
+from ml_publish.readmes import plain_newlines
 
 # Read in the original: fissix's fix_future removes __future__ imports.
 FUTURE_DIVISION = re.compile(
@@ -69,7 +70,7 @@ class TokenEdits:
 
 def modernize_source(path: str, text: str) -> Conversion:
     """Convert one file's text to Python 3; ``path`` is only used in messages."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = plain_newlines(text)
     if parses_as_python3(text):
         return Conversion(path, text, text)
     try:
@@ -151,7 +152,7 @@ def read_source(data: bytes) -> tuple[str, str]:
     """A source file's text with ``\\n`` newlines, and its encoding (PEP 263 cookie or BOM)."""
     encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
     text = data.decode(encoding)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    return plain_newlines(text), encoding
 
 
 def undecodable(error: SyntaxError | UnicodeDecodeError) -> str:

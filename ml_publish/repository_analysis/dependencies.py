@@ -188,7 +188,7 @@ def read_environment_file(
 
 def is_notebook_tool(spec: str, relative: str, problems: list[str]) -> bool:
     """Whether ``spec`` (conda's or pip's) installs a notebook server or kernel; said if so."""
-    if canonicalize_name(re.split(r"[=<>!~;\[\s]", spec.strip())[0]) not in NOTEBOOK_TOOLS:
+    if requirement_name(spec) not in NOTEBOOK_TOOLS:
         return False
     problems.append(f"{relative}: {spec}: {NOTEBOOK_TOOL_NOTE}")
     return True
