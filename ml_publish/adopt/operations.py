@@ -54,9 +54,12 @@ class RewriteImports:
 class AddConsoleScript:
     name: str
     target: str
+    # Where the author declared it (``[tool.poetry.scripts]``); empty for a script adopt made.
+    source: str = ""
 
     def describe(self) -> str:
-        return f"script    [project.scripts] {self.name} = {self.target!r}"
+        origin = f" (from {self.source})" if self.source else ""
+        return f"script    [project.scripts] {self.name} = {self.target!r}{origin}"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from ml_publish.adopt.layout_choices import (
     unreadable_cell_items,
 )
 from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
+from ml_publish.adopt.poetry_scripts import poetry_console_scripts
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
@@ -41,7 +42,7 @@ from ml_publish.adopt.operations import (
     UntrackWeight,
 )
 from ml_publish.repository_analysis.python_files import is_module_name
-from ml_publish.adopt.tracked_weights import files_to_untrack
+from ml_publish.adopt.tracked_weights import files_to_untrack, pretrained_directory_items
 from ml_publish.errors import UsageError
 
 NO_LICENSE_ITEM = "a LICENSE: adopt never picks one"
@@ -127,8 +128,10 @@ def make_plan(
         if f.path in moves.destinations and f.facts.main_function and f.facts.main_block
     ]
     commands = console_names(scripts, name)
+    carried = poetry_console_scripts(analysis, moves.destinations)
+    operations += carried
     for file in analysis.python_files:
-        if file.path in commands:
+        if file.path in commands and commands[file.path] not in {op.name for op in carried}:
             module, command = module_of(moves.destinations[file.path]), commands[file.path]
             operations.append(AddConsoleScript(command, f"{module}:main"))
             script_notes.append(
@@ -160,6 +163,9 @@ def make_plan(
             + unreadable_cell_items(analysis)
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
+            + pretrained_directory_items(
+                [(u.path, u.name) for u in untracked], analysis.files, name
+            )
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),

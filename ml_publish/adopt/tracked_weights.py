@@ -24,7 +24,12 @@ Names: the file name without the suffixes that only say its format (``.pth``, ``
 ``split_fold_x``, ``best.pth.tar`` is ``best``. Files whose names still clash are told apart by
 their nearest directories (``fold1/best.pth`` is ``fold1_best``), then by their suffix
 (``best.pt`` is ``best_pt``). A name still taken, by another file or by a registered entry
-with other content, gets the first free ``_2``, ``_3``, ..., in path order. Names are compared
+with other content, gets the first free ``_2``, ``_3``, ..., in path order. The weights of a
+Hugging Face ``save_pretrained`` directory have names transformers fixes (``model.safetensors``,
+``pytorch_model.bin``, ``model-00001-of-00002.safetensors``, PEFT's ``adapter_model.bin``) and
+sit beside its ``config.json`` (``adapter_config.json``): the directory names them
+(``models/deberta-v3-fold0/model.safetensors`` is ``deberta_v3_fold0``, a shard
+``deberta_v3_fold0_00001_of_00002``). Names are compared
 as hubconf.py entry points (case-insensitively), so no two share an entry point. A registered
 entry of the same name and content keeps its name: registering it again changes nothing.
 """
@@ -33,7 +38,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -77,6 +82,10 @@ DATA_WORDS = frozenset(
     "samples oof submission pred preds prediction predictions".split()
 )
 WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+SAVED_PRETRAINED = re.compile(
+    r"^(?:pytorch_|tf_|flax_|adapter_)?model(?:-(\d+-of-\d+))?\.(?:safetensors|bin|h5|msgpack)$"
+)
+PRETRAINED_CONFIGS = ("config.json", "adapter_config.json")
 
 
 @dataclass(frozen=True)
@@ -92,11 +101,25 @@ def files_to_untrack(analysis: RepositoryAnalysis, package: str) -> list[Untrack
     """The weight-like tracked files, each with its kind and a name no other file has."""
     paths = sorted(path for path, _ in analysis.tracked_weights)
     registered = registered_entries(analysis.root / package / REGISTRY_FILE)
-    names = unique_names(paths, registered, analysis.root)
+    named_by_directory = saved_pretrained(paths, analysis.files)
+    names = unique_names(paths, registered, analysis.root, named_by_directory)
     return [
         UntrackedFile(path, names[path], kind_of_file(analysis.root, path, package))
         for path in paths
     ]
+
+
+def saved_pretrained(paths: Iterable[str], files: Iterable[str]) -> frozenset[str]:
+    """The ``paths`` that are a ``save_pretrained`` directory's weights: a name transformers
+    fixes, beside the directory's configuration."""
+    present = set(files)
+    return frozenset(
+        path
+        for path in paths
+        if "/" in path
+        and SAVED_PRETRAINED.match(PurePosixPath(path).name)
+        and any(str(PurePosixPath(path).parent / name) in present for name in PRETRAINED_CONFIGS)
+    )
 
 
 def registered_entries(registry: Path) -> list[WeightEntry]:
@@ -154,10 +177,17 @@ def base_name(path: str) -> str:
     return as_name(without_suffixes(PurePosixPath(path).name, FORMAT_SUFFIXES)) or "file"
 
 
-def qualified_name(path: str, depth: int) -> str:
-    """``base_name`` preceded by up to ``depth`` of the file's nearest directories."""
-    directories = PurePosixPath(path).parent.parts[-depth:] if depth else ()
-    return "_".join(filter(None, [*map(as_name, directories), base_name(path)]))
+def qualified_name(path: str, depth: int, named_by_directory: Collection[str] = ()) -> str:
+    """``base_name`` preceded by up to ``depth`` of the file's nearest directories; for a
+    ``save_pretrained`` weight (in ``named_by_directory``) its directory is the base name."""
+    directories = PurePosixPath(path).parent.parts
+    base = base_name(path)
+    if path in named_by_directory:
+        shard = SAVED_PRETRAINED.match(PurePosixPath(path).name)
+        directories, base = directories[:-1], as_name(directories[-1])
+        base = "_".join(filter(None, [base, as_name((shard and shard[1]) or "")]))
+    directories = directories[-depth:] if depth else ()
+    return "_".join(filter(None, [*map(as_name, directories), base]))
 
 
 def clash_key(name: str) -> str:
@@ -165,7 +195,7 @@ def clash_key(name: str) -> str:
     return entry_point_name(name).casefold()
 
 
-def names_within(paths: list[str]) -> dict[str, str]:
+def names_within(paths: list[str], named_by_directory: Collection[str] = ()) -> dict[str, str]:
     """A name per path, as short as telling the paths apart allows.
 
     Clashing names take one more directory each round; names that still clash when no
@@ -175,7 +205,7 @@ def names_within(paths: list[str]) -> dict[str, str]:
     pending = sorted(paths)
     depth = 0
     while pending:
-        candidates = {path: qualified_name(path, depth) for path in pending}
+        candidates = {path: qualified_name(path, depth, named_by_directory) for path in pending}
         counts = Counter(clash_key(name) for name in candidates.values())
         resolved = {clash_key(name) for name in names.values()}
         for path, name in candidates.items():
@@ -196,9 +226,14 @@ def with_suffix(name: str, path: str) -> str:
     return "_".join(filter(None, [name, as_name(suffixes)]))
 
 
-def unique_names(paths: list[str], registered: list[WeightEntry], root: Path) -> dict[str, str]:
+def unique_names(
+    paths: list[str],
+    registered: list[WeightEntry],
+    root: Path,
+    named_by_directory: Collection[str] = (),
+) -> dict[str, str]:
     """A name per path, unique among the paths and the registry; numbered where needed."""
-    proposed = names_within(paths)
+    proposed = names_within(paths, named_by_directory)
     by_name = {entry.name: entry for entry in registered}
     taken = {clash_key(name) for name in [*by_name, *proposed.values()]}
     used: set[str] = set()
@@ -226,3 +261,19 @@ def first_free(name: str, taken: set[str]) -> str:
     while clash_key(f"{name}_{number}") in taken:
         number += 1
     return f"{name}_{number}"
+
+
+def pretrained_directory_items(
+    untracked: Iterable[tuple[str, str]], files: Iterable[str], package: str
+) -> list[str]:
+    """What a person must know of each ``save_pretrained`` weight adopt takes out of git:
+    ``from_pretrained`` reads the directory, which a clone now has without it."""
+    pairs = dict(untracked)
+    return [
+        f"{path} is out of git now (registered as {pairs[path]!r}), but "
+        f"{PurePosixPath(path).parent}/ is a Hugging Face save_pretrained directory whose "
+        "config and tokenizer files stay: from_pretrained needs the file back under its own "
+        f"name in a fresh clone ({package}.pretrained.download_weights({pairs[path]!r}), "
+        f"copied to {path})"
+        for path in sorted(saved_pretrained(pairs, files))
+    ]

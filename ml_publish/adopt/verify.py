@@ -104,7 +104,7 @@ def unresolved_imports(
 
 def unresolved_scripts(after: RepositoryAnalysis, plan: Plan) -> list[Unresolved]:
     """Console scripts whose module is missing or does not define the function."""
-    functions = {f.path: f.facts.functions for f in after.python_files}
+    functions = {f.path: f.facts.top_level_names for f in after.python_files}
     problems = []
     for script in (op for op in plan.operations if isinstance(op, AddConsoleScript)):
         module, _, function = script.target.partition(":")

@@ -5,6 +5,9 @@ own constraint syntax: ``^1.2`` (compatible), ``~1.2`` (same minor), ``*`` (any)
 with ``version``, ``extras``, ``optional``, ``git`` or ``path``. The package metadata takes their
 lower bounds, as adopt does for requirement files; optional dependencies (extras) and git or
 path dependencies are left out and said so. ``python = "^3.9"`` is the minimum Python.
+``[tool.poetry.scripts]`` are the project's console scripts (``name = "module:attr"``, or a
+table with ``callable``, or Poetry 1's ``reference`` of ``type = "console"``); a script of
+``type = "file"`` is no console script, left out and said so.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 POETRY_SOURCE = "pyproject.toml [tool.poetry]"
+ENTRY_POINT = re.compile(r"^\s*[A-Za-z_][\w.]*\s*:\s*[A-Za-z_][\w.]*\s*$")
 LOWER_BOUND = re.compile(r"^\s*(?:\^|~=?|>=|==)?\s*v?(\d+(?:\.\d+)*)")
 
 
@@ -27,6 +31,7 @@ class PoetryMetadata:
     python: str | None  # the minimum Python, "3.9"
     requirements: tuple[str, ...]  # PEP 508 lower bounds
     problems: tuple[str, ...]
+    scripts: tuple[tuple[str, str], ...] = ()  # (command, "module:attr"), in the file's order
 
 
 def read_poetry(root: Path) -> PoetryMetadata | None:
@@ -53,6 +58,7 @@ def read_poetry(root: Path) -> PoetryMetadata | None:
             problems.append(f"{POETRY_SOURCE}: {name} = {constraint!r} left out of the metadata")
         else:
             requirements.append(requirement)
+    scripts = console_scripts(poetry.get("scripts"), problems)
     return PoetryMetadata(
         name=text_or_none(poetry.get("name")),
         version=text_or_none(poetry.get("version")),
@@ -61,7 +67,25 @@ def read_poetry(root: Path) -> PoetryMetadata | None:
         python=python,
         requirements=tuple(requirements),
         problems=tuple(problems),
+        scripts=scripts,
     )
+
+
+def console_scripts(table: object, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    """``[tool.poetry.scripts]`` as (command, ``module:attr``); what is not one goes to
+    ``problems``."""
+    scripts = []
+    for name, value in (table if isinstance(table, dict) else {}).items():
+        if isinstance(value, dict) and value.get("type", "console") == "console":
+            value = value.get("callable", value.get("reference"))
+        if isinstance(value, str) and ENTRY_POINT.match(value):
+            scripts.append((str(name), re.sub(r"\s", "", value)))
+        else:
+            problems.append(
+                f"{POETRY_SOURCE}: the script {name} = {value!r} is no console script; "
+                "left out of [project.scripts]"
+            )
+    return tuple(scripts)
 
 
 def pep508(name: str, constraint: object) -> str | None:

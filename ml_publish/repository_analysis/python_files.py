@@ -9,6 +9,7 @@ import ast
 import keyword
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ml_publish.repository_analysis.notebook_cells import masked_cell
@@ -59,6 +60,8 @@ class SourceFacts:
     absolute_paths: tuple[tuple[int, str], ...] = field(default=())
     dynamic_imports: tuple[tuple[int, str], ...] = ()
     functions: frozenset[str] = frozenset()
+    # Every name the module binds at its top level: what ``module:attr`` entry points may name.
+    top_level_names: frozenset[str] = frozenset()
     defines_code: bool = True  # a top-level function or class; without one, settings at most
     version: str | None = None
 
@@ -137,6 +140,19 @@ def import_statement(node: ast.AST) -> list[ImportStatement]:
 CODE_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def top_level_names(tree: ast.Module) -> Iterator[str]:
+    """The names ``tree`` binds at its top level: definitions, plain assignments, imports
+    (``app = typer.Typer()`` is as good an entry point as ``def main``)."""
+    for node in tree.body:
+        if isinstance(node, CODE_DEFINITIONS):
+            yield node.name
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            yield from (target.id for target in targets if isinstance(target, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield from (alias.asname or alias.name.split(".")[0] for alias in node.names)
+
+
 def analyse_source(source: str) -> SourceFacts:
     """Parse ``source`` and describe it; a file that does not parse is described, not guessed."""
     try:
@@ -193,6 +209,7 @@ def analyse_source(source: str) -> SourceFacts:
             for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         ),
+        top_level_names=frozenset(top_level_names(tree)),
         defines_code=any(isinstance(node, CODE_DEFINITIONS) for node in tree.body),
         version=version[2] if (version := VERSION_LINE.search(source)) else None,
     )

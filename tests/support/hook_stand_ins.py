@@ -87,8 +87,10 @@ HOOK_REPOSITORIES = {
 
 def known_hook_repository(url: str) -> HookRepository:
     """The hook repository at ``url``, or an error saying how to teach the tests about it."""
+    # GitHub's URLs ignore case: isort's own README names https://github.com/pycqa/isort.
+    by_key = {known.casefold(): repository for known, repository in HOOK_REPOSITORIES.items()}
     try:
-        return HOOK_REPOSITORIES[url]
+        return by_key[url.rstrip("/").removesuffix(".git").casefold()]
     except KeyError:
         raise UnknownHookRepository(
             f"no stand-in for the hook repository {url}: add it to HOOK_REPOSITORIES in "

@@ -1,0 +1,40 @@
+"""The console scripts a Poetry project declares, carried into ``[project.scripts]``.
+
+``[tool.poetry.scripts]`` is read by Poetry's backend only: once adopt builds the project with
+the template's backend, a command the author's README or Makefile runs (``poetry run
+toxic-train``) exists only if ``[project.scripts]`` declares it. Each script keeps its name and
+target; a target naming a module that adopt moves (``train:main`` for a root ``train.py``) names
+the module's new place (``pkg.train:main``), as the moved file's importers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+
+from ml_publish.adopt.operations import AddConsoleScript
+from ml_publish.repository_analysis.analyse import RepositoryAnalysis
+from ml_publish.repository_analysis.poetry import POETRY_SOURCE
+
+SCRIPTS_TABLE = POETRY_SOURCE.replace("[tool.poetry]", "[tool.poetry.scripts]")
+
+
+def poetry_console_scripts(
+    analysis: RepositoryAnalysis, destinations: Mapping[str, str]
+) -> list[AddConsoleScript]:
+    """One operation per script of ``[tool.poetry.scripts]``, targets following the moves."""
+    if analysis.poetry is None:
+        return []
+    renamed = {dotted(source): dotted(destination) for source, destination in destinations.items()}
+    operations = []
+    for name, target in analysis.poetry.scripts:
+        module, _, attribute = target.partition(":")
+        module = renamed.get(module, module)
+        operations.append(AddConsoleScript(name, f"{module}:{attribute}", SCRIPTS_TABLE))
+    return operations
+
+
+def dotted(path: str) -> str:
+    """The module a Python file at ``path`` is, from the repository's root."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
