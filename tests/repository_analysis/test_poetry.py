@@ -69,3 +69,27 @@ def test_a_project_without_poetry_has_no_poetry_metadata(tmp_path: Path) -> None
     assert read_poetry(tmp_path) is None
     (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n", "utf-8")
     assert read_poetry(tmp_path) is None
+
+
+def test_poetry_scripts_are_read_in_each_of_its_forms(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "tagger"\n\n[tool.poetry.scripts]\n'
+        'train = "tagger.cli:app"\n'
+        'predict = { callable = "tagger.predict:main", extras = ["onnx"] }\n'
+        'serve = { reference = "tagger.serve:run", type = "console" }\n'
+        'setup-data = { reference = "bin/setup.sh", type = "file" }\n',
+        encoding="utf-8",
+    )
+
+    poetry = read_poetry(tmp_path)
+
+    assert poetry is not None
+    assert poetry.scripts == (
+        ("train", "tagger.cli:app"),
+        ("predict", "tagger.predict:main"),
+        ("serve", "tagger.serve:run"),
+    )
+    assert poetry.problems == (
+        "pyproject.toml [tool.poetry]: the script setup-data = {'reference': 'bin/setup.sh', "
+        "'type': 'file'} is no console script; left out of [project.scripts]",
+    )

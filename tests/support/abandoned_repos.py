@@ -23,6 +23,7 @@ from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.abandoned_commands import COMMAND_SHAPES
 from tests.support.kaggle_repos import KAGGLE_SHAPES
+from tests.support.nlp_repos import POETRY_PACKAGES, POETRY_SHAPES
 from tests.support.paper_repos import OPENMMLAB_PACKAGES, OPENMMLAB_SHAPES
 from tests.support.thesis_repos import THESIS_SHAPES
 from tests.support.processes import run
@@ -864,6 +865,7 @@ SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, e
 SHAPES.update(KAGGLE_SHAPES)  # Kaggle solutions: src/ run as modules, a 2022 pre-commit config
 SHAPES.update(OPENMMLAB_SHAPES)  # a paper repository on OpenMMLab's tools/ and configs/ layout
 SHAPES.update(THESIS_SHAPES)  # a thesis beside numbered experiments; a Lightning project
+SHAPES.update(POETRY_SHAPES)  # a Poetry project whose commands are [tool.poetry.scripts]
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
@@ -880,6 +882,7 @@ SHAPE_PACKAGES = {
     **LAYOUT_PACKAGES,
     **METADATA_PACKAGES,
     **OPENMMLAB_PACKAGES,
+    **POETRY_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
