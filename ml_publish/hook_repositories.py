@@ -81,6 +81,12 @@ def same_tags_as(url: str) -> str | None:
     return {url_key(own): mirror for own, mirror in SAME_TAGS_AS.items()}.get(url_key(url))
 
 
+def known_good_rev(url: str) -> str | None:
+    """A release tag known to install for the repository at ``url`` (any case: isort's own
+    README names it ``https://github.com/pycqa/isort``)."""
+    return {url_key(repo): rev for repo, rev in KNOWN_GOOD_REVS.items()}.get(url_key(url))
+
+
 def cannot_install(url: str, rev: str) -> bool:
     """Whether ``rev`` of the repository at ``url`` is a release that no longer installs."""
     span = {url_key(repo): span for repo, span in UNINSTALLABLE_REVS.items()}.get(url_key(url))

@@ -39,12 +39,12 @@ from ml_publish.errors import OperationFailed
 from ml_publish.hook_repositories import (
     DEAD_REPOSITORIES,
     FROZEN_COMMENT,
-    KNOWN_GOOD_REVS,
     PRE_COMMIT_HOOKS,
     RENAMED_HOOKS,
     REMOVED_HOOKS,
     cannot_install,
     is_release_tag,
+    known_good_rev,
     new_home,
     same_tags_as,
     url_key,
@@ -172,7 +172,7 @@ def repo_edits(
     why_new = "the version the template pins"
     broken = cannot_install(where, rev)
     if wanted is None and (home is not None or not is_release_tag(rev, frozen) or broken):
-        wanted = KNOWN_GOOD_REVS.get(where)
+        wanted = known_good_rev(where)
         why_new = "a release known to work" + (f"; {rev} no longer installs" if broken else "")
         if wanted is None:
             unresolved.append(

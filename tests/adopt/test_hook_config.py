@@ -270,6 +270,21 @@ def test_black_s_own_repository_takes_the_template_s_black_and_a_broken_isort_a_
     assert forwarded.unresolved == ()
 
 
+def test_a_broken_isort_named_in_lower_case_takes_the_good_tag_too() -> None:
+    # isort's own README names its repository https://github.com/pycqa/isort (GitHub's URLs
+    # ignore case); a Poetry project of 2022 copied it with 5.10.1.
+    config = KAGGLE_2022.replace("PyCQA/isort", "pycqa/isort")
+
+    forwarded = brought_forward(config, TEMPLATE, line_length=120, python_min="3.10")
+
+    assert "    rev: 6.0.1\n" in forwarded.text
+    assert forwarded.changes[1] == (
+        "https://github.com/pycqa/isort: rev 5.10.1 -> 6.0.1 (a release known to work; 5.10.1 "
+        "no longer installs)"
+    )
+    assert forwarded.unresolved == ()
+
+
 @pytest.mark.parametrize("rev", ["5.11.5", "5.12.0", "4.3.21", "v5.13.2"])
 def test_an_isort_tag_that_still_installs_is_kept(rev: str) -> None:
     config = KAGGLE_2022.replace("rev: 5.10.1", f"rev: {rev}")
