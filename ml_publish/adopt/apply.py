@@ -82,6 +82,7 @@ def merged(operation: MergeFile, existing: str) -> str:
             operation.template_text,
             dependencies=operation.dependencies,
             scripts=dict(operation.scripts),
+            extras=dict(operation.extras),
         )
     if operation.path == ".gitignore":
         return merge_gitignore(existing, operation.template_text)

@@ -172,6 +172,7 @@ def merge_pyproject(
     *,
     dependencies: tuple[str, ...] = (),
     scripts: dict[str, str] | None = None,
+    extras: dict[str, tuple[str, ...]] | None = None,
 ) -> str:
     """``existing`` completed from the template; what the project says always wins.
 
@@ -180,7 +181,7 @@ def merge_pyproject(
     template's layout with its own settings laid over it, and the template's build backend.
     The dependencies the project lists win, then ``dependencies`` (what its requirement files
     say), then the template's defaults. Console scripts are added unless a script of that name
-    exists.
+    exists, and so are ``extras`` (an extra of that name gains the requirements it lacks).
     """
     original = tomlkit.parse(existing)
     defaults = tomlkit.parse(template)
@@ -214,6 +215,11 @@ def merge_pyproject(
         table = project.setdefault("scripts", tomlkit.table())
         for name, target in scripts.items():
             table.setdefault(name, target)
+    for extra, requirements in (extras or {}).items():
+        optional = project.setdefault("optional-dependencies", tomlkit.table())
+        listed = optional.setdefault(extra, tomlkit.array())
+        names = {requirement_name(str(r)) for r in listed}
+        listed.extend(r for r in requirements if requirement_name(r) not in names)
     return tidy_toml(tomlkit.dumps(document))
 
 

@@ -168,6 +168,8 @@ class MergeFile:
     template_text: str
     dependencies: tuple[str, ...] = ()
     scripts: tuple[tuple[str, str], ...] = ()
+    # The project's extras its old metadata declared ([tool.poetry.extras]): name, requirements.
+    extras: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def describe(self) -> str:
         return f"merge     {self.path} (yours kept; the template's missing parts added)"

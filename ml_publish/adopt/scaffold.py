@@ -131,7 +131,7 @@ def with_template(
         if path == "pyproject.toml":
             # The repository's own dependencies and scripts go in with the template's, so
             # they come before (and win over) the template's defaults.
-            template_ops.append(MergeFile(path, text, requirements, scripts))
+            template_ops.append(MergeFile(path, text, requirements, scripts, extras_of(plan)))
         elif (path in MERGED_FILES or path == readme) and exists:
             template_ops.append(MergeFile(path, text))
         elif exists or path in moved_to:
@@ -153,6 +153,12 @@ def with_template(
         left_in_place=plan.left_in_place + tuple(kept),
         template_paths=frozenset(created | same),
     )
+
+
+def extras_of(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The extras the repository's Poetry metadata declares, for ``[project]``."""
+    poetry = plan.analysis.poetry if plan.analysis is not None else None
+    return poetry.extras if poetry is not None else ()
 
 
 def shipped_files(plan: Plan) -> list[str]:

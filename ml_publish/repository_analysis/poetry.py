@@ -3,8 +3,9 @@
 Poetry keeps name, version, description, authors and dependencies in its own table, with its
 own constraint syntax: ``^1.2`` (compatible), ``~1.2`` (same minor), ``*`` (any), or a table
 with ``version``, ``extras``, ``optional``, ``git`` or ``path``. The package metadata takes their
-lower bounds, as adopt does for requirement files; optional dependencies (extras) and git or
-path dependencies are left out and said so. ``python = "^3.9"`` is the minimum Python.
+lower bounds, as adopt does for requirement files; git or path dependencies are left out and
+said so, and so are optional ones no extra names: ``[tool.poetry.extras]`` become the project's
+extras, each optional dependency with its lower bound. ``python = "^3.9"`` is the minimum Python.
 ``[tool.poetry.scripts]`` are the project's console scripts (``name = "module:attr"``, or a
 table with ``callable``, or Poetry 1's ``reference`` of ``type = "console"``); a script of
 ``type = "file"`` is no console script, left out and said so.
@@ -32,6 +33,7 @@ class PoetryMetadata:
     requirements: tuple[str, ...]  # PEP 508 lower bounds
     problems: tuple[str, ...]
     scripts: tuple[tuple[str, str], ...] = ()  # (command, "module:attr"), in the file's order
+    extras: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (extra, its PEP 508 lower bounds)
 
 
 def read_poetry(root: Path) -> PoetryMetadata | None:
@@ -49,12 +51,20 @@ def read_poetry(root: Path) -> PoetryMetadata | None:
     requirements: list[str] = []
     problems: list[str] = []
     python = None
-    for name, constraint in (poetry.get("dependencies") or {}).items():
+    dependencies = poetry.get("dependencies") or {}
+    extras = extra_requirements(poetry.get("extras"), dependencies)
+    in_extras = {name: extra for extra, listed in extras for name in listed_names(poetry, extra)}
+    for name, constraint in dependencies.items():
         if name.lower() == "python":
             python = minimum_python(str(constraint))
             continue
         requirement = pep508(name, constraint)
-        if requirement is None:
+        if requirement is None and name in in_extras and pep508(name, required(constraint)):
+            problems.append(
+                f"{POETRY_SOURCE}: {name} (optional) carried into the extra {in_extras[name]} "
+                "of [project.optional-dependencies]"
+            )
+        elif requirement is None:
             problems.append(f"{POETRY_SOURCE}: {name} = {constraint!r} left out of the metadata")
         else:
             requirements.append(requirement)
@@ -68,7 +78,36 @@ def read_poetry(root: Path) -> PoetryMetadata | None:
         requirements=tuple(requirements),
         problems=tuple(problems),
         scripts=scripts,
+        extras=extras,
     )
+
+
+def extra_requirements(
+    extras: object, dependencies: dict[str, object]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[tool.poetry.extras]`` as ``[project.optional-dependencies]``: each extra's
+    dependencies with their lower bounds (a git or path one is left out, as anywhere)."""
+    carried = []
+    for extra, names in (extras if isinstance(extras, dict) else {}).items():
+        listed = [str(name) for name in names] if isinstance(names, list) else []
+        found = (pep508(name, required(dependencies.get(name, "*"))) for name in listed)
+        requirements = tuple(requirement for requirement in found if requirement)
+        if requirements:
+            carried.append((str(extra), requirements))
+    return tuple(carried)
+
+
+def listed_names(poetry: dict[str, object], extra: str) -> list[str]:
+    extras = poetry.get("extras")
+    names = extras.get(extra) if isinstance(extras, dict) else None
+    return [str(name) for name in names] if isinstance(names, list) else []
+
+
+def required(constraint: object) -> object:
+    """An optional dependency's constraint as an extra requires it (no ``optional`` key)."""
+    if isinstance(constraint, dict):
+        return {key: value for key, value in constraint.items() if key != "optional"}
+    return constraint
 
 
 def console_scripts(table: object, problems: list[str]) -> tuple[tuple[str, str], ...]:

@@ -49,6 +49,9 @@ def test_poetry_scripts_become_the_project_scripts_the_new_backend_builds(
         "lyrics-train": "lyrics_tagger.cli:app",
         "lyrics-predict": "lyrics_tagger.predict:main",
     }
+    # Poetry 2 ignores [tool.poetry.extras] beside the template's [project.optional-dependencies].
+    assert pyproject["project"]["optional-dependencies"]["export"] == ["onnx>=1.15"]
+    assert pyproject["project"]["optional-dependencies"]["test"] == ["pytest>=8"]
 
 
 def test_a_poetry_script_naming_a_moved_root_module_follows_it(tmp_path: Path) -> None:

@@ -93,3 +93,28 @@ def test_poetry_scripts_are_read_in_each_of_its_forms(tmp_path: Path) -> None:
         "pyproject.toml [tool.poetry]: the script setup-data = {'reference': 'bin/setup.sh', "
         "'type': 'file'} is no console script; left out of [project.scripts]",
     )
+
+
+def test_poetry_extras_become_extras_with_their_lower_bounds(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "tagger"\n\n[tool.poetry.dependencies]\npython = "^3.10"\n'
+        'onnx = {version = "^1.15", optional = true}\n'
+        'onnxruntime = {version = "~1.16", optional = true, extras = ["gpu"]}\n'
+        'wandb = {version = "^0.16", optional = true}\n\n'
+        '[tool.poetry.extras]\nexport = ["onnx", "onnxruntime"]\n',
+        encoding="utf-8",
+    )
+
+    poetry = read_poetry(tmp_path)
+
+    assert poetry is not None
+    assert poetry.requirements == ()
+    assert poetry.extras == (("export", ("onnx>=1.15", "onnxruntime[gpu]>=1.16")),)
+    assert poetry.problems == (
+        "pyproject.toml [tool.poetry]: onnx (optional) carried into the extra export of "
+        "[project.optional-dependencies]",
+        "pyproject.toml [tool.poetry]: onnxruntime (optional) carried into the extra export of "
+        "[project.optional-dependencies]",
+        "pyproject.toml [tool.poetry]: wandb = {'version': '^0.16', 'optional': True} left out "
+        "of the metadata",
+    )
