@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 from ml_publish.adopt.adoption import adopt
@@ -14,7 +15,7 @@ from tests.support.nlp_repos import HF_SOLUTION, MODEL_DIRECTORY, POETRY_SHAPES
 from tests.support.tiny_repos import write_repository
 
 
-def committed(root: Path, files: dict[str, str | bytes]) -> Path:
+def committed(root: Path, files: Mapping[str, str | bytes]) -> Path:
     write_repository(root, files)
     git = ["git", "-C", str(root), "-c", "user.name=a", "-c", "user.email=a@b"]
     subprocess.run(["git", "init", "-q", str(root)], check=True)
@@ -26,7 +27,7 @@ def committed(root: Path, files: dict[str, str | bytes]) -> Path:
 def test_poetry_scripts_become_the_project_scripts_the_new_backend_builds(
     tmp_path: Path,
 ) -> None:
-    root = committed(tmp_path / "lyrics-tagger", dict(POETRY_SHAPES["poetry-scripts"]))
+    root = committed(tmp_path / "lyrics-tagger", POETRY_SHAPES["poetry-scripts"])
 
     plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
 

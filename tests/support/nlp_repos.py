@@ -146,10 +146,12 @@ HF_SOLUTION: dict[str, str | bytes] = {
     "src/dataset.py": HF_DATASET,
     "configs/ds_config_zero2.json": '{"zero_optimization": {"stage": 2}}\n',
     "scripts/train.sh": (
-        "#!/bin/bash\naccelerate launch --config_file configs/accelerate.yaml src/train.py --fold 0\n"
+        "#!/bin/bash\n"
+        "accelerate launch --config_file configs/accelerate.yaml src/train.py --fold 0\n"
     ),
     "scripts/train_ds.sh": (
-        "#!/bin/bash\ndeepspeed --num_gpus 2 src/train.py --deepspeed configs/ds_config_zero2.json\n"
+        "#!/bin/bash\n"
+        "deepspeed --num_gpus 2 src/train.py --deepspeed configs/ds_config_zero2.json\n"
     ),
     f"{MODEL_DIRECTORY}/config.json": '{"model_type": "deberta-v2", "num_labels": 6}\n',
     f"{MODEL_DIRECTORY}/tokenizer_config.json": '{"tokenizer_class": "DebertaV2Tokenizer"}\n',
