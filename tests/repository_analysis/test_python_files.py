@@ -84,3 +84,15 @@ def test_an_invalid_escape_in_an_old_string_is_not_a_parse_error() -> None:
 
     assert facts.parse_error is None
     assert [statement.module for statement in facts.imports] == ["re"]
+
+
+def test_top_level_names_are_what_an_entry_point_may_name() -> None:
+    source = (
+        "import typer\nfrom .train import fit as run_fit\n\napp = typer.Typer()\n"
+        "version: str = '1'\n\n\nclass Cli:\n    inner = 1\n\n\ndef main():\n    local = 2\n"
+    )
+
+    facts = analyse_source(source)
+
+    assert facts.top_level_names == {"typer", "run_fit", "app", "version", "Cli", "main"}
+    assert facts.functions == {"main"}
