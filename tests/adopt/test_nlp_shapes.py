@@ -11,7 +11,7 @@ from ml_publish.adopt.adoption import adopt
 from ml_publish.adopt.apply import merged
 from ml_publish.adopt.operations import AddConsoleScript, MergeFile, UntrackWeight
 from ml_publish.adopt.tracked_weights import names_within, saved_pretrained
-from tests.support.nlp_repos import HF_SOLUTION, MODEL_DIRECTORY, POETRY_SHAPES
+from tests.support.nlp_repos import HF_SOLUTION, MODEL_DIRECTORY, POETRY_PROJECT
 from tests.support.tiny_repos import write_repository
 
 
@@ -27,7 +27,7 @@ def committed(root: Path, files: Mapping[str, str | bytes]) -> Path:
 def test_poetry_scripts_become_the_project_scripts_the_new_backend_builds(
     tmp_path: Path,
 ) -> None:
-    root = committed(tmp_path / "lyrics-tagger", POETRY_SHAPES["poetry-scripts"])
+    root = committed(tmp_path / "lyrics-tagger", POETRY_PROJECT)
 
     plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
 
@@ -38,8 +38,8 @@ def test_poetry_scripts_become_the_project_scripts_the_new_backend_builds(
         "script    [project.scripts] lyrics-predict = 'lyrics_tagger.predict:main' "
         "(from pyproject.toml [tool.poetry.scripts])",
     ]
-    # What the apply step writes (the whole adoption, built and installed with each command
-    # run, is the acceptance test's "poetry-scripts" shape).
+    # What the apply step writes (an adoption built, installed and its object command run is
+    # the acceptance test's "poetry-package" shape).
     merge = next(
         op for op in plan.operations if isinstance(op, MergeFile) and op.path == "pyproject.toml"
     )

@@ -23,7 +23,7 @@ from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.abandoned_commands import COMMAND_SHAPES
 from tests.support.kaggle_repos import KAGGLE_SHAPES
-from tests.support.nlp_repos import POETRY_PACKAGES, POETRY_SHAPES
+from tests.support.nlp_repos import POETRY_CLI
 from tests.support.paper_repos import OPENMMLAB_PACKAGES, OPENMMLAB_SHAPES
 from tests.support.thesis_repos import THESIS_SHAPES
 from tests.support.processes import run
@@ -559,18 +559,23 @@ SHAPES: dict[str, Files] = {
             'import sys\n\nsys.path.append("src")\nfrom inpaint import Generator\n\nGenerator()\n'
         ),
     },
-    # F27: a Poetry project: name, version, authors and dependencies in [tool.poetry] with
-    # caret constraints, built by poetry-core. After: [project] carries them (lower bounds,
+    # F27: a Poetry project: name, version, authors, dependencies and a console script (an
+    # object, as typer's app is) in [tool.poetry] with caret constraints, built by poetry-core.
+    # After: [project] carries them (lower bounds, the script in [project.scripts],
     # Python from "^3.9"), the template's backend builds it, the package keeps its name.
     "poetry-package": {
         "pyproject.toml": (
             '[tool.poetry]\nname = "segkit"\nversion = "0.4.0"\ndescription = "Segmentation kit"\n'
             'authors = ["Ada Lovelace <ada@example.org>"]\n\n[tool.poetry.dependencies]\n'
-            'python = "^3.10"\ntorch = "^2.0"\n\n[build-system]\n'
+            'python = "^3.10"\ntorch = "^2.0"\n\n[tool.poetry.scripts]\n'
+            'segkit-train = "segkit.cli:app"\n\n[build-system]\n'
             'requires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n'
         ),
         "segkit/__init__.py": '"""Segmentation kit."""\n\nfrom .net import Net\n',
         "segkit/net.py": TORCH_NET.format(name="Net"),
+        "segkit/cli.py": POETRY_CLI.replace("lyrics_tagger.model", "segkit.net").replace(
+            "MoodNet", "Net"
+        ),
         "demo.py": "from segkit import Net\n\nprint(Net(3))\n",
     },
     # R14 (gcn, 2016): an old setup.py whose package keeps data files inside the package
@@ -865,7 +870,6 @@ SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, e
 SHAPES.update(KAGGLE_SHAPES)  # Kaggle solutions: src/ run as modules, a 2022 pre-commit config
 SHAPES.update(OPENMMLAB_SHAPES)  # a paper repository on OpenMMLab's tools/ and configs/ layout
 SHAPES.update(THESIS_SHAPES)  # a thesis beside numbered experiments; a Lightning project
-SHAPES.update(POETRY_SHAPES)  # a Poetry project whose commands are [tool.poetry.scripts]
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {
@@ -882,7 +886,6 @@ SHAPE_PACKAGES = {
     **LAYOUT_PACKAGES,
     **METADATA_PACKAGES,
     **OPENMMLAB_PACKAGES,
-    **POETRY_PACKAGES,
 }
 # Files the wheel must carry (the end of a member's path), beyond the Python modules.
 SHAPE_WHEEL_FILES = {
