@@ -21,7 +21,7 @@ from ml_publish.adopt.layout_choices import (
     unreadable_cell_items,
 )
 from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
-from ml_publish.adopt.poetry_scripts import poetry_console_scripts
+from ml_publish.adopt.poetry_project import poetry_console_scripts, poetry_lock_items
 from ml_publish.adopt.moves import (
     Moves,
     decide_moves,
@@ -163,6 +163,7 @@ def make_plan(
             + unreadable_cell_items(analysis)
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
+            + poetry_lock_items(analysis)
             + pretrained_directory_items(
                 [(u.path, u.name) for u in untracked], analysis.files, name
             )

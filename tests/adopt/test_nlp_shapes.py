@@ -38,6 +38,10 @@ def test_poetry_scripts_become_the_project_scripts_the_new_backend_builds(
         "script    [project.scripts] lyrics-predict = 'lyrics_tagger.predict:main' "
         "(from pyproject.toml [tool.poetry.scripts])",
     ]
+    assert plan.needs_a_person[-1].startswith(
+        "poetry.lock no longer matches pyproject.toml, and poetry install refuses it until you "
+        "run poetry lock"
+    )
     # What the apply step writes (an adoption built, installed and its object command run is
     # the acceptance test's "poetry-package" shape).
     merge = next(

@@ -1,10 +1,16 @@
-"""The console scripts a Poetry project declares, carried into ``[project.scripts]``.
+"""What adopt does for a Poetry project beyond its metadata: its scripts, its lock file.
+
+The console scripts a Poetry project declares are carried into ``[project.scripts]``.
 
 ``[tool.poetry.scripts]`` is read by Poetry's backend only: once adopt builds the project with
 the template's backend, a command the author's README or Makefile runs (``poetry run
 toxic-train``) exists only if ``[project.scripts]`` declares it. Each script keeps its name and
 target; a target naming a module that adopt moves (``train:main`` for a root ``train.py``) names
 the module's new place (``pkg.train:main``), as the moved file's importers do.
+
+``poetry.lock`` stays, but records the hash of the ``pyproject.toml`` it was locked from: once
+adopt rewrites that file, Poetry refuses ``poetry install`` until ``poetry lock`` runs, which
+needs the network, so a person is told.
 """
 
 from __future__ import annotations
@@ -38,3 +44,14 @@ def dotted(path: str) -> str:
     """The module a Python file at ``path`` is, from the repository's root."""
     parts = PurePosixPath(path).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def poetry_lock_items(analysis: RepositoryAnalysis) -> list[str]:
+    """The "needs a person" line for a Poetry lock file the new pyproject.toml outdates."""
+    if analysis.poetry is None or "poetry.lock" not in analysis.files:
+        return []
+    return [
+        "poetry.lock no longer matches pyproject.toml, and poetry install refuses it until you "
+        "run poetry lock (or remove poetry.lock and [tool.poetry] to leave Poetry: pip install "
+        "-e . reads [project])"
+    ]
