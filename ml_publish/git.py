@@ -35,6 +35,13 @@ def tracked_files(cwd: Path) -> list[str] | None:
     return [name for name in result.stdout.split("\0") if name]
 
 
+def submodule_paths(cwd: Path) -> list[str]:
+    """The paths of the git submodules (gitlinks) in the index of the work tree at ``cwd``."""
+    result = git(["ls-files", "--stage", "-z"], cwd)
+    entries = [entry for entry in result.stdout.split("\0") if entry.startswith("160000 ")]
+    return [entry.split("\t", 1)[1] for entry in entries if "\t" in entry]
+
+
 def default_branch(cwd: Path) -> str | None:
     """The branch ``origin`` points HEAD at, else the branch checked out, else ``None``."""
     remote_head = git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cwd)

@@ -22,6 +22,7 @@ from ml_publish.adopt.layout_choices import (
 )
 from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
 from ml_publish.adopt.moves import (
+    SUBMODULE_STAYS,
     Moves,
     decide_moves,
     link_target_in_repository,
@@ -151,6 +152,7 @@ def make_plan(
         and link not in moves.stays
         and link_target_in_repository(link, target) is None
     ]
+    left += [(sub, SUBMODULE_STAYS) for sub in analysis.submodules]
     return Plan(
         name,
         tuple(operations),

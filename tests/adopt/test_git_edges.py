@@ -1,0 +1,57 @@
+"""adopt on a paper repository at git's edges (tests/support/edge_repos.py): a script that
+imports from a git submodule stays beside it, and the submodule, the links, the executable
+bits and a name that is not ASCII come through the apply as they were."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ml_publish.adopt.adoption import adopt
+from ml_publish.adopt.operations import MoveFile
+from ml_publish.checks.runner import run_checks
+from tests.support.edge_repos import (
+    LINKS,
+    SUBMODULE,
+    index_entries,
+    write_paper_with_submodule,
+)
+
+PACKAGE = "pointnet_again"
+
+
+def test_a_script_importing_from_a_submodule_stays_and_the_rest_moves(tmp_path: Path) -> None:
+    root = write_paper_with_submodule(tmp_path / "pointnet-again")
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
+
+    moved = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
+    assert moved == {
+        "models/__init__.py": f"{PACKAGE}/models/__init__.py",
+        "models/pointnet.py": f"{PACKAGE}/models/pointnet.py",
+        "tools/évaluer.py": f"{PACKAGE}/tools/évaluer.py",
+    }
+    left = dict(plan.left_in_place)
+    assert left["train.py"] == f"imports {SUBMODULE}/chamfer3d/__init__.py, which stays"
+    assert "git submodule" in left[SUBMODULE]
+
+
+def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path: Path) -> None:
+    root = write_paper_with_submodule(tmp_path / "pointnet-again")
+    before = index_entries(root)
+    gitmodules = (root / ".gitmodules").read_bytes()
+
+    adopt(root, answers={"license": "MIT"})
+
+    after = index_entries(root)
+    assert after[SUBMODULE] == before[SUBMODULE]
+    assert before[SUBMODULE][0] == "160000"
+    assert (root / ".gitmodules").read_bytes() == gitmodules
+    assert (root / SUBMODULE / "chamfer3d" / "distance.py").is_file()
+    assert {link: os.readlink(root / link) for link in LINKS} == LINKS
+    assert [after[link][0] for link in LINKS] == ["120000"] * len(LINKS)
+    for name in ("train.py", f"{PACKAGE}/tools/évaluer.py", "scripts/train.sh"):
+        assert os.access(root / name, os.X_OK), f"{name} lost its executable bit"
+    assert (root / "docs/résumé.md").read_text(encoding="utf-8") == "# Résumé\n"
+    [undeclared] = run_checks(root, select=["PKG111"])
+    assert undeclared.result == "pass", undeclared.message
