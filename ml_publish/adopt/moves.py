@@ -3,9 +3,10 @@
 The rules, in the order they apply:
 
 1. Files that cannot move stay, with the reason: not Python 3, a name Python cannot import, a
-   symbolic link, a file of a git submodule, a module shadowed by a package of the same name, a place in the package that
-   is taken, test and notebook directories, build and tool files, and the listings of a LaTeX
-   document (``thesis/listings/loss.py`` beside ``thesis/main.tex``, included by path).
+   symbolic link, a file of a git submodule, a module shadowed by a package of the same name,
+   a place in the package that is taken, test and notebook directories, build and tool files,
+   and the listings of a LaTeX document (``thesis/listings/loss.py`` beside
+   ``thesis/main.tex``, included by path).
 2. A file another file imports is a library, whatever else it is (a ``__main__`` demo block,
    argument parsing at import): it moves. So do modules that are not scripts and scripts with
    a ``main()`` (they become console scripts). A script that nothing imports stays at the root
