@@ -33,6 +33,7 @@ from ml_publish.repository_analysis.import_graph import (
     added_roots,
     resolve,
 )
+from ml_publish.repository_analysis.notebook_cells import written_file
 from ml_publish.repository_analysis.submodules import submodule_python_files
 from ml_publish.repository_analysis.script_directories import inherited_directories, with_inherited
 from ml_publish.repository_analysis.python_files import (
@@ -81,6 +82,8 @@ class Notebook:
     sys_path_entries: tuple[str, ...] = ()
     # Code cells that are not Python even with IPython's syntax masked: (cell number, why).
     unreadable_cells: tuple[tuple[int, str], ...] = ()
+    # Files its `%%writefile` cells write: (cell number, path as the cell names it).
+    written_files: tuple[tuple[int, str], ...] = ()
 
 
 # An import that resolves to files of the repository (see import_graph).
@@ -168,13 +171,14 @@ def notebook_imports(root: Path, path: str) -> Notebook:
     imports: list[ImportStatement] = []
     entries: list[str] = []
     unreadable: list[tuple[int, str]] = []
+    written = [(n, file) for n, c in cells if (file := written_file(cell_text(c.get("source"))))]
     for number, cell in cells:
         facts = analyse_source(strip_notebook_magics(cell_text(cell.get("source", ""))))
         if facts.parse_error:
             unreadable.append((number, facts.parse_error))
         imports += facts.imports
         entries += facts.sys_path_entries
-    return Notebook(path, tuple(imports), None, tuple(entries), tuple(unreadable))
+    return Notebook(path, tuple(imports), None, tuple(entries), tuple(unreadable), tuple(written))
 
 
 def cell_text(source: object) -> str:

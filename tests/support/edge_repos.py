@@ -1,15 +1,18 @@
-"""A paper repository at git's edges: a submodule, symbolic links, executable scripts and a
-file name that is not ASCII, committed the way its author left it.
+"""A paper repository at git's edges (a submodule, symbolic links, executable scripts and a
+file name that is not ASCII) and a repository of notebooks only, committed as authors left them.
 
 Our own small files, shaped like point-cloud paper repositories that vendor a CUDA or pure-torch
 library as ``third_party/<lib>`` (a git submodule the training script puts on ``sys.path``),
 link their data directory to an absolute path on the lab's machines, keep a link to the latest
 run that no clone has, and name a script in the authors' language. The submodule is cloned from
-a local bare repository written beside the fixture, so no network is needed.
+a local bare repository written beside the fixture, so no network is needed. The notebooks
+are shaped like Kaggle competitors' notebook-only repositories: their code in cells, a helpers
+module written by one notebook's ``%%writefile`` cell and imported by the others.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -34,6 +37,7 @@ CHAMFER = {
 TRAIN = """\
 #!/usr/bin/env python
 import argparse
+import json
 import os
 import sys
 
@@ -134,3 +138,48 @@ def index_entries(root: Path) -> dict[str, tuple[str, str]]:
         objects, path = rest.split("\t", 1)
         entries[path] = (mode, objects.split(" ")[0])
     return entries
+
+
+def notebook(*cells: str) -> str:
+    """A notebook as Jupyter writes it: a markdown title, then one code cell per argument."""
+    title = {"cell_type": "markdown", "metadata": {}, "source": ["# BirdCLEF\n"]}
+    code: list[dict[str, object]] = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": source.splitlines(keepends=True),
+        }
+        for source in cells
+    ]
+    document = {"cells": [title, *code], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(document, indent=1) + "\n"
+
+
+HELPERS_CELL = (
+    "%%writefile helpers.py\nimport torch\n\n\nclass BirdCNN(torch.nn.Linear):\n    pass\n"
+)
+# No .py file at all: the model lives in a %%writefile cell, helpers.py is git-ignored, and
+# the other notebooks run the first one (%run) or import what it wrote.
+NOTEBOOKS = {
+    "README.md": "# BirdCLEF notebooks\n\nRun 00_helpers.ipynb first, then 02_train.ipynb.\n",
+    "requirements.txt": "torch\nnumpy\njupyter\nipykernel>=6\n",
+    ".gitignore": ".ipynb_checkpoints/\nhelpers.py\n",
+    "00_helpers.ipynb": notebook(HELPERS_CELL, "from helpers import *\n"),
+    "01_prepare.ipynb": notebook(
+        "%cd data\n", "%%bash\nunzip -q birdclef.zip -d raw\n", "%cd ..\n!ls data/raw\n"
+    ),
+    "02_train.ipynb": notebook(
+        "%run 00_helpers.ipynb\n", "!pip install -q librosa\n", "from helpers import BirdCNN\n"
+    ),
+    "inference/03_submit.ipynb": notebook(
+        "import sys\nsys.path.append('..')\nfrom helpers import *\n",
+        '!python -c "import helpers"\n',
+    ),
+}
+
+
+def write_notebook_only(root: Path) -> Path:
+    """The notebook-only repository at ``root``, committed without the helpers.py it writes."""
+    return committed(root, NOTEBOOKS, "notebooks")
