@@ -21,6 +21,7 @@ from ml_publish.adopt.layout_choices import (
     unreadable_cell_items,
 )
 from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
+from ml_publish.adopt.moved_paths import broken_path_items
 from ml_publish.adopt.notebook_modules import written_module_items
 from ml_publish.adopt.moves import (
     SUBMODULE_STAYS,
@@ -164,6 +165,7 @@ def make_plan(
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
             + written_module_items(analysis, name)
+            + broken_path_items(analysis, moves)
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),

@@ -28,12 +28,18 @@ def test_a_script_importing_from_a_submodule_stays_and_the_rest_moves(tmp_path: 
     moved = {op.source: op.destination for op in plan.operations if isinstance(op, MoveFile)}
     assert moved == {
         "models/__init__.py": f"{PACKAGE}/models/__init__.py",
+        "models/classes.py": f"{PACKAGE}/models/classes.py",
         "models/pointnet.py": f"{PACKAGE}/models/pointnet.py",
         "tools/évaluer.py": f"{PACKAGE}/tools/évaluer.py",
     }
     left = dict(plan.left_in_place)
     assert left["train.py"] == f"imports {SUBMODULE}/chamfer3d/__init__.py, which stays"
     assert "git submodule" in left[SUBMODULE]
+    assert (
+        f"{PACKAGE}/models/classes.py:3: the path built from __file__ names "
+        "metadata/shape_names.txt, which stays; from the moved file it names "
+        f"{PACKAGE}/metadata/shape_names.txt: point it at metadata/shape_names.txt"
+    ) in plan.needs_a_person
 
 
 def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path: Path) -> None:
