@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 import subprocess
 import tempfile
 from pathlib import Path
@@ -40,6 +41,16 @@ def submodule_paths(cwd: Path) -> list[str]:
     result = git(["ls-files", "--stage", "-z"], cwd)
     entries = [entry for entry in result.stdout.split("\0") if entry.startswith("160000 ")]
     return [entry.split("\t", 1)[1] for entry in entries if "\t" in entry]
+
+
+def main_author(cwd: Path) -> tuple[str, str] | None:
+    """The (name, email) with the most commits on HEAD; ``None`` without commits."""
+    result = git(["log", "--format=%an%x00%ae", "HEAD"], cwd)
+    authors = Counter(tuple(line.split("\0", 1)) for line in result.stdout.splitlines())
+    if result.returncode != 0 or not authors:
+        return None
+    name, email = authors.most_common(1)[0][0]
+    return name, email
 
 
 def default_branch(cwd: Path) -> str | None:

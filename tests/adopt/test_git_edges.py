@@ -1,18 +1,23 @@
 """adopt on a paper repository at git's edges (tests/support/edge_repos.py): a script that
 imports from a git submodule stays beside it, and the submodule, the links, the executable
-bits and a name that is not ASCII come through the apply as they were."""
+bits and a name that is not ASCII come through the apply as they were; the author the
+template's files name is the one in git's history."""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 from ml_publish.adopt.adoption import adopt
-from ml_publish.adopt.operations import MoveFile
+from ml_publish.adopt.operations import CreateFile, MoveFile
 from ml_publish.checks.runner import run_checks
+from ml_publish.repository_analysis.analyse import analyse_repository
+from ml_publish.repository_analysis.template_answers import answers_for
 from tests.support.edge_repos import (
     LINKS,
     SUBMODULE,
+    git,
     index_entries,
     write_paper_with_submodule,
 )
@@ -61,3 +66,20 @@ def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path
     assert (root / "docs/résumé.md").read_text(encoding="utf-8") == "# Résumé\n"
     [undeclared] = run_checks(root, select=["PKG111"])
     assert undeclared.result == "pass", undeclared.message
+
+
+def test_without_metadata_the_author_is_whoever_made_most_commits(tmp_path: Path) -> None:
+    root = write_paper_with_submodule(tmp_path / "pointnet-again")
+    (root / "NOTES.md").write_text("a collaborator's note\n", encoding="utf-8")
+    git(root, "add", "NOTES.md")
+    helper = ["-c", "user.name=Sam Helper", "-c", "user.email=sam@lab.example"]
+    git(root, *helper, "commit", "--quiet", "-m", "notes")
+
+    answers, _ = answers_for(analyse_repository(root), PACKAGE, {})
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
+
+    assert (answers["author_name"], answers["author_email"]) == ("Léa Moreau", "lea@lab.example")
+    [license_text] = [
+        op.content for op in plan.operations if isinstance(op, CreateFile) and op.path == "LICENSE"
+    ]
+    assert f"Copyright (c) {date.today().year} Léa Moreau\n" in license_text
