@@ -145,12 +145,27 @@ class MovePlanner:
 
     def in_submodules(self) -> dict[str, str]:
         """Imported files checked out in a git submodule: another repository, never moved, so
-        whatever imports them stays beside the ``sys.path`` edit that finds them."""
-        return {
+        whatever imports them stays beside the ``sys.path`` edit that finds them. A submodule
+        that is not checked out hides what it holds: a file that puts it on ``sys.path`` stays."""
+        found = {
             target: f"in the git submodule {submodule}/, which the package does not ship"
             for target in self.imported_by
             if (submodule := submodule_of(target, self.analysis.submodules))
         }
+        checked_out = {
+            submodule_of(path, self.analysis.submodules)
+            for path in self.analysis.submodule_python_files
+        }
+        for path, roots in self.analysis.search_roots.items():
+            unseen = [
+                s for root in roots if (s := submodule_of(f"{root}/", self.analysis.submodules))
+            ]
+            if path in self.files and unseen and unseen[0] not in checked_out:
+                found[path] = (
+                    f"puts the git submodule {unseen[0]}/ on sys.path, and it is not checked out "
+                    "(git submodule update --init): adopt cannot see what it imports from there"
+                )
+        return found
 
     def latex_directory(self, path: str) -> str | None:
         """The directory below the root, holding ``path``, where a LaTeX source (``.tex``) lives:

@@ -47,6 +47,21 @@ def test_a_script_importing_from_a_submodule_stays_and_the_rest_moves(tmp_path: 
     ) in plan.needs_a_person
 
 
+def test_a_script_putting_a_submodule_not_checked_out_on_sys_path_stays(tmp_path: Path) -> None:
+    original = write_paper_with_submodule(tmp_path / "original")
+    root = tmp_path / "pointnet-again"
+    git(tmp_path, "clone", "--quiet", str(original), str(root))  # no --recursive
+    assert list((root / SUBMODULE).iterdir()) == []
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
+
+    assert "train.py" not in {op.source for op in plan.operations if isinstance(op, MoveFile)}
+    assert dict(plan.left_in_place)["train.py"] == (
+        f"puts the git submodule {SUBMODULE}/ on sys.path, and it is not checked out (git "
+        "submodule update --init): adopt cannot see what it imports from there"
+    )
+
+
 def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path: Path) -> None:
     root = write_paper_with_submodule(tmp_path / "pointnet-again")
     before = index_entries(root)
