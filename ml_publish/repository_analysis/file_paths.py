@@ -4,7 +4,7 @@ Research code finds its data beside its code: ``os.path.join(os.path.dirname(__f
 "data", "classes.txt")``, ``Path(__file__).parent.parent / "configs"``. Such a path is relative
 to the file, so it names something else once adopt moves the file into the package. Each one
 is evaluated here, with sys_path's evaluator and the module-level names bound so far, to a path
-relative to the file's directory; adopt/file_paths.py says which of them a move breaks.
+relative to the file's directory; adopt/moved_paths.py says which of them a move breaks.
 ``sys.path`` edits are left to sys_path.py.
 """
 
