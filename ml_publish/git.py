@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from ml_publish.errors import OperationFailed
@@ -33,6 +34,23 @@ def tracked_files(cwd: Path) -> list[str] | None:
     if result.returncode != 0:
         return None
     return [name for name in result.stdout.split("\0") if name]
+
+
+def submodule_paths(cwd: Path) -> list[str]:
+    """The paths of the git submodules (gitlinks) in the index of the work tree at ``cwd``."""
+    result = git(["ls-files", "--stage", "-z"], cwd)
+    entries = [entry for entry in result.stdout.split("\0") if entry.startswith("160000 ")]
+    return [entry.split("\t", 1)[1] for entry in entries if "\t" in entry]
+
+
+def main_author(cwd: Path) -> tuple[str, str] | None:
+    """The (name, email) with the most commits on HEAD; ``None`` without commits."""
+    result = git(["log", "--format=%an%x00%ae", "HEAD"], cwd)
+    authors = Counter(tuple(line.split("\0", 1)) for line in result.stdout.splitlines())
+    if result.returncode != 0 or not authors:
+        return None
+    name, email = authors.most_common(1)[0][0]
+    return name, email
 
 
 def default_branch(cwd: Path) -> str | None:

@@ -3,9 +3,10 @@
 The rules, in the order they apply:
 
 1. Files that cannot move stay, with the reason: not Python 3, a name Python cannot import, a
-   symbolic link, a module shadowed by a package of the same name, a place in the package that
-   is taken, test and notebook directories, build and tool files, and the listings of a LaTeX
-   document (``thesis/listings/loss.py`` beside ``thesis/main.tex``, included by path).
+   symbolic link, a file of a git submodule, a module shadowed by a package of the same name,
+   a place in the package that is taken, test and notebook directories, build and tool files,
+   and the listings of a LaTeX document (``thesis/listings/loss.py`` beside
+   ``thesis/main.tex``, included by path).
 2. A file another file imports is a library, whatever else it is (a ``__main__`` demo block,
    argument parsing at import): it moves. So do modules that are not scripts and scripts with
    a ``main()`` (they become console scripts). A script that nothing imports stays at the root
@@ -30,10 +31,12 @@ from pathlib import PurePosixPath
 from ml_publish.repository_analysis.analyse import TOOL_FILES, PythonFile, RepositoryAnalysis
 from ml_publish.repository_analysis.existing_package import package_directory
 from ml_publish.repository_analysis.python_files import is_module_name
+from ml_publish.repository_analysis.submodules import submodule_of
 
 STAYING_SCRIPT = "a script that nothing imports; it stays and imports the package"
 STAYING_SETTINGS = "settings that nothing imports (no function or class); they stay, read by path"
 STAYING_CONFIG = "a config with get_config(), read by path (--config=...); it stays"
+SUBMODULE_STAYS = "a git submodule (.gitmodules): another repository; it stays as it is"
 # Directories whose files stay where they are (their imports are still rewritten).
 STAYING_DIRS = {"tests", "test", "notebooks", "scripts", "docs", "examples", "benchmarks"}
 
@@ -140,6 +143,30 @@ class MovePlanner:
             return f"{beside}/ is already in the package and would shadow it"
         return None
 
+    def in_submodules(self) -> dict[str, str]:
+        """Imported files checked out in a git submodule: another repository, never moved, so
+        whatever imports them stays beside the ``sys.path`` edit that finds them. A submodule
+        that is not checked out hides what it holds: a file that puts it on ``sys.path`` stays."""
+        found = {
+            target: f"in the git submodule {submodule}/, which the package does not ship"
+            for target in self.imported_by
+            if (submodule := submodule_of(target, self.analysis.submodules))
+        }
+        checked_out = {
+            submodule_of(path, self.analysis.submodules)
+            for path in self.analysis.submodule_python_files
+        }
+        for path, roots in self.analysis.search_roots.items():
+            unseen = [
+                s for root in roots if (s := submodule_of(f"{root}/", self.analysis.submodules))
+            ]
+            if path in self.files and unseen and unseen[0] not in checked_out:
+                found[path] = (
+                    f"puts the git submodule {unseen[0]}/ on sys.path, and it is not checked out "
+                    "(git submodule update --init): adopt cannot see what it imports from there"
+                )
+        return found
+
     def latex_directory(self, path: str) -> str | None:
         """The directory below the root, holding ``path``, where a LaTeX source (``.tex``) lives:
         a thesis or paper whose ``\\lstinputlisting`` or ``\\inputminted`` reads the file."""
@@ -232,6 +259,7 @@ class MovePlanner:
     def plan(self) -> Moves:
         candidates = [f for f in self.files.values() if not self.is_fixed(f.path)]
         blocked = {f.path: r for f in candidates if (r := self.blocked_reason(f)) is not None}
+        blocked |= self.in_submodules()
         stuck = self.stuck(blocked)
         fixed = [path for path in self.files if self.is_fixed(path)]
         seeds = [f.path for f in candidates if self.wanted(f) and f.path not in stuck]

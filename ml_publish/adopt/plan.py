@@ -21,8 +21,11 @@ from ml_publish.adopt.layout_choices import (
     unreadable_cell_items,
 )
 from ml_publish.adopt.lfs_pointers import lfs_pointer_lines
+from ml_publish.adopt.moved_paths import broken_path_items
+from ml_publish.adopt.notebook_modules import written_module_items
 from ml_publish.adopt.poetry_project import poetry_console_scripts, poetry_lock_items
 from ml_publish.adopt.moves import (
+    SUBMODULE_STAYS,
     Moves,
     decide_moves,
     link_target_in_repository,
@@ -154,6 +157,7 @@ def make_plan(
         and link not in moves.stays
         and link_target_in_repository(link, target) is None
     ]
+    left += [(sub, SUBMODULE_STAYS) for sub in analysis.submodules]
     return Plan(
         name,
         tuple(operations),
@@ -167,6 +171,8 @@ def make_plan(
             + pretrained_directory_items(
                 [(u.path, u.name) for u in untracked], analysis.files, name
             )
+            + written_module_items(analysis, name)
+            + broken_path_items(analysis, moves)
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),

@@ -82,7 +82,7 @@ def unresolved_imports(
 ) -> list[Unresolved]:
     original = {op.destination: op.source for op in plan.operations if isinstance(op, MoveFile)}
     was_local = local_before(before)
-    tree = SourceTree(f.path for f in after.python_files)
+    tree = SourceTree([*(f.path for f in after.python_files), *after.submodule_python_files])
     importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in after.python_files]
     importers += [(n.path, n.imports, n.sys_path_entries) for n in after.notebooks]
     skipped = {f.path for f in after.unparseable}

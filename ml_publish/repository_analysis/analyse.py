@@ -33,6 +33,8 @@ from ml_publish.repository_analysis.import_graph import (
     added_roots,
     resolve,
 )
+from ml_publish.repository_analysis.notebook_cells import written_file
+from ml_publish.repository_analysis.submodules import submodule_python_files
 from ml_publish.repository_analysis.script_directories import inherited_directories, with_inherited
 from ml_publish.repository_analysis.python_files import (
     ImportStatement,
@@ -80,6 +82,8 @@ class Notebook:
     sys_path_entries: tuple[str, ...] = ()
     # Code cells that are not Python even with IPython's syntax masked: (cell number, why).
     unreadable_cells: tuple[tuple[int, str], ...] = ()
+    # Files its `%%writefile` cells write: (cell number, path as the cell names it).
+    written_files: tuple[tuple[int, str], ...] = ()
 
 
 # An import that resolves to files of the repository (see import_graph).
@@ -112,6 +116,9 @@ class RepositoryAnalysis:
     declared_packages: tuple[str, ...] | None = None
     # Where each file's absolute imports were looked up besides its directory and the root.
     search_roots: dict[str, list[str]] = field(default_factory=dict)
+    # Git submodules, and the Python files checked out in them (for the import graph only).
+    submodules: tuple[str, ...] = ()
+    submodule_python_files: tuple[str, ...] = ()
 
     @cached_property
     def unparseable(self) -> tuple[PythonFile, ...]:
@@ -164,13 +171,14 @@ def notebook_imports(root: Path, path: str) -> Notebook:
     imports: list[ImportStatement] = []
     entries: list[str] = []
     unreadable: list[tuple[int, str]] = []
+    written = [(n, file) for n, c in cells if (file := written_file(cell_text(c.get("source"))))]
     for number, cell in cells:
         facts = analyse_source(strip_notebook_magics(cell_text(cell.get("source", ""))))
         if facts.parse_error:
             unreadable.append((number, facts.parse_error))
         imports += facts.imports
         entries += facts.sys_path_entries
-    return Notebook(path, tuple(imports), None, tuple(entries), tuple(unreadable))
+    return Notebook(path, tuple(imports), None, tuple(entries), tuple(unreadable), tuple(written))
 
 
 def cell_text(source: object) -> str:
@@ -280,7 +288,9 @@ def analyse_repository(
         {str(PurePosixPath(f.path).parent) for f in python_files if f.path.endswith("/__init__.py")}
     )
     code_dirs = {str(PurePosixPath(f.path).parent) for f in python_files} - {"."}
-    resolved, search_roots = import_graph_of(python_files, notebooks)
+    submodules = git.submodule_paths(root) if is_git else []
+    foreign = tuple(submodule_python_files(root, submodules))
+    resolved, search_roots = import_graph_of(python_files, notebooks, foreign)
     top_level = {PurePosixPath(f.path).parts[0].removesuffix(".py") for f in python_files}
     shadowing = tuple(
         (name, "the standard library" if name in sys.stdlib_module_names else "a PyPI package")
@@ -322,6 +332,8 @@ def analyse_repository(
         existing_packages=tuple(existing_packages(declared, tuple(files), resolved)),
         search_roots=search_roots,
         declared_packages=None if declared is None else tuple(declared),
+        submodules=tuple(submodules),
+        submodule_python_files=foreign,
     )
 
 
@@ -337,7 +349,9 @@ def with_converted(
         PythonFile(f.path, analyse_source(converted[f.path])) if f.path in converted else f
         for f in analysis.python_files
     )
-    resolved, search_roots = import_graph_of(python_files, analysis.notebooks)
+    resolved, search_roots = import_graph_of(
+        python_files, analysis.notebooks, analysis.submodule_python_files
+    )
     declared = None if analysis.declared_packages is None else list(analysis.declared_packages)
     return replace(
         analysis,
@@ -349,10 +363,13 @@ def with_converted(
 
 
 def import_graph_of(
-    python_files: tuple[PythonFile, ...], notebooks: tuple[Notebook, ...]
+    python_files: tuple[PythonFile, ...],
+    notebooks: tuple[Notebook, ...],
+    submodule_files: tuple[str, ...] = (),
 ) -> tuple[tuple[LocalImport, ...], dict[str, list[str]]]:
-    """Every local import of the files and notebooks, and where each importer searched."""
-    tree = SourceTree(f.path for f in python_files)
+    """Every local import of the files and notebooks, and where each importer searched; an
+    import may name a file checked out in a git submodule, which is found but never read."""
+    tree = SourceTree([*(f.path for f in python_files), *submodule_files])
     importers = [(f.path, f.facts.imports, f.facts.sys_path_entries) for f in python_files]
     importers += [(n.path, n.imports, n.sys_path_entries) for n in notebooks]
     hits, search_roots = local_imports(tree, importers)

@@ -135,7 +135,8 @@ def read_requirements_file(
             else:
                 problems.append(f"{relative}:{number}: pip option {flag} left out of the metadata")
             continue
-        collect(parse_requirement(line, f"{relative}:{number}"), found, problems)
+        if not is_notebook_tool(line, f"{relative}:{number}", problems):
+            collect(parse_requirement(line, f"{relative}:{number}"), found, problems)
     return found, problems
 
 

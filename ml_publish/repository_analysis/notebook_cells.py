@@ -155,3 +155,14 @@ def masked_cell(source: str) -> MaskedCell:
             if not state.continues:
                 magic_indent = None
     return MaskedCell("\n".join(lines), magics)
+
+
+# `%%writefile helpers.py`, `%%writefile -a utils/io.py`: the file a cell magic writes.
+WRITEFILE = re.compile(r"^%%writefile(?:\s+(?:-a|--append))?\s+(?P<file>[^\s'\"]+)\s*$")
+
+
+def written_file(source: str) -> str | None:
+    """The file a ``%%writefile`` cell writes (as the kernel's working directory names it)."""
+    first = next((line for line in source.split("\n") if line.strip()), "")
+    match = WRITEFILE.match(first.strip())
+    return match["file"] if match else None

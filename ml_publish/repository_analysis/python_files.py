@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ml_publish.repository_analysis.file_paths import file_relative_paths
 from ml_publish.repository_analysis.notebook_cells import masked_cell
 from ml_publish.repository_analysis.sys_path import sys_path_additions
 from ml_publish.versions import VERSION_LINE
@@ -59,6 +60,8 @@ class SourceFacts:
     sys_path_entries: tuple[str, ...] = ()
     absolute_paths: tuple[tuple[int, str], ...] = field(default=())
     dynamic_imports: tuple[tuple[int, str], ...] = ()
+    # (line, path relative to the file's directory) built from __file__ (see file_paths.py).
+    file_relative_paths: tuple[tuple[int, str], ...] = ()
     functions: frozenset[str] = frozenset()
     # Every name the module binds at its top level: what ``module:attr`` entry points may name.
     top_level_names: frozenset[str] = frozenset()
@@ -204,6 +207,7 @@ def analyse_source(source: str) -> SourceFacts:
         sys_path_entries=tuple(sys_path_additions(tree)),
         absolute_paths=tuple(sorted(absolute_paths)),
         dynamic_imports=tuple(sorted(dynamic_imports)),
+        file_relative_paths=tuple(file_relative_paths(tree)),
         functions=frozenset(
             node.name
             for node in tree.body

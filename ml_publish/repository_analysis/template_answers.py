@@ -81,6 +81,10 @@ def answers_for(
         ):
             if value and answer not in answers:
                 answers[answer] = value
+    if "author_name" not in answers and (author := git.main_author(analysis.root)):
+        # The LICENSE, CITATION.cff and [project] authors name who wrote the code, not a
+        # placeholder: whoever made most of the commits, where no metadata says.
+        answers["author_name"], answers["author_email"] = author
     if "version" not in answers:
         found = package_version_module(analysis.root, package)
         version = found[1] if found else version_in_root_modules(analysis)
