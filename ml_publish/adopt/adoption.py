@@ -348,6 +348,7 @@ READABLE = {
     "DeclarePlainReadme": "README declared plain text for PyPI",
     "ForwardHookConfig": "pre-commit configuration brought forward",
     "SettleFlake8": ".flake8 made to agree with black",
+    "SplitIsortImports": "isort settings made to keep black's split imports",
     "RewriteCommands": "file(s) whose commands now run the moved scripts as modules",
     "AddStandIn": "stand-in(s) at moved scripts' old paths, for commands that name them",
     "RemoveEmptiedDirectories": "removal of the directories the moves emptied",

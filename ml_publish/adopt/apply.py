@@ -25,6 +25,7 @@ from ml_publish.adopt.merge import (
     move_flake8_section,
     with_ignored_files,
 )
+from ml_publish.adopt.isort_settings import with_split_setting
 from ml_publish.adopt.line_lengths import flake8_settled
 from ml_publish.adopt.modernize import write_conversions
 from ml_publish.adopt.operations import (
@@ -44,6 +45,7 @@ from ml_publish.adopt.operations import (
     RewriteImports,
     SetDependencies,
     SettleFlake8,
+    SplitIsortImports,
     UntrackWeight,
 )
 from ml_publish.adopt.pypi_readme import DeclarePlainReadme, with_plain_readme
@@ -152,6 +154,9 @@ def perform(root: Path, operation: Operation) -> None:
         write_if_changed(
             root, ".flake8", flake8_settled(read(root, ".flake8"), operation.length)[0]
         )
+    elif isinstance(operation, SplitIsortImports):
+        text = read(root, operation.path, newline="")
+        write_if_changed(root, operation.path, with_split_setting(text, operation.path), newline="")
     elif isinstance(operation, UntrackWeight):
         untrack_and_register(root, operation)
     elif isinstance(operation, DeclarePlainReadme):

@@ -200,6 +200,19 @@ class SettleFlake8:
         return f"flake8    .flake8: {'; '.join(self.changes)}"
 
 
+@dataclass(frozen=True)
+class SplitIsortImports:
+    """Have the author's isort 5 keep black's split imports (see isort_settings.py)."""
+
+    path: str
+
+    def describe(self) -> str:
+        return (
+            f"isort     {self.path}: split_on_trailing_comma = true (the isort 5 hook joins the "
+            "imports black keeps split)"
+        )
+
+
 Operation = (
     MoveFile
     | CreateFile
@@ -216,6 +229,7 @@ Operation = (
     | DeclarePlainReadme
     | ForwardHookConfig
     | SettleFlake8
+    | SplitIsortImports
     | RewriteCommands
     | AddStandIn
     | RemoveEmptiedDirectories

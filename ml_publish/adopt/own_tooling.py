@@ -1,8 +1,10 @@
-"""The author's own tooling in the plan: their pre-commit configuration and flake8 length.
+"""The author's own tooling in the plan: their pre-commit configuration, flake8 length and
+isort settings.
 
 A repository that brings its own ``.pre-commit-config.yaml`` keeps it, brought forward (see
 hook_config.py), and its own ``.flake8`` keeps its settings, but allows black's line length
-(see line_lengths.py). What cannot be brought forward offline needs a person.
+(see line_lengths.py); an isort 5 hook with black's profile keeps black's split imports (see
+isort_settings.py). What cannot be brought forward offline needs a person.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ml_publish.adopt.hook_config import CONFIG, ForwardedConfig, bring_forward
+from ml_publish.adopt.isort_settings import splitting_file
 from ml_publish.adopt.line_lengths import flake8_settled
-from ml_publish.adopt.operations import ForwardHookConfig, Plan, SettleFlake8
+from ml_publish.adopt.operations import ForwardHookConfig, Plan, SettleFlake8, SplitIsortImports
 from ml_publish.errors import OperationFailed
 
 FLAKE8_CONFIG = ".flake8"
@@ -43,6 +46,9 @@ def with_own_tooling(
             operations.append(ForwardHookConfig(CONFIG, forwarded.text, forwarded.changes))
             left = tuple(item for item in left if item[0] != CONFIG)
         needs_a_person += forwarded.unresolved
+        split_in = splitting_file(root, forwarded.text)
+        if split_in is not None:
+            operations.append(SplitIsortImports(split_in))
     if "pyproject.toml" in plan.existing_files:
         needs_a_person += pyink_settings(root)
     if FLAKE8_CONFIG in plan.existing_files:

@@ -9,14 +9,15 @@ import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
+from typing import get_args
 
 import black
 import pytest
 
-from ml_publish.adopt.adoption import Adoption, adopt, plan_adoption
+from ml_publish.adopt.adoption import READABLE, Adoption, adopt, plan_adoption
 from ml_publish.adopt.apply import apply_plan
 from ml_publish.adopt.imports import rewrite_source
-from ml_publish.adopt.operations import MoveFile, Plan, RewriteImports
+from ml_publish.adopt.operations import MoveFile, Operation, Plan, RewriteImports
 from ml_publish.errors import OperationFailed, UsageError
 from tests.support.abandoned_repos import (
     FEATURES,
@@ -422,3 +423,9 @@ def test_on_a_terminal_saying_no_changes_nothing(abandoned: Path) -> None:
 
     assert "Apply this plan? [y/N]" in printed and "Adopted" not in printed
     assert snapshot(abandoned) == before
+
+
+def test_every_kind_of_operation_has_words_in_the_summary() -> None:
+    kinds = {kind.__name__ for kind in get_args(Operation)}
+
+    assert kinds - set(READABLE) == set()
