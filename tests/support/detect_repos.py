@@ -216,7 +216,9 @@ def notebook(*cells: str) -> str:
 
 
 YOLO_TUTORIAL = notebook(
-    "!git clone https://github.com/marta/shipdet  # clone\n%cd shipdet\n%pip install -qr requirements.txt",
+    "!git clone https://github.com/marta/shipdet  # clone\n"
+    "%cd shipdet\n"
+    "%pip install -qr requirements.txt",
     "!python val.py --weights weights/best.pt",
 )
 
