@@ -25,7 +25,13 @@ from ml_publish.weights.registration import add_weights
 from tests.support.abandoned_repos import write_abandoned_repository
 from tests.support.detect_repos import WIN_REQUIREMENTS, YOLO_HUBCONF, YOLO_SETUP_CFG
 from tests.support.projects import render
-from tests.support.tiny_repos import GOOD_PACKAGE, audit, weight_entry, with_weights
+from tests.support.tiny_repos import (
+    GOOD_PACKAGE,
+    audit,
+    weight_entry,
+    with_weights,
+    write_repository,
+)
 
 BOM = "\ufeff"
 
@@ -140,3 +146,29 @@ def test_wgt107_skips_the_authors_own_hubconf(tmp_path: Path) -> None:
         "hubconf.py is the project's own: ml-publish does not write its entry points",
     )
     assert GOOD_PACKAGE.keys() <= registered.keys()
+
+
+GPL_OPENING = """\
+                    GNU GENERAL PUBLIC LICENSE
+                       Version 3, 29 June 2007
+
+ Copyright (C) 2007 Free Software Foundation, Inc. <https://fsf.org/>
+"""
+
+
+def test_a_gnu_license_file_asks_for_only_or_or_later(tmp_path: Path) -> None:
+    files = {"LICENSE": GPL_OPENING, "detect.py": "import argparse\n\nargparse.ArgumentParser()\n"}
+    root = write_repository(tmp_path / "shipdet", files, git=True)
+    commit = ["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fork"]
+    subprocess.run(commit, cwd=root, check=True)
+
+    asked = adopt(root, dry_run=True).plan.needs_a_person
+    answered = adopt(root, dry_run=True, answers={"license": "GPL-3.0-only"}).plan.needs_a_person
+
+    line = (
+        "LICENSE is the GPL-3.0 text, which does not say -only or -or-later, so no license is "
+        'declared: pass license=GPL-3.0-only to adopt, or declare license = "GPL-3.0-only" '
+        '(or "GPL-3.0-or-later") in [project]'
+    )
+    assert line in asked
+    assert [item for item in answered if "LICENSE" in item] == []
