@@ -41,6 +41,7 @@ from ml_publish.adopt.operations import (
     UntrackWeight,
 )
 from ml_publish.repository_analysis.python_files import is_module_name
+from ml_publish.adopt.pickled_classes import moved_class_items
 from ml_publish.adopt.tracked_weights import files_to_untrack
 from ml_publish.errors import UsageError
 
@@ -160,6 +161,7 @@ def make_plan(
             + unreadable_cell_items(analysis)
             + dynamic_import_items(analysis, moves)
             + untracked_from_the_package(untracked, name)
+            + moved_class_items(analysis.root, [op.path for op in untracked], moves.destinations)
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),

@@ -172,3 +172,40 @@ def test_a_gnu_license_file_asks_for_only_or_or_later(tmp_path: Path) -> None:
     )
     assert line in asked
     assert [item for item in answered if "LICENSE" in item] == []
+
+
+def torch_zip_checkpoint(pickled: bytes) -> bytes:
+    """A checkpoint as torch.save writes it: a zip whose ``<name>/data.pkl`` is the pickle."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("best/data.pkl", pickled)
+        archive.writestr("best/data/0", os.urandom(200 * 1024))
+    return buffer.getvalue()
+
+
+def test_a_checkpoint_pickling_classes_of_moved_modules_is_named(tmp_path: Path) -> None:
+    # Protocol 2, as torch.save pickles: GLOBAL opcodes name module and class.
+    pickled = b"\x80\x02cmodels.yolo\nDetectionModel\nq\x00)\x81q\x01."
+    files: dict[str, str | bytes] = {
+        "models/__init__.py": "",
+        "models/yolo.py": "class DetectionModel:\n    pass\n",
+        "detect.py": "from models.yolo import DetectionModel\n\nDetectionModel()\n",
+        "weights/best.pt": torch_zip_checkpoint(pickled),
+        "weights/plain.pt": torch_zip_checkpoint(b"\x80\x02}q\x00."),
+    }
+    root = write_repository(tmp_path / "shipdet", files, git=True)
+    commit = ["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", "fork"]
+    subprocess.run(commit, cwd=root, check=True)
+
+    items = adopt(root, dry_run=True).plan.needs_a_person
+
+    named = [item for item in items if " pickles " in item]
+    assert named == [
+        "weights/best.pt pickles classes of modules that move (models.yolo.DetectionModel): "
+        "torch.load of it (and of every checkpoint saved the same way) fails once models.yolo "
+        "is shipdet.models.yolo: before adopting, load it and save its model's state_dict() "
+        "(tensors only, no classes) in its place"
+    ]
