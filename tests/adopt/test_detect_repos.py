@@ -23,7 +23,7 @@ from ml_publish.repository_analysis.python_files import analyse_source
 from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registration import add_weights
 from tests.support.abandoned_repos import write_abandoned_repository
-from tests.support.detect_repos import WIN_REQUIREMENTS, YOLO_HUBCONF, YOLO_SETUP_CFG
+from tests.support.detect_repos import WIN_REQUIREMENTS, YOLO_HUBCONF, YOLO_SETUP_CFG, notebook
 from tests.support.projects import render
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
@@ -209,3 +209,34 @@ def test_a_checkpoint_pickling_classes_of_moved_modules_is_named(tmp_path: Path)
         "is shipdet.models.yolo: before adopting, load it and save its model's state_dict() "
         "(tensors only, no classes) in its place"
     ]
+
+
+@pytest.mark.parametrize(
+    ("edit", "added"),
+    [
+        ("sys.path.append('..\\\\src')", ["<cwd>/../src"]),
+        ("sys.path.insert(0, r'..\\src')", ["<cwd>/../src"]),
+        ("sys.path.append(r'C:\\Users\\rahul\\kaggle\\src')", []),
+    ],
+)
+def test_a_windows_sys_path_edit_names_the_same_directory(edit: str, added: list[str]) -> None:
+    import ast
+
+    from ml_publish.repository_analysis.sys_path import sys_path_additions
+
+    assert sys_path_additions(ast.parse(f"import sys\n{edit}\n")) == added
+
+
+def test_notebooks_that_add_src_the_windows_way_import_the_moved_modules(
+    tmp_path: Path,
+) -> None:
+    cell = "import sys\nsys.path.append('..\\\\src')\nfrom dataset import SeedlingDataset"
+    files = {"notebooks/EDA - first look.ipynb": notebook(cell)}
+    root = write_repository(tmp_path / "seedlings-win", files)
+    root = write_abandoned_repository(root, ["windows-kaggle"])
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan.describe()
+
+    assert (
+        "imports   notebooks/EDA - first look.ipynb: dataset -> seedlings_win.src.dataset" in plan
+    )
