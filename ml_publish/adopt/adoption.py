@@ -21,6 +21,7 @@ from ml_publish.adopt.conflict_baseline import write_conflict_baseline
 from ml_publish.adopt.commands import with_commands
 from ml_publish.adopt.emptied import with_emptied_directories
 from ml_publish.adopt.hook_baseline import CONFIG, HookBaseline, write_hook_baseline
+from ml_publish.adopt.licensing import gnu_license_item
 from ml_publish.adopt.modernize import Conversion, modernize_files
 from ml_publish.adopt.operations import (
     AddVersion,
@@ -113,6 +114,8 @@ def plan_for(analysis: RepositoryAnalysis, choices: AdoptChoices) -> Plan:
         if (root / name).is_file()
     }
     plan = licensed(plan) if scaffold.licensed else with_readme_license(plan, root)
+    if not scaffold.licensed and (gnu := gnu_license_item(analysis)):
+        plan = replace(plan, needs_a_person=(*plan.needs_a_person, gnu))
     plan = with_template(plan, template_files, current)
     plan = with_renderable_readme(plan, root, current)
     plan = with_own_tooling(plan, root, template_files, scaffold.answers)

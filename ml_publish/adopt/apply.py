@@ -177,8 +177,10 @@ def untrack_and_register(root: Path, operation: UntrackWeight) -> None:
 
     if operation.path in (git.tracked_files(root) or []):
         git.untrack(root, operation.path)
-    ignored = with_ignored_files(read(root, ".gitignore"), [operation.path])
-    write_if_changed(root, ".gitignore", ignored)
+    # A .gitignore written on Windows keeps its CRLF line endings here too.
+    existing = read(root, ".gitignore", newline="")
+    ignored = with_ignored_files(plain_newlines(existing), [operation.path])
+    write_if_changed(root, ".gitignore", in_line_endings_of(existing, ignored), newline="")
     meta = {"kind": DATA_KIND} if operation.kind == DATA_KIND else {}
     file_format = "safetensors" if operation.convert else None
     add_weights(

@@ -272,10 +272,15 @@ class CommandScanner:
         return found
 
     def follow(self, target: str) -> None:
-        """Move to ``target``; in docs, a directory that holds none of the scripts is taken
-        for the clone's own (``git clone ... && cd whale-id``): commands stay at the root."""
+        """Move to ``target``; in docs and notebooks, a directory that holds none of the
+        scripts is taken for the clone's own (``git clone ... && cd whale-id``, a Colab
+        tutorial's ``%cd yolov5``): commands stay where they were."""
         cwd = moved_cwd(self.cwd, target, self.directory)
-        if self.kind == DOCS and cwd and not any(s.startswith(f"{cwd}/") for s in self.scripts):
+        if (
+            self.kind in (DOCS, NOTEBOOK)
+            and cwd
+            and not any(s.startswith(f"{cwd}/") for s in self.scripts)
+        ):
             return
         self.cwd = cwd
 

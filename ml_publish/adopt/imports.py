@@ -128,8 +128,10 @@ def rewrite_source(source: str, renames: dict[str, str]) -> str:
     """``source`` with its imports of ``renames`` pointed at the package; the rest untouched."""
     if not renames:
         return source
-    module = cst.parse_module(source)
-    return module.visit(ImportRewriter(renames)).code
+    # libcst reads a UTF-8 byte order mark and drops it; the file keeps it, as only imports change.
+    mark = "\ufeff" if source.startswith("\ufeff") else ""
+    module = cst.parse_module(source.removeprefix(mark))
+    return mark + module.visit(ImportRewriter(renames)).code
 
 
 def rewrite_cell(source: str, renames: dict[str, str]) -> str:

@@ -35,6 +35,21 @@ def own_license(analysis: RepositoryAnalysis, rendered: str | None) -> str | Non
     return rendered if same else None
 
 
+def gnu_license_item(analysis: RepositoryAnalysis) -> str | None:
+    """The "needs a person" line for a GNU license file adopt declares nothing for (its text
+    does not say -only or -or-later), so the choice is asked for rather than left unsaid."""
+    recognised = repository_license(analysis)
+    if recognised is None or not GNU_VARIANTS.match(recognised):
+        return None
+    answer = f"license={recognised}-only" if recognised == "GPL-3.0" else None
+    declare = f'license = "{recognised}-only" (or "{recognised}-or-later") in [project]'
+    return (
+        f"{analysis.license_file} is the {recognised} text, which does not say -only or "
+        f"-or-later, so no license is declared: "
+        + (f"pass {answer} to adopt, or declare {declare}" if answer else f"declare {declare}")
+    )
+
+
 def rendered_expression(files: dict[str, bytes]) -> str | None:
     match = re.search(r'^license = "(.+)"$', files["pyproject.toml"].decode(), re.M)
     return match[1] if match else None

@@ -271,6 +271,25 @@ def section_bounds(text: str, name: str) -> tuple[int, int] | None:
     return header.start(), end
 
 
+# A comment after a value (``E731  # lambda``): flake8 reads it as part of the value since 6.0
+# and stops ("Error code '#' supplied to 'ignore' option"), as configparser has no inline comments.
+INLINE_COMMENT = re.compile(r"^(\s*)(\S.*?)\s+#\s?(.*)$")
+
+
+def comments_on_their_own_lines(option: str) -> str:
+    """``option`` with each comment after a value moved to a line of its own above it, where
+    flake8 reads it as a comment; the value and the comment's words are kept."""
+    lines = []
+    for line in option.splitlines():
+        match = INLINE_COMMENT.match(line)
+        if match and not match[2].startswith("#"):
+            indent, value, comment = match.groups()
+            lines += [f"{indent}# {comment}", f"{indent}{value}"]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def move_flake8_section(source_text: str, flake8_text: str, source: str) -> tuple[str, str]:
     """``(source without [flake8], .flake8 with its settings)``; nothing is dropped.
 
@@ -300,7 +319,7 @@ def move_flake8_section(source_text: str, flake8_text: str, source: str) -> tupl
                 for line in option.splitlines()
             ]
         else:
-            carried.append(option)
+            carried.append(comments_on_their_own_lines(option))
     remaining = (source_text[:start] + source_text[end:]).strip("\n")
     addition = f"# Carried over from {source} by ml-publish adopt.\n" + "\n".join(carried) + "\n"
     merged = flake8_text.rstrip("\n") + "\n" + addition if carried else flake8_text

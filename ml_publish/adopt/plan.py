@@ -45,6 +45,7 @@ from ml_publish.adopt.operations import (
     UntrackWeight,
 )
 from ml_publish.repository_analysis.python_files import is_module_name
+from ml_publish.adopt.pickled_classes import moved_class_items
 from ml_publish.adopt.tracked_weights import files_to_untrack, pretrained_directory_items
 from ml_publish.errors import UsageError
 
@@ -173,6 +174,7 @@ def make_plan(
             )
             + written_module_items(analysis, name)
             + broken_path_items(analysis, moves)
+            + moved_class_items(analysis.root, [op.path for op in untracked], moves.destinations)
         ),
         frozenset(analysis.files),
         unparseable=frozenset(f.path for f in analysis.unparseable),

@@ -22,7 +22,7 @@ CATCHES_IMPORT_ERROR = frozenset(
 def required_imports(source: str) -> list[tuple[int, str]]:
     """``(line, module)`` for each import ``source`` needs; SyntaxError when it does not parse."""
     found: list[tuple[int, str]] = []
-    visit(ast.parse(source).body, found)
+    visit(ast.parse(source.removeprefix("\ufeff")).body, found)  # a BOM is no syntax error
     return found
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ml_publish.checks.base import Skip, check
 from ml_publish.checks.facts import RepositoryFacts, UnreadableFile
-from ml_publish.weights.hubconf import HUBCONF_FILE, entry_point_name
+from ml_publish.weights.hubconf import HUBCONF_FILE, entry_point_name, is_generated_hubconf
 from ml_publish.weights.naming import (
     HASH_PREFIX_LENGTH,
     MAX_WEIGHT_BYTES,
@@ -153,6 +153,8 @@ def hubconf_matches_registry(facts: RepositoryFacts) -> str | None:
     text = facts.text(HUBCONF_FILE)
     if text is None:
         raise Skip("no hubconf.py")
+    if not is_generated_hubconf(text):
+        raise Skip("hubconf.py is the project's own: ml-publish does not write its entry points")
     defined = set(PUBLIC_FUNCTION.findall(text))
     expected = {
         entry_point_name(str(entry["name"]))

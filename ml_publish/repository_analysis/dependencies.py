@@ -9,6 +9,7 @@ pin into the lower bound the package metadata should carry.
 from __future__ import annotations
 
 import ast
+import codecs
 import configparser
 import re
 from collections.abc import Iterable
@@ -50,6 +51,14 @@ INDEX_FLAGS = {
     "-f": "--find-links",
     "--find-links": "--find-links",
 }
+# Longest first: UTF-32 LE's mark begins with UTF-16 LE's.
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 BARE_URL = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|https?://|file:)")
 EGG_NAME = re.compile(r"#egg=([A-Za-z0-9._-]+)")
 # requirements-dev.txt, requirements_test.txt, requirements.docs.txt: what people develop with;
@@ -103,6 +112,16 @@ def collect(
         found.append(parsed)
 
 
+def requirements_text(path: Path) -> str:
+    """A requirements file's text, decoded as pip decodes it: by its byte order mark when it has
+    one (``pip freeze > requirements.txt`` in Windows PowerShell 5 writes UTF-16), else UTF-8."""
+    data = path.read_bytes()
+    for mark, encoding in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
 def read_requirements_file(
     root: Path, relative: str, seen: set[str]
 ) -> tuple[list[FoundRequirement], list[str]]:
@@ -115,7 +134,7 @@ def read_requirements_file(
         return [], [f"{relative} is included but does not exist"]
     found: list[FoundRequirement] = []
     problems: list[str] = []
-    text = path.read_text(encoding="utf-8", errors="replace").replace("\\\n", "")
+    text = requirements_text(path).replace("\\\n", "")
     for number, raw in enumerate(text.splitlines(), start=1):
         line = re.sub(r"(^|\s)#.*$", "", raw).strip()
         if not line:
@@ -286,7 +305,7 @@ def index_options(root: Path, files: Iterable[str]) -> tuple[str, ...]:
         path = root / relative
         if not path.is_file():
             continue
-        for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        for raw in requirements_text(path).splitlines():
             option = OPTION_LINE.match(re.sub(r"(^|\s)#.*$", "", raw).strip())
             if option and option[1] in INDEX_FLAGS and option[3].strip():
                 options.append(f"{INDEX_FLAGS[option[1]]} {option[3].strip()}")

@@ -164,7 +164,9 @@ def analyse_source(source: str) -> SourceFacts:
             # not a reason to call the file broken.
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(source)
+            # A UTF-8 byte order mark (Windows editors write one) is no syntax error: Python
+            # reads it as the file's encoding declaration.
+            tree = ast.parse(source.removeprefix("\ufeff"))
     except SyntaxError as error:
         return SourceFacts(parse_error=describe_syntax_error(error))
     # One walk over the tree collects imports, sys.path edits and absolute paths.

@@ -17,11 +17,15 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 
 FILE_DIRECTORY = "."
 THE_FILE = "<file>"
 # In front of a directory that is relative to the working directory, not to the file.
 WORKING_DIRECTORY = "<cwd>/"
+WINDOWS_DRIVE = re.compile(
+    r"^[A-Za-z]:/"
+)  # a Windows absolute path, C:\Users, once its separators are /
 PATH_WRAPPERS = {"abspath", "realpath", "normpath", "expanduser", "resolve", "absolute"}
 CONVERSIONS = {"Path", "PurePath", "str", "fspath"}
 
@@ -58,7 +62,8 @@ class PathEvaluator:
         ``__file__`` itself evaluates to the file, ``THE_FILE``, so ``dirname`` of it is ``"."``.
         """
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value or FILE_DIRECTORY
+            # Written on Windows, '..\\src' is '../src': Python there takes either separator.
+            return node.value.replace("\\", "/") or FILE_DIRECTORY
         if isinstance(node, ast.Name):
             return THE_FILE if node.id == "__file__" else self.names.get(node.id)
         if isinstance(node, ast.Attribute) and node.attr == "parent":
@@ -146,7 +151,7 @@ def path_adding_functions(tree: ast.Module) -> dict[str, int]:
 
 
 def usable(path: str | None) -> str | None:
-    if path is None or path == THE_FILE or path.startswith(("/", "~")):
+    if path is None or path == THE_FILE or path.startswith(("/", "~")) or WINDOWS_DRIVE.match(path):
         return None
     return posixpath.normpath(path)
 

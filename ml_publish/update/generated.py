@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ml_publish.errors import UsageError
 from ml_publish.project_facts import resolve_repository
-from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
+from ml_publish.weights.hubconf import HUBCONF_FILE, is_generated_hubconf, render_hubconf
 from ml_publish.weights.naming import REGISTRY_FILE
 from ml_publish.weights.project import open_project
 from ml_publish.weights.refresh import registered_repository
@@ -78,8 +78,9 @@ def is_generated(path: str, registry: Registry | None) -> bool:
 
 
 def regenerated(path: str, registry: Registry, theirs: bytes | None, ours: bytes) -> bytes:
-    """What a generated file the project has becomes: hubconf.py rewritten, the registry kept
-    (in the current format)."""
+    """What a generated file the project has becomes: hubconf.py rewritten (the author's own
+    kept), the registry kept (in the current format)."""
     if path == HUBCONF_FILE and theirs is not None:
-        return registry.hubconf()
+        own = not is_generated_hubconf(ours.decode("utf-8", errors="replace"))
+        return ours if own else registry.hubconf()
     return registry.upgraded(ours)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from ml_publish.weights.registry import WeightEntry
 
 HUBCONF_FILE = "hubconf.py"
+# The line every hubconf.py ml-publish writes has had; a file without it is the author's own.
+GENERATED_MARK = "Written by ml-publish from the weights registry"
 
 HEADER = '''\
 """PyTorch Hub entry points, one per set of pretrained weights.
@@ -121,6 +123,12 @@ def fitted(one_line: str, split: str, **values: str) -> str:
     """``one_line`` filled in, or ``split`` when that would be longer than ``MAX_COLUMNS``."""
     line = one_line.format(**values)
     return line if len(line) <= MAX_COLUMNS else split.format(**values)
+
+
+def is_generated_hubconf(text: str) -> bool:
+    """Whether ``text`` is a hubconf.py ml-publish wrote, and so may write again: an author's
+    own (YOLOv5's ``custom`` and ``_create``, say) is never replaced by the registry's."""
+    return GENERATED_MARK in text
 
 
 def render_hubconf(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ml_publish.project_facts import resolve_repository
 from ml_publish.readmes import in_line_endings_of, plain_newlines
-from ml_publish.weights.hubconf import HUBCONF_FILE, render_hubconf
+from ml_publish.weights.hubconf import HUBCONF_FILE, is_generated_hubconf, render_hubconf
 from ml_publish.weights.project import Project, open_project
 from ml_publish.weights.registry import WeightEntry, load_registry
 from ml_publish.weights.table import with_table
@@ -47,9 +47,10 @@ def refresh_readme(project: Project, entries: list[WeightEntry]) -> None:
 
 
 def refresh_hubconf(project: Project, repository: str, entries: list[WeightEntry]) -> None:
-    """Rewrite hubconf.py (PyTorch projects have one) with an entry point per weight file."""
+    """Rewrite hubconf.py (PyTorch projects have one) with an entry point per weight file;
+    the author's own hubconf.py stays as it is."""
     hubconf = project.root / HUBCONF_FILE
-    if hubconf.is_file():
+    if hubconf.is_file() and is_generated_hubconf(hubconf.read_text("utf-8", errors="replace")):
         text = render_hubconf(project.import_name, repository, entries, project.source_dir)
         hubconf.write_text(text, encoding="utf-8")
 

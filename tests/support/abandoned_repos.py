@@ -23,6 +23,7 @@ from tests.support.abandoned_metadata import METADATA_PACKAGES, METADATA_SHAPES
 from tests.support.abandoned_tooling import TOOLING_SHAPES
 from tests.support.abandoned_commands import COMMAND_SHAPES
 from tests.support.kaggle_repos import KAGGLE_SHAPES
+from tests.support.detect_repos import DETECT_SHAPES
 from tests.support.nlp_repos import POETRY_CLI
 from tests.support.paper_repos import OPENMMLAB_PACKAGES, OPENMMLAB_SHAPES
 from tests.support.thesis_repos import THESIS_SHAPES
@@ -870,6 +871,7 @@ SHAPES.update(COMMAND_SHAPES)  # commands naming moved scripts, generic names, e
 SHAPES.update(KAGGLE_SHAPES)  # Kaggle solutions: src/ run as modules, a 2022 pre-commit config
 SHAPES.update(OPENMMLAB_SHAPES)  # a paper repository on OpenMMLab's tools/ and configs/ layout
 SHAPES.update(THESIS_SHAPES)  # a thesis beside numbered experiments; a Lightning project
+SHAPES.update(DETECT_SHAPES)  # a YOLOv5 fork with its own hubconf.py; a Windows-written solution
 
 # adopt's keyword arguments for a shape, over the default answers={"license": "MIT"}.
 SHAPE_OPTIONS: dict[str, dict[str, object]] = {

@@ -249,10 +249,11 @@ def assert_nothing_lost(
         elif modernized and path.endswith(".py") and not is_python_3(data):
             assert_converted_keeps_meaning(path, data.decode(), current.decode())
         elif path.endswith(".py"):
-            text = current.decode()
+            # A UTF-8 byte order mark is the file's encoding, not its program.
+            text = current.decode("utf-8-sig")
             if now in versions:
                 text = without_version_line(now, text, versions[now])
-            assert_same_program(path, now, data.decode(), text, moves)
+            assert_same_program(path, now, data.decode("utf-8-sig"), text, moves)
         elif path.endswith(".ipynb"):
             assert_same_notebook(path, now, data.decode(), current.decode(), moves)
         elif path in {"setup.cfg", "tox.ini"}:

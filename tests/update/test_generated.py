@@ -51,7 +51,7 @@ def test_hubconf_is_written_from_the_registry_and_the_registry_kept(
         ["project_name=Seal Counter"], output_dir=tmp_path / "base", no_input=True
     )
     hubconf = (with_weights / "hubconf.py").read_bytes()
-    (with_weights / "hubconf.py").write_text("# edited by hand\n")
+    (with_weights / "hubconf.py").write_bytes(hubconf.replace(b"def seal(", b"def edited("))
     registry = project_registry(with_weights, {})
     template_hubconf = (rendered / "hubconf.py").read_bytes()
 
@@ -65,6 +65,23 @@ def test_hubconf_is_written_from_the_registry_and_the_registry_kept(
     assert (
         path_change(with_weights, registry_file, template_registry, b"{}", registry, LABELS) is None
     )
+
+
+def test_the_authors_own_hubconf_is_kept(with_weights: Path, tmp_path: Path) -> None:
+    rendered = new_project(
+        ["project_name=Seal Counter"], output_dir=tmp_path / "base", no_input=True
+    )
+    own = b'"""PyTorch Hub models."""\n\ndependencies = ["torch"]\n\n\ndef custom(path):\n    ...\n'
+    (with_weights / "hubconf.py").write_bytes(own)
+    registry = project_registry(with_weights, {})
+    template_hubconf = (rendered / "hubconf.py").read_bytes()
+
+    change = path_change(
+        with_weights, "hubconf.py", template_hubconf, template_hubconf + b"#\n", registry, LABELS
+    )
+
+    assert change is None
+    assert (with_weights / "hubconf.py").read_bytes() == own
 
 
 def test_a_format_1_registry_is_upgraded_with_the_projects_facts(
