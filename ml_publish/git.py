@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ml_publish.errors import OperationFailed
 
+# Accounts a machine commits as when nobody set user.name (a container's, a notebook image's).
+MACHINE_USERS = {"root", "ubuntu", "jovyan", "vagrant", "ec2-user"}
 GITHUB_REMOTE = re.compile(
     r"^(?:https://[^/]+/|git@[^:]+:|ssh://git@[^/]+/)(?P<repo>[^/]+/[^/]+?)(?:\.git)?/?$"
 )
@@ -44,13 +46,31 @@ def submodule_paths(cwd: Path) -> list[str]:
 
 
 def main_author(cwd: Path) -> tuple[str, str] | None:
-    """The (name, email) with the most commits on HEAD; ``None`` without commits."""
+    """The person (name, email) with the most commits on HEAD: not a bot (``dependabot[bot]``)
+    and not a machine's default identity (``root@localhost``, git's ``user@host.(none)``);
+    ``None`` without one."""
     result = git(["log", "--format=%an%x00%ae", "HEAD"], cwd)
-    authors = Counter(tuple(line.split("\0", 1)) for line in result.stdout.splitlines())
-    if result.returncode != 0 or not authors:
+    lines = result.stdout.splitlines() if result.returncode == 0 else []
+    authors = Counter(
+        (name, email)
+        for name, _, email in (line.partition("\0") for line in lines)
+        if is_a_person(name, email)
+    )
+    if not authors:
         return None
-    name, email = authors.most_common(1)[0][0]
-    return name, email
+    return authors.most_common(1)[0][0]
+
+
+def is_a_person(name: str, email: str) -> bool:
+    """Whether a commit's author names a person, not a bot or a machine's default identity."""
+    domain = email.rpartition("@")[2].lower()
+    return (
+        bool(name.strip())
+        and not name.endswith("[bot]")
+        and name.lower() not in MACHINE_USERS
+        and "." in domain
+        and not domain.endswith((".(none)", ".localdomain", ".local"))
+    )
 
 
 def default_branch(cwd: Path) -> str | None:

@@ -83,12 +83,18 @@ def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path
     assert undeclared.result == "pass", undeclared.message
 
 
-def test_without_metadata_the_author_is_whoever_made_most_commits(tmp_path: Path) -> None:
+def test_without_metadata_the_author_is_the_person_with_most_commits_not_a_bot(tmp_path: Path) -> None:
     root = write_paper_with_submodule(tmp_path / "pointnet-again")
     (root / "NOTES.md").write_text("a collaborator's note\n", encoding="utf-8")
     git(root, "add", "NOTES.md")
     helper = ["-c", "user.name=Sam Helper", "-c", "user.email=sam@lab.example"]
     git(root, *helper, "commit", "--quiet", "-m", "notes")
+    # More commits than anyone, but by a bot and by a container's default identity.
+    for name, email in [
+        ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+    ] * 3 + [("root", "root@3f2a9c1b.(none)")] * 3:
+        identity = ["-c", f"user.name={name}", "-c", f"user.email={email}"]
+        git(root, *identity, "commit", "--quiet", "--allow-empty", "-m", "bump")
 
     answers, _ = answers_for(analyse_repository(root), PACKAGE, {})
     plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan
