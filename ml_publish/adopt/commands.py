@@ -119,7 +119,7 @@ def rewrite_operation(
     new_text = rewritten(text, rewritable, modules, lines)
     new_lines = {
         line: shown(new_text[start:end], kind)
-        for line, start, end in logical_lines(new_text)
+        for line, start, end in logical_lines(new_text, kind)
         if line in lines
     }
     commands = tuple(dict.fromkeys((r.line, r.command, new_lines[r.line]) for r in rewritable))
