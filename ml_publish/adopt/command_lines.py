@@ -36,7 +36,7 @@ from ml_publish.adopt.command_syntax import DOCS as DOCS
 from ml_publish.adopt.command_syntax import MAKE as MAKE
 from ml_publish.adopt.command_syntax import NOTEBOOK as NOTEBOOK
 from ml_publish.adopt.command_syntax import SHELL as SHELL
-from ml_publish.adopt.command_syntax import is_absolute, literal, syntax_of, unquoted
+from ml_publish.adopt.command_syntax import is_absolute, literal, syntax_of
 
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 DOC_SUFFIXES = {".md", ".markdown", ".rst"}
