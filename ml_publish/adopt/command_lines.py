@@ -1,8 +1,9 @@
 """The author's documented commands that name a Python script, found in text and rewritten.
 
-Shell scripts, Makefiles, Dockerfiles, READMEs and other docs, and notebooks (``!python ...``,
-``%run ...``) name scripts by path. Once adopt moves a script into the package, each such
-command either takes the module form, which runs from the repository's root::
+Shell scripts, Makefiles, Dockerfiles, Windows batch files, READMEs and other docs, and
+notebooks (``!python ...``, ``%run ...``) name scripts by path (with ``\\`` separators too,
+where Windows writes them: see command_syntax.py). Once adopt moves a script into the package,
+each such command either takes the module form, which runs from the repository's root::
 
     python -u tools/train.py --fold 0           ->  python -u -m pkg.tools.train --fold 0
     torchrun --nproc_per_node 2 train.py        ->  torchrun --nproc_per_node 2 -m pkg.train
@@ -11,14 +12,16 @@ command either takes the module form, which runs from the repository's root::
     %run train.py                               ->  %run -m pkg.train
     CMD ["python", "train.py"]                  ->  CMD ["python", "-m", "pkg.train"]
     python -m src.train --fold 0                ->  python -m pkg.src.train --fold 0
+    python src\\train.py --fold %%f             ->  python -m pkg.src.train --fold %%f
 
 (a command that ran a moved script as a module from the root, as Kaggle solutions run
 ``src/train.py``, takes its new module name),
 
-or, where the form does not allow it (another working directory, a path built from variables,
-a wrapper adopt does not know), it is left as written and a stand-in at the old path runs the
-moved module (see commands.py). Text is found by offsets: only the script's word changes, every
-other byte (prose, line endings, a notebook's JSON layout) stays as it was.
+or, where the form does not allow it (another working directory, a path built from variables
+or from a batch file's own directory ``%~dp0``, a wrapper adopt does not know), it is left as
+written and a stand-in at the old path runs the moved module (see commands.py). Text is found
+by offsets: only the script's word changes, every other byte (prose, line endings, a
+notebook's JSON layout) stays as it was.
 """
 
 from __future__ import annotations
