@@ -12,7 +12,7 @@ each such command either takes the module form, which runs from the repository's
     %run train.py                               ->  %run -m pkg.train
     CMD ["python", "train.py"]                  ->  CMD ["python", "-m", "pkg.train"]
     python -m src.train --fold 0                ->  python -m pkg.src.train --fold 0
-    python src\\train.py --fold %%f             ->  python -m pkg.src.train --fold %%f
+    python src\\train.py --fold %%f              ->  python -m pkg.src.train --fold %%f
 
 (a command that ran a moved script as a module from the root, as Kaggle solutions run
 ``src/train.py``, takes its new module name),
