@@ -60,6 +60,9 @@ DOCS_SYNTAX = Syntax(
         "word": re.compile(
             r"""(?:\$\([^()\n]*\)|"[^"\n]*"|'[^'\n]*'|\\(?=[^\s\\])|[^\s;&|()<>`#"'\\])+"""
         ),
+        "cd": re.compile(
+            r"""(?<![\w.-])cd\s+(?P<target>(?:\$\([^()\n]*\)|\\(?=[^\s\\])|[^\s;&|)\\])+)"""
+        ),
     }
 )
 # Notebooks: JSON strings, in which ``\\`` is one backslash and ``\"`` a quote.
@@ -69,6 +72,7 @@ NOTEBOOK_SYNTAX = Syntax(
         "word": re.compile(
             r"""(?:\$\([^()\n]*\)|\\"(?:[^"\\\n]|\\\\)*\\"|'[^'\n]*'|\\\\|[^\s;&|()<>`#"'\\])+"""
         ),
+        "cd": re.compile(r"""(?<![\w.-])cd\s+(?P<target>(?:\$\([^()\n]*\)|\\\\|[^\s;&|)\\])+)"""),
     }
 )
 BATCH_VARIABLE = re.compile(r"%~[a-zA-Z$:]*[0-9]|%%?[\w~:,=-]+%?|![\w~:,=-]+!")

@@ -152,3 +152,11 @@ def test_notebooks_name_scripts_with_json_escaped_backslashes() -> None:
 )
 def test_batch_files_hold_commands(path: str, kind: str | None) -> None:
     assert command_file_kind(path) == kind
+
+
+def test_a_cd_written_with_backslashes_is_followed() -> None:
+    notebook = '    "%cd ..\\\\src\\n",\n    "!python infer.py\\n",\n'
+    readme = "```\r\ncd .\\src\r\npython infer.py\r\n```\r\n"
+
+    assert stand_ins(notebook, "notebooks/eda.ipynb", NOTEBOOK) == [(2, "src/infer.py")]
+    assert stand_ins(readme, "README.md", DOCS) == [(3, "src/infer.py")]
