@@ -1,8 +1,9 @@
 """The author's documented commands that name a Python script, found in text and rewritten.
 
-Shell scripts, Makefiles, Dockerfiles, READMEs and other docs, and notebooks (``!python ...``,
-``%run ...``) name scripts by path. Once adopt moves a script into the package, each such
-command either takes the module form, which runs from the repository's root::
+Shell scripts, Makefiles, Dockerfiles, Windows batch files, READMEs and other docs, and
+notebooks (``!python ...``, ``%run ...``) name scripts by path (with ``\\`` separators too,
+where Windows writes them: see command_syntax.py). Once adopt moves a script into the package,
+each such command either takes the module form, which runs from the repository's root::
 
     python -u tools/train.py --fold 0           ->  python -u -m pkg.tools.train --fold 0
     torchrun --nproc_per_node 2 train.py        ->  torchrun --nproc_per_node 2 -m pkg.train
@@ -11,14 +12,16 @@ command either takes the module form, which runs from the repository's root::
     %run train.py                               ->  %run -m pkg.train
     CMD ["python", "train.py"]                  ->  CMD ["python", "-m", "pkg.train"]
     python -m src.train --fold 0                ->  python -m pkg.src.train --fold 0
+    python src\\train.py --fold %%f              ->  python -m pkg.src.train --fold %%f
 
 (a command that ran a moved script as a module from the root, as Kaggle solutions run
 ``src/train.py``, takes its new module name),
 
-or, where the form does not allow it (another working directory, a path built from variables,
-a wrapper adopt does not know), it is left as written and a stand-in at the old path runs the
-moved module (see commands.py). Text is found by offsets: only the script's word changes, every
-other byte (prose, line endings, a notebook's JSON layout) stays as it was.
+or, where the form does not allow it (another working directory, a path built from variables
+or from a batch file's own directory ``%~dp0``, a wrapper adopt does not know), it is left as
+written and a stand-in at the old path runs the moved module (see commands.py). Text is found
+by offsets: only the script's word changes, every other byte (prose, line endings, a
+notebook's JSON layout) stays as it was.
 """
 
 from __future__ import annotations
@@ -30,9 +33,17 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-SHELL, MAKE, DOCKER, DOCS, NOTEBOOK = "shell", "make", "docker", "docs", "notebook"
+from ml_publish.adopt.command_syntax import BATCH as BATCH
+from ml_publish.adopt.command_syntax import DOCKER as DOCKER
+from ml_publish.adopt.command_syntax import DOCS as DOCS
+from ml_publish.adopt.command_syntax import MAKE as MAKE
+from ml_publish.adopt.command_syntax import NOTEBOOK as NOTEBOOK
+from ml_publish.adopt.command_syntax import SHELL as SHELL
+from ml_publish.adopt.command_syntax import is_absolute, literal, syntax_of
+
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 DOC_SUFFIXES = {".md", ".markdown", ".rst"}
+BATCH_SUFFIXES = {".bat", ".cmd"}
 MAKEFILES = {"Makefile", "makefile", "GNUmakefile"}
 # Files whose commands run from the root but hold no shell of their own: the commands
 # there are found as in docs.
@@ -40,12 +51,13 @@ COMMAND_LISTS = {"Procfile", ".gitlab-ci.yml"}
 WORKFLOWS = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$")
 SHEBANG = re.compile(r"#!\s*\S*(?:/|env\s+)(?:ba|z|k|da)?sh\b")
 
-# What runs a script: an interpreter (a make or shell variable holding one counts), a launcher
-# that takes a script or a module, or IPython's %run. The group names the module flag to use.
+# What runs a script: an interpreter (Windows' python.exe and py launcher, a make, shell or
+# batch variable holding one count), a launcher that takes a script or a module, or IPython's
+# %run. The group names the module flag to use.
 HEAD = re.compile(
     r"""(?<![\w./$-])(?:
-        (?P<python>(?:[\w.~-]*/)*python(?:[23](?:\.\d+)?)?
-            |\$\(PYTHON\d?\)|\$\{PYTHON\d?\}|\$PYTHON\d?\b)
+        (?P<python>(?:[\w.~-]*/)*(?:python(?:[23](?:\.\d+)?)?|py)(?:\.exe)?
+            |\$\(PYTHON\d?\)|\$\{PYTHON\d?\}|\$PYTHON\d?\b|%PYTHON\d?%)
         |(?P<torchrun>torchrun)
         |(?P<accelerate>accelerate\s+launch)
         |(?P<deepspeed>deepspeed)
@@ -58,14 +70,6 @@ MODULE_FLAGS = {"torchrun": "-m", "accelerate": "-m", "deepspeed": "--module", "
 # Interpreter options that take the next word as their value.
 PYTHON_VALUE_OPTIONS = {"-W", "-X", "--check-hash-based-pycs"}
 RUN_VALUE_OPTIONS = {"-N", "-b", "-D", "-l", "-s", "-T"}
-# Shell words: quoted parts and $(...) substitutions belong to the word they are in.
-WORD = re.compile(r"""(?:\$\([^()\n]*\)|"[^"\n]*"|'[^'\n]*'|[^\s;&|()<>`#"'\\])+""")
-SEPARATOR = re.compile(r"[;&|()`<>#]")
-CONTINUATION = re.compile(r"\\\r?\n")
-# A cd, up to the end of its command (a notebook's JSON line ends in an escaped newline).
-CD = re.compile(r"""(?<![\w.-])cd\s+(?P<target>(?:\$\([^()\n]*\)|[^\s;&|)\\])+)""")
-DIRNAME = re.compile(r"""^(?:\$\(dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\})"?\)|\$\{0%/\*\})""")
-BUILT = re.compile(r"[$`*?\[{}()]")
 EXEC_WORD = re.compile(r'\s*,\s*("[^"\\\n]*")')
 MODULE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
@@ -101,9 +105,12 @@ class CommandReference:
 
 
 def command_file_kind(path: str, first_line: str = "") -> str | None:
-    """What kind of text ``path`` is, for commands: shell, make, docker, docs, notebook."""
+    """What kind of text ``path`` is, for commands: shell, make, docker, docs, notebook,
+    batch."""
     name = PurePosixPath(path).name
     suffix = PurePosixPath(path).suffix.lower()
+    if suffix in BATCH_SUFFIXES:
+        return BATCH
     if suffix in SHELL_SUFFIXES or (not suffix and SHEBANG.match(first_line)):
         return SHELL
     if name in MAKEFILES or suffix == ".mk":
@@ -115,8 +122,10 @@ def command_file_kind(path: str, first_line: str = "") -> str | None:
     return NOTEBOOK if suffix == ".ipynb" else None
 
 
-def logical_lines(text: str) -> Iterator[tuple[int, int, int]]:
-    """(line number, start, end) of each line, backslash continuations joined into one."""
+def logical_lines(text: str, kind: str = SHELL) -> Iterator[tuple[int, int, int]]:
+    """(line number, start, end) of each line, continued lines (``\\``, a batch file's ``^``)
+    joined into one."""
+    continued_by = syntax_of(kind).continued_by
     line, start, length = 1, 0, len(text)
     while start < length:
         end = start
@@ -126,25 +135,26 @@ def logical_lines(text: str) -> Iterator[tuple[int, int, int]]:
                 end = length
                 break
             end = newline + 1
-            if not text[:newline].rstrip("\r").endswith("\\"):
+            if not text[:newline].rstrip("\r").endswith(continued_by):
                 break
         yield line, start, end
         line += text.count("\n", start, end)
         start = end
 
 
-def words_after(text: str, position: int, end: int) -> Iterator[re.Match[str]]:
-    """The shell words of one command from ``position``: up to a separator or a comment."""
+def words_after(text: str, position: int, end: int, kind: str = SHELL) -> Iterator[re.Match[str]]:
+    """The words of one command from ``position``: up to a separator or a comment."""
+    syntax = syntax_of(kind)
     while position < end:
-        continuation = CONTINUATION.match(text, position)
+        continuation = syntax.continuation.match(text, position)
         if continuation:
             position = continuation.end()
         elif text[position] in " \t\r\n":
             position += 1
-        elif SEPARATOR.match(text, position):
+        elif syntax.separator.match(text, position):
             return
         else:
-            word = WORD.match(text, position, end)
+            word = syntax.word.match(text, position, end)
             if word is None:
                 return
             yield word
@@ -159,12 +169,8 @@ def exec_words(text: str, position: int, end: int) -> Iterator[re.Match[str]]:
         position = word.end()
 
 
-def unquoted(word: str) -> str:
-    return word[1:-1] if len(word) > 1 and word[0] == word[-1] and word[0] in "\"'" else word
-
-
 def script_word(
-    text: str, head: re.Match[str], end: int, exec_form: bool
+    text: str, head: re.Match[str], end: int, exec_form: bool, file_kind: str = SHELL
 ) -> tuple[int, int, str, bool] | None:
     """Where the word naming the script after ``head`` is, the flag of its module form, and
     whether the word is a module name already (``-m src.train``) rather than a path."""
@@ -172,11 +178,11 @@ def script_word(
     spans = (
         ((w.start(1), w.end(1)) for w in exec_words(text, head.end(), end))
         if exec_form
-        else ((w.start(), w.end()) for w in words_after(text, head.end(), end))
+        else ((w.start(), w.end()) for w in words_after(text, head.end(), end, file_kind))
     )
     launcher = kind != "python"
     for start, stop in spans:
-        value = unquoted(text[start:stop])
+        value = literal(text[start:stop], file_kind)
         if value.endswith(".py") and not value.startswith("-"):
             return start, stop, MODULE_FLAGS.get(kind, "-m"), False
         if not value.startswith("-"):
@@ -187,7 +193,7 @@ def script_word(
             module = next(spans, None)
             if module is None:
                 return None
-            if launcher or unquoted(text[slice(*module)]) not in LAUNCHER_MODULES:
+            if launcher or literal(text[slice(*module)], file_kind) not in LAUNCHER_MODULES:
                 return module[0], module[1], MODULE_FLAGS.get(kind, "-m"), True
             launcher = True
         elif value == "-c" and not launcher:
@@ -199,13 +205,14 @@ def script_word(
     return None
 
 
-def moved_cwd(cwd: str | None, target: str, directory: str) -> str | None:
+def moved_cwd(cwd: str | None, target: str, directory: str, kind: str = SHELL) -> str | None:
     """The working directory after ``cd target`` from ``cwd``; ``None`` when not known."""
-    target = unquoted(target)
-    dirname = DIRNAME.match(target)
+    syntax = syntax_of(kind)
+    target = literal(target, kind)
+    dirname = syntax.own_directory.match(target)
     if dirname is not None:
         cwd, target = directory, target[dirname.end() :].lstrip("/") or "."
-    if cwd is None or target in {"-", "~"} or BUILT.search(target) or target.startswith("/"):
+    if cwd is None or target in {"-", "~"} or syntax.built.search(target) or is_absolute(target):
         return None
     joined = posixpath.normpath(posixpath.join(cwd or ".", target))
     return None if joined.startswith("..") else "" if joined == "." else joined
@@ -217,7 +224,7 @@ def shown(segment: str, kind: str) -> str:
         string = re.match(r'\s*("(?:[^"\\]|\\.)*")', segment)
         if string is not None:
             segment = json.loads(string.group(1))
-    return " ".join(CONTINUATION.sub(" ", segment).split())
+    return " ".join(syntax_of(kind).continuation.sub(" ", segment).split())
 
 
 class CommandScanner:
@@ -227,6 +234,7 @@ class CommandScanner:
         self.path = path
         self.kind = kind
         self.scripts = scripts
+        self.syntax = syntax_of(kind)
         self.directory = posixpath.dirname(path)
         # Where commands run: the root, or for a notebook its own directory; None: not known.
         self.cwd: str | None = self.directory if kind == NOTEBOOK else ""
@@ -234,8 +242,8 @@ class CommandScanner:
     def resolve(self, word: str, cwd: str | None) -> str | None:
         """The script ``word`` names from ``cwd``; a path built from variables by its literal
         end, from the file's own directory (``$(dirname "$0")/x.py``) or the root."""
-        if BUILT.search(word):
-            word = re.split(r"[$`)}]", word)[-1].lstrip("/")
+        if self.syntax.built.search(word):
+            word = self.syntax.variable.split(word)[-1].lstrip("/")
             bases = [self.directory, ""]
         else:
             bases = [cwd] if cwd is not None else [self.directory, ""]
@@ -261,10 +269,10 @@ class CommandScanner:
     def references(self, text: str) -> list[CommandReference]:
         """Every command of ``text`` naming one of the scripts, in order."""
         found: list[CommandReference] = []
-        for line, start, end in logical_lines(text):
+        for line, start, end in logical_lines(text, self.kind):
             if may_name_scripts(text[start:end]):
                 found += self.in_line(text, line, start, end)
-            standalone = CD.search(text, start, end)
+            standalone = self.syntax.cd.search(text, start, end)
             # A cd on a line of its own moves later commands (but in a Makefile, whose lines
             # each run in a shell of their own).
             if standalone and self.kind != MAKE and not HEAD.search(text, start, end):
@@ -275,7 +283,7 @@ class CommandScanner:
         """Move to ``target``; in docs and notebooks, a directory that holds none of the
         scripts is taken for the clone's own (``git clone ... && cd whale-id``, a Colab
         tutorial's ``%cd yolov5``): commands stay where they were."""
-        cwd = moved_cwd(self.cwd, target, self.directory)
+        cwd = moved_cwd(self.cwd, target, self.directory, self.kind)
         if (
             self.kind in (DOCS, NOTEBOOK)
             and cwd
@@ -289,18 +297,18 @@ class CommandScanner:
         found: list[CommandReference] = []
         for head in HEAD.finditer(text, start, end):
             exec_form = self.kind == DOCKER and text[head.start() - 1 : head.start()] == '"'
-            located = script_word(text, head, end, exec_form)
+            located = script_word(text, head, end, exec_form, self.kind)
             if located is None:
                 continue
             word_start, word_end, flag, module_word = located
-            inline = [c for c in CD.finditer(text, start, head.start())]
+            inline = [c for c in self.syntax.cd.finditer(text, start, head.start())]
             cwd = self.cwd
             for cd in inline:
-                cwd = moved_cwd(cwd, cd.group("target"), self.directory)
-            word = unquoted(text[word_start:word_end])
+                cwd = moved_cwd(cwd, cd.group("target"), self.directory, self.kind)
+            word = literal(text[word_start:word_end], self.kind)
             script = self.resolve_module(word, cwd) if module_word else self.resolve(word, cwd)
             if script is not None:
-                usable = cwd == "" and not BUILT.search(word)
+                usable = cwd == "" and not self.syntax.built.search(word)
                 found.append(
                     CommandReference(
                         line,
@@ -313,7 +321,7 @@ class CommandScanner:
                         module_word,
                     )
                 )
-        if self.kind in {SHELL, MAKE, DOCKER}:
+        if self.kind in {SHELL, MAKE, DOCKER, BATCH}:
             found += self.loose(text, line, start, end, command, found)
         return found
 
@@ -330,8 +338,8 @@ class CommandScanner:
         (``./train.py``, ``$RUNNER train.py``, a Makefile prerequisite): they keep working
         through a stand-in."""
         found = []
-        for word in WORD.finditer(text, start, end):
-            value = word.group().strip("[]\"',")
+        for word in self.syntax.word.finditer(text, start, end):
+            value = literal(word.group().strip("[]\"',"), self.kind)
             if not value.endswith(".py"):
                 continue
             if any(r.start <= word.end() and word.start() <= r.end for r in taken):

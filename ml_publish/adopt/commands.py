@@ -1,11 +1,11 @@
 """The author's own commands keep working after the moves: rewritten, or through a stand-in.
 
-Planning reads the repository's shell scripts, Makefiles, Dockerfiles, docs and notebooks for
-commands naming a script that moves (command_lines.py finds them). A command run from the
-repository's root takes the module form (``python -m pkg.mod``, a launcher's module flag);
-any other (after a ``cd``, a path built from variables, an unknown wrapper) stays as written,
-and a stand-in at the old path runs the moved module, as ``python -m`` would. Each command is
-named in the plan's notes with what became of it.
+Planning reads the repository's shell scripts, Makefiles, Dockerfiles, batch files, docs and
+notebooks for commands naming a script that moves (command_lines.py finds them). A command run
+from the repository's root takes the module form (``python -m pkg.mod``, a launcher's module
+flag); any other (after a ``cd``, a path built from variables, an unknown wrapper) stays as
+written, and a stand-in at the old path runs the moved module, as ``python -m`` would. Each
+command is named in the plan's notes with what became of it.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def rewrite_operation(
     new_text = rewritten(text, rewritable, modules, lines)
     new_lines = {
         line: shown(new_text[start:end], kind)
-        for line, start, end in logical_lines(new_text)
+        for line, start, end in logical_lines(new_text, kind)
         if line in lines
     }
     commands = tuple(dict.fromkeys((r.line, r.command, new_lines[r.line]) for r in rewritable))

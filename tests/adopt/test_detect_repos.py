@@ -23,7 +23,15 @@ from ml_publish.repository_analysis.python_files import analyse_source
 from ml_publish.weights.refresh import refresh_tables
 from ml_publish.weights.registration import add_weights
 from tests.support.abandoned_repos import write_abandoned_repository
-from tests.support.detect_repos import WIN_REQUIREMENTS, YOLO_HUBCONF, YOLO_SETUP_CFG, notebook
+from tests.support.detect_repos import (
+    DETECT_SHAPES,
+    WIN_REQUIREMENTS,
+    YOLO_HUBCONF,
+    YOLO_SETUP_CFG,
+    notebook,
+)
+from tests.support.documented_commands import broken_commands
+from tests.support.rewritten_commands import restore_rewritten_commands
 from tests.support.projects import render
 from tests.support.tiny_repos import (
     GOOD_PACKAGE,
@@ -84,6 +92,67 @@ def test_a_windows_repository_is_planned_whole(tmp_path: Path) -> None:
     assert "move      src/dataset.py -> seedlings_win/src/dataset.py" in plan
     assert "'numpy>=1.23.5'" in plan and "'tqdm>=4.64.1'" in plan
     assert "is not a requirement" not in plan
+
+
+def test_a_windows_repository_s_commands_take_the_module_form_or_a_stand_in(
+    tmp_path: Path,
+) -> None:
+    root = write_abandoned_repository(tmp_path / "seedlings-win", ["windows-kaggle"])
+
+    plan = adopt(root, dry_run=True, answers={"license": "MIT"}).plan.describe().splitlines()
+
+    module = "python -m seedlings_win.src.train"
+    assert [line.strip() for line in plan if line.strip().startswith("command")] == [
+        f"command   README.md:4: python src\\train.py --fold 0  ->  {module} --fold 0",
+        f"command   run.cmd:3: python src\\train.py --fold 1  ->  {module} --fold 1",
+        "command   train.bat:2: REM Train every fold: python src\\train.py --fold N  ->  "
+        f"REM Train every fold: {module} --fold N",
+        f"command   train.bat:5: python src\\train.py --fold %%f  ->  {module} --fold %%f",
+    ]
+    assert (
+        "  stand-in  src/train.py runs python -m seedlings_win.src.train (for "
+        "notebooks/EDA.ipynb:9, notebooks/EDA.ipynb:18, train.bat:7)"
+    ) in plan
+
+
+def test_the_acceptance_test_sees_broken_windows_commands(tmp_path: Path) -> None:
+    shape = DETECT_SHAPES["windows-kaggle"]
+    documents = ["train.bat", "run.cmd", "README.md", "notebooks/EDA.ipynb"]
+    before = {name: shape[name] for name in [*documents, "src/train.py"]}
+    # src/train.py moved away with no command rewritten and no stand-in left.
+    root = write_repository(tmp_path / "seedlings-win", {n: before[n] for n in documents}, git=True)
+    raw = {name: v if isinstance(v, bytes) else v.encode() for name, v in before.items()}
+
+    broken = broken_commands(root, raw, {"seedlings_win"}, Path(sys.executable))
+
+    assert [line.split(": ")[0] for line in broken] == [
+        "README.md:4",
+        "notebooks/EDA.ipynb:1",
+        "notebooks/EDA.ipynb:2",
+        "run.cmd:3",
+        "train.bat:2",
+        "train.bat:5",
+        "train.bat:7",
+    ]
+    assert all(line.endswith(": src/train.py is gone") for line in broken)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (b"python src\\train.py --fold 0\r\n", b"python -m pkg.src.train --fold 0\r\n"),
+        (b'python ".\\src\\train.py"\r\n', b'python -m "pkg.src.train"\r\n'),
+        (b'    "!python src\\\\train.py\\n",\n', b'    "!python -m pkg.src.train\\n",\n'),
+    ],
+)
+def test_the_acceptance_test_takes_the_module_form_of_a_backslash_path(
+    before: bytes, after: bytes
+) -> None:
+    moved = {"src/train.py": "pkg/src/train.py"}
+
+    assert restore_rewritten_commands("train.bat", before, after, moved) == before
+    other = before.replace(b"train", b"infer")  # not the moved script
+    assert restore_rewritten_commands("train.bat", other, after, moved) == after
 
 
 def test_a_tutorial_that_changes_into_its_clone_runs_the_moved_script_as_a_module(

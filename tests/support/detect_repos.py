@@ -12,7 +12,9 @@ pre-commit run, a second adopt). Our own small files in the shapes where adopt w
   the clone before ``!python val.py``.
 - ``windows-kaggle``: ``src/`` modules saved with a UTF-8 byte order mark and CRLF line
   endings, a ``requirements.txt`` that PowerShell's ``pip freeze >`` wrote in UTF-16, a
-  ``.gitignore`` with CRLF endings and a committed fold checkpoint, a ``train.bat``.
+  ``.gitignore`` with CRLF endings and a committed fold checkpoint, a ``train.bat`` and a
+  ``run.cmd`` (cmd.exe's continuations, ``%~dp0``, ``cd /d``), a README and a notebook whose
+  commands name ``src\\train.py``.
 """
 
 from __future__ import annotations
@@ -258,6 +260,39 @@ if __name__ == "__main__":
     main()
 """
 
+# cmd.exe's own forms: ^ continues a line, %~dp0 is the file's own directory (the root here).
+WIN_TRAIN_BAT = r"""@echo off
+REM Train every fold: python src\train.py --fold N
+set PYTHONPATH=%~dp0src
+for /L %%f in (0,1,1) do (
+    python src\train.py --fold %%f
+)
+call python "%~dp0src\train.py" ^
+    --fold 0
+"""
+
+WIN_RUN_CMD = r"""@echo off
+cd /d %~dp0
+python src\train.py --fold 1
+if errorlevel 1 exit /b 1
+"""
+
+WIN_README = r"""# Seedlings
+
+```
+python src\train.py --fold 0
+train.bat
+```
+"""
+
+# Run from notebooks/: the commands keep their form and a stand-in runs the moved module.
+WIN_NOTEBOOK = notebook("!python ..\\src\\train.py --help", '%run "..\\src\\train.py" --fold 0')
+
+
+def crlf(text: str) -> str:
+    return text.replace("\n", "\r\n")
+
+
 WIN_REQUIREMENTS = "numpy==1.23.5\r\ntqdm==4.64.1\r\n"
 
 DETECT_SHAPES: dict[str, Mapping[str, str | bytes]] = {
@@ -281,7 +316,10 @@ DETECT_SHAPES: dict[str, Mapping[str, str | bytes]] = {
         "src/train.py": crlf_bom(WIN_TRAIN),
         "requirements.txt": codecs.BOM_UTF16_LE + WIN_REQUIREMENTS.encode("utf-16-le"),
         ".gitignore": "input/\r\n*.csv\r\n",
-        "train.bat": "@echo off\r\npython src\\train.py --fold 0\r\n",
+        "train.bat": crlf(WIN_TRAIN_BAT),
+        "run.cmd": crlf(WIN_RUN_CMD),
+        "README.md": crlf(WIN_README),
+        "notebooks/EDA.ipynb": WIN_NOTEBOOK,
         "models/effnet_b0_fold0.pth": b"PK\x03\x04" + os.urandom(200 * 1024),
     },
 }

@@ -1,9 +1,10 @@
 """The commands a repository documents, found by a plain scan of its files, and run.
 
-Independent of adopt's own code on purpose: shell scripts, Makefiles, Dockerfiles, docs and
-notebooks are read line by line; a line that runs Python (``python``, ``torchrun``,
-``accelerate launch``, ``deepspeed``, ``%run``; a launcher module) names either a script, by a
-path from the repository's root, the file's own directory or a ``cd`` target, or a module
+Independent of adopt's own code on purpose: shell scripts, Makefiles, Dockerfiles, Windows
+batch files, docs and notebooks are read line by line; a line that runs Python (``python``,
+``py``, ``torchrun``, ``accelerate launch``, ``deepspeed``, ``%run``; a launcher module) names
+either a script, by a path from the repository's root, the file's own directory (``%~dp0`` in a
+batch file) or a ``cd`` target, written with ``/`` or ``\\`` separators, or a module
 (``-m``/``--module``). After adopt, a script that existed before must still be there (moved
 scripts leave a stand-in) or the command must name a module that exists; and ``--help`` run
 from the root succeeds for each one that parses arguments with argparse.
@@ -20,10 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RUNS_PYTHON = re.compile(
-    r"(?:^|(?<=[\s`\"'!;&(]))(?:[\w./~-]*/)?(?P<tool>python[\d.]*|\$\(PYTHON\)|torchrun"
+    r"(?:^|(?<=[\s`\"'!;&(@]))(?:[\w./~-]*/)?(?P<tool>python[\d.]*(?:\.exe)?|py|\$\(PYTHON\)"
+    r"|torchrun"
     r"|accelerate launch|deepspeed|%run)(?=[\s\"'])(?P<rest>[^`\n;&|]*)"
 )
-CD = re.compile(r"(?:^|[\s;&(!%])cd\s+(\S+)")
+CD = re.compile(r"(?:^|[\s;&(!%@])(?:cd|pushd)(?:\s+/d)?\s+(\S+)", re.IGNORECASE)
+# A batch file's variables: its own directory (%~dp0), %NAME%, a for loop's %%f.
+BATCH_VARIABLE = re.compile(r"%~[a-z]*0|%%?\w+%?", re.IGNORECASE)
+BATCH = (".bat", ".cmd")
 LAUNCHERS = {"torch.distributed.launch", "torch.distributed.run"}
 FLAGS_WITH_VALUES = {"-W", "-X", "-N", "-b"}
 
@@ -53,7 +58,9 @@ def command_files(root: Path) -> list[str]:
 
 def holds_commands(root: Path, name: str) -> bool:
     base = os.path.basename(name)
-    if base in {"Makefile", "Dockerfile"} or name.endswith((".sh", ".md", ".rst", ".ipynb")):
+    if base in {"Makefile", "Dockerfile"} or name.lower().endswith(
+        (".sh", ".md", ".rst", ".ipynb", *BATCH)
+    ):
         return True
     if "." in base or not (root / name).is_file():
         return False
@@ -65,6 +72,8 @@ def holds_commands(root: Path, name: str) -> bool:
 def text_lines(root: Path, name: str) -> list[str]:
     """The lines a person reads: a notebook's cell sources, else the file's lines."""
     text = (root / name).read_text(encoding="utf-8", errors="replace")
+    if name.lower().endswith(BATCH):
+        return re.sub(r"\^\r?\n", " ", text).splitlines()
     if not name.endswith(".ipynb"):
         return text.replace("\\\n", " ").splitlines()
     cells = json.loads(text)["cells"]
@@ -79,9 +88,9 @@ def text_lines(root: Path, name: str) -> list[str]:
 def target_of(rest: str, tool: str) -> tuple[str | None, str | None]:
     """(script word, module) of the arguments after ``tool``."""
     rest = re.sub(r"\$\([^()]*\)", "$X", rest)
-    words = [w.strip("\"',[]") for w in rest.split()]
+    words = [w.strip("\"',[]").replace("\\", "/") for w in re.findall(r'"[^"]*"|\S+', rest)]
     words = [w for w in words if w]
-    launcher = not tool.startswith(("python", "$("))
+    launcher = not tool.startswith(("py", "$("))
     index = 0
     while index < len(words):
         word = words[index]
@@ -104,6 +113,7 @@ def target_of(rest: str, tool: str) -> tuple[str | None, str | None]:
 
 def candidates(word: str, directories: list[str]) -> tuple[str, ...]:
     word = re.split(r"\$\{?\w+\}?/?", word)[-1]
+    word = BATCH_VARIABLE.split(word)[-1].lstrip("/")
     return tuple(dict.fromkeys(os.path.normpath(os.path.join(d, word)) for d in directories))
 
 
@@ -115,7 +125,10 @@ def documented_commands(root: Path) -> list[Documented]:
         directories = [own or ".", "."]
         for number, line in enumerate(text_lines(root, name), start=1):
             for cd in CD.finditer(line):
-                target = cd.group(1).strip("\"'")
+                target = cd.group(1).strip("\"'").replace("\\", "/")
+                if target.lower().startswith("%~dp0"):
+                    directories = [own or "."]
+                    target = target[5:].lstrip("/") or "."
                 directories = [os.path.normpath(os.path.join(d, target)) for d in directories]
                 directories += [own or ".", "."]
             for match in RUNS_PYTHON.finditer(line):

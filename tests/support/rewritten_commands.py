@@ -40,15 +40,25 @@ def old_module(path: str) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__main__" else parts)
 
 
+# A directory separator as written: ``/``, ``\\``, or ``\\\\`` in a notebook's JSON.
+SEPARATOR = r"(?:/|\\{1,2})"
+
+
+def path_pattern(path: str) -> str:
+    """``path`` as a pattern, its separators written either way."""
+    return SEPARATOR.join(re.escape(part) for part in path.split("/"))
+
+
 def original_pattern(line: str, modules: dict[str, list[str]]) -> re.Pattern[str] | None:
     """What ``line`` was, as a pattern: each module form of a moved script stands for that
-    script's path (``./`` allowed, quotes kept); ``None`` when it has no such form."""
+    script's path (``./`` allowed, quotes kept, ``/`` or Windows' ``\\`` separators); ``None``
+    when it has no such form."""
     parts, position, found = [], 0, False
     for form in MODULE_FORM.finditer(line):
         name = form.group("exec") or form.group("module")
         if name not in modules:
             continue
-        paths = "|".join(re.escape(path) for path in modules[name])
+        paths = "|".join(path_pattern(path) for path in modules[name])
         quote = '"' if form.group("exec") else re.escape(form.group("quote") or "")
         # The same form with the script's old module name: python -m src.train.
         old_names = "|".join(
@@ -56,7 +66,7 @@ def original_pattern(line: str, modules: dict[str, list[str]]) -> re.Pattern[str
         )
         parts += [
             re.escape(line[position : form.start()]),
-            f"(?:{quote}(?:\\./)?(?:{paths}){quote}|{old_names})",
+            f"(?:{quote}(?:\\.{SEPARATOR})?(?:{paths}){quote}|{old_names})",
         ]
         position, found = form.end(), True
     parts.append(re.escape(line[position:]))
