@@ -13,20 +13,8 @@ from ml_publish.adopt.command_lines import (
     command_file_kind,
     find_references,
     moved_cwd,
-    rewritten,
 )
-
-MODULES = {"train.py": "pkg.train", "src/infer.py": "pkg.src.infer"}
-
-
-def rewrite(text: str, path: str, kind: str) -> str:
-    references = find_references(text, path, kind, MODULES)
-    return rewritten(text, references, MODULES, {r.line for r in references})
-
-
-def stand_ins(text: str, path: str, kind: str) -> list[tuple[int, str]]:
-    references = find_references(text, path, kind, MODULES)
-    return [(r.line, r.script) for r in references if not r.rewritable]
+from tests.adopt.test_commands import MODULES, rewrite, stand_ins
 
 
 @pytest.mark.parametrize(
