@@ -33,7 +33,7 @@ from ml_publish.weights.parts import (
     parts_for,
 )
 from ml_publish.weights.project import Project, open_project
-from ml_publish.weights.recognition import HEAD_BYTES, content_kind, is_lfs_pointer
+from ml_publish.weights.recognition import HEAD_BYTES, content_kind, is_lfs_pointer, weight_kind
 from ml_publish.weights.refresh import refresh_hubconf, refresh_readme
 from ml_publish.weights.registry import WeightEntry, load_registry, save_registry
 
@@ -76,10 +76,12 @@ def read_meta_file(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def check_weight_file(path: Path) -> int:
+def check_weight_file(path: Path, root: Path) -> int:
     """The file's size, after refusing what cannot be registered."""
     if not path.exists():
         raise UsageError(f"{path} does not exist")
+    if path.is_dir():
+        raise UsageError(directory_message(path, root))
     if not path.is_file():
         raise UsageError(f"{path} is not a file; add weight files one at a time")
     if is_lfs_pointer(path):
@@ -88,6 +90,33 @@ def check_weight_file(path: Path) -> int:
             "git lfs pull (git-lfs installed), then add it"
         )
     return path.stat().st_size
+
+
+def directory_message(directory: Path, root: Path) -> str:
+    """Why a directory is refused, naming the weight files in it (a ``save_pretrained`` folder
+    holds one or a few beside its config and tokenizer files)."""
+    found = sorted(
+        file
+        for file in directory.rglob("*")
+        if file.is_file() and weight_kind(str(file), max_bytes=0) is not None
+    )
+    if not found:
+        return (
+            f"{directory} is a directory, with no weight file in it; add weight files one at a time"
+        )
+    shown = ", ".join(from_root(root, file) for file in found[:3]) + (
+        ", ..." if len(found) > 3 else ""
+    )
+    return (
+        f"{from_root(root, directory)} is a directory; add its weight files one at a time "
+        f"(ml-publish weights add FILE): {shown}"
+    )
+
+
+def from_root(root: Path, path: Path) -> str:
+    """``path`` from the project's root, as a user types it there, when it is below it."""
+    root, path = root.resolve(), path.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def add_weights(
@@ -112,7 +141,7 @@ def add_weights(
     """
     project = open_project(project_root)
     check_weight_name(name)
-    check_weight_file(file)
+    check_weight_file(file, project_root)
     if file_format not in (None, *FORMATS):
         raise UsageError(f"--format {file_format!r} is not one of {', '.join(FORMATS)}")
     entries = load_registry(project.registry)

@@ -169,7 +169,7 @@ def unchanged_state(project: Path) -> dict[str, bytes]:
     ("args", "message"),
     [
         (["add", "missing.pth", "--name", "w"], "missing.pth does not exist"),
-        (["add", "cell_segmentation", "--name", "w"], "is not a file"),
+        (["add", "cell_segmentation", "--name", "w"], "is a directory, with no weight file in it"),
         (["add", "best.pth", "--name", "my model"], "may only use letters, digits"),
         (["add", "best.pth", "--name", "w", "--repo", "not-a-repo"], "write it as OWNER/NAME"),
         (
@@ -195,6 +195,24 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert code == 2
     assert len(err.strip().splitlines()) == 1, err
     assert message in err
+    assert unchanged_state(project) == before
+
+
+def test_a_save_pretrained_directory_is_refused_naming_its_weight_files(project: Path) -> None:
+    folder = project / "models" / "deberta-v3-fold0"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text('{"model_type": "deberta-v2"}', encoding="utf-8")
+    (folder / "tokenizer.json").write_text('{"version": "1.0"}' * 100, encoding="utf-8")
+    (folder / "model.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00{}")
+    before = unchanged_state(project)
+
+    code, out, err = weights_cli(project, "add", "models/deberta-v3-fold0", "--name", "fold0")
+
+    assert code == 2
+    assert err == (
+        "ml-publish: error: models/deberta-v3-fold0 is a directory; add its weight files one at "
+        "a time (ml-publish weights add FILE): models/deberta-v3-fold0/model.safetensors\n"
+    )
     assert unchanged_state(project) == before
 
 
