@@ -83,7 +83,7 @@ def test_adopt_keeps_the_submodule_links_and_modes_and_its_check_passes(tmp_path
     assert undeclared.result == "pass", undeclared.message
 
 
-def test_without_metadata_the_author_is_the_person_with_most_commits_not_a_bot(tmp_path: Path) -> None:
+def test_without_metadata_the_author_is_the_person_with_most_commits(tmp_path: Path) -> None:
     root = write_paper_with_submodule(tmp_path / "pointnet-again")
     (root / "NOTES.md").write_text("a collaborator's note\n", encoding="utf-8")
     git(root, "add", "NOTES.md")
