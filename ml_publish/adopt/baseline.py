@@ -19,7 +19,7 @@ import tomlkit
 from tomlkit.items import AoT, Table
 
 from ml_publish.adopt.merge import tidy_toml
-from ml_publish.adopt.plan import module_of
+from ml_publish.adopt.moves import module_of
 from ml_publish.errors import OperationFailed
 
 FLAKE8_BLOCK_START = "# Legacy files adopted by ml-publish: the codes each violates today."

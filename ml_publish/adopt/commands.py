@@ -27,7 +27,7 @@ from ml_publish.adopt.command_lines import (
     shown,
 )
 from ml_publish.adopt.operations import MoveFile, Plan
-from ml_publish.adopt.plan import module_of
+from ml_publish.adopt.moves import module_of
 
 STAND_IN = '''\
 """A stand-in for a script that ml-publish adopt moved into the package.

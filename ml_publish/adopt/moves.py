@@ -350,3 +350,9 @@ def decide_moves(analysis: RepositoryAnalysis, package: str) -> Moves:
     """The moves that make ``package`` out of the repository; files already under
     ``package/`` stay where they are."""
     return MovePlanner(analysis, package, f"{package}/").plan()
+
+
+def module_of(path: str) -> str:
+    """The module a Python file at ``path`` is, from the repository's root."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)

@@ -13,17 +13,13 @@ from __future__ import annotations
 import pickletools
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from ml_publish.adopt.moves import module_of
 
 # Beyond this, a checkpoint's pickle is not read (the tensors are in other zip members; the
 # pickle of even a large model's structure is a few MB).
 MAX_PICKLE_BYTES = 64 * 1024 * 1024
-
-
-def module_name(path: str) -> str:
-    """The dotted module a file is: ``models/yolo.py`` is ``models.yolo``."""
-    parts = PurePosixPath(path).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def pickled_globals(file: Path) -> Iterator[str]:
@@ -54,7 +50,7 @@ def moved_class_items(
 ) -> list[str]:
     """The "needs a person" lines for the ``weights`` whose pickles name moved modules."""
     moved = {
-        module_name(source): module_name(target)
+        module_of(source): module_of(target)
         for source, target in destinations.items()
         if source.endswith(".py")
     }

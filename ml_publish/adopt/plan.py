@@ -25,6 +25,7 @@ from ml_publish.adopt.moved_paths import broken_path_items
 from ml_publish.adopt.notebook_modules import written_module_items
 from ml_publish.adopt.poetry_project import poetry_console_scripts, poetry_lock_items
 from ml_publish.adopt.moves import (
+    module_of,
     SUBMODULE_STAYS,
     Moves,
     decide_moves,
@@ -284,11 +285,6 @@ def dynamic_import_items(analysis: RepositoryAnalysis, moves: Moves) -> list[str
                     f"{moves.package}.{top}: change the string"
                 )
     return items
-
-
-def module_of(path: str) -> str:
-    parts = PurePosixPath(path).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def dependencies_operation(analysis: RepositoryAnalysis) -> SetDependencies:

@@ -16,8 +16,8 @@ needs the network, so a person is told.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 
+from ml_publish.adopt.moves import module_of
 from ml_publish.adopt.operations import AddConsoleScript
 from ml_publish.repository_analysis.analyse import RepositoryAnalysis
 from ml_publish.repository_analysis.poetry import POETRY_SOURCE
@@ -31,19 +31,15 @@ def poetry_console_scripts(
     """One operation per script of ``[tool.poetry.scripts]``, targets following the moves."""
     if analysis.poetry is None:
         return []
-    renamed = {dotted(source): dotted(destination) for source, destination in destinations.items()}
+    renamed = {
+        module_of(source): module_of(destination) for source, destination in destinations.items()
+    }
     operations = []
     for name, target in analysis.poetry.scripts:
         module, _, attribute = target.partition(":")
         module = renamed.get(module, module)
         operations.append(AddConsoleScript(name, f"{module}:{attribute}", SCRIPTS_TABLE))
     return operations
-
-
-def dotted(path: str) -> str:
-    """The module a Python file at ``path`` is, from the repository's root."""
-    parts = PurePosixPath(path).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def poetry_lock_items(analysis: RepositoryAnalysis) -> list[str]:
